@@ -1,0 +1,3 @@
+from mixtimer_gui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure domain rules: no Qt, no Peewee, nothing from the project outside ``domain``."""

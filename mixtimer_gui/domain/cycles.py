@@ -1,0 +1,201 @@
+"""Cycle arithmetic: when a task's cycle begins, when it is due, when to give notice.
+
+All moments are UTC epoch seconds; calendar units count on the local civil calendar
+(``clock.local_zone``), so ``日`` keeps the time of day across a DST change and ``月``/``年``
+clamp to the month's last day. Grid dates are always ``anchor + n·period`` computed from the
+anchor, never chained from the previous due date, so a month-end anchor stays at month end.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from mixtimer_gui.domain import clock
+
+NATURAL = "自然时间周期"
+STATISTIC = "统计周期"
+STATISTIC_SYNONYM = "统计时间周期"  # the original's update page spells it this way
+CYCLE_TYPES = (NATURAL, STATISTIC)
+
+HOUR, DAY, WEEK, MONTH, YEAR = "时", "日", "周", "月", "年"
+PERIOD_UNITS = (HOUR, DAY, WEEK, MONTH, YEAR)
+NOTICE_UNITS = (MONTH, DAY)
+
+BY_COMPLETION = "按完成时间"
+BY_PLAN = "按计划时间"
+ANCHOR_TYPES = (BY_COMPLETION, BY_PLAN)
+
+
+@dataclass(frozen=True)
+class CycleRule:
+    """The cycle settings a task copies from its project."""
+
+    cycle_type: str
+    period_num: int
+    period_unit: str
+    notice_num: int
+    notice_unit: str
+    anchor_type: str = BY_COMPLETION
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """The running state of one task's current cycle.
+
+    ``grid_anchor`` and ``cycle_index`` place the due point on the grid (natural cycles:
+    ``due_at = anchor + index·period``); ``base_value`` does the same for statistic cycles
+    (``due_value = base_value + index·period_num``). For ``按完成时间`` the anchor is the
+    cycle start and the index is 1.
+    """
+
+    cycle_start: int
+    grid_anchor: int
+    cycle_index: int = 1
+    due_at: int | None = None
+    notice_at: int | None = None
+    start_value: float | None = None
+    base_value: float | None = None
+    due_value: float | None = None
+
+
+# -- calendar arithmetic --------------------------------------------------------------------
+
+
+def add_months(civil: datetime, months: int) -> datetime:
+    """``civil`` plus whole months, clamped to the target month's last day."""
+    total = civil.year * 12 + (civil.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    day = min(civil.day, calendar.monthrange(year, month)[1])
+    return civil.replace(year=year, month=month, day=day)
+
+
+def add_units(moment: int, count: int, unit: str) -> int:
+    """``moment`` plus ``count`` units. Hours are elapsed time; the others are civil."""
+    if unit == HOUR:
+        return moment + count * 3600
+    civil = clock.to_local(moment).replace(tzinfo=None)
+    if unit == DAY:
+        civil = civil + timedelta(days=count)
+    elif unit == WEEK:
+        civil = civil + timedelta(days=7 * count)
+    elif unit == MONTH:
+        civil = add_months(civil, count)
+    elif unit == YEAR:
+        civil = add_months(civil, 12 * count)
+    else:
+        raise ValueError(f"unknown unit {unit!r}")
+    return clock.from_local(civil)
+
+
+def grid_point(anchor: int, index: int, period_num: int, unit: str) -> int:
+    """The ``index``-th due point of a grid that starts at ``anchor``."""
+    return add_units(anchor, index * period_num, unit)
+
+
+def first_grid_index_after(anchor: int, moment: int, period_num: int, unit: str) -> int:
+    """The smallest ``j ≥ 1`` with ``grid_point(anchor, j) > moment``."""
+    if moment < anchor:
+        return 1
+    approx_seconds = {HOUR: 3600, DAY: 86400, WEEK: 7 * 86400, MONTH: 28 * 86400,
+                      YEAR: 365 * 86400}[unit] * period_num
+    j = max(1, (moment - anchor) // approx_seconds - 1)
+    # The estimate undershoots (months ≥ 28 days); walk back if it overshot, then forward.
+    while j > 1 and grid_point(anchor, j - 1, period_num, unit) > moment:
+        j -= 1
+    while grid_point(anchor, j, period_num, unit) <= moment:
+        j += 1
+    return j
+
+
+def notice_moment(cycle_start: int, due_at: int, notice_num: int, notice_unit: str) -> int:
+    """``due_at − notice``, never before the cycle start (the window never exceeds the period)."""
+    if notice_num <= 0:
+        return due_at
+    return max(add_units(due_at, -notice_num, notice_unit), cycle_start)
+
+
+# -- natural cycles -------------------------------------------------------------------------
+
+
+def _with_due(rule: CycleRule, cycle: Cycle, due_at: int) -> Cycle:
+    notice_at = notice_moment(cycle.cycle_start, due_at, rule.notice_num, rule.notice_unit)
+    return replace(cycle, due_at=due_at, notice_at=notice_at)
+
+
+def begin_natural(rule: CycleRule, now: int) -> Cycle:
+    """A fresh cycle that starts now (start of a never-run task, or restart)."""
+    cycle = Cycle(cycle_start=now, grid_anchor=now, cycle_index=1)
+    return _with_due(rule, cycle, grid_point(now, 1, rule.period_num, rule.period_unit))
+
+
+def close_natural(rule: CycleRule, cycle: Cycle, at: int) -> tuple[Cycle, int]:
+    """Close the current cycle by a handle or ignore at ``at``.
+
+    Returns the next cycle and the number of grid cycles that passed unhandled (fixed plans
+    only; always 0 for ``按完成时间``). Handling early closes exactly one cycle.
+    """
+    if rule.anchor_type != BY_PLAN:
+        return begin_natural(rule, at), 0
+    after = first_grid_index_after(cycle.grid_anchor, at, rule.period_num, rule.period_unit)
+    index = max(cycle.cycle_index + 1, after)
+    skipped = index - cycle.cycle_index - 1
+    nxt = Cycle(cycle_start=at, grid_anchor=cycle.grid_anchor, cycle_index=index)
+    due = grid_point(cycle.grid_anchor, index, rule.period_num, rule.period_unit)
+    return _with_due(rule, nxt, due), skipped
+
+
+def reschedule_natural(rule: CycleRule, cycle: Cycle) -> Cycle:
+    """Recompute due and notice after the project's settings changed; the cycle stays."""
+    due = grid_point(cycle.grid_anchor, cycle.cycle_index, rule.period_num, rule.period_unit)
+    if due <= cycle.cycle_start:
+        index = first_grid_index_after(cycle.grid_anchor, cycle.cycle_start, rule.period_num,
+                                       rule.period_unit)
+        cycle = replace(cycle, cycle_index=index)
+        due = grid_point(cycle.grid_anchor, index, rule.period_num, rule.period_unit)
+    return _with_due(rule, cycle, due)
+
+
+# -- statistic cycles -----------------------------------------------------------------------
+
+
+def begin_statistic(rule: CycleRule, now: int, current_value: float) -> Cycle:
+    """A fresh statistic cycle: due when the meter has advanced ``period_num`` from now."""
+    return Cycle(cycle_start=now, grid_anchor=now, cycle_index=1, start_value=current_value,
+                 base_value=current_value, due_value=current_value + rule.period_num)
+
+
+def close_statistic(rule: CycleRule, cycle: Cycle, at: int,
+                    current_value: float) -> tuple[Cycle, int]:
+    """Close a statistic cycle at ``at`` with the meter at ``current_value``."""
+    if rule.anchor_type != BY_PLAN:
+        return begin_statistic(rule, at, current_value), 0
+    base = cycle.base_value if cycle.base_value is not None else (cycle.start_value or 0.0)
+    period = rule.period_num
+    # Smallest j with base + j·period > current_value.
+    after = int((current_value - base) // period) + 1 if current_value >= base else 1
+    index = max(cycle.cycle_index + 1, after)
+    skipped = index - cycle.cycle_index - 1
+    nxt = Cycle(cycle_start=at, grid_anchor=cycle.grid_anchor, cycle_index=index,
+                start_value=current_value, base_value=base, due_value=base + index * period)
+    return nxt, skipped
+
+
+def reschedule_statistic(rule: CycleRule, cycle: Cycle) -> Cycle:
+    base = cycle.base_value if cycle.base_value is not None else (cycle.start_value or 0.0)
+    return replace(cycle, due_value=base + cycle.cycle_index * rule.period_num)
+
+
+def place_statistic_due(rule: CycleRule, cycle: Cycle, forecast_due: int | None,
+                        reached_at: int | None) -> Cycle:
+    """Set due/notice of a statistic cycle from the forecast, or from the reading that
+    reached the threshold (due at that moment, whatever the forecast said)."""
+    due = forecast_due
+    if reached_at is not None:
+        due = reached_at if due is None else min(due, reached_at)
+    if due is None:
+        return replace(cycle, due_at=None, notice_at=None)
+    due = max(due, cycle.cycle_start)
+    return _with_due(rule, cycle, due)

@@ -1,0 +1,356 @@
+"""Field rules of the action spec (§2–§7), shared by the API, the GUI forms and the CLI.
+
+Every function takes the wire-shaped ``dict`` a client sent (or a form built) and returns
+clean Python values, or raises ``FieldError`` whose message names the wire field and says what
+to do. Messages are Chinese, like the rest of the wire, with the field name verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mixtimer_gui.domain import clock, cycles, uids
+from mixtimer_gui.domain.errors import FieldError
+
+NAME_MAX = 100
+TEXT_MAX = 10_000
+MAX_INT = 2**31 - 1
+
+
+# -- scalar readers -------------------------------------------------------------------------
+
+
+def read_text(data: Mapping[str, Any], field: str, *, required: bool = False,
+              max_len: int = TEXT_MAX, strip: bool = False) -> str:
+    """A string field; ``null``/absent is ``""``. Numbers are accepted and kept as text."""
+    value = data.get(field)
+    if value is None:
+        value = ""
+    elif isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FieldError(f"{field} 应为文本,请改为字符串", field)
+    elif not isinstance(value, str):
+        value = str(value)
+    if strip:
+        value = value.strip()
+    if required and not value.strip():
+        raise FieldError(f"{field} 不能为空,请填写", field)
+    if len(value) > max_len:
+        raise FieldError(f"{field} 过长({len(value)} 字),最多 {max_len} 字", field)
+    if "\x00" in value:
+        raise FieldError(f"{field} 含有不允许的空字符,请删除", field)
+    return value
+
+
+def read_int(data: Mapping[str, Any], field: str, *, default: int | None = None,
+             minimum: int | None = None) -> int:
+    """An integer field; a numeric string such as ``"2"`` is accepted."""
+    value = data.get(field)
+    if value is None or value == "":
+        if default is None:
+            raise FieldError(f"{field} 必填,请填写整数", field)
+        return default
+    number = _as_number(value, field, "整数")
+    if not float(number).is_integer():
+        raise FieldError(f"{field} 应为整数,收到 {value!r}", field)
+    result = int(number)
+    if abs(result) > MAX_INT:
+        raise FieldError(f"{field} 数值过大,最大 {MAX_INT}", field)
+    if minimum is not None and result < minimum:
+        raise FieldError(f"{field} 不能小于 {minimum},收到 {result}", field)
+    return result
+
+
+def read_number(data: Mapping[str, Any], field: str, *, default: float | None = None,
+                minimum: float | None = None) -> float:
+    value = data.get(field)
+    if value is None or value == "":
+        if default is None:
+            raise FieldError(f"{field} 必填,请填写数字", field)
+        return default
+    result = float(_as_number(value, field, "数字"))
+    if minimum is not None and result < minimum:
+        raise FieldError(f"{field} 不能小于 {_plain(minimum)},收到 {_plain(result)}", field)
+    if abs(result) > 1e15:
+        raise FieldError(f"{field} 数值过大", field)
+    return result
+
+
+def _as_number(value: Any, field: str, kind: str) -> int | float:
+    if isinstance(value, bool):
+        raise FieldError(f"{field} 应为{kind},收到布尔值", field)
+    if isinstance(value, int | float):
+        number: int | float = value
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip()) if value.strip() else math.nan
+        except ValueError:
+            raise FieldError(f"{field} 应为{kind},收到 {value!r}", field) from None
+    else:
+        raise FieldError(f"{field} 应为{kind}", field)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise FieldError(f"{field} 应为有限的{kind},收到 {value!r}", field)
+    return number
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def read_choice(data: Mapping[str, Any], field: str, choices: tuple[str, ...], *,
+                default: str | None = None, synonyms: Mapping[str, str] | None = None) -> str:
+    value = read_text(data, field, strip=True)
+    if not value and default is not None:
+        return default
+    value = (synonyms or {}).get(value, value)
+    if value not in choices:
+        shown = "、".join(f"'{c}'" for c in choices)
+        raise FieldError(f"{field} 只可使用 {shown},收到 '{value}'", field)
+    return value
+
+
+def _list_value(data: Mapping[str, Any], field: str) -> list[Any]:
+    value = data.get(field)
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise FieldError(f"{field} 不是合法的 JSON 列表", field) from None
+        else:
+            value = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not isinstance(value, list):
+        raise FieldError(f"{field} 应为列表", field)
+    return value
+
+
+def read_str_list(data: Mapping[str, Any], field: str, *, max_items: int = 1000) -> list[str]:
+    items = _list_value(data, field)
+    result: list[str] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise FieldError(f"{field} 的元素应为字符串", field)
+        text = str(item)
+        if "\x00" in text or len(text) > 200:
+            raise FieldError(f"{field} 的元素过长或含有空字符", field)
+        result.append(text)
+    if len(result) > max_items:
+        raise FieldError(f"{field} 最多 {max_items} 项", field)
+    return result
+
+
+def read_int_list(data: Mapping[str, Any], field: str) -> list[int]:
+    items = _list_value(data, field)
+    result = []
+    for index, item in enumerate(items):
+        result.append(read_int({field: item}, field) if item != "" else _missing(field, index))
+    if len(result) > 1000:
+        raise FieldError(f"{field} 最多 1000 项", field)
+    return result
+
+
+def _missing(field: str, index: int) -> int:
+    raise FieldError(f"{field} 第 {index + 1} 项为空,应为整数", field)
+
+
+def read_time(data: Mapping[str, Any], field: str) -> int | None:
+    """A wire time ``YYYY-MM-DD HH:MM:SS``; absent or empty → ``None``."""
+    text = read_text(data, field, strip=True)
+    if not text:
+        return None
+    try:
+        return clock.parse_wire(text)
+    except (ValueError, OverflowError, OSError):
+        raise FieldError(f"{field} 时间格式应为 YYYY-MM-DD HH:MM:SS,收到 '{text}'",
+                         field) from None
+
+
+def read_client_uid(data: Mapping[str, Any], field: str = "uid") -> str:
+    """An optional client-given uid; ``""`` means "generate one"."""
+    uid = read_text(data, field, strip=True)
+    if uid and not uids.is_valid_client_uid(uid):
+        raise FieldError(f"{field} 只能由 1–64 个字母、数字、'_'、'.'、'-' 组成", field)
+    return uid
+
+
+def read_uid(data: Mapping[str, Any], field: str = "uid") -> str:
+    uid = read_text(data, field, strip=True, max_len=64)
+    if not uid:
+        raise FieldError(f"{field} 必填,请给出编号", field)
+    return uid
+
+
+def read_audit(data: Mapping[str, Any]) -> tuple[str, int]:
+    """``organization_id`` and the operator id (``created_by``/``last_modified_by``)."""
+    org = read_text(data, "organization_id", max_len=64)
+    operator = read_int(data, "last_modified_by", default=read_int(data, "created_by",
+                                                                     default=0))
+    return org, operator
+
+
+def dedupe(items: list[str]) -> list[str]:
+    """Duplicates removed, first occurrence kept in place."""
+    return list(dict.fromkeys(items))
+
+
+# -- entity inputs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    uid: str
+    name: str
+    alias: str
+    description: str
+    cycle_type: str
+    statistics_id: str
+    period_num: int
+    period_unit: str
+    notice_num: int
+    notice_unit: str
+    guide: str
+    anchor_type: str
+    object_id_list: list[str]
+    organization_id: str
+    operator: int
+
+    @property
+    def rule(self) -> cycles.CycleRule:
+        return cycles.CycleRule(self.cycle_type, self.period_num, self.period_unit,
+                                self.notice_num, self.notice_unit, self.anchor_type)
+
+
+def project_input(data: Mapping[str, Any]) -> ProjectInput:
+    """Validate a create/update request (spec §3)."""
+    name = read_text(data, "name", required=True, max_len=NAME_MAX, strip=True)
+    cycle_type = read_choice(data, "cycle_type", cycles.CYCLE_TYPES,
+                             synonyms={cycles.STATISTIC_SYNONYM: cycles.STATISTIC})
+    period_num = read_int(data, "period_num", minimum=1)
+    if cycle_type == cycles.NATURAL:
+        unit = read_text(data, "period_unit", strip=True)
+        if not unit:
+            raise FieldError("period_unit 不能为空:自然时间周期须选择 时/日/周/月/年,"
+                             "否则会添加失败", "period_unit")
+        period_unit = read_choice(data, "period_unit", cycles.PERIOD_UNITS)
+    else:
+        period_unit = read_text(data, "period_unit", strip=True, max_len=10)
+    notice_num = read_int(data, "notice_num", default=0, minimum=0)
+    notice_unit = read_choice(data, "notice_unit", cycles.NOTICE_UNITS, default=cycles.DAY)
+    objects = dedupe(read_str_list(data, "object_id_list"))
+    for object_id in objects:
+        if not uids.is_valid_client_uid(object_id):
+            raise FieldError(f"object_id_list 中的 '{object_id[:40]}' 不是合法的对象编号"
+                             "(1–64 个字母、数字、'_'、'.'、'-')", "object_id_list")
+    org, operator = read_audit(data)
+    return ProjectInput(
+        uid=read_client_uid(data),
+        name=name,
+        alias=read_text(data, "alias", max_len=NAME_MAX),
+        description=read_text(data, "description"),
+        cycle_type=cycle_type,
+        statistics_id=read_text(data, "statistics_id", strip=True, max_len=64),
+        period_num=period_num,
+        period_unit=period_unit,
+        notice_num=notice_num,
+        notice_unit=notice_unit,
+        guide=read_text(data, "guide"),
+        anchor_type=read_choice(data, "anchor_type", cycles.ANCHOR_TYPES,
+                                default=cycles.BY_COMPLETION),
+        object_id_list=objects,
+        organization_id=org,
+        operator=operator,
+    )
+
+
+@dataclass(frozen=True)
+class HandleInput:
+    uid: str
+    task_id: str
+    description: str
+    handler_id_list: list[int]
+    handler_name_list: list[str]
+    fee: float
+    result: str
+    images: str
+    organization_id: str
+    operator: int
+
+
+def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleInput:
+    """Validate ``v2_handle`` / ``v2_handle_ignore`` (spec §5)."""
+    task_id = read_uid(data, "task_id")
+    org, operator = read_audit(data)
+    if ignoring:
+        return HandleInput(read_client_uid(data), task_id, read_text(data, "description"),
+                           [], [], 0.0, "忽略", "", org, operator)
+    ids = read_int_list(data, "handler_id_list")
+    names = read_str_list(data, "handler_name_list")
+    if ids and names and len(ids) != len(names):
+        raise FieldError(f"handler_id_list 与 handler_name_list 长度应相同"
+                         f"({len(ids)} 对 {len(names)})", "handler_name_list")
+    return HandleInput(
+        uid=read_client_uid(data),
+        task_id=task_id,
+        description=read_text(data, "description"),
+        handler_id_list=ids,
+        handler_name_list=names,
+        fee=read_number(data, "fee", default=0.0, minimum=0),
+        result=read_text(data, "result"),
+        images=read_images(data),
+        organization_id=org,
+        operator=operator,
+    )
+
+
+def read_images(data: Mapping[str, Any]) -> str:
+    value = data.get("images")
+    if isinstance(value, list):
+        parts = read_str_list(data, "images")
+        return ";".join(p for p in parts if p)
+    return read_text(data, "images")
+
+
+@dataclass(frozen=True)
+class ObjectInput:
+    uid: str
+    name: str
+    alias: str
+    description: str
+    location: str
+    organization_id: str
+    operator: int
+
+
+def object_input(data: Mapping[str, Any]) -> ObjectInput:
+    org, operator = read_audit(data)
+    return ObjectInput(read_client_uid(data),
+                       read_text(data, "name", required=True, max_len=NAME_MAX, strip=True),
+                       read_text(data, "alias", max_len=NAME_MAX),
+                       read_text(data, "description"),
+                       read_text(data, "location", max_len=200), org, operator)
+
+
+@dataclass(frozen=True)
+class StatisticInput:
+    uid: str
+    name: str
+    alias: str
+    unit: str
+    description: str
+    organization_id: str
+    operator: int
+
+
+def statistic_input(data: Mapping[str, Any]) -> StatisticInput:
+    org, operator = read_audit(data)
+    return StatisticInput(read_client_uid(data),
+                          read_text(data, "name", required=True, max_len=NAME_MAX, strip=True),
+                          read_text(data, "alias", max_len=NAME_MAX),
+                          read_text(data, "unit", max_len=20, strip=True),
+                          read_text(data, "description"), org, operator)

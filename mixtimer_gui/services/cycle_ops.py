@@ -1,0 +1,108 @@
+"""Moving a stored task through its cycles: begin, close, reschedule, re-forecast.
+
+Reads and writes the task row's stored moments (DESIGN §2) so lists can filter and sort on
+them in SQL. Called inside the callers' write transactions.
+"""
+
+from __future__ import annotations
+
+from mixtimer_gui.domain import cycles, forecast
+from mixtimer_gui.domain.cycles import Cycle, CycleRule
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.models import Project, Task
+
+
+def rule_of(project: Project) -> CycleRule:
+    return CycleRule(project.cycle_type, project.period_num, project.period_unit,
+                     project.notice_num, project.notice_unit, project.anchor_type)
+
+
+def cycle_of(task: Task) -> Cycle | None:
+    if task.cycle_start is None:
+        return None
+    return Cycle(task.cycle_start, task.grid_anchor if task.grid_anchor is not None
+                 else task.cycle_start, task.cycle_index or 1, task.due_at, task.notice_at,
+                 task.start_value, task.base_value, task.due_value)
+
+
+def store_cycle(task: Task, cycle: Cycle | None) -> None:
+    if cycle is None:
+        task.cycle_start = task.grid_anchor = task.due_at = task.notice_at = None
+        task.start_value = task.base_value = task.due_value = None
+        task.cycle_index = 1
+        return
+    task.cycle_start = cycle.cycle_start
+    task.grid_anchor = cycle.grid_anchor
+    task.cycle_index = cycle.cycle_index
+    task.due_at = cycle.due_at
+    task.notice_at = cycle.notice_at
+    task.start_value = cycle.start_value
+    task.base_value = cycle.base_value
+    task.due_value = cycle.due_value
+
+
+def current_value(project: Project) -> float:
+    latest = queries.latest_reading(project.statistics_id) if project.statistics_id else None
+    return latest[1] if latest else 0.0
+
+
+def place_statistic(rule: CycleRule, project: Project, cycle: Cycle) -> Cycle:
+    """Due moment of a statistic cycle: the reading that reached the threshold, or the
+    forecast from the meter's recent rate."""
+    if cycle.due_value is None or not project.statistics_id:
+        return cycle
+    readings = queries.readings_of(project.statistics_id,
+                                   since=cycle.cycle_start - forecast.WINDOW_SECONDS)
+    reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
+    predicted = forecast.forecast_due(readings, cycle.due_value)
+    return cycles.place_statistic_due(rule, cycle, predicted, reached)
+
+
+def begin(task: Task, project: Project, now: int) -> None:
+    """A fresh cycle starting ``now`` (start of a never-run task, or restart)."""
+    rule = rule_of(project)
+    if project.cycle_type == cycles.STATISTIC:
+        cycle = cycles.begin_statistic(rule, now, current_value(project))
+        cycle = place_statistic(rule, project, cycle)
+    else:
+        cycle = cycles.begin_natural(rule, now)
+    store_cycle(task, cycle)
+
+
+def close(task: Task, project: Project, at: int) -> tuple[int | None, int]:
+    """Close the current cycle at ``at`` (a handle or ignore).
+
+    Returns the due moment of the cycle that closed and the grid cycles skipped. A task that
+    never started keeps its state: the record is history, there is no cycle to close.
+    """
+    cycle = cycle_of(task)
+    if cycle is None:
+        return None, 0
+    rule = rule_of(project)
+    closed_due = cycle.due_at
+    if project.cycle_type == cycles.STATISTIC:
+        nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(project))
+        nxt = place_statistic(rule, project, nxt)
+    else:
+        nxt, skipped = cycles.close_natural(rule, cycle, at)
+    store_cycle(task, nxt)
+    return closed_due, skipped
+
+
+def reschedule(task: Task, project: Project) -> None:
+    """The project's cycle settings changed: recompute due/notice, keep the cycle."""
+    cycle = cycle_of(task)
+    if cycle is None:
+        return
+    rule = rule_of(project)
+    if project.cycle_type == cycles.STATISTIC:
+        if cycle.due_value is None:  # the cycle ran under a natural rule: start over later
+            store_cycle(task, None)
+            return
+        store_cycle(task, place_statistic(rule, project, cycles.reschedule_statistic(rule,
+                                                                                     cycle)))
+    else:
+        if cycle.due_value is not None and cycle.due_at is None:
+            store_cycle(task, None)
+            return
+        store_cycle(task, cycles.reschedule_natural(rule, cycle))

@@ -1,0 +1,134 @@
+"""Handles (spec §5): record that a task was done (``v2_handle``) or skipped (ignore)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mixtimer_gui.domain import rules, uids
+from mixtimer_gui.domain.errors import TASK_NOT_FOUND, FieldError, NotFoundError
+from mixtimer_gui.domain.rules import HandleInput
+from mixtimer_gui.services import cycle_ops, events, wire
+from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.models import (
+    Handle,
+    HandleHandler,
+    Handler,
+    MaintenanceObject,
+    Project,
+    Task,
+)
+
+IGNORED_RESULT = "忽略"
+
+
+class HandleService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def handle(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``v2_handle`` → ``{"uid"}``; the task's next cycle starts now."""
+        return self._record(rules.handle_input(data), ignored=False)
+
+    def ignore(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``v2_handle_ignore`` → ``{"uid"}``: the cycle is skipped, with a reason."""
+        return self._record(rules.handle_input(data, ignoring=True), ignored=True)
+
+    def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        uid = rules.read_uid(data)
+        with self.ctx.read():
+            row = Handle.select().where(Handle.uid == uid).dicts().first()
+        if row is None:
+            raise NotFoundError(f"handle not found: uid '{uid}' 不存在", "uid")
+        return wire.handle(row)
+
+    def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
+        index, size = wire.page_params(data)
+        with self.ctx.read():
+            query = queries.filtered(Handle.select(), queries.HANDLE_FIELDS,
+                                     where_and=data.get("where_and"),
+                                     where_or=data.get("where_or"),
+                                     where_in=data.get("where_in"))
+            result = queries.page(query, queries.HANDLE_FIELDS, page_index=index,
+                                  page_size=size, order_by=data.get("order_by"),
+                                  id_column=Handle.id, count=count)
+        return wire.page_result(result, [wire.handle(r) for r in result.rows])
+
+    # -- the write ------------------------------------------------------------------------
+
+    def _record(self, inp: HandleInput, *, ignored: bool) -> dict[str, str]:
+        with self.ctx.write():
+            if inp.uid:
+                existing = Handle.get_or_none(Handle.uid == inp.uid)
+                if existing is not None:
+                    if existing.task_id != inp.task_id:
+                        raise FieldError(f"uid '{inp.uid}' 已用于另一个任务"
+                                         f"({existing.task_id}),请换一个编号", "uid")
+                    return {"uid": existing.uid}  # a safe retry: nothing changes
+            task = Task.get_or_none(Task.uid == inp.task_id)
+            if task is None:
+                raise NotFoundError(TASK_NOT_FOUND, "task_id")
+            project = Project.get(Project.uid == task.project_id)
+            obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == task.object_id)
+            now = self.ctx.clock.now()
+            names = self._register_handlers(inp, now)
+            closed_due, skipped = cycle_ops.close(task, project, now)
+            task.last_handle_at = now
+            task.last_modified = now
+            task.save()
+            uid = inp.uid or self._new_uid()
+            handle = Handle.create(
+                uid=uid, task_id=task.uid, project_id=project.uid,
+                project_name=project.name, project_alias=project.alias,
+                object_id=task.object_id, object_name=obj.name if obj else task.object_id,
+                object_alias=obj.alias if obj else task.object_id,
+                description=inp.description,
+                handler_id_list=json.dumps(inp.handler_id_list),
+                handler_name_list=json.dumps(names, ensure_ascii=False),
+                fee=inp.fee, result=IGNORED_RESULT if ignored else inp.result,
+                images=inp.images, is_ignored=int(ignored), due_at=closed_due,
+                skipped_cycles=skipped, organization_id=inp.organization_id,
+                created=now, created_by=inp.operator, last_modified=now,
+                last_modified_by=inp.operator)
+            self._index_handlers(handle.id, inp.handler_id_list, names)
+            self.ctx.changed(events.HANDLE, uid)
+            self.ctx.changed(events.TASK, task.uid)
+        return {"uid": uid}
+
+    def _new_uid(self) -> str:
+        while True:
+            uid = uids.format_uid(uids.HANDLE_PREFIX, queries.next_sequence(uids.HANDLE_PREFIX))
+            if Handle.get_or_none(Handle.uid == uid) is None:
+                return uid
+
+    def _register_handlers(self, inp: HandleInput, now: int) -> list[str]:
+        """Register the people met in a handle; fill in names the client left out."""
+        names = list(inp.handler_name_list)
+        if inp.handler_id_list and not names:
+            known = {h.id: h.name for h in Handler.select().where(
+                Handler.id.in_(inp.handler_id_list))}
+            names = [known.get(i, str(i)) for i in inp.handler_id_list]
+            for handler_id in inp.handler_id_list:
+                if handler_id not in known:
+                    Handler.insert(id=handler_id, name=str(handler_id),
+                                   created=now).on_conflict_ignore().execute()
+        else:
+            for handler_id, name in zip(inp.handler_id_list, names, strict=False):
+                Handler.insert(id=handler_id, name=name, created=now).on_conflict(
+                    conflict_target=[Handler.id], update={Handler.name: name}).execute()
+        if inp.handler_id_list:
+            self.ctx.changed(events.HANDLER, *(str(i) for i in inp.handler_id_list))
+        return names
+
+    @staticmethod
+    def _index_handlers(handle_rowid: int, ids: list[int], names: list[str]) -> None:
+        count = max(len(ids), len(names))
+        if not count:
+            return
+        HandleHandler.insert_many([
+            {"handle_rowid": handle_rowid,
+             "handler_id": ids[i] if i < len(ids) else None,
+             "handler_name": names[i] if i < len(names) else ""}
+            for i in range(count)]).execute()

@@ -1,0 +1,246 @@
+"""Maintenance projects (spec §3): create, update, delete, get, list, start, stop, restart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mixtimer_gui.domain import cycles, rules, uids
+from mixtimer_gui.domain.errors import PROJECT_RUNNING, FieldError, NotFoundError, StateError
+from mixtimer_gui.domain.rules import ProjectInput
+from mixtimer_gui.services import cycle_ops, events, wire
+from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.models import MaintenanceObject, Project, ProjectObject, Statistic, Task
+
+
+class ProjectService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def create(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``create_v2_project`` → ``{"name", "uid"}``; the project starts stopped."""
+        inp = rules.project_input(data)
+        with self.ctx.write():
+            now = self.ctx.clock.now()
+            uid = inp.uid or self._new_uid()
+            if Project.get_or_none(Project.uid == uid) is not None:
+                raise FieldError(f"uid '{uid}' 已存在,请换一个编号或留空自动生成", "uid")
+            self._check_statistic(inp)
+            project = Project.create(
+                uid=uid, created=now, last_modified=now, created_by=inp.operator,
+                last_modified_by=inp.operator, is_active=0, alias=inp.alias or uid,
+                **self._settings(inp))
+            self._sync_objects(project, inp.object_id_list, now, inp.operator)
+            self.ctx.changed(events.PROJECT, uid)
+        return {"name": project.name, "uid": uid}
+
+    def update(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``update_v2_project``: refused while running; tasks follow the new object list."""
+        uid = rules.read_uid(data)
+        inp = rules.project_input({**data, "uid": ""})
+        with self.ctx.write():
+            project = self._get(uid)
+            if project.is_active:
+                raise StateError(PROJECT_RUNNING, "uid")
+            self._check_statistic(inp)
+            now = self.ctx.clock.now()
+            cycle_kind_changed = (project.cycle_type != inp.cycle_type
+                                  or project.statistics_id != inp.statistics_id)
+            for name, value in self._settings(inp).items():
+                setattr(project, name, value)
+            project.alias = inp.alias
+            project.last_modified = now
+            project.last_modified_by = inp.operator
+            project.save()
+            self._sync_objects(project, inp.object_id_list, now, inp.operator)
+            for task in Task.select().where(Task.project_id == uid):
+                if cycle_kind_changed:
+                    cycle_ops.store_cycle(task, None)
+                else:
+                    cycle_ops.reschedule(task, project)
+                task.last_modified = now
+                task.save()
+            self.ctx.changed(events.PROJECT, uid)
+        return {"name": project.name, "uid": uid}
+
+    def delete(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``delete_v2_project``: refused while running; handles stay as history."""
+        uid = rules.read_uid(data)
+        with self.ctx.write():
+            project = self._get(uid)
+            if project.is_active:
+                raise StateError(PROJECT_RUNNING, "uid")
+            task_uids = [t.uid for t in Task.select(Task.uid).where(Task.project_id == uid)]
+            Task.delete().where(Task.project_id == uid).execute()
+            ProjectObject.delete().where(ProjectObject.project_id == uid).execute()
+            project.delete_instance()
+            self.ctx.changed(events.PROJECT, uid)
+            if task_uids:
+                self.ctx.changed(events.TASK, *task_uids)
+        return {"uid": uid}
+
+    def start(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``start_v2_project``: tasks that never ran start their cycle now."""
+        uid = rules.read_uid(data)
+        with self.ctx.write():
+            project = self._get(uid)
+            if project.is_active:
+                return {}
+            self._check_startable(project)
+            now = self.ctx.clock.now()
+            self._set_active(project, now)
+            for task in Task.select().where((Task.project_id == uid)
+                                            & Task.cycle_start.is_null()):
+                cycle_ops.begin(task, project, now)
+                task.last_modified = now
+                task.save()
+            self._announce_tasks(uid)
+        return {}
+
+    def stop(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``stop_v2_project``: no reminders while stopped; the cycles keep their dates."""
+        uid = rules.read_uid(data)
+        with self.ctx.write():
+            project = self._get(uid)
+            if project.is_active:
+                project.is_active = 0
+                project.last_modified = self.ctx.clock.now()
+                project.save()
+                self._announce_tasks(uid)
+        return {}
+
+    def restart(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``restart_v2_project``: every task starts a fresh cycle now; the project runs."""
+        uid = rules.read_uid(data)
+        with self.ctx.write():
+            project = self._get(uid)
+            self._check_startable(project)
+            now = self.ctx.clock.now()
+            self._set_active(project, now)
+            for task in Task.select().where(Task.project_id == uid):
+                cycle_ops.begin(task, project, now)
+                task.last_modified = now
+                task.save()
+            self._announce_tasks(uid)
+        return {}
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        uid = rules.read_uid(data)
+        with self.ctx.read():
+            row = (Project.select().where(Project.uid == uid).dicts().first())
+            if row is None:
+                raise NotFoundError(f"project not found: uid '{uid}' 不存在", "uid")
+            return wire.project(row, queries.project_object_ids([uid]).get(uid, []))
+
+    def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        index, size = wire.page_params(data)
+        with self.ctx.read():
+            query = queries.filtered(Project.select(), queries.PROJECT_FIELDS,
+                                     where_and=data.get("where_and"),
+                                     where_or=data.get("where_or"),
+                                     where_in=data.get("where_in"))
+            result = queries.page(query, queries.PROJECT_FIELDS, page_index=index,
+                                  page_size=size, order_by=data.get("order_by"),
+                                  id_column=Project.id)
+            objects = queries.project_object_ids(r["uid"] for r in result.rows)
+            records = [wire.project(r, objects.get(r["uid"], [])) for r in result.rows]
+        return wire.page_result(result, records)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _get(self, uid: str) -> Project:
+        project = Project.get_or_none(Project.uid == uid)
+        if project is None:
+            raise NotFoundError(f"project not found: uid '{uid}' 不存在", "uid")
+        return project
+
+    def _new_uid(self) -> str:
+        while True:
+            uid = uids.format_uid(uids.PROJECT_PREFIX, queries.next_sequence(uids.PROJECT_PREFIX))
+            if Project.get_or_none(Project.uid == uid) is None:
+                return uid
+
+    @staticmethod
+    def _settings(inp: ProjectInput) -> dict[str, Any]:
+        return {
+            "name": inp.name, "description": inp.description, "cycle_type": inp.cycle_type,
+            "statistics_id": inp.statistics_id, "period_num": inp.period_num,
+            "period_unit": inp.period_unit, "notice_num": inp.notice_num,
+            "notice_unit": inp.notice_unit, "guide": inp.guide,
+            "anchor_type": inp.anchor_type, "organization_id": inp.organization_id,
+        }
+
+    @staticmethod
+    def _check_statistic(inp: ProjectInput) -> None:
+        if inp.statistics_id and Statistic.get_or_none(
+                Statistic.uid == inp.statistics_id) is None:
+            raise NotFoundError(f"statistics_id '{inp.statistics_id}' 不存在,请先创建该统计"
+                                "或留空", "statistics_id")
+
+    @staticmethod
+    def _check_startable(project: Project) -> None:
+        if project.cycle_type != cycles.STATISTIC:
+            return
+        if not project.statistics_id:
+            raise FieldError("statistics_id 为空:统计周期的项目须先关联统计才能启动",
+                             "statistics_id")
+        if Statistic.get_or_none(Statistic.uid == project.statistics_id) is None:
+            raise NotFoundError(f"statistics_id '{project.statistics_id}' 不存在,无法启动",
+                                "statistics_id")
+
+    def _set_active(self, project: Project, now: int) -> None:
+        project.is_active = 1
+        project.last_modified = now
+        project.save()
+
+    def _announce_tasks(self, project_uid: str) -> None:
+        self.ctx.changed(events.PROJECT, project_uid)
+        task_uids = [t.uid for t in Task.select(Task.uid).where(Task.project_id == project_uid)]
+        if task_uids:
+            self.ctx.changed(events.TASK, *task_uids)
+
+    def _sync_objects(self, project: Project, object_ids: list[str], now: int,
+                      operator: int) -> None:
+        """Make the object list and the tasks match ``object_ids`` (order kept)."""
+        for object_id in object_ids:
+            register_object(object_id, now, operator)
+        ProjectObject.delete().where(ProjectObject.project_id == project.uid).execute()
+        if object_ids:
+            ProjectObject.insert_many(
+                [{"project_id": project.uid, "object_id": oid, "position": pos}
+                 for pos, oid in enumerate(object_ids)]).execute()
+        existing = {t.object_id: t for t in Task.select().where(Task.project_id == project.uid)}
+        removed = [t.uid for oid, t in existing.items() if oid not in object_ids]
+        if removed:
+            Task.delete().where(Task.uid.in_(removed)).execute()
+            self.ctx.changed(events.TASK, *removed)
+        for object_id in object_ids:
+            if object_id in existing:
+                continue
+            task = Task(uid=new_task_uid(), project_id=project.uid, object_id=object_id,
+                        created=now, last_modified=now, created_by=operator,
+                        last_modified_by=operator, organization_id=project.organization_id)
+            if project.is_active:
+                cycle_ops.begin(task, project, now)
+            task.save(force_insert=True)
+            self.ctx.changed(events.TASK, task.uid)
+
+
+def new_task_uid() -> str:
+    while True:
+        uid = uids.format_uid(uids.TASK_PREFIX, queries.next_sequence(uids.TASK_PREFIX))
+        if Task.get_or_none(Task.uid == uid) is None:
+            return uid
+
+
+def register_object(object_id: str, now: int, operator: int = 0) -> None:
+    """An object id not yet in the catalogue is registered with name = alias = id."""
+    MaintenanceObject.insert(uid=object_id, name=object_id, alias=object_id, description="",
+                             location="", organization_id="", created=now, last_modified=now,
+                             created_by=operator, last_modified_by=operator
+                             ).on_conflict_ignore().execute()

@@ -1,0 +1,41 @@
+"""Maintenance tasks (spec §4): read-only through the API; created by their project."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mixtimer_gui.domain import rules
+from mixtimer_gui.domain.errors import NotFoundError
+from mixtimer_gui.services import wire
+from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.models import Task
+
+
+class TaskService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        uid = rules.read_uid(data)
+        with self.ctx.read():
+            row = queries.task_select(self.ctx.clock.now()).where(Task.uid == uid).dicts().first()
+        if row is None:
+            raise NotFoundError(f"task not found: uid '{uid}' 不存在", "uid")
+        return wire.task(row)
+
+    def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
+        """``get_v2_task_list``; default order: due first (soonest due on top)."""
+        index, size = wire.page_params(data)
+        now = self.ctx.clock.now()
+        fields = queries.task_fields(now)
+        with self.ctx.read():
+            query = queries.filtered(queries.task_select(now), fields,
+                                     where_and=data.get("where_and"),
+                                     where_or=data.get("where_or"),
+                                     where_in=data.get("where_in"))
+            result = queries.page(query, fields, page_index=index, page_size=size,
+                                  order_by=data.get("order_by") or "-created",
+                                  id_column=Task.id, count=count)
+        return wire.page_result(result, [wire.task(r) for r in result.rows])

@@ -1,0 +1,122 @@
+"""Rows → wire records (spec field order and types), and list-request parameters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mixtimer_gui.domain import rules
+from mixtimer_gui.domain.clock import format_wire
+from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.store.queries import MAX_PAGE_SIZE, Page
+
+AUDIT = ("organization_id", "created", "created_by", "last_modified", "last_modified_by")
+
+
+def number(value: float | None) -> int | float | None:
+    """A stored REAL as the wire shows it: ``0`` not ``0.0``."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def audit(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "organization_id": row["organization_id"],
+        "created": format_wire(row["created"]),
+        "created_by": row["created_by"],
+        "last_modified": format_wire(row["last_modified"]),
+        "last_modified_by": row["last_modified_by"],
+    }
+
+
+def project(row: Mapping[str, Any], object_ids: list[str]) -> dict[str, Any]:
+    return {
+        "uid": row["uid"], "name": row["name"], "alias": row["alias"],
+        "description": row["description"], "cycle_type": row["cycle_type"],
+        "statistics_id": row["statistics_id"], "period_num": row["period_num"],
+        "period_unit": row["period_unit"], "notice_num": row["notice_num"],
+        "notice_unit": row["notice_unit"], "guide": row["guide"],
+        "object_id_list": object_ids, "is_active": row["is_active"],
+        **audit(row),
+        "anchor_type": row["anchor_type"],
+    }
+
+
+def task(row: Mapping[str, Any]) -> dict[str, Any]:
+    statistic = row["cycle_type"] == "统计周期"
+    return {
+        "uid": row["uid"], "description": row["description"],
+        "project_id": row["project_id"], "project_name": row["project_name"],
+        "project_alias": row["project_alias"], "object_id": row["object_id"],
+        "object_name": row["object_name"], "object_alias": row["object_alias"],
+        "cycle_type": row["cycle_type"], "statistics_id": row["statistics_id"],
+        "period_num": row["period_num"], "period_unit": row["period_unit"],
+        "notice_num": row["notice_num"], "notice_unit": row["notice_unit"],
+        "guide": row["guide"],
+        **audit(row),
+        "is_active": row["is_active"], "anchor_type": row["anchor_type"],
+        "cycle_start": format_wire(row["cycle_start"]),
+        "due_at": format_wire(row["due_at"]),
+        "notice_at": format_wire(row["notice_at"]),
+        "status": row["status"],
+        "start_value": number(row["start_value"]) if statistic else None,
+        "current_value": number(row["current_value"]) if statistic else None,
+        "due_value": number(row["due_value"]) if statistic else None,
+        "last_handle_at": format_wire(row["last_handle_at"]),
+    }
+
+
+def handle(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "uid": row["uid"], "description": row["description"], "task_id": row["task_id"],
+        "project_id": row["project_id"], "project_alias": row["project_alias"],
+        "project_name": row["project_name"], "object_id": row["object_id"],
+        "object_name": row["object_name"], "object_alias": row["object_alias"],
+        "handler_id_list": json.loads(row["handler_id_list"] or "[]"),
+        "handler_name_list": json.loads(row["handler_name_list"] or "[]"),
+        "fee": number(row["fee"]), "result": row["result"], "images": row["images"],
+        **audit(row),
+        "is_ignored": row["is_ignored"], "due_at": format_wire(row["due_at"]),
+        "skipped_cycles": row["skipped_cycles"],
+    }
+
+
+def maintenance_object(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"uid": row["uid"], "name": row["name"], "alias": row["alias"],
+            "description": row["description"], "location": row["location"], **audit(row)}
+
+
+def statistic(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"uid": row["uid"], "name": row["name"], "alias": row["alias"],
+            "unit": row["unit"], "description": row["description"], **audit(row)}
+
+
+def reading(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"statistics_id": row["statistics_id"], "time": format_wire(row["time"]),
+            "value": number(row["value"]), "created": format_wire(row["created"])}
+
+
+def handler(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"], "created": format_wire(row["created"])}
+
+
+# -- list requests --------------------------------------------------------------------------
+
+
+def page_params(data: Mapping[str, Any]) -> tuple[int, int]:
+    """``page_index`` (≥ 1, default 1) and ``page_size`` (1–1000, default 10, capped)."""
+    size = rules.read_int(data, "page_size", default=10)
+    if size < 1:
+        raise FieldError(f"page_size 应为 1–{MAX_PAGE_SIZE} 的整数,收到 {size}", "page_size")
+    index = rules.read_int(data, "page_index", default=1)
+    if index < 1:
+        raise FieldError(f"page_index 从 1 开始,收到 {index}", "page_index")
+    return index, min(size, MAX_PAGE_SIZE)
+
+
+def page_result(result: Page, records: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"page_index": result.page_index, "page_size": result.page_size,
+            "total_pages": result.total_pages, "total_records": result.total_records,
+            "data": records}

@@ -1,0 +1,135 @@
+"""Opening the database: pragmas, the version gate, backups before migrating."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from mixtimer_gui.store.migrations import LATEST_VERSION, MIGRATIONS
+from mixtimer_gui.store.models import ALL_MODELS, SchemaVersion, database
+
+BUSY_TIMEOUT_S = 10
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked; ``str()`` is a sentence for the user."""
+
+
+class SchemaTooNewError(StoreError):
+    pass
+
+
+class NotADatabaseError(StoreError):
+    pass
+
+
+def read_schema_version(path: Path) -> int:
+    """The schema version of an existing file, read without writing to it.
+
+    0 means a new, empty database. Raises ``NotADatabaseError`` for a file that is not a
+    SQLite database, or one that is not MixTimer's.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise StoreError(f"无法打开数据库 {path}:{exc}") from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE "
+                                                  "type='table'")}
+        if not tables:
+            return 0
+        if "schema_version" not in tables:
+            raise NotADatabaseError(f"{path} 不是 MixTimer 的数据库(缺少 schema_version 表)")
+        row = conn.execute('SELECT MAX("version") FROM "schema_version"').fetchone()
+        return int(row[0] or 0)
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, NotADatabaseError):
+            raise
+        raise NotADatabaseError(f"{path} 不是可用的数据库文件({exc})") from exc
+    finally:
+        conn.close()
+
+
+def make_database(path: Path | str, *, synchronous: str = "normal") -> SqliteDatabase:
+    """A Peewee database with the pragmas of DESIGN §2, one connection per thread.
+
+    ``lock_type='IMMEDIATE'`` takes the write lock at ``BEGIN``: deferred transactions that
+    read then write from several threads fail with "database is locked" despite the timeout.
+    """
+    return SqliteDatabase(
+        str(path),
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": synchronous,
+            "busy_timeout": BUSY_TIMEOUT_S * 1000,
+            "cache_size": -16_000,
+        },
+        timeout=BUSY_TIMEOUT_S,
+        lock_type="IMMEDIATE",
+    )
+
+
+def backup_to(db_path: Path, target: Path) -> Path:
+    """An online copy through SQLite's backup API, safe while others use the file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def open_database(path: Path | str, *, synchronous: str = "normal",
+                  backup_dir: Path | None = None) -> SqliteDatabase:
+    """Open (creating or upgrading) the database at ``path`` and bind the models to it.
+
+    A database newer than this code is refused before anything is written. Before an
+    existing database is migrated, a copy goes to ``backup_dir`` (default: ``backups/``
+    beside the file).
+    """
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        version = read_schema_version(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        version = 0
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"数据库 {path} 来自更新的版本(结构版本 {version},本程序支持到 {LATEST_VERSION}),"
+            "请升级 MixTimer GUI 后再打开;文件未被改动")
+    if 0 < version < LATEST_VERSION:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup_to(path, (backup_dir or path.parent / "backups")
+                  / f"{path.stem}-v{version}-before-migration-{stamp}.db")
+    db = make_database(path, synchronous=synchronous)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    migrate(db, version)
+    return db
+
+
+def migrate(db: SqliteDatabase, current: int) -> None:
+    for number, step in MIGRATIONS:
+        if number <= current:
+            continue
+        with db.atomic():
+            step(db)
+            SchemaVersion.insert(version=number, applied=int(time.time())).execute()
+            db.execute_sql(f"PRAGMA user_version = {int(number)}")
+
+
+def bind(db: SqliteDatabase) -> None:
+    """Point the models at ``db`` (another process's file, a test's temporary database)."""
+    database.initialize(db)
+
+
+__all__ = ["ALL_MODELS", "StoreError", "open_database"]

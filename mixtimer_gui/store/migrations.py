@@ -1,0 +1,67 @@
+"""Numbered schema migrations. Each step's DDL is frozen here as it was released, so a
+database from any earlier version upgrades the same way, whatever the models say today."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+V1_SCHEMA = """
+CREATE TABLE "schema_version" ("version" INTEGER NOT NULL PRIMARY KEY, "applied" INTEGER NOT NULL);
+CREATE TABLE "uid_sequence" ("prefix" VARCHAR(16) NOT NULL PRIMARY KEY, "last" INTEGER NOT NULL);
+CREATE TABLE "maintenance_object" ("id" INTEGER NOT NULL PRIMARY KEY, "organization_id" VARCHAR(64) NOT NULL, "created" INTEGER NOT NULL, "created_by" INTEGER NOT NULL, "last_modified" INTEGER NOT NULL, "last_modified_by" INTEGER NOT NULL, "uid" VARCHAR(64) NOT NULL, "name" VARCHAR(100) NOT NULL, "alias" VARCHAR(100) NOT NULL, "description" TEXT NOT NULL, "location" VARCHAR(200) NOT NULL);
+CREATE UNIQUE INDEX "maintenance_object_uid" ON "maintenance_object" ("uid");
+CREATE TABLE "statistic" ("id" INTEGER NOT NULL PRIMARY KEY, "organization_id" VARCHAR(64) NOT NULL, "created" INTEGER NOT NULL, "created_by" INTEGER NOT NULL, "last_modified" INTEGER NOT NULL, "last_modified_by" INTEGER NOT NULL, "uid" VARCHAR(64) NOT NULL, "name" VARCHAR(100) NOT NULL, "alias" VARCHAR(100) NOT NULL, "unit" VARCHAR(20) NOT NULL, "description" TEXT NOT NULL);
+CREATE UNIQUE INDEX "statistic_uid" ON "statistic" ("uid");
+CREATE TABLE "reading" ("id" INTEGER NOT NULL PRIMARY KEY, "statistics_id" VARCHAR(64) NOT NULL, "time" INTEGER NOT NULL, "value" REAL NOT NULL, "created" INTEGER NOT NULL);
+CREATE INDEX "reading_statistics_id_time" ON "reading" ("statistics_id", "time");
+CREATE TABLE "project" ("id" INTEGER NOT NULL PRIMARY KEY, "organization_id" VARCHAR(64) NOT NULL, "created" INTEGER NOT NULL, "created_by" INTEGER NOT NULL, "last_modified" INTEGER NOT NULL, "last_modified_by" INTEGER NOT NULL, "uid" VARCHAR(64) NOT NULL, "name" VARCHAR(100) NOT NULL, "alias" VARCHAR(100) NOT NULL, "description" TEXT NOT NULL, "cycle_type" VARCHAR(16) NOT NULL, "statistics_id" VARCHAR(64) NOT NULL, "period_num" INTEGER NOT NULL, "period_unit" VARCHAR(10) NOT NULL, "notice_num" INTEGER NOT NULL, "notice_unit" VARCHAR(4) NOT NULL, "guide" TEXT NOT NULL, "anchor_type" VARCHAR(8) NOT NULL, "is_active" INTEGER NOT NULL);
+CREATE UNIQUE INDEX "project_uid" ON "project" ("uid");
+CREATE INDEX "project_name" ON "project" ("name");
+CREATE TABLE "project_object" ("id" INTEGER NOT NULL PRIMARY KEY, "project_id" VARCHAR(64) NOT NULL, "object_id" VARCHAR(64) NOT NULL, "position" INTEGER NOT NULL);
+CREATE INDEX "project_object_object_id" ON "project_object" ("object_id");
+CREATE UNIQUE INDEX "project_object_project_id_object_id" ON "project_object" ("project_id", "object_id");
+CREATE TABLE "task" ("id" INTEGER NOT NULL PRIMARY KEY, "organization_id" VARCHAR(64) NOT NULL, "created" INTEGER NOT NULL, "created_by" INTEGER NOT NULL, "last_modified" INTEGER NOT NULL, "last_modified_by" INTEGER NOT NULL, "uid" VARCHAR(64) NOT NULL, "project_id" VARCHAR(64) NOT NULL, "object_id" VARCHAR(64) NOT NULL, "description" TEXT NOT NULL, "cycle_start" INTEGER, "grid_anchor" INTEGER, "cycle_index" INTEGER NOT NULL, "due_at" INTEGER, "notice_at" INTEGER, "start_value" REAL, "base_value" REAL, "due_value" REAL, "last_handle_at" INTEGER);
+CREATE UNIQUE INDEX "task_uid" ON "task" ("uid");
+CREATE INDEX "task_project_id" ON "task" ("project_id");
+CREATE INDEX "task_object_id" ON "task" ("object_id");
+CREATE INDEX "task_due_at" ON "task" ("due_at");
+CREATE TABLE "handle" ("id" INTEGER NOT NULL PRIMARY KEY, "organization_id" VARCHAR(64) NOT NULL, "created" INTEGER NOT NULL, "created_by" INTEGER NOT NULL, "last_modified" INTEGER NOT NULL, "last_modified_by" INTEGER NOT NULL, "uid" VARCHAR(64) NOT NULL, "task_id" VARCHAR(64) NOT NULL, "project_id" VARCHAR(64) NOT NULL, "project_name" VARCHAR(100) NOT NULL, "project_alias" VARCHAR(100) NOT NULL, "object_id" VARCHAR(64) NOT NULL, "object_name" VARCHAR(100) NOT NULL, "object_alias" VARCHAR(100) NOT NULL, "description" TEXT NOT NULL, "handler_id_list" TEXT NOT NULL, "handler_name_list" TEXT NOT NULL, "fee" REAL NOT NULL, "result" TEXT NOT NULL, "images" TEXT NOT NULL, "is_ignored" INTEGER NOT NULL, "due_at" INTEGER);
+CREATE UNIQUE INDEX "handle_uid" ON "handle" ("uid");
+CREATE INDEX "handle_task_id" ON "handle" ("task_id");
+CREATE INDEX "handle_object_id" ON "handle" ("object_id");
+CREATE INDEX "handle_created" ON "handle" ("created");
+CREATE INDEX "handle_project_id_created" ON "handle" ("project_id", "created");
+CREATE TABLE "handle_handler" ("id" INTEGER NOT NULL PRIMARY KEY, "handle_rowid" INTEGER NOT NULL, "handler_id" INTEGER, "handler_name" VARCHAR(200) NOT NULL);
+CREATE INDEX "handle_handler_handler_id_handle_rowid" ON "handle_handler" ("handler_id", "handle_rowid");
+CREATE INDEX "handle_handler_handler_name_handle_rowid" ON "handle_handler" ("handler_name", "handle_rowid");
+CREATE INDEX "handle_handler_handle_rowid" ON "handle_handler" ("handle_rowid");
+CREATE TABLE "handler" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(200) NOT NULL, "created" INTEGER NOT NULL);
+"""
+
+# v2: fixed-plan bookkeeping on handles, persisted settings, and the reminder log.
+V2_SCHEMA = """
+ALTER TABLE "handle" ADD COLUMN "skipped_cycles" INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE "setting" ("key" VARCHAR(64) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL);
+CREATE TABLE "reminder_log" ("id" INTEGER NOT NULL PRIMARY KEY, "task_id" VARCHAR(64) NOT NULL, "cycle_start" INTEGER NOT NULL, "kind" VARCHAR(8) NOT NULL, "seq" INTEGER NOT NULL, "due_at" INTEGER, "fired_at" INTEGER NOT NULL, "project_id" VARCHAR(64) NOT NULL, "project_name" VARCHAR(100) NOT NULL, "object_id" VARCHAR(64) NOT NULL, "object_name" VARCHAR(100) NOT NULL, "is_read" INTEGER NOT NULL);
+CREATE INDEX "reminder_log_fired_at" ON "reminder_log" ("fired_at");
+CREATE UNIQUE INDEX "reminder_log_task_id_cycle_start_kind_seq" ON "reminder_log" ("task_id", "cycle_start", "kind", "seq");
+"""
+
+
+def _run_script(script: str) -> Callable[[Database], None]:
+    def apply(db: Database) -> None:
+        for statement in script.split(";\n"):
+            if statement.strip():
+                db.execute_sql(statement)
+
+    return apply
+
+
+MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
+    (1, _run_script(V1_SCHEMA)),
+    (2, _run_script(V2_SCHEMA)),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

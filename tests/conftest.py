@@ -1,0 +1,44 @@
+"""Shared fixtures: a fresh temporary database per test and a fake clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from mixtimer_gui.domain import clock as clock_mod  # noqa: E402
+from mixtimer_gui.domain.clock import FakeClock  # noqa: E402
+from mixtimer_gui.services import Services  # noqa: E402
+
+TEST_ZONE = "Asia/Shanghai"
+
+
+@pytest.fixture(autouse=True)
+def _local_zone() -> Iterator[None]:
+    """Every test runs in a known zone; tests about DST switch to one that has it."""
+    clock_mod.set_local_zone(TEST_ZONE)
+    yield
+    clock_mod.set_local_zone(None)
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock(datetime(2024, 5, 11, 9, 0, 0).replace(
+        tzinfo=clock_mod.local_zone()))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "mixtimer.db"
+
+
+@pytest.fixture
+def services(db_path: Path, fake_clock: FakeClock) -> Iterator[Services]:
+    svc = Services.open(db_path, clock=fake_clock)
+    yield svc
+    svc.close()
