@@ -1,0 +1,175 @@
+"""The paged table model: lazy pages, SQL ordering, filters, errors, live refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
+from mixtimer_gui.services import Services
+
+ROWS = 5_000
+
+
+class FakeHandles:
+    """A stand-in for ``services.handles.list`` over 5,000 rows that records each call."""
+
+    def __init__(self, count: int = ROWS) -> None:
+        self.rows = [{"uid": f"MTH{i:013d}", "fee": i % 97, "object_name": f"泵{i}"}
+                     for i in range(count)]
+        self.calls: list[dict[str, Any]] = []
+
+    def list(self, params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+        self.calls.append({**params, "count": count})
+        order = params.get("order_by") or "-uid"
+        field = order.lstrip("-")
+        if field not in ("uid", "fee"):
+            raise FieldError(f"order_by 的字段 '{field}' 不能排序", "order_by")
+        rows = [r for r in self.rows if self._matches(r, params.get("where_and") or [])]
+        rows.sort(key=lambda r: (r[field], r["uid"]), reverse=order.startswith("-"))
+        size, index = params["page_size"], params["page_index"]
+        return {"page_index": index, "page_size": size,
+                "total_pages": -(-len(rows) // size),
+                "total_records": len(rows) if count else -1,
+                "data": rows[(index - 1) * size: index * size]}
+
+    @staticmethod
+    def _matches(row: dict[str, Any], where_and: list) -> bool:
+        return all(row[f] == v for f, _op, v in where_and)
+
+
+COLUMNS = [Column("uid", "编号"), Column("fee", "费用", align_right=True),
+           Column("object_name", "对象", sort_field="")]
+
+
+@pytest.fixture
+def fake() -> FakeHandles:
+    return FakeHandles()
+
+
+@pytest.fixture
+def model(fake: FakeHandles, qapp: object) -> PagedTableModel:
+    m = PagedTableModel(fake.list, COLUMNS, page_size=100)
+    m.refresh()
+    return m
+
+
+def test_row_count_is_the_total_but_only_the_first_page_is_loaded(
+        model: PagedTableModel, fake: FakeHandles) -> None:
+    assert model.rowCount() == ROWS
+    assert model.loaded_pages() == [0]
+    assert len(fake.calls) == 1 and fake.calls[0]["count"] is True
+
+
+def test_reading_a_far_row_loads_only_its_page_without_recounting(
+        model: PagedTableModel, fake: FakeHandles) -> None:
+    text = model.data(model.index(4_321, 0))
+    assert text == fake.list({"page_index": 1, "page_size": ROWS, "order_by": "-uid"})[
+        "data"][4_321]["uid"]
+    assert model.loaded_pages() == [0, 43]
+    assert fake.calls[1]["page_index"] == 44 and fake.calls[1]["count"] is False
+
+
+def test_scrolling_everything_keeps_memory_to_a_few_pages(model: PagedTableModel) -> None:
+    for row in range(0, ROWS, 50):
+        model.data(model.index(row, 0))
+    assert len(model.loaded_pages()) <= PagedTableModel.MAX_CACHED_PAGES
+    assert model.fetch_calls == ROWS // 100  # each page fetched once while scrolling down
+
+
+def test_sort_requeries_with_order_by(model: PagedTableModel, fake: FakeHandles) -> None:
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    assert fake.calls[-1]["order_by"] == "fee"
+    assert model.data(model.index(0, 1)) == "0"
+    assert model.order_by() == "fee"
+    assert model.column_of_order() == (1, Qt.SortOrder.AscendingOrder)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert fake.calls[-1]["order_by"] == "-fee"
+    assert model.data(model.index(0, 1)) == "96"
+
+
+def test_an_unsortable_column_does_not_query(model: PagedTableModel,
+                                             fake: FakeHandles) -> None:
+    calls = len(fake.calls)
+    model.sort(2)
+    assert len(fake.calls) == calls
+
+
+def test_an_order_the_service_refuses_keeps_the_previous_one(
+        qapp: object, fake: FakeHandles) -> None:
+    m = PagedTableModel(fake.list, [Column("object_name", "对象")], page_size=100)
+    m.set_order("fee")
+    m.sort(0)  # object_name is not orderable in the fake service
+    assert m.order_by() == "fee"
+    assert m.rowCount() == ROWS
+
+
+def test_filter_changes_the_rows_and_is_reported(model: PagedTableModel, qtbot: Any) -> None:
+    with qtbot.waitSignal(model.loaded) as blocker:
+        model.set_filter(where_and=[["fee", "=", 3]])
+    assert blocker.args == [model.rowCount()]
+    assert 0 < model.rowCount() < ROWS
+    assert all(model.record(r)["fee"] == 3 for r in range(model.rowCount()))
+    assert model.filter_params() == {"where_and": [["fee", "=", 3]], "where_or": [],
+                                      "where_in": [], "order_by": ""}
+
+
+def test_a_refused_filter_empties_the_model_and_says_why(qapp: object, qtbot: Any) -> None:
+    def refuse(params: dict[str, Any]) -> dict[str, Any]:
+        raise FieldError("where_and 中的字段 'nope' 不存在", "where_and")
+
+    m = PagedTableModel(refuse, COLUMNS)
+    with qtbot.waitSignal(m.error) as blocker:
+        m.set_filter(where_and=[["nope", "=", 1]])
+    assert "nope" in blocker.args[0]
+    assert m.rowCount() == 0
+
+
+def test_refresh_keeps_rows_in_place_and_grows(model: PagedTableModel, fake: FakeHandles,
+                                               qtbot: Any) -> None:
+    model.data(model.index(2_000, 0))
+    fake.rows.append({"uid": "MTH9999999999999", "fee": 1, "object_name": "新"})
+    with qtbot.waitSignal(model.rowsInserted):
+        model.refresh()
+    assert model.rowCount() == ROWS + 1
+    assert model.loaded_pages() == [0]  # stale pages are dropped
+    assert model.record(0)["uid"] == "MTH9999999999999"
+    assert model.row_of_uid("MTH9999999999999") == 0
+    assert model.row_of_uid("not there") is None
+
+
+def test_refresh_shrinks(model: PagedTableModel, fake: FakeHandles, qtbot: Any) -> None:
+    del fake.rows[:10]
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.refresh()
+    assert model.rowCount() == ROWS - 10
+
+
+def test_roles_and_headers(model: PagedTableModel) -> None:
+    index = model.index(0, 1)
+    assert model.data(index, RECORD_ROLE)["uid"] == model.record(0)["uid"]
+    assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "编号"
+    assert model.headerData(9, Qt.Orientation.Horizontal) is None
+    assert model.record(ROWS) is None and model.record(-1) is None
+
+
+def test_over_real_handles_service(services: Services, qapp: object) -> None:
+    """The model drives a real services list method: paging, count=False, SQL order."""
+    services.objects.create({"uid": "OBJ1", "name": "泵一"})
+    project = services.projects.create({
+        "name": "巡检", "cycle_type": "自然时间周期", "period_num": 1, "period_unit": "日",
+        "notice_num": 0, "notice_unit": "日", "object_id_list": ["OBJ1"]})
+    services.projects.start({"uid": project["uid"]})
+    task = services.tasks.list({"page_size": 1})["data"][0]
+    for fee in (30, 10, 20):
+        services.handles.handle({"task_id": task["uid"], "fee": fee})
+    m = PagedTableModel(services.handles.list, [Column("fee", "费用"), Column("uid", "编号")],
+                        page_size=2)
+    m.set_order("fee")
+    assert m.rowCount() == 3
+    assert [m.data(m.index(r, 0)) for r in range(3)] == ["10", "20", "30"]
+    assert m.loaded_pages() == [0, 1]
