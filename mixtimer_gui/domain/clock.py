@@ -91,8 +91,9 @@ def from_local(civil: datetime) -> int:
     aware = civil.replace(tzinfo=zone, fold=0)
     moment = int(aware.timestamp())
     if to_local(moment).replace(tzinfo=None) != civil.replace(microsecond=0):
-        # Nonexistent local time (spring forward): keep the wall-clock distance from the gap.
-        moment = int(civil.replace(tzinfo=zone, fold=1).timestamp())
+        # Nonexistent local time (spring forward): the two readings straddle the gap; the
+        # later one is where a wall clock that jumped forward shows the same distance.
+        moment = max(moment, int(civil.replace(tzinfo=zone, fold=1).timestamp()))
     return moment
 
 

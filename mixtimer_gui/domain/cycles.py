@@ -22,6 +22,9 @@ CYCLE_TYPES = (NATURAL, STATISTIC)
 HOUR, DAY, WEEK, MONTH, YEAR = "时", "日", "周", "月", "年"
 PERIOD_UNITS = (HOUR, DAY, WEEK, MONTH, YEAR)
 NOTICE_UNITS = (MONTH, DAY)
+# The longest period (and notice) a plan may ask for: 100 years in each unit. Longer ones
+# would push due dates past what the calendar (year 9999) and the wire format can show.
+MAX_PERIOD = {HOUR: 876_600, DAY: 36_525, WEEK: 5_218, MONTH: 1_200, YEAR: 100}
 
 BY_COMPLETION = "按完成时间"
 BY_PLAN = "按计划时间"

@@ -242,6 +242,9 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
         period_unit = read_text(data, "period_unit", strip=True, max_len=10)
     notice_num = read_int(data, "notice_num", default=0, minimum=0)
     notice_unit = read_choice(data, "notice_unit", cycles.NOTICE_UNITS, default=cycles.DAY)
+    if cycle_type == cycles.NATURAL:
+        _check_span("period_num", period_num, period_unit)
+    _check_span("notice_num", notice_num, notice_unit)
     objects = dedupe(read_str_list(data, "object_id_list"))
     for object_id in objects:
         if not uids.is_valid_client_uid(object_id):
@@ -266,6 +269,12 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
         organization_id=org,
         operator=operator,
     )
+
+
+def _check_span(field: str, count: int, unit: str) -> None:
+    limit = cycles.MAX_PERIOD[unit]
+    if count > limit:
+        raise FieldError(f"{field} 过大:以 '{unit}' 为单位最多 {limit}(100 年)", field)
 
 
 @dataclass(frozen=True)

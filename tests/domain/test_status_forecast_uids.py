@@ -1,0 +1,132 @@
+"""Task status (spec §4 ``status``), statistic forecast (spec §4 "Statistic forecast"), uid
+formats (spec §2 "uids") and the wire time format (spec §2 "Times on the wire").
+
+Code: domain/status.py, domain/forecast.py, domain/uids.py, domain/clock.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from mixtimer_gui.domain import clock, forecast, status, uids
+from mixtimer_gui.domain.clock import FakeClock
+
+DAY = 86400
+
+
+# -- status ---------------------------------------------------------------------------------
+
+
+def test_status_not_started_when_stopped_or_never_started() -> None:
+    assert status.task_status(False, 100, 200, 150, 120) == "未启动"
+    assert status.task_status(True, None, None, None, 120) == "未启动"
+
+
+def test_status_normal_due_soon_due() -> None:
+    assert status.task_status(True, 100, 200, 150, 149) == "正常"
+    assert status.task_status(True, 100, 200, 150, 150) == "即将到期"
+    assert status.task_status(True, 100, 200, 150, 200) == "已到期"
+    assert status.task_status(True, 100, 200, 150, 10**9) == "已到期"
+
+
+def test_status_without_due_stays_normal() -> None:
+    assert status.task_status(True, 100, None, None, 10**9) == "正常"
+
+
+# -- forecast -------------------------------------------------------------------------------
+
+
+def test_forecast_needs_two_readings() -> None:
+    assert forecast.forecast_due([], 10) is None
+    assert forecast.forecast_due([(0, 1.0)], 10) is None
+
+
+def test_forecast_linear_rate() -> None:
+    readings = [(0, 0.0), (DAY, 10.0), (2 * DAY, 20.0)]
+    assert forecast.forecast_due(readings, 30.0) == 3 * DAY
+
+
+def test_forecast_uses_only_the_last_30_days() -> None:
+    # A fast start long ago, then a slow steady rate: the forecast follows the recent rate.
+    old = [(0, 0.0), (DAY, 1000.0)]
+    recent = [(100 * DAY + i * DAY, 1000.0 + i) for i in range(10)]
+    due = forecast.forecast_due(old + recent, 1019.0)
+    assert due == 100 * DAY + 19 * DAY
+
+
+def test_forecast_none_when_meter_stands_still() -> None:
+    assert forecast.forecast_due([(0, 5.0), (DAY, 5.0)], 10.0) is None
+
+
+def test_forecast_reached_value_is_due_at_that_reading() -> None:
+    assert forecast.forecast_due([(0, 0.0), (DAY, 30.0)], 25.0) == DAY
+
+
+def test_reached_at_ignores_readings_before_the_cycle() -> None:
+    readings = [(0, 50.0), (DAY, 60.0), (2 * DAY, 80.0)]
+    assert forecast.reached_at(readings, since=DAY // 2, due_value=55.0) == DAY
+    assert forecast.reached_at(readings, since=0, due_value=100.0) is None
+
+
+# -- uids -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["MTP", "MTT", "MTH", "STATISTICS"])
+def test_generated_uid_is_prefix_and_13_digits(prefix: str) -> None:
+    uid = uids.format_uid(prefix, 5)
+    assert uid == f"{prefix}0000000000005"
+    assert uids.is_generated_uid(uid)
+
+
+def test_uid_sequence_bounds() -> None:
+    with pytest.raises(ValueError):
+        uids.format_uid("MTP", 0)
+    with pytest.raises(ValueError):
+        uids.format_uid("MTP", 10**13)
+
+
+def test_client_uid_alphabet() -> None:
+    assert uids.is_valid_client_uid("na_test.v-2")
+    assert not uids.is_valid_client_uid("")
+    assert not uids.is_valid_client_uid("a\n")
+    assert not uids.is_valid_client_uid("x" * 65)
+
+
+# -- wire times -----------------------------------------------------------------------------
+
+
+def test_wire_time_round_trip_in_local_zone() -> None:
+    moment = clock.parse_wire("2024-05-11 12:35:10")
+    assert moment == int(datetime(2024, 5, 11, 4, 35, 10,
+                                  tzinfo=clock.ZoneInfo("UTC")).timestamp())
+    assert clock.format_wire(moment) == "2024-05-11 12:35:10"
+
+
+def test_wire_date_means_midnight() -> None:
+    assert clock.format_wire(clock.parse_wire("2024-05-11")) == "2024-05-11 00:00:00"
+
+
+def test_wire_none_is_empty() -> None:
+    assert clock.format_wire(None) == ""
+
+
+def test_parse_wire_refuses_other_text() -> None:
+    with pytest.raises(ValueError):
+        clock.parse_wire("yesterday")
+
+
+def test_dst_gap_time_moves_forward() -> None:
+    clock.set_local_zone("Europe/Berlin")
+    # 02:30 does not exist on 2024-03-31 in Berlin; wall clocks show 03:30.
+    assert clock.format_wire(clock.parse_wire("2024-03-31 02:30:00")) == "2024-03-31 03:30:00"
+
+
+def test_fake_clock_moves_only_when_told() -> None:
+    fake = FakeClock(1000)
+    assert fake.now() == 1000
+    fake.advance(days=1, seconds=5)
+    assert fake.now() == 1000 + DAY + 5
+    fake.set(5)
+    assert fake.now() == 5
