@@ -1,0 +1,43 @@
+"""Service change announcements → a Qt signal on the GUI thread (DESIGN §1).
+
+The bus calls its listeners on the writer's thread (an API worker, the GUI thread, a test).
+The bridge relays through a queued connection, so every ``changed`` emission reaches widgets
+on the thread the bridge lives on — never from a worker.
+
+Signals:
+    changed(str, list): (entity, uids) after a write committed; entities are the constants
+        of ``mixtimer_gui.services.events``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from mixtimer_gui.services.events import ChangeBus
+
+
+class ChangeBridge(QObject):
+    changed = Signal(str, list)
+    _relay = Signal(str, list)
+
+    def __init__(self, bus: ChangeBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Queued even when the writer is the GUI thread: a listener then never runs inside
+        # the writer's call stack (e.g. a table refresh in the middle of a form's Save).
+        self._relay.connect(self._emit_changed, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = bus.subscribe(self._on_bus)
+        self.destroyed.connect(self._unsubscribe_quietly)
+
+    def close(self) -> None:
+        """Stop listening to the bus (the window is closing)."""
+        self._unsubscribe()
+
+    def _on_bus(self, entity: str, uids: tuple[str, ...]) -> None:
+        self._relay.emit(entity, list(uids))
+
+    @Slot(str, list)
+    def _emit_changed(self, entity: str, uids: list) -> None:
+        self.changed.emit(entity, uids)
+
+    def _unsubscribe_quietly(self, *_: object) -> None:
+        self._unsubscribe()

@@ -1,0 +1,188 @@
+"""The user's settings (QSettings), with typed properties.
+
+Organisation "mixtimer", application "mixtimer-gui" in the platform's usual place; tests and
+the screenshot script pass an ini file path instead. QSettings gives back strings from ini
+files, so every getter converts and falls back to the default on junk: a hand-edited file
+must not stop the app from starting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+DEFAULT_API_PORT = 8848
+DEFAULT_API_BIND = "127.0.0.1"
+DEFAULT_OVERDUE_REPEAT_HOURS = 24
+LOOPBACK_BINDS = ("127.0.0.1", "localhost", "::1")
+
+
+class AppSettings:
+    def __init__(self, path: Path | str | None = None) -> None:
+        if path is None:
+            self._qs = QSettings("mixtimer", "mixtimer-gui")
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._qs
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    def file_name(self) -> str:
+        return self._qs.fileName()
+
+    # -- typed access -----------------------------------------------------------------------
+
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        try:
+            value = int(str(self._qs.value(key, default)))
+        except (TypeError, ValueError):
+            return default
+        return value if low <= value <= high else default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._qs.value(key, default)
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+    def _str(self, key: str, default: str) -> str:
+        value = self._qs.value(key, default)
+        return default if value is None else str(value)
+
+    def _bytes(self, key: str) -> QByteArray:
+        value = self._qs.value(key)
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def _set(self, key: str, value: Any) -> None:
+        self._qs.setValue(key, value)
+
+    # -- interface --------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        value = self._str("ui/language", DEFAULT_LANGUAGE)
+        return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._set("ui/language", value if value in LANGUAGES else DEFAULT_LANGUAGE)
+
+    # -- reminders --------------------------------------------------------------------------
+
+    @property
+    def overdue_repeat_hours(self) -> int:
+        return self._int("reminders/overdue_repeat_hours", DEFAULT_OVERDUE_REPEAT_HOURS,
+                         1, 24 * 30)
+
+    @overdue_repeat_hours.setter
+    def overdue_repeat_hours(self, value: int) -> None:
+        self._set("reminders/overdue_repeat_hours", int(value))
+
+    @property
+    def reminders_paused(self) -> bool:
+        return self._bool("reminders/paused", False)
+
+    @reminders_paused.setter
+    def reminders_paused(self, value: bool) -> None:
+        self._set("reminders/paused", bool(value))
+
+    @property
+    def tray_hint_shown(self) -> bool:
+        return self._bool("ui/tray_hint_shown", False)
+
+    @tray_hint_shown.setter
+    def tray_hint_shown(self, value: bool) -> None:
+        self._set("ui/tray_hint_shown", bool(value))
+
+    # -- API server -------------------------------------------------------------------------
+
+    @property
+    def api_enabled(self) -> bool:
+        return self._bool("api/enabled", False)
+
+    @api_enabled.setter
+    def api_enabled(self, value: bool) -> None:
+        self._set("api/enabled", bool(value))
+
+    @property
+    def api_port(self) -> int:
+        return self._int("api/port", DEFAULT_API_PORT, 1, 65535)
+
+    @api_port.setter
+    def api_port(self, value: int) -> None:
+        self._set("api/port", int(value))
+
+    @property
+    def api_bind(self) -> str:
+        return self._str("api/bind", DEFAULT_API_BIND).strip() or DEFAULT_API_BIND
+
+    @api_bind.setter
+    def api_bind(self, value: str) -> None:
+        self._set("api/bind", value.strip())
+
+    @property
+    def api_token(self) -> str:
+        return self._str("api/token", "")
+
+    @api_token.setter
+    def api_token(self, value: str) -> None:
+        self._set("api/token", value)
+
+    # -- window -----------------------------------------------------------------------------
+
+    @property
+    def window_geometry(self) -> QByteArray:
+        return self._bytes("window/geometry")
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._set("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._set("window/state", value)
+
+    @property
+    def current_tab(self) -> int:
+        return self._int("window/current_tab", 0, 0, 50)
+
+    @current_tab.setter
+    def current_tab(self, value: int) -> None:
+        self._set("window/current_tab", int(value))
+
+    def column_widths(self, table: str) -> list[int]:
+        """Saved widths of a table's columns (``[]`` when none or unreadable)."""
+        raw = self._str(f"columns/{table}", "")
+        try:
+            widths = [int(w) for w in raw.split(",") if w.strip()]
+        except ValueError:
+            return []
+        return [w for w in widths if 0 <= w <= 5000]
+
+    def set_column_widths(self, table: str, widths: list[int]) -> None:
+        self._set(f"columns/{table}", ",".join(str(int(w)) for w in widths))
+
+    def splitter_state(self, name: str) -> QByteArray:
+        return self._bytes(f"splitters/{name}")
+
+    def set_splitter_state(self, name: str, state: QByteArray) -> None:
+        self._set(f"splitters/{name}", state)
+
+    def header_state(self, table: str) -> QByteArray:
+        return self._bytes(f"headers/{table}")
+
+    def set_header_state(self, table: str, state: QByteArray) -> None:
+        self._set(f"headers/{table}", state)

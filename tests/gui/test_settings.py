@@ -1,0 +1,71 @@
+"""AppSettings: typed values survive a reopen; junk in the file falls back to defaults."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray
+
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.services.events import ChangeBus
+
+
+def test_defaults(settings_path: Path, qapp: object) -> None:
+    s = AppSettings(settings_path)
+    assert s.language == "zh_CN"
+    assert s.overdue_repeat_hours == 24
+    assert (s.api_enabled, s.api_port, s.api_bind, s.api_token) == (False, 8848,
+                                                                     "127.0.0.1", "")
+    assert s.column_widths("handles") == []
+    assert s.window_geometry.isEmpty()
+
+
+def test_values_persist_across_instances(settings_path: Path, qapp: object) -> None:
+    s = AppSettings(settings_path)
+    s.language = "en"
+    s.overdue_repeat_hours = 6
+    s.api_enabled = True
+    s.api_port = 9000
+    s.api_bind = " 0.0.0.0 "
+    s.api_token = "secret"
+    s.set_column_widths("handles", [100, 250, 80])
+    s.set_splitter_state("handles", QByteArray(b"\x01\x02"))
+    s.sync()
+    t = AppSettings(settings_path)
+    assert t.language == "en"
+    assert t.overdue_repeat_hours == 6
+    assert (t.api_enabled, t.api_port, t.api_bind, t.api_token) == (True, 9000, "0.0.0.0",
+                                                                     "secret")
+    assert t.column_widths("handles") == [100, 250, 80]
+    assert bytes(t.splitter_state("handles").data()) == b"\x01\x02"
+
+
+def test_junk_in_the_file_falls_back_to_defaults(settings_path: Path, qapp: object) -> None:
+    settings_path.write_text("[ui]\nlanguage=klingon\n[reminders]\noverdue_repeat_hours=x\n"
+                             "[api]\nport=99999\n[columns]\nhandles=a,b\n", encoding="utf-8")
+    s = AppSettings(settings_path)
+    assert s.language == "zh_CN"
+    assert s.overdue_repeat_hours == 24
+    assert s.api_port == 8848
+    assert s.column_widths("handles") == []
+
+
+def test_bridge_delivers_worker_thread_changes_on_the_gui_thread(qtbot: Any) -> None:
+    bus = ChangeBus()
+    bridge = ChangeBridge(bus)
+    seen: list[tuple[str, list, bool]] = []
+    gui_thread = threading.current_thread()
+    bridge.changed.connect(lambda e, u: seen.append(
+        (e, u, threading.current_thread() is gui_thread)))
+    worker = threading.Thread(target=bus.publish, args=("handle", ("MTH1", "MTH2")))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    assert seen == [("handle", ["MTH1", "MTH2"], True)]
+    bridge.close()
+    bus.publish("handle", ("MTH3",))
+    qtbot.wait(10)
+    assert len(seen) == 1
