@@ -1,0 +1,224 @@
+"""The action API as a plain WSGI callable (spec §1, DESIGN §4).
+
+Order of checks, and why:
+
+1. path and block (10404), then method (10405): nothing about the body matters yet;
+2. size (10413) from ``Content-Length`` before reading anything;
+3. the body is read and parsed, but a token check (10401) answers first, so a client without
+   the token learns nothing, not even whether its JSON was valid;
+4. format (10010), action (10011), the action of a catalogue path (10013), then the service.
+
+On a catalogue path ``/{block}/v2/{entity}/{action}`` the body's ``action`` may be left out;
+when given it must equal the path's last segment, else **10013** naming ``action``: the action
+itself is known, the request contradicts itself, which is a parameter problem. A catalogue path
+that names no action of the table is a wrong path (10404).
+
+Each request runs inside its own database connection; a service's ``DomainError`` becomes
+10013 with its message as ``info``; anything else is a bug: logged with its traceback and
+answered 10500 without details.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from mixtimer_gui.api import envelope as env
+from mixtimer_gui.api.actions import ACTIONS, CATALOGUE, Action
+from mixtimer_gui.api.body import parse_object
+from mixtimer_gui.api.envelope import Answer, ApiError
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.services import Services
+from mixtimer_gui.store import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024
+DEFAULT_BLOCK = "mixtimer"
+
+_BLOCK = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def check_block(block: str) -> str:
+    """The path segment before ``/api``; ``ValueError`` for one a URL cannot carry as is."""
+    block = block.strip().strip("/")
+    if not _BLOCK.fullmatch(block):
+        raise ValueError(f"block '{block}' 只能由 1–64 个字母、数字、'_'、'.'、'-' 组成")
+    return block
+
+
+@contextmanager
+def request_connection(db: Database) -> Iterator[None]:
+    """A connection for one request: opened here, closed here, unless the thread had one.
+
+    In-process callers (tests, the GUI thread) keep the connection they already had.
+    """
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            try:
+                db.close()
+            except Exception:  # a failed close must not replace the answer already made
+                log.exception("closing the request's database connection failed")
+
+
+class ActionApp:
+    """``make_app``'s callable; attributes are read-only configuration."""
+
+    def __init__(self, services: Services, block: str = DEFAULT_BLOCK,
+                 token: str | None = None, max_body: int = MAX_BODY) -> None:
+        self.services = services
+        self.block = check_block(block)
+        self.token = token.encode("utf-8") if token else None
+        self.max_body = max_body
+        self.api_path = f"/{self.block}/api"
+        self.catalogue_prefix = f"/{self.block}/v2/"
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        answer = self.answer(environ)
+        body = answer.body()
+        headers = [("Content-Type", env.JSON_CONTENT_TYPE), ("Content-Length", str(len(body))),
+                   *answer.headers]
+        start_response(answer.status, headers)
+        return [body]
+
+    def answer(self, environ: dict[str, Any]) -> Answer:
+        action: Any = None
+        try:
+            path_action = self._route(environ.get("PATH_INFO") or "/")
+            action = path_action.name if path_action else None
+            self._check_method(environ)
+            data = self._read_and_authorise(environ)
+            action = data.get("action", action)
+            row = self._resolve(data, path_action)
+            return self._dispatch(row, data)
+        except ApiError as exc:
+            return env.failure(action, exc.code, exc.info, exc.headers)
+        except Exception:
+            log.exception("unexpected error answering action %r", env.echo(action))
+            return env.failure(action, env.INTERNAL, env.INTERNAL_INFO)
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def _route(self, path: str) -> Action | None:
+        """``None`` for the API path; the catalogue row for a catalogue path; else 10404."""
+        if path != "/" and path.endswith("/"):
+            path = path[:-1]
+        if path == self.api_path:
+            return None
+        if path.startswith(self.catalogue_prefix):
+            parts = path[len(self.catalogue_prefix):].split("/")
+            row = CATALOGUE.get((parts[0], parts[1])) if len(parts) == 2 else None
+            if row is not None:
+                return row
+        raise ApiError(env.BAD_PATH, f"路径 '{path[:200]}' 不存在,请向 {self.api_path} 发送 "
+                       "POST 请求")
+
+    @staticmethod
+    def _check_method(environ: dict[str, Any]) -> None:
+        method = environ.get("REQUEST_METHOD", "")
+        if method != "POST":
+            raise ApiError(env.BAD_METHOD, f"不支持 {method[:20]} 方法,请使用 POST 发送 JSON",
+                           headers=(("Allow", "POST"),))
+
+    def _read_and_authorise(self, environ: dict[str, Any]) -> dict[str, Any]:
+        raw = self._read_body(environ)
+        try:
+            data: dict[str, Any] | None = parse_object(raw)
+            problem: ApiError | None = None
+        except ApiError as exc:
+            data, problem = None, exc
+        self._authorise(environ, data)
+        if problem is not None:
+            raise problem
+        assert data is not None
+        data.pop("token", None)  # a credential, not a parameter: never passed on
+        return data
+
+    def _read_body(self, environ: dict[str, Any]) -> bytes:
+        stream = environ.get("wsgi.input")
+        length_text = str(environ.get("CONTENT_LENGTH") or "").strip()
+        if length_text:
+            try:
+                length = int(length_text)
+            except ValueError:
+                raise ApiError(env.BAD_FORMAT, "Content-Length 不是整数") from None
+            if length > self.max_body:
+                raise ApiError(env.TOO_LARGE, self._too_large(length))
+            raw = stream.read(length) if stream is not None and length > 0 else b""
+        elif stream is not None and environ.get("wsgi.input_terminated"):
+            raw = stream.read(self.max_body + 1)
+        else:
+            raw = b""
+        if len(raw) > self.max_body:
+            raise ApiError(env.TOO_LARGE, self._too_large(len(raw)))
+        return raw
+
+    def _too_large(self, size: int) -> str:
+        return (f"请求体过大({size} 字节),上限 {self.max_body} 字节;"
+                "请分页读取或分批写入")
+
+    def _authorise(self, environ: dict[str, Any], data: dict[str, Any] | None) -> None:
+        if self.token is None:
+            return
+        header = str(environ.get("HTTP_AUTHORIZATION") or "")
+        if header:
+            scheme, _, credential = header.strip().partition(" ")
+            given = (credential.strip().encode("latin-1", "replace")
+                     if scheme.lower() == "bearer" else b"")
+        else:
+            field = data.get("token") if data is not None else None
+            given = field.encode("utf-8") if isinstance(field, str) else b""
+        if not given or not hmac.compare_digest(given, self.token):
+            raise ApiError(env.UNAUTHORIZED, "缺少或错误的令牌:请在请求头 Authorization: "
+                           "Bearer <令牌> 或请求体的 token 字段中给出正确的令牌",
+                           headers=(("WWW-Authenticate", 'Bearer realm="mixtimer"'),))
+
+    @staticmethod
+    def _resolve(data: dict[str, Any], path_action: Action | None) -> Action:
+        action = data.get("action")
+        if path_action is not None:
+            if action is None or action == "":
+                data["action"] = path_action.name
+                return path_action
+            if action != path_action.name:
+                shown = action[:60] if isinstance(action, str) else type(action).__name__
+                raise ApiError(env.BAD_PARAMETER, f"action '{shown}' 与请求路径中的 "
+                               f"'{path_action.name}' 不一致,请删去 action 或改为 "
+                               f"'{path_action.name}'")
+            return path_action
+        if action is None or action == "":
+            raise ApiError(env.UNKNOWN_ACTION, "缺少 action,请给出要执行的操作,如 "
+                           "\"get_v2_project_list\"")
+        row = ACTIONS.get(action) if isinstance(action, str) else None
+        if row is None:
+            shown = action[:60] if isinstance(action, str) else type(action).__name__
+            raise ApiError(env.UNKNOWN_ACTION, f"未知的 action '{shown}',可用的操作:"
+                           f"{', '.join(ACTIONS)}")
+        return row
+
+    def _dispatch(self, row: Action, data: dict[str, Any]) -> Answer:
+        try:
+            with request_connection(self.services.db):
+                result = row.call(self.services, data)
+        except DomainError as exc:
+            return env.failure(row.name, env.BAD_PARAMETER, exc.message)
+        return env.success(row.name, result)
+
+
+def make_app(services: Services, block: str = DEFAULT_BLOCK, token: str | None = None,
+             max_body: int = MAX_BODY) -> ActionApp:
+    """The WSGI application serving ``services`` at ``/{block}/api`` (and catalogue paths)."""
+    return ActionApp(services, block=block, token=token, max_body=max_body)
