@@ -1,0 +1,153 @@
+"""Words for values: domain values (Chinese on the wire) shown through translation, due dates
+in words ("due in 3 days", "overdue by 2 days"), cycles ("every 2 days"), numbers.
+
+Source strings are English; the zh_CN translation gives back the supervisor's words
+(正常, 3 天后到期, 每 2 日). Functions here are not methods of a QObject, so they translate in
+the "Humanize" context with literal strings that lupdate can find.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtGui import QColor
+
+from mixtimer_gui.domain import clock, cycles, status
+
+CONTEXT = "Humanize"
+
+_DOMAIN_WORDS: dict[str, str] = {
+    status.NORMAL: QT_TRANSLATE_NOOP("Humanize", "Normal"),
+    status.DUE_SOON: QT_TRANSLATE_NOOP("Humanize", "Due soon"),
+    status.DUE: QT_TRANSLATE_NOOP("Humanize", "Overdue"),
+    status.NOT_STARTED: QT_TRANSLATE_NOOP("Humanize", "Not started"),
+    cycles.NATURAL: QT_TRANSLATE_NOOP("Humanize", "Calendar cycle"),
+    cycles.STATISTIC: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
+    cycles.STATISTIC_SYNONYM: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
+    cycles.BY_COMPLETION: QT_TRANSLATE_NOOP("Humanize", "From completion"),
+    cycles.BY_PLAN: QT_TRANSLATE_NOOP("Humanize", "Fixed plan"),
+    cycles.HOUR: QT_TRANSLATE_NOOP("Humanize", "hour"),
+    cycles.DAY: QT_TRANSLATE_NOOP("Humanize", "day"),
+    cycles.WEEK: QT_TRANSLATE_NOOP("Humanize", "week"),
+    cycles.MONTH: QT_TRANSLATE_NOOP("Humanize", "month"),
+    cycles.YEAR: QT_TRANSLATE_NOOP("Humanize", "year"),
+    "忽略": QT_TRANSLATE_NOOP("Humanize", "Ignored"),
+}
+
+# Badge colours (background, text) per status: green / amber / red / grey.
+STATUS_COLORS: dict[str, tuple[str, str]] = {
+    status.NORMAL: ("#e3f4e8", "#1e7b3c"),
+    status.DUE_SOON: ("#fff1d6", "#9a5b00"),
+    status.DUE: ("#fde2e1", "#b3261e"),
+    status.NOT_STARTED: ("#eceff1", "#5f6b73"),
+}
+STATUS_ORDER = (status.DUE, status.DUE_SOON, status.NORMAL, status.NOT_STARTED)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def domain_label(value: str | None) -> str:
+    """A wire value such as 正常 or 自然时间周期 in the current language; unknown text as is."""
+    if not value:
+        return ""
+    words = _DOMAIN_WORDS.get(value)
+    return _tr(words) if words else value
+
+
+def status_label(value: str | None) -> str:
+    return domain_label(value)
+
+
+def status_colors(value: str | None) -> tuple[QColor, QColor]:
+    """(background, foreground) of a status badge."""
+    bg, fg = STATUS_COLORS.get(value or "", STATUS_COLORS[status.NOT_STARTED])
+    return QColor(bg), QColor(fg)
+
+
+def number(value: Any) -> str:
+    """``12.0`` → ``12``; ``12.5`` stays; ``None`` → ``""``; thousands are not grouped."""
+    if value is None or value == "":
+        return ""
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if as_float.is_integer() and abs(as_float) < 1e15:
+        return str(int(as_float))
+    return f"{as_float:.6g}" if abs(as_float) >= 1e6 else f"{as_float:.2f}".rstrip("0")
+
+
+def money(value: Any) -> str:
+    try:
+        return f"{float(value or 0):,.2f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _days_between(due_at: int, now: int) -> int:
+    return (clock.to_local(due_at).date() - clock.to_local(now).date()).days
+
+
+def due_in_words(due_at: str | int | None, now: int) -> str:
+    """"due in 3 days" / "due today" / "overdue by 2 days" on the local calendar."""
+    if due_at in (None, ""):
+        return ""
+    moment = clock.parse_wire(due_at) if isinstance(due_at, str) else due_at
+    days = _days_between(moment, now)
+    if days > 0:
+        return QCoreApplication.translate(CONTEXT, "due in %n day(s)", None, days)
+    if days < 0:
+        return QCoreApplication.translate(CONTEXT, "overdue by %n day(s)", None, -days)
+    if moment >= now:
+        return QCoreApplication.translate(CONTEXT, "due today")
+    return QCoreApplication.translate(CONTEXT, "overdue since today")
+
+
+def cycle_label(record: dict, statistic_unit: str = "") -> str:
+    """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
+    count = int(record.get("period_num") or 0)
+    if record.get("cycle_type") in (cycles.STATISTIC, cycles.STATISTIC_SYNONYM):
+        unit = statistic_unit or record.get("statistics_id") or ""
+        return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(
+            "%1", str(count)).replace("%2", unit).strip()
+    unit = record.get("period_unit")
+    if unit == cycles.HOUR:
+        return QCoreApplication.translate(CONTEXT, "every %n hour(s)", None, count)
+    if unit == cycles.DAY:
+        return QCoreApplication.translate(CONTEXT, "every %n day(s)", None, count)
+    if unit == cycles.WEEK:
+        return QCoreApplication.translate(CONTEXT, "every %n week(s)", None, count)
+    if unit == cycles.MONTH:
+        return QCoreApplication.translate(CONTEXT, "every %n month(s)", None, count)
+    if unit == cycles.YEAR:
+        return QCoreApplication.translate(CONTEXT, "every %n year(s)", None, count)
+    return f"{count} {unit or ''}".strip()
+
+
+def progress(record: dict) -> float | None:
+    """How far a meter cycle has run, 0..1 (may exceed 1 when overdue); ``None`` otherwise."""
+    start, current, due = (record.get("start_value"), record.get("current_value"),
+                           record.get("due_value"))
+    if None in (start, current, due):
+        return None
+    span = float(due) - float(start)
+    if span <= 0:
+        return 1.0
+    return max(0.0, (float(current) - float(start)) / span)
+
+
+def short_time(wire_time: str | None) -> str:
+    """``2024-05-11 09:00:00`` → ``2024-05-11 09:00`` (seconds are noise in a list)."""
+    return (wire_time or "")[:16]
+
+
+def short_date(wire_time: str | None) -> str:
+    return (wire_time or "")[:10]
+
+
+def local_date(moment: int) -> date:
+    return clock.to_local(moment).date()
