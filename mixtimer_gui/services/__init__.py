@@ -14,6 +14,7 @@ from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.handles import HandleService
 from mixtimer_gui.services.projects import ProjectService
+from mixtimer_gui.services.reminders import ReminderService
 from mixtimer_gui.services.tasks import TaskService
 from mixtimer_gui.store import Database
 from mixtimer_gui.store.db import open_database
@@ -30,6 +31,7 @@ class Services:
         self.objects = ObjectService(self.ctx)
         self.statistics = StatisticService(self.ctx)
         self.handlers = HandlerService(self.ctx)
+        self.reminders = ReminderService(self.ctx)
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock | None = None,

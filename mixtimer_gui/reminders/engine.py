@@ -1,0 +1,168 @@
+"""Which reminders fall due, fired once each through the reminder log.
+
+A running task's reminder state at a moment is the most advanced of: 提醒 (the notice window
+has begun), 到期 (due), 逾期 number n (due for n whole repeat intervals, 24 h by default).
+It fires when the log holds nothing as advanced for the task's current cycle. A new cycle
+(handle, ignore, restart) has a new ``cycle_start``, so the old cycle's reminders end by
+themselves; a catch-up after the app was closed fires only the current state, once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mixtimer_gui.domain import clock as clock_mod
+from mixtimer_gui.domain.clock import Clock
+from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
+
+if TYPE_CHECKING:
+    from mixtimer_gui.services import Services
+
+KINDS = (NOTICE, DUE, OVERDUE)
+BUNDLE_LIMIT = 3  # more reminders than this at once become one summary
+
+
+@dataclass(frozen=True)
+class Reminder:
+    task_uid: str
+    kind: str
+    seq: int
+    cycle_start: int
+    due_at: int | None
+    fired_at: int
+    project_id: str = ""
+    project_name: str = ""
+    object_id: str = ""
+    object_name: str = ""
+
+    @property
+    def overdue_seconds(self) -> int:
+        """How long the task has been due when this fired (never negative)."""
+        if self.due_at is None:
+            return 0
+        return max(0, self.fired_at - self.due_at)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Reminder:
+        return cls(task_uid=row["task_id"], kind=row["kind"], seq=int(row["seq"]),
+                   cycle_start=row["cycle_start"], due_at=row["due_at"],
+                   fired_at=row["fired_at"], project_id=row["project_id"],
+                   project_name=row["project_name"], object_id=row["object_id"],
+                   object_name=row["object_name"])
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What the user is told at once: one reminder, or a summary of several."""
+
+    reminders: tuple[Reminder, ...]
+
+    @property
+    def is_summary(self) -> bool:
+        return len(self.reminders) > 1
+
+    @property
+    def task_uids(self) -> list[str]:
+        return list(dict.fromkeys(r.task_uid for r in self.reminders))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(r.kind for r in self.reminders)
+        return {kind: counted.get(kind, 0) for kind in KINDS}
+
+
+def rank(kind: str, seq: int) -> int:
+    return {NOTICE: 0, DUE: 1}.get(kind, 1 + seq)
+
+
+def reminder_state(notice_at: int | None, due_at: int | None, now: int,
+                   repeat_seconds: int) -> tuple[str, int] | None:
+    """(kind, seq) of a running task at ``now``; ``None`` before its notice window.
+
+    The same rule runs in SQL (``store.reminder_queries.pending``) for the scan.
+    """
+    if due_at is not None and due_at + repeat_seconds <= now:
+        return OVERDUE, (now - due_at) // repeat_seconds
+    if due_at is not None and due_at <= now:
+        return DUE, 0
+    if notice_at is not None and notice_at <= now:
+        return NOTICE, 0
+    return None
+
+
+def owed(state: tuple[str, int] | None, logged: Iterable[tuple[str, int]]) -> bool:
+    """Whether ``state`` still has to fire given the (kind, seq) logged for the cycle."""
+    if state is None:
+        return False
+    done = [rank(kind, seq) for kind, seq in logged]
+    return not done or rank(*state) > max(done)
+
+
+def bundle(reminders: Iterable[Reminder], limit: int = BUNDLE_LIMIT) -> list[Notification]:
+    """Up to ``limit`` reminders one by one; more than that as a single summary."""
+    items = tuple(reminders)
+    if len(items) > limit:
+        return [Notification(items)]
+    return [Notification((r,)) for r in items]
+
+
+def format_duration(seconds: int) -> str:
+    seconds = max(0, seconds)
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days and hours:
+        return f"{days} 天 {hours} 小时"
+    if days:
+        return f"{days} 天"
+    return f"{max(hours, 1)} 小时" if seconds >= 3600 else f"{seconds // 60} 分钟"
+
+
+def describe(notification: Notification) -> tuple[str, str]:
+    """(title, message) in Chinese, for the log of ``serve`` (the tray translates its own)."""
+    if notification.is_summary:
+        counts = notification.counts
+        names = "、".join(f"{r.project_name} · {r.object_name}"
+                         for r in notification.reminders[:5])
+        more = " 等" if len(notification.reminders) > 5 else ""
+        return (f"{len(notification.reminders)} 项维保需要处理",
+                f"已逾期 {counts[OVERDUE]} 项,已到期 {counts[DUE]} 项,即将到期 "
+                f"{counts[NOTICE]} 项:{names}{more}")
+    r = notification.reminders[0]
+    what = f"{r.project_name} · {r.object_name}"
+    due = clock_mod.format_wire(r.due_at)
+    if r.kind == NOTICE:
+        return "维保即将到期", f"{what} 将于 {due} 到期"
+    if r.kind == DUE:
+        return "维保已到期", f"{what} 已于 {due} 到期"
+    return "维保已逾期", f"{what} 已逾期 {format_duration(r.overdue_seconds)}(到期 {due})"
+
+
+class ReminderEngine:
+    """Scans the database for reminders that are owed and records them in the log."""
+
+    def __init__(self, services: Services, clock: Clock | None = None) -> None:
+        self.services = services
+        self.clock = clock or services.clock
+
+    def repeat_seconds(self) -> int:
+        return max(60, int(self.services.reminders.repeat_hours() * 3600))
+
+    def scan(self, now: int | None = None) -> list[Reminder]:
+        """Record and return every reminder owed at ``now``; nothing while paused."""
+        now = self.clock.now() if now is None else now
+        if self.services.reminders.pause_state(now).paused:
+            return []
+        rows = self.services.reminders.record_pending(now, self.repeat_seconds())
+        return [Reminder.from_row(row) for row in rows]
+
+    def next_wakeup(self, now: int | None = None) -> int | None:
+        """The next moment after ``now`` at which a scan could find something new:
+        the end of a pause, or the next notice, due or overdue repeat of a running task."""
+        now = self.clock.now() if now is None else now
+        pause = self.services.reminders.pause_state(now)
+        if pause.paused:
+            return pause.until
+        return self.services.reminders.next_change(now, self.repeat_seconds())

@@ -1,0 +1,203 @@
+"""The reminder log and the reminder settings (pause, overdue repeat), shared by the window and
+``serve`` through the database.
+
+Which reminders fall due is ``reminders.engine``'s business; this service records them so each
+(task, cycle, kind, seq) fires once, lists them, and keeps the read marks and the pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from mixtimer_gui.domain import clock, rules
+from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.services import events, wire
+from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store import filters as f
+from mixtimer_gui.store import queries
+from mixtimer_gui.store import reminder_queries as rq
+from mixtimer_gui.store.filters import FilterField
+from mixtimer_gui.store.models import ReminderLog, Setting
+
+NOTICE, DUE, OVERDUE = "提醒", "到期", "逾期"
+KINDS = rq.Kinds(NOTICE, DUE, OVERDUE)
+
+PAUSE_KEY = "reminders.paused_until"
+REPEAT_KEY = "reminders.overdue_repeat_hours"
+UNTIL_RESUMED = "resume"
+DEFAULT_REPEAT_HOURS = 24.0
+MAX_REPEAT_HOURS = 24.0 * 365
+
+LOG_FIELDS: dict[str, FilterField] = {
+    **queries.REMINDER_FIELDS,
+    "id": FilterField(f.INT, ReminderLog.id),
+    "seq": FilterField(f.INT, ReminderLog.seq),
+    "due_at": FilterField(f.TIME, ReminderLog.due_at),
+    "cycle_start": FilterField(f.TIME, ReminderLog.cycle_start),
+}
+
+
+@dataclass(frozen=True)
+class PauseState:
+    """``paused`` with ``until`` = the moment reminders resume, ``None`` = until resumed."""
+
+    paused: bool
+    until: int | None = None
+
+
+def reminder_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "task_id": row["task_id"], "kind": row["kind"], "seq": row["seq"],
+            "cycle_start": clock.format_wire(row["cycle_start"]),
+            "due_at": clock.format_wire(row["due_at"]),
+            "fired_at": clock.format_wire(row["fired_at"]),
+            "project_id": row["project_id"], "project_name": row["project_name"],
+            "object_id": row["object_id"], "object_name": row["object_name"],
+            "is_read": row["is_read"]}
+
+
+class ReminderService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- firing ---------------------------------------------------------------------------
+
+    def pending(self, now: int, repeat_seconds: int) -> list[dict[str, Any]]:
+        with self.ctx.read():
+            return rq.pending(now, repeat_seconds, KINDS)
+
+    def record_pending(self, now: int, repeat_seconds: int) -> list[dict[str, Any]]:
+        """Log what is owed at ``now`` and return it (``fired_at`` = ``now``).
+
+        The check is repeated under the write lock, so two processes on one database (the
+        window and ``serve``) never both fire the same reminder.
+        """
+        if not self.pending(now, repeat_seconds):  # the common case takes no write lock
+            return []
+        with self.ctx.write():
+            rows = rq.pending(now, repeat_seconds, KINDS)
+            rq.insert_log(rows, now)
+            if rows:
+                self.ctx.changed(events.REMINDER, *(r["task_id"] for r in rows))
+        return [{**r, "fired_at": now} for r in rows]
+
+    def next_change(self, now: int, repeat_seconds: int) -> int | None:
+        with self.ctx.read():
+            return rq.next_change(now, repeat_seconds)
+
+    def end_closed_cycles(self, task_uids: Iterable[str]) -> int:
+        """Reminders of cycles that have ended (handled, ignored, restarted) count as read."""
+        uids = list(task_uids)
+        if not uids:
+            return 0
+        with self.ctx.write():
+            changed = rq.mark_read_for_tasks(uids)
+            if changed:
+                self.ctx.changed(events.REMINDER, *uids)
+        return changed
+
+    # -- the log --------------------------------------------------------------------------
+
+    def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A page of the log, newest first unless ``order_by`` says otherwise."""
+        index, size = wire.page_params(data)
+        with self.ctx.read():
+            query = queries.filtered(ReminderLog.select(), LOG_FIELDS,
+                                     where_and=data.get("where_and"),
+                                     where_or=data.get("where_or"),
+                                     where_in=data.get("where_in"))
+            result = queries.page(query, LOG_FIELDS, page_index=index, page_size=size,
+                                  order_by=data.get("order_by") or "-fired_at",
+                                  id_column=ReminderLog.id)
+        return wire.page_result(result, [reminder_record(r) for r in result.rows])
+
+    def unread_count(self) -> int:
+        with self.ctx.read():
+            return rq.unread_count()
+
+    def mark_read(self, data: Mapping[str, Any]) -> dict[str, int]:
+        """``{"id_list": [ids]}`` → ``{"count": rows changed}``."""
+        ids = rules.read_int_list(data, "id_list")
+        return {"count": self._mark(ids)}
+
+    def mark_all_read(self) -> dict[str, int]:
+        return {"count": self._mark(None)}
+
+    def _mark(self, ids: list[int] | None) -> int:
+        if ids == []:
+            return 0
+        with self.ctx.write():
+            changed = rq.mark_read(ids)
+            if changed:
+                self.ctx.changed(events.REMINDER)
+        return changed
+
+    # -- pause ----------------------------------------------------------------------------
+
+    def pause_state(self, now: int | None = None) -> PauseState:
+        now = self.ctx.clock.now() if now is None else now
+        value = self._setting(PAUSE_KEY)
+        if value == UNTIL_RESUMED:
+            return PauseState(True, None)
+        try:
+            until = int(value)
+        except ValueError:
+            return PauseState(False)
+        return PauseState(True, until) if until > now else PauseState(False)
+
+    def pause_for(self, seconds: int) -> PauseState:
+        if seconds <= 0:
+            raise FieldError("暂停时长应为正数秒", "seconds")
+        return self.pause_until(self.ctx.clock.now() + seconds)
+
+    def pause_until(self, moment: int) -> PauseState:
+        if moment <= self.ctx.clock.now():
+            raise FieldError("暂停的结束时间应在现在之后", "until")
+        self._set_setting(PAUSE_KEY, str(int(moment)))
+        return PauseState(True, int(moment))
+
+    def pause_until_tomorrow(self, hour: int = 8) -> PauseState:
+        """Until ``hour``:00 local time on the next calendar day."""
+        today = clock.to_local(self.ctx.clock.now()).replace(tzinfo=None)
+        morning = (today + timedelta(days=1)).replace(hour=hour, minute=0, second=0,
+                                                      microsecond=0)
+        return self.pause_until(clock.from_local(morning))
+
+    def pause_until_resumed(self) -> PauseState:
+        self._set_setting(PAUSE_KEY, UNTIL_RESUMED)
+        return PauseState(True, None)
+
+    def resume(self) -> PauseState:
+        self._set_setting(PAUSE_KEY, "")
+        return PauseState(False)
+
+    # -- overdue repeat -------------------------------------------------------------------
+
+    def repeat_hours(self) -> float:
+        try:
+            hours = float(self._setting(REPEAT_KEY))
+        except ValueError:
+            return DEFAULT_REPEAT_HOURS
+        return hours if 0 < hours <= MAX_REPEAT_HOURS else DEFAULT_REPEAT_HOURS
+
+    def set_repeat_hours(self, hours: Any) -> float:
+        value = rules.read_number({"overdue_repeat_hours": hours}, "overdue_repeat_hours")
+        if not 1 <= value <= MAX_REPEAT_HOURS:
+            raise FieldError(f"逾期重复提醒间隔应在 1 到 {int(MAX_REPEAT_HOURS)} 小时之间",
+                             "overdue_repeat_hours")
+        self._set_setting(REPEAT_KEY, repr(float(value)))
+        return float(value)
+
+    # -- settings rows --------------------------------------------------------------------
+
+    def _setting(self, key: str) -> str:
+        with self.ctx.read():
+            row = Setting.get_or_none(Setting.key == key)
+        return row.value if row is not None else ""
+
+    def _set_setting(self, key: str, value: str) -> None:
+        with self.ctx.write():
+            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            self.ctx.changed(events.SETTING, key)

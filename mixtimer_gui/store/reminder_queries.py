@@ -1,0 +1,116 @@
+"""The reminder scan in SQL: which running tasks owe a reminder now, and when the next one
+could fall due. Owned by the reminders feature (``reminders/engine.py`` holds the same rule in
+Python as ``owed_reminder``; the two must agree).
+
+A task's reminder state at ``now`` is the most advanced of: notice (``notice_at ≤ now``),
+due (``due_at ≤ now``), overdue number ``n ≥ 1`` (``due_at + n·repeat ≤ now``). Each is
+ranked 0, 1, 1 + n. A task owes a reminder when nothing of equal or higher rank is logged for
+its current cycle, so a clock that jumps back and forth never fires the same state twice.
+Only started tasks of running projects count; the kind names come from the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import JOIN, Case, Value, fn
+
+from mixtimer_gui.store.models import MaintenanceObject, Project, ReminderLog, Task
+
+
+@dataclass(frozen=True)
+class Kinds:
+    notice: str
+    due: str
+    overdue: str
+
+
+def _state(now: int, repeat: int, kinds: Kinds) -> tuple[Any, Any, Any]:
+    """(kind, seq, rank) of each task's state at ``now`` as SQL expressions."""
+    overdue = (Task.due_at + repeat) <= now
+    due = Task.due_at <= now
+    kind = Case(None, [(overdue, kinds.overdue), (due, kinds.due)], kinds.notice)
+    seq = Case(None, [(overdue, (Value(now) - Task.due_at) / repeat)], 0)
+    rank = Case(None, [(overdue, 1 + (Value(now) - Task.due_at) / repeat), (due, 1)], 0)
+    return kind, seq, rank
+
+
+def _logged_rank(kinds: Kinds) -> Any:
+    return Case(ReminderLog.kind, [(kinds.notice, 0), (kinds.due, 1)], 1 + ReminderLog.seq)
+
+
+def pending(now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
+    """The reminders owed at ``now``: one row per task, with what the log needs."""
+    kind, seq, rank = _state(now, repeat_seconds, kinds)
+    already = (ReminderLog.select(Value(1))
+               .where((ReminderLog.task_id == Task.uid)
+                      & (ReminderLog.cycle_start == Task.cycle_start)
+                      & (_logged_rank(kinds) >= rank)))
+    query = (Task.select(Task.uid.alias("task_id"), Task.cycle_start, kind.alias("kind"),
+                         seq.alias("seq"), Task.due_at, Task.notice_at,
+                         Task.project_id, Project.name.alias("project_name"),
+                         Task.object_id,
+                         fn.COALESCE(MaintenanceObject.name, Task.object_id)
+                         .alias("object_name"))
+             .join(Project, on=(Project.uid == Task.project_id))
+             .join(MaintenanceObject, JOIN.LEFT_OUTER,
+                   on=(MaintenanceObject.uid == Task.object_id), src=Task)
+             .where((Project.is_active == 1) & Task.cycle_start.is_null(False)
+                    & (Task.notice_at <= now) & ~fn.EXISTS(already))
+             .order_by(Task.due_at, Task.id))
+    return list(query.dicts())
+
+
+def next_change(now: int, repeat_seconds: int) -> int | None:
+    """The earliest moment after ``now`` at which some running task changes state."""
+    running = (Project.is_active == 1) & Task.cycle_start.is_null(False)
+    base = Task.select().join(Project, on=(Project.uid == Task.project_id))
+    notice = (base.select(fn.MIN(Task.notice_at))
+              .where(running & (Task.notice_at > now)).scalar())
+    due = base.select(fn.MIN(Task.due_at)).where(running & (Task.due_at > now)).scalar()
+    # An overdue task next changes at the next whole multiple of the repeat after now.
+    repeat = (Task.due_at + ((Value(now) - Task.due_at) / repeat_seconds + 1)
+              * repeat_seconds)
+    overdue = (base.select(fn.MIN(repeat))
+               .where(running & (Task.due_at <= now)).scalar())
+    moments = [m for m in (notice, due, overdue) if m is not None]
+    return int(min(moments)) if moments else None
+
+
+def insert_log(rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
+    """Log fired reminders; a row already logged (another process won) is ignored."""
+    records = [{"task_id": r["task_id"], "cycle_start": r["cycle_start"], "kind": r["kind"],
+                "seq": r["seq"], "due_at": r["due_at"], "fired_at": fired_at,
+                "project_id": r["project_id"], "project_name": r["project_name"],
+                "object_id": r["object_id"], "object_name": r["object_name"], "is_read": 0}
+               for r in rows]
+    for start in range(0, len(records), 500):
+        ReminderLog.insert_many(records[start:start + 500]).on_conflict_ignore().execute()
+
+
+def unread_count() -> int:
+    return ReminderLog.select().where(ReminderLog.is_read == 0).count()
+
+
+def mark_read(ids: Iterable[int] | None) -> int:
+    """Mark the given log rows (all when ``None``) read; returns how many changed."""
+    query = ReminderLog.update(is_read=1).where(ReminderLog.is_read == 0)
+    if ids is not None:
+        query = query.where(ReminderLog.id.in_(list(ids)))
+    return query.execute()
+
+
+def mark_read_for_tasks(task_uids: Iterable[str]) -> int:
+    """Unread reminders of cycles that have ended (the task was handled, ignored or
+    restarted since) become read: nothing is left to do about them."""
+    uids = list(task_uids)
+    if not uids:
+        return 0
+    current = Task.select(Task.cycle_start).where(Task.uid == ReminderLog.task_id)
+    # A deleted task or one whose cycle was cleared has no current cycle: -1 matches nothing.
+    ended = ReminderLog.task_id.in_(uids) & (ReminderLog.cycle_start
+                                             != fn.COALESCE(current, -1))
+    return (ReminderLog.update(is_read=1)
+            .where((ReminderLog.is_read == 0) & ended).execute())
