@@ -1,0 +1,381 @@
+"""The main window: the tabs, the menu, window-wide shortcuts, remembered geometry.
+
+Each tab is a widget ``Tab(services, bridge, parent)`` with ``refresh()``; the window calls
+the optional verbs a tab offers (``new_item``, ``focus_search``, ``delete_selected``,
+``open_selected``) for Ctrl+N, Ctrl+F, Delete and Enter, so every tab gets the same keys.
+Tabs of other modules are imported when the window is built; until one exists, a labelled
+placeholder stands in so the window still opens.
+
+Signals:
+    hidden_to_tray(): the window was closed while a tray icon exists (the tray may say so).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui import __version__
+from mixtimer_gui.gui import i18n
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.icons import app_icon, icon
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.services import Services, events
+from mixtimer_gui.services.reports import ReportService
+
+log = logging.getLogger(__name__)
+
+# (key, module, class, icon): the order of the tabs.
+TAB_SPECS = (
+    ("overview", "mixtimer_gui.gui.overview_tab", "OverviewTab", "overview"),
+    ("projects", "mixtimer_gui.gui.projects_tab", "ProjectsTab", "projects"),
+    ("tasks", "mixtimer_gui.gui.tasks_tab", "TasksTab", "tasks"),
+    ("handles", "mixtimer_gui.gui.handles_tab", "HandlesTab", "handles"),
+    ("objects", "mixtimer_gui.gui.objects_tab", "ObjectsTab", "objects"),
+    ("statistics", "mixtimer_gui.gui.statistics_tab", "StatisticsTab", "statistics"),
+)
+
+
+def tab_title(key: str) -> str:
+    titles = {
+        "overview": QApplication.translate("MainWindow", "Overview"),
+        "projects": QApplication.translate("MainWindow", "Projects"),
+        "tasks": QApplication.translate("MainWindow", "Tasks"),
+        "handles": QApplication.translate("MainWindow", "Handles"),
+        "objects": QApplication.translate("MainWindow", "Objects"),
+        "statistics": QApplication.translate("MainWindow", "Statistics"),
+        "reminders": QApplication.translate("MainWindow", "Reminders"),
+    }
+    return titles.get(key, key)
+
+
+class PlaceholderTab(QWidget):
+    """Stands in for a tab whose module is not there yet (or failed to build)."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        layout = QVBoxLayout(self)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setProperty("role", "hint")
+        layout.addWidget(self.label)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("%1 is not available in this build.").replace(
+            "%1", tab_title(self.key)))
+
+    def refresh(self) -> None:
+        pass
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class MainWindow(QMainWindow):
+    hidden_to_tray = Signal()
+
+    def __init__(self, services: Services, settings: AppSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.settings = settings
+        self.reports = ReportService(services.ctx)
+        self.bridge = ChangeBridge(services.bus, self)
+        self._tray_available = False
+        self._quitting = False
+        self._reminder_center: QWidget | None = None
+        self._reminder_unread = 0
+        self.setWindowIcon(app_icon())
+        self.setObjectName("MainWindow")
+        self.setMinimumSize(960, 620)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(False)
+        self.tabs.setObjectName("MainTabs")
+        self.setCentralWidget(self.tabs)
+        self.tab_by_key: dict[str, QWidget] = {}
+        self._build_tabs()
+        self._build_actions()
+        self._build_menu()
+        self._status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self._status_label)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(400)
+        self._status_timer.timeout.connect(self._update_status)
+        self.bridge.changed.connect(self._on_changed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.retranslate()
+        self._restore_state()
+        self._update_status()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_tabs(self) -> None:
+        for key, module, cls, icon_name in TAB_SPECS:
+            widget = self._make_tab(key, module, cls)
+            self.tab_by_key[key] = widget
+            self.tabs.addTab(widget, icon(icon_name), tab_title(key))
+        overview = self.tab_by_key["overview"]
+        if hasattr(overview, "open_tasks"):
+            overview.open_tasks.connect(self.show_tasks)
+        projects = self.tab_by_key["projects"]
+        if hasattr(projects, "open_tasks"):
+            projects.open_tasks.connect(self.show_tasks)
+
+    def _make_tab(self, key: str, module: str, cls: str) -> QWidget:
+        try:
+            tab_class = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            log.info("tab %s not available yet", key)
+            return PlaceholderTab(key, self)
+        try:
+            return tab_class(self.services, self.bridge, self)
+        except Exception:  # one broken tab must not keep the window from opening
+            log.exception("building the %s tab failed", key)
+            return PlaceholderTab(key, self)
+
+    def _action(self, name: str, shortcut: QKeySequence | str | None,
+                slot: Callable[[], None], icon_name: str | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("new", QKeySequence.StandardKey.New,
+                                       lambda: self._call_tab("new_item"), "add")
+        self.find_action = self._action("find", QKeySequence.StandardKey.Find,
+                                        lambda: self._call_tab("focus_search"), "search")
+        self.refresh_action = self._action("refresh", QKeySequence.StandardKey.Refresh,
+                                           self.refresh_current, "refresh")
+        if self.refresh_action.shortcut() != QKeySequence("F5"):
+            self.refresh_action.setShortcuts([self.refresh_action.shortcut(),
+                                              QKeySequence("F5")])
+        self.delete_action = self._action("delete", QKeySequence.StandardKey.Delete,
+                                          lambda: self._call_in_list("delete_selected"),
+                                          "delete")
+        self.open_action = self._action("open", None,
+                                        lambda: self._call_in_list("open_selected"), "edit")
+        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return),
+                                       QKeySequence(Qt.Key.Key_Enter)])
+        self.settings_action = self._action("settings", QKeySequence("Ctrl+,"),
+                                            self.open_settings, "settings")
+        self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.quit)
+        self.about_action = self._action("about", None, self._about)
+        self.tab_actions = []
+        for number in range(len(TAB_SPECS)):
+            self.tab_actions.append(self._action(
+                f"tab{number}", QKeySequence(f"Ctrl+{number + 1}"),
+                lambda n=number: self.tabs.setCurrentIndex(n)))
+
+    def _build_menu(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("")
+        for action in (self.new_action, self.open_action, self.delete_action):
+            self.edit_menu.addAction(action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
+        for action in self.tab_actions:
+            self.view_menu.addAction(action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("MixTimer — maintenance planner"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.new_action.setText(self.tr("&New…"))
+        self.open_action.setText(self.tr("&Open"))
+        self.delete_action.setText(self.tr("&Delete…"))
+        self.find_action.setText(self.tr("&Find"))
+        self.refresh_action.setText(self.tr("&Refresh"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.about_action.setText(self.tr("&About MixTimer"))
+        for number, (key, *_rest) in enumerate(TAB_SPECS):
+            self.tab_actions[number].setText(tab_title(key))
+            self.tabs.setTabText(number, tab_title(key))
+        self._update_reminder_title()
+        self._update_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- the interface other modules use ----------------------------------------------------
+
+    def show_tasks(self, task_uids: list[str]) -> None:
+        """Bring up the Tasks tab filtered to exactly these tasks."""
+        tasks = self.tab_by_key["tasks"]
+        self.tabs.setCurrentWidget(tasks)
+        if hasattr(tasks, "show_tasks"):
+            tasks.show_tasks(list(task_uids))
+        self.bring_to_front()
+
+    def add_reminder_center(self, widget: QWidget) -> None:
+        """Put the reminder centre in the window as a tab; its unread count badges the tab."""
+        self._reminder_center = widget
+        self.tabs.addTab(widget, icon("reminder"), tab_title("reminders"))
+        self.tab_by_key["reminders"] = widget
+        signal = getattr(widget, "unread_changed", None)
+        if signal is not None:
+            signal.connect(self._set_reminder_unread)
+        self._update_reminder_title()
+
+    def set_tray_available(self, available: bool) -> None:
+        self._tray_available = bool(available)
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def current_tab(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def refresh_current(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "refresh"):
+            tab.refresh()
+        self._update_status()
+
+    def open_settings(self) -> None:
+        from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.services, self)
+        if dialog.exec() and dialog.language_changed:
+            i18n.install_language(self.settings.language)
+
+    def quit(self) -> None:
+        self._quitting = True
+        self._save_state()
+        self.bridge.close()
+        QApplication.quit()
+
+    # -- events -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
+        if self._tray_available and not self._quitting:
+            event.ignore()
+            self.hide()
+            if not self.settings.tray_hint_shown:
+                self.settings.tray_hint_shown = True
+                self.hidden_to_tray.emit()
+            return
+        self.bridge.close()
+        event.accept()
+
+    def _on_changed(self, entity: str, _uids: list) -> None:
+        if entity in (events.TASK, events.PROJECT, events.HANDLE):
+            self._status_timer.start()
+
+    def _on_tab_changed(self, index: int) -> None:
+        self.settings.current_tab = index
+
+    # -- shortcuts --------------------------------------------------------------------------
+
+    def _call_tab(self, verb: str) -> None:
+        method = getattr(self.tabs.currentWidget(), verb, None)
+        if callable(method):
+            method()
+
+    def _call_in_list(self, verb: str) -> None:
+        # Delete and Enter act on a list's selection only; in a form field they keep their
+        # usual meaning (QLineEdit claims Delete via ShortcutOverride before we see it).
+        focus = QApplication.focusWidget()
+        current = self.tabs.currentWidget()
+        if isinstance(focus, QAbstractItemView) and current.isAncestorOf(focus):
+            self._call_tab(verb)
+
+    # -- status bar -------------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        try:
+            counts = self.reports.status_counts()
+        except Exception:  # the status bar must never take the window down
+            log.exception("status counts failed")
+            return
+        self._status_label.setText(self.tr("Due: %1   Due soon: %2   Database: %3")
+                                   .replace("%1", str(counts.get("已到期", 0)))
+                                   .replace("%2", str(counts.get("即将到期", 0)))
+                                   .replace("%3", str(self.services.ctx.data_dir or "")))
+
+    def _set_reminder_unread(self, count: int) -> None:
+        self._reminder_unread = int(count)
+        self._update_reminder_title()
+
+    def _update_reminder_title(self) -> None:
+        if self._reminder_center is None:
+            return
+        index = self.tabs.indexOf(self._reminder_center)
+        title = tab_title("reminders")
+        if self._reminder_unread:
+            title = f"{title} ({self._reminder_unread})"
+        self.tabs.setTabText(index, title)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About MixTimer"),
+                          self.tr("MixTimer %1\nMaintenance planner for supervisors.")
+                          .replace("%1", __version__))
+
+    # -- remembered state -------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.window_geometry
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.window_state
+        if not state.isEmpty():
+            self.restoreState(state)
+        index = self.settings.current_tab
+        if 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+
+    def _save_state(self) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.current_tab = self.tabs.currentIndex()
+        for tab in self.tab_by_key.values():
+            save = getattr(tab, "save_state", None)
+            if callable(save):
+                save(self.settings)
+        self.settings.sync()

@@ -1,0 +1,82 @@
+"""One window per database: a second launch asks the first to raise its window.
+
+The key is a hash of the database's resolved path (and the user), so two databases can be
+open at once and two users on one machine never meet. The first instance listens on a
+QLocalServer; a later one connects, sends ``raise`` and exits.
+
+Signals:
+    activated(): another launch asked this instance to show its window.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+RAISE = b"raise\n"
+CONNECT_TIMEOUT_MS = 500
+
+
+def server_name(db_path: Path) -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        user = ""
+    digest = hashlib.sha256(f"{user}\0{Path(db_path).resolve()}".encode()).hexdigest()
+    return f"mixtimer-gui-{digest[:24]}"
+
+
+class SingleInstance(QObject):
+    activated = Signal()
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = server_name(db_path)
+        self._server: QLocalServer | None = None
+
+    def ask_running_instance(self) -> bool:
+        """``True`` if another instance answered and was asked to raise its window."""
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        socket.write(RAISE)
+        socket.flush()
+        socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        socket.disconnectFromServer()
+        return True
+
+    def listen(self) -> bool:
+        """Become the instance for this database; ``False`` if the name can't be taken."""
+        server = QLocalServer(self)
+        if not server.listen(self.name):
+            # A crashed instance can leave a stale socket file behind (Unix): nobody answered
+            # ask_running_instance, so it is safe to remove and take over.
+            QLocalServer.removeServer(self.name)
+            if not server.listen(self.name):
+                return False
+        server.newConnection.connect(self._on_connection)
+        self._server = server
+        return True
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    def _on_connection(self) -> None:
+        assert self._server is not None
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():
+                self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if bytes(socket.readAll().data()).startswith(RAISE.strip()):
+            self.activated.emit()
