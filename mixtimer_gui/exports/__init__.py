@@ -1,0 +1,1 @@
+"""CSV: export of handle records (streamed, atomic), import of objects and meter readings."""

@@ -1,0 +1,75 @@
+"""``export-handles`` / ``import-objects`` / ``import-readings``: one line per outcome.
+
+Exit status as DESIGN §5: 0 done, 1 failed (with the reason on stderr), 2 bad arguments
+(argparse). An import with bad rows lists each of them with its line number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.csv_export import ExportError, export_handles
+from mixtimer_gui.exports.csv_import import (
+    OBJECTS,
+    READINGS,
+    ImportFileError,
+    ImportResult,
+    import_table,
+    read_table,
+)
+from mixtimer_gui.services import Services
+
+PROG = "mixtimer-gui"
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def run_export(db_path: Path, args: argparse.Namespace) -> int:
+    if not Path(db_path).is_file():
+        return _fail(f"数据库 {db_path} 不存在;用 --db 指定要导出的数据库")
+    params = {"where_and": args.where_and, "where_or": args.where_or,
+              "where_in": args.where_in}
+    services = Services.open(db_path)
+    try:
+        result = export_handles(services, Path(args.out), params,
+                                wire_header=bool(args.wire_header))
+    except (DomainError, ExportError) as exc:
+        return _fail(str(exc))
+    finally:
+        services.close()
+    print(f"已导出 {result.rows} 条维保记录到 {result.path}")
+    return 0
+
+
+def run_import(db_path: Path, args: argparse.Namespace) -> int:
+    kind = OBJECTS if args.command == "import-objects" else READINGS
+    try:
+        table = read_table(Path(args.file), kind)
+    except ImportFileError as exc:
+        return _fail(str(exc))
+    services = Services.open(db_path)
+    try:
+        result = import_table(services, table, commit=True, keep_good=bool(args.keep_good))
+    finally:
+        services.close()
+    return _report(result, kind, Path(args.file))
+
+
+def _report(result: ImportResult, kind: str, path: Path) -> int:
+    what = "维保对象" if kind == OBJECTS else "统计读数"
+    for error in result.errors:
+        print(f"{PROG}: {path.name} {error}", file=sys.stderr)
+    if result.committed:
+        skipped = f",{len(result.errors)} 行有错误未导入" if result.errors else ""
+        print(f"已导入 {result.imported} 条{what}(共 {result.total} 行{skipped})")
+        return 0
+    if result.good:
+        return _fail(f"{len(result.errors)} 行有错误,没有导入任何数据;改正后重试,"
+                     f"或加 --keep-good 只导入正确的 {result.good} 行")
+    return _fail(f"{len(result.errors)} 行都有错误,没有导入任何数据")
