@@ -142,6 +142,11 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
         return contains if op == "=" else ~contains
     if spec.kind == STATUS and coerced not in STATUSES and op in ("=", "!=", "<>"):
         raise FieldError(f"{param} 中 status 的值应为 {'/'.join(STATUSES)} 之一", param)
+    if spec.kind == TEXT and op in ("=", "!=", "<>") and "%" in coerced:
+        # The original's list examples send ["object_name","=","%test%"] and show the
+        # record whose name contains "test": a text "=" with a % wildcard acts as like.
+        expr = spec.column ** coerced
+        return expr if op == "=" else ~expr
     return _compare(spec.column, op, coerced)
 
 
