@@ -1,0 +1,158 @@
+"""Waking up for reminders with an APScheduler 3.x scheduler handed in by the caller.
+
+Three ways in, all ending in ``tick`` (scan, notify, schedule the next wake-up):
+
+- a date job at the next moment anything changes (``ReminderEngine.next_wakeup``), replaced
+  only when that moment changes: ``QtScheduler`` leaves a timer behind on every reschedule;
+- a coarse sweep every ``SWEEP_SECONDS`` for what no event announces (another process wrote
+  to the database, a clock change), with a clock-gap check: when more than ``GAP_SECONDS``
+  passed between sweeps, or the clock went backwards, the computer slept or the clock was set,
+  so the date job is set again even if its moment looks unchanged;
+- changes on the services bus (tasks, projects, handles, readings, settings): a reading that
+  reaches a threshold or a resumed pause fires at once.
+
+The caller creates, starts and shuts down the scheduler (``QtScheduler`` with jobs on the GUI
+thread in the window, ``BackgroundScheduler`` in ``serve``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mixtimer_gui.domain.clock import Clock
+from mixtimer_gui.reminders.engine import Notification, Reminder, ReminderEngine, bundle
+from mixtimer_gui.services import events
+
+if TYPE_CHECKING:
+    from mixtimer_gui.services import Services
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[Notification], None]
+
+NEXT_JOB_ID = "mixtimer-reminders-next"
+SWEEP_JOB_ID = "mixtimer-reminders-sweep"
+SWEEP_SECONDS = 300
+GAP_SECONDS = 600
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+WATCHED = frozenset({events.PROJECT, events.TASK, events.HANDLE, events.READING,
+                     events.SETTING})
+
+
+def _utc(moment: int) -> datetime:
+    return datetime.fromtimestamp(moment, UTC)
+
+
+class ReminderRunner:
+    """Keeps the reminder engine awake at the right moments; ``notify`` tells the user."""
+
+    def __init__(self, services: Services, scheduler: Any, notify: Notify,
+                 clock: Clock | None = None, *, listen_to_bus: bool = True,
+                 engine: ReminderEngine | None = None) -> None:
+        self.services = services
+        self.scheduler = scheduler
+        self.notify = notify
+        self.clock = clock or services.clock
+        self.engine = engine or ReminderEngine(services, self.clock)
+        self.listen_to_bus = listen_to_bus
+        self.scheduled_for: int | None = None
+        self.last_sweep: int | None = None
+        self.reschedules = 0
+        self._lock = threading.RLock()
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> list[Reminder]:
+        """Add the jobs and fire what was missed while the app was closed (the catch-up)."""
+        self.last_sweep = self.clock.now()
+        self.scheduler.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB_ID,
+                               replace_existing=True, **JOB_DEFAULTS)
+        if self.listen_to_bus:
+            self._unsubscribe = self.services.bus.subscribe(self.on_change)
+        return self.tick()
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        for job_id in (NEXT_JOB_ID, SWEEP_JOB_ID):
+            self._remove_job(job_id)
+        self.scheduled_for = None
+
+    # -- the ways in ----------------------------------------------------------------------
+
+    def tick(self, *, force_schedule: bool = False) -> list[Reminder]:
+        """Scan now, tell the user, and set the date job for the next change."""
+        with self._lock:
+            try:
+                fired = self.engine.scan()
+            except Exception:  # a locked or broken database must not stop the scheduler
+                log.exception("reminder scan failed; the next sweep retries")
+                return []
+            self._tell(fired)
+            self._schedule_next(force=force_schedule)
+            return fired
+
+    def on_next_job(self) -> list[Reminder]:
+        """The date job ran: it is gone from the scheduler, so the next one is new."""
+        with self._lock:
+            self.scheduled_for = None
+            return self.tick()
+
+    def sweep(self) -> list[Reminder]:
+        """The coarse periodic rescan, with the clock-gap check."""
+        with self._lock:
+            now = self.clock.now()
+            gap = None if self.last_sweep is None else now - self.last_sweep
+            self.last_sweep = now
+            jumped = gap is not None and (gap < 0 or gap > GAP_SECONDS)
+            if jumped:
+                log.info("clock gap of %s s between reminder sweeps (sleep, resume or a clock "
+                         "change): rescanning", gap)
+            return self.tick(force_schedule=jumped)
+
+    def on_change(self, entity: str, uids: Any = ()) -> None:
+        """A services bus change: rescan if it can move a reminder."""
+        if entity not in WATCHED:
+            return
+        if entity == events.TASK and uids:
+            # A handle, ignore or restart closed the cycle: its unread reminders are done.
+            try:
+                self.services.reminders.end_closed_cycles(uids)
+            except Exception:
+                log.exception("could not mark the closed cycles' reminders read")
+        self.tick()
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _tell(self, fired: list[Reminder]) -> None:
+        for note in bundle(fired):
+            try:
+                self.notify(note)
+            except Exception:
+                log.exception("reminder notification failed")
+
+    def _schedule_next(self, *, force: bool = False) -> None:
+        try:
+            wake = self.engine.next_wakeup()
+        except Exception:
+            log.exception("could not compute the next reminder moment")
+            return
+        if wake == self.scheduled_for and not force:
+            return
+        if wake is None:
+            self._remove_job(NEXT_JOB_ID)
+        else:
+            self.scheduler.add_job(self.on_next_job, "date", run_date=_utc(wake),
+                                   id=NEXT_JOB_ID, replace_existing=True, **JOB_DEFAULTS)
+            self.reschedules += 1
+        self.scheduled_for = wake
+
+    def _remove_job(self, job_id: str) -> None:
+        if self.scheduler.get_job(job_id) is not None:
+            self.scheduler.remove_job(job_id)
