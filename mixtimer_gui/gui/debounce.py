@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 
 class Debouncer(QObject):
@@ -40,3 +40,28 @@ class Debouncer(QObject):
 
     def _fire(self) -> None:
         self._callback()
+
+
+class LiveRefresh(QObject):
+    """Refresh a list when the services announce a change to one of ``entities``.
+
+    Announcements arrive through the bridge's ``changed(entity, uids)`` signal (already on the
+    GUI thread). A burst of writes — an API client posting many handles — becomes one refresh
+    after ``delay_ms`` of quiet, so the list stays responsive.
+    """
+
+    def __init__(self, changed: SignalInstance, entities: tuple[str, ...],
+                 callback: Callable[[], None], delay_ms: int = 200,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entities = set(entities)
+        self._debouncer = Debouncer(callback, delay_ms, self)
+        changed.connect(self._on_changed)
+
+    def _on_changed(self, entity: str, _uids: list) -> None:
+        if entity in self._entities:
+            self._debouncer()
+
+    @property
+    def pending(self) -> bool:
+        return self._debouncer.pending

@@ -1,0 +1,354 @@
+"""维保记录: the history of handles, filtered in SQL, with a detail pane and its pictures.
+
+Built for a million records: the table pages from ``services.handles.list`` (never all rows),
+rows have a fixed height, nothing sizes itself to content, and the text search waits for the
+user to pause. New handles (from this window or the API) appear through the change bridge.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain import clock
+from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, stored_thumbnail
+from mixtimer_gui.gui.table_model import Column, PagedTableModel
+from mixtimer_gui.gui.tasks_tab import (
+    count_label,
+    fill_combo,
+    filter_bar,
+    like_pattern,
+    make_table,
+    refresh_keeping_selection,
+    search_box,
+    selected_record,
+)
+from mixtimer_gui.services import Services, events
+from mixtimer_gui.services import images as stored_images
+
+IGNORED_FG = QColor("#7b868c")
+HANDLED, IGNORED = 0, 1
+DEFAULT_DAYS = 30
+THUMB = 84
+TEXT_FIELDS = ("description", "result", "object_name", "project_name", "handler_name_list")
+
+
+def _handlers(record: dict[str, Any]) -> str:
+    return ", ".join(str(n) for n in record.get("handler_name_list") or [])
+
+
+def _result(record: dict[str, Any]) -> str:
+    if record.get("is_ignored"):
+        return humanize.domain_label("忽略")
+    return record.get("result") or ""
+
+
+def _ignored_fg(record: dict[str, Any]) -> QColor | None:
+    return IGNORED_FG if record.get("is_ignored") else None
+
+
+class HandleDetail(QWidget):
+    """Every field of one handle, and its pictures (click one to see it full size)."""
+
+    def __init__(self, data_dir: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.setMinimumWidth(260)
+        self.fields = QTextBrowser()
+        self.fields.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields.setOpenLinks(False)
+        self.fields.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.images_title = QLabel(self.tr("Pictures"))
+        self.images_title.setStyleSheet("font-weight: 600; padding-left: 4px;")
+        self.thumbs = ThumbnailList(THUMB)
+        self.thumbs.setMinimumHeight(THUMB + 36)
+        self.thumbs.setMaximumHeight(2 * (THUMB + 28) + 12)
+        self.thumbs.opened.connect(self.open_image)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addWidget(self.fields, 1)
+        layout.addWidget(self.images_title)
+        layout.addWidget(self.thumbs)
+        self._values: dict[str, str] = {}
+        self.show_record(None)
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [("uid", self.tr("Record")), ("created", self.tr("Time")),
+                ("project", self.tr("Project")), ("object", self.tr("Object")),
+                ("task_id", self.tr("Task")), ("handlers", self.tr("Done by")),
+                ("fee", self.tr("Fee")), ("result", self.tr("Result")),
+                ("description", self.tr("Description")), ("due_at", self.tr("Cycle due")),
+                ("on_time", self.tr("On time")), ("skipped_cycles", self.tr("Skipped cycles")),
+                ("created_by", self.tr("Operator"))]
+
+    def show_record(self, record: dict[str, Any] | None) -> None:
+        self.record = record
+        self.thumbs.clear()
+        if record is None:
+            self._values = {}
+            hint = _html(self.tr("Select a record to see its details."))
+            self.fields.setHtml(f"<p style='color:#7b868c'>{hint}</p>")
+            self.images_title.hide()
+            self.thumbs.hide()
+            return
+        self._values = self._values_of(record)
+        title = (self.tr("Ignored cycle") if record.get("is_ignored")
+                 else self.tr("Maintenance record"))
+        rows = "".join(
+            f"<tr><td style='color:#5f6b73; padding:3px 10px 3px 0; white-space:nowrap'>"
+            f"{_html(label)}</td><td style='padding:3px 0'>{_html(self._values[key])}</td></tr>"
+            for key, label in self._rows())
+        self.fields.setHtml(f"<h3 style='margin:0 0 6px 0'>{_html(title)}</h3>"
+                            f"<table cellspacing='0'>{rows}</table>")
+        self._show_images(record.get("images") or "")
+
+    def _values_of(self, record: dict[str, Any]) -> dict[str, str]:
+        on_time = ""
+        if record.get("due_at") and not record.get("is_ignored"):
+            on_time = (self.tr("Yes") if record["created"] <= record["due_at"]
+                       else self.tr("No, late"))
+        return {
+            "uid": record.get("uid", ""), "created": record.get("created", ""),
+            "project": _with_id(record.get("project_name"), record.get("project_id")),
+            "object": _with_id(record.get("object_name"), record.get("object_id")),
+            "task_id": record.get("task_id", ""), "handlers": _handlers(record),
+            "fee": humanize.money(record.get("fee")), "result": _result(record),
+            "description": record.get("description", ""),
+            "due_at": record.get("due_at", ""), "on_time": on_time,
+            "skipped_cycles": str(record.get("skipped_cycles") or 0),
+            "created_by": str(record.get("created_by", "")),
+        }
+
+    def value(self, key: str) -> str:
+        return self._values.get(key, "")
+
+    def _show_images(self, images: str) -> None:
+        names = stored_images.split_names(images)
+        self.images_title.setVisible(bool(names))
+        self.thumbs.setVisible(bool(names))
+        for name in names:
+            if stored_images.is_url(name) or self.data_dir is None:
+                self.thumbs.add_pixmap(placeholder(THUMB), "", name, name)
+                continue
+            path = stored_images.stored_path(self.data_dir, name)
+            pixmap = stored_thumbnail(self.data_dir, name, THUMB)
+            self.thumbs.add_pixmap(pixmap, "", str(path) if path else name, name)
+
+    def open_image(self, path: str) -> None:
+        if stored_images.is_url(path):
+            QDesktopServices.openUrl(QUrl(path))
+            return
+        viewer = ImageViewer(Path(path), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+
+
+def _html(text: str) -> str:
+    return html.escape(text or "").replace("\n", "<br>")
+
+
+def _with_id(name: str | None, uid: str | None) -> str:
+    if name and uid and name != uid:
+        return f"{name}  ({uid})"
+    return name or uid or ""
+
+
+class HandlesTab(QWidget):
+    """维保记录: filters (dates, project, object, handler, text, handled/ignored), a paged
+    list, the selected record's details and pictures, and CSV export of exactly the rows
+    the filters select."""
+
+    def __init__(self, services: Services, bridge: ChangeBridge,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.bridge = bridge
+        self.model = PagedTableModel(services.handles.list, self._columns(), parent=self)
+        self.model.loaded.connect(self._show_count)
+        self.model.error.connect(self._show_error)
+        self._build()
+        self._load_choices()
+        self.model.set_order("-created")
+        self._apply_filters()
+        self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh, parent=self)
+        self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
+                                                         events.HANDLER),
+                                        self._load_choices, parent=self)
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column("created", self.tr("Time"),
+                   display=lambda r: humanize.short_time(r.get("created")), width=125),
+            Column("project_name", self.tr("Project"), width=130),
+            Column("object_name", self.tr("Object"), width=110),
+            Column("handlers", self.tr("Done by"), sort_field="", display=_handlers,
+                   width=110),
+            Column("result", self.tr("Result"), display=_result, foreground=_ignored_fg,
+                   width=140),
+            Column("fee", self.tr("Fee"), display=lambda r: humanize.money(r.get("fee")),
+                   align_right=True, width=80),
+            Column("description", self.tr("Description"), foreground=_ignored_fg, width=160),
+        ]
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search, self._search_debounce = search_box(
+            self.tr("Search description, result, object, project, person…"),
+            self._apply_filters, self)
+        self.all_time = QCheckBox(self.tr("All time"))
+        self.all_time.setChecked(True)
+        today = self._today()
+        self.date_from = self._date_edit(today - timedelta(days=DEFAULT_DAYS))
+        self.date_to = self._date_edit(today)
+        self.all_time.toggled.connect(self._apply_filters)
+        self.all_time.toggled.connect(self._enable_dates)
+        self.project_combo = QComboBox()
+        self.object_combo = QComboBox()
+        self.handler_combo = QComboBox()
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem(self.tr("Handled and ignored"), None)
+        self.kind_combo.addItem(self.tr("Handled only"), HANDLED)
+        self.kind_combo.addItem(self.tr("Ignored only"), IGNORED)
+        for combo in (self.project_combo, self.object_combo, self.handler_combo,
+                      self.kind_combo):
+            combo.setMinimumWidth(120)
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.view = make_table(self.model, "handlesTable")
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
+        self.detail = HandleDetail(self.services.ctx.data_dir)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("handlesSplitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([780, 320])
+        self.count = count_label()
+        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button.clicked.connect(self.export_csv)
+        dash = QLabel("–")
+        layout = QVBoxLayout(self)
+        layout.addWidget(filter_bar(self.search, self.project_combo, self.object_combo,
+                                    self.handler_combo, self.kind_combo))
+        layout.addWidget(filter_bar(self.all_time, self.date_from, dash, self.date_to))
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(filter_bar(self.count, self.export_button, stretch_after=0))
+        self._enable_dates(True)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _date_edit(self, day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.dateChanged.connect(self._apply_filters)
+        return edit
+
+    def _today(self) -> date:
+        return clock.to_local(self.services.clock.now()).date()
+
+    def _enable_dates(self, all_time: bool) -> None:
+        self.date_from.setEnabled(not all_time)
+        self.date_to.setEnabled(not all_time)
+
+    def _load_choices(self) -> None:
+        projects = self.services.projects.list({"page_size": 1000, "order_by": "name"})["data"]
+        fill_combo(self.project_combo, self.tr("All projects"),
+                   [(p["name"], p["uid"]) for p in projects])
+        objects = self.services.objects.list({"page_size": 1000, "order_by": "name"})["data"]
+        fill_combo(self.object_combo, self.tr("All objects"),
+                   [(o["name"], o["uid"]) for o in objects])
+        people = self.services.handlers.list({"page_size": 1000, "order_by": "name"})["data"]
+        fill_combo(self.handler_combo, self.tr("Everyone"),
+                   [(h["name"], h["id"]) for h in people])
+
+    # -- filters --------------------------------------------------------------------------
+
+    def set_date_range(self, first: date | None, last: date | None = None) -> None:
+        """Show records created from ``first`` through ``last`` (``None``: all time)."""
+        for edit, day in ((self.date_from, first), (self.date_to, last or first)):
+            if day is not None:
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+        self.all_time.setChecked(first is None)
+        self._apply_filters()
+
+    def filters(self) -> tuple[list, list]:
+        """(where_and, where_or) for what the filter widgets say."""
+        where_and: list = []
+        if not self.all_time.isChecked():
+            first = self.date_from.date().toPython()
+            last = self.date_to.date().toPython()
+            if last < first:
+                first, last = last, first
+            # Through the end of the last day: before the next midnight.
+            where_and += [["created", ">=", first.isoformat()],
+                          ["created", "<", (last + timedelta(days=1)).isoformat()]]
+        for field, combo in (("project_id", self.project_combo),
+                             ("object_id", self.object_combo),
+                             ("handler_id_list", self.handler_combo),
+                             ("is_ignored", self.kind_combo)):
+            value = combo.currentData()
+            if value is not None:
+                where_and.append([field, "=", value])
+        text = self.search.text().strip()
+        where_or = ([[field, "like", like_pattern(text)] for field in TEXT_FIELDS]
+                    if text else [])
+        return where_and, where_or
+
+    def _apply_filters(self) -> None:
+        where_and, where_or = self.filters()
+        self.model.set_filter(where_and, where_or)
+        self._show_selected()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        refresh_keeping_selection(self.view, self.model)
+        self._show_selected()
+
+    def selected_handle(self) -> dict[str, Any] | None:
+        return selected_record(self.view)
+
+    def _show_selected(self, *_args: object) -> None:
+        self.detail.show_record(self.selected_handle())
+
+    def export_csv(self) -> None:
+        try:
+            from mixtimer_gui.gui import csv_dialogs  # C's module; the tab works without it
+        except ImportError:
+            QMessageBox.information(self, self.tr("Export CSV"),
+                                    self.tr("CSV export is not available in this build."))
+            return
+        csv_dialogs.export_handles(self, self.services, self.model.filter_params())
+
+    def _show_count(self, total: int) -> None:
+        self.count.setText(self.tr("%n record(s)", "", total))
+
+    def _show_error(self, message: str) -> None:
+        self.count.setText(message)

@@ -1,0 +1,249 @@
+"""统计: meters (running hours, counters), their cumulative readings and a chart over time.
+
+Left: the statistics, with create / edit / delete / CSV import. Right: the selected
+statistic's readings over time (chart) and as a list, with "add reading".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain.clock import parse_wire
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.charts import ReadingsChart
+from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.objects_tab import add_action, select_uid
+from mixtimer_gui.gui.reading_dialog import ReadingDialog
+from mixtimer_gui.gui.statistic_dialog import StatisticDialog
+from mixtimer_gui.gui.table_model import Column, PagedTableModel
+from mixtimer_gui.gui.tasks_tab import (
+    count_label,
+    filter_bar,
+    like_pattern,
+    make_table,
+    refresh_keeping_selection,
+    search_box,
+    selected_record,
+)
+from mixtimer_gui.services import Services, events
+
+SEARCH_FIELDS = ("uid", "name", "alias", "unit", "description")
+CHART_READINGS = 1000  # the most recent readings drawn; older ones stay in the list
+NO_STATISTIC = "\x00"  # a filter value no uid can have: an empty readings list
+
+
+class StatisticsTab(QWidget):
+    def __init__(self, services: Services, bridge: ChangeBridge,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.bridge = bridge
+        self.model = PagedTableModel(services.statistics.list, self._columns(), parent=self)
+        self.model.loaded.connect(
+            lambda n: self.count.setText(self.tr("%n statistic(s)", "", n)))
+        self.readings = PagedTableModel(services.statistics.value_list,
+                                        self._reading_columns(), parent=self)
+        self._build()
+        self.model.set_order("name")
+        self._apply_filters()
+        self.readings.set_order("-time")
+        self._show_selected()
+        self.live = LiveRefresh(bridge.changed, (events.STATISTIC,), self.refresh, parent=self)
+        self.readings_live = LiveRefresh(bridge.changed, (events.READING,),
+                                         self.refresh_readings, parent=self)
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column("name", self.tr("Name"), width=170),
+            Column("unit", self.tr("Unit"), width=70),
+            Column("uid", self.tr("ID"), width=140),
+            Column("alias", self.tr("Alias"), width=110),
+            Column("description", self.tr("Description"), width=160),
+        ]
+
+    def _reading_columns(self) -> list[Column]:
+        return [
+            Column("time", self.tr("Read at"),
+                   display=lambda r: humanize.short_time(r.get("time")), width=140),
+            Column("value", self.tr("Value"), display=lambda r: humanize.number(r.get("value")),
+                   align_right=True, width=120),
+            Column("created", self.tr("Entered"),
+                   display=lambda r: humanize.short_time(r.get("created")), width=140),
+        ]
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search, self._search_debounce = search_box(
+            self.tr("Search statistics…"), self._apply_filters, self)
+        self.view = make_table(self.model, "statisticsTable")
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
+        self.new_button = QPushButton(self.tr("New statistic…"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.import_button = QPushButton(self.tr("Import readings CSV…"))
+        self.new_button.clicked.connect(self.new_statistic)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button.clicked.connect(self.import_csv)
+        self.count = count_label()
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(filter_bar(self.search, self.new_button, stretch_after=0))
+        column.addWidget(self.view, 1)
+        column.addWidget(filter_bar(self.count, self.delete_button, self.edit_button,
+                                    stretch_after=0))
+        add_action(self.view, self.tr("Edit…"), self.edit_selected,
+                   QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter))
+        add_action(self.view, self.tr("Delete"), self.delete_selected,
+                   QKeySequence(QKeySequence.StandardKey.Delete))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("statisticsSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self._readings_pane())
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([440, 760])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        for keys, slot in ((QKeySequence.StandardKey.New, self.new_statistic),
+                           (QKeySequence.StandardKey.Find, self.search.setFocus),
+                           (QKeySequence.StandardKey.Refresh, self.refresh)):
+            shortcut = QShortcut(QKeySequence(keys), self, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _readings_pane(self) -> QWidget:
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.add_reading_button = QPushButton(self.tr("Add reading…"))
+        self.add_reading_button.clicked.connect(self.add_reading)
+        self.chart = ReadingsChart()
+        self.readings_view = make_table(self.readings, "readingsTable")
+        self.readings_count = count_label()
+        self.readings.loaded.connect(
+            lambda n: self.readings_count.setText(self.tr("%n reading(s)", "", n)))
+        inner = QSplitter(Qt.Orientation.Vertical)
+        inner.setObjectName("readingsSplitter")
+        inner.addWidget(self.chart)
+        inner.addWidget(self.readings_view)
+        inner.setSizes([260, 200])
+        pane = QWidget()
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(filter_bar(self.title, self.import_button, self.add_reading_button,
+                                    stretch_after=0))
+        column.addWidget(inner, 1)
+        column.addWidget(self.readings_count)
+        return pane
+
+    # -- list -----------------------------------------------------------------------------
+
+    def _apply_filters(self) -> None:
+        text = self.search.text().strip()
+        where_or = ([[f, "like", like_pattern(text)] for f in SEARCH_FIELDS] if text else [])
+        self.model.set_filter(where_or=where_or)
+        self._show_selected()
+
+    def refresh(self) -> None:
+        refresh_keeping_selection(self.view, self.model)
+        self._show_selected()
+
+    def selected_statistic(self) -> dict[str, Any] | None:
+        return selected_record(self.view)
+
+    def _show_selected(self, *_args: object) -> None:
+        statistic = self.selected_statistic()
+        has = statistic is not None
+        for button in (self.edit_button, self.delete_button, self.add_reading_button):
+            button.setEnabled(has)
+        self.title.setText(statistic["name"] if has else self.tr("Select a statistic"))
+        uid = statistic["uid"] if has else NO_STATISTIC
+        self.readings.set_filter([["statistics_id", "=", uid]])
+        self._load_chart(statistic)
+
+    def refresh_readings(self) -> None:
+        self.readings.refresh()
+        self._load_chart(self.selected_statistic())
+
+    def _load_chart(self, statistic: dict[str, Any] | None) -> None:
+        if statistic is None:
+            self.chart.set_points([])
+            return
+        page = self.services.statistics.value_list({
+            "page_size": CHART_READINGS, "order_by": "-time",
+            "where_and": [["statistics_id", "=", statistic["uid"]]]})
+        points = [(parse_wire(r["time"]), float(r["value"])) for r in page["data"]]
+        self.chart.set_points(points, statistic.get("unit", ""))
+
+    # -- actions --------------------------------------------------------------------------
+
+    def new_statistic(self) -> bool:
+        return self.run_dialog(StatisticDialog(self.services, None, self))
+
+    def edit_selected(self) -> bool:
+        statistic = self.selected_statistic()
+        if statistic is None:
+            return False
+        return self.run_dialog(StatisticDialog(self.services, statistic, self))
+
+    def add_reading(self) -> bool:
+        statistic = self.selected_statistic()
+        if statistic is None:
+            return False
+        accepted = self.run_dialog(ReadingDialog(self.services, statistic, self))
+        if accepted:
+            self.refresh_readings()
+        return accepted
+
+    def delete_selected(self) -> bool:
+        statistic = self.selected_statistic()
+        if statistic is None:
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("Delete statistic"),
+            self.tr("Delete “%1” and all its readings?").replace("%1", statistic["name"]))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.services.statistics.delete({"uid": statistic["uid"]})
+        except DomainError as exc:
+            QMessageBox.warning(self, self.tr("Cannot delete"), exc.message)
+            return False
+        self.refresh()
+        return True
+
+    def import_csv(self) -> None:
+        try:
+            from mixtimer_gui.gui import csv_dialogs  # C's module; the tab works without it
+        except ImportError:
+            QMessageBox.information(self, self.tr("Import CSV"),
+                                    self.tr("CSV import is not available in this build."))
+            return
+        csv_dialogs.import_readings(self, self.services)
+        self.refresh_readings()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
+            self.refresh()
+            select_uid(self.view, self.model, getattr(dialog, "saved_uid", ""))
+        return accepted

@@ -1,0 +1,514 @@
+"""维保任务: every task with its status, due date in words and cycle progress.
+
+Filters are the wire's ``where_and`` / ``where_or`` / ``where_in`` run in SQL by the service;
+the list is a ``PagedTableModel``, ordered by due date (soonest first) unless the user sorts a
+column. 处理 (Enter / double-click) and 忽略 open their dialogs.
+
+Also home to the small helpers the other list tabs share: the table set-up (fixed row heights,
+header sorting in SQL), the status badge and the progress-bar delegates, the filter combos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain import cycles
+from mixtimer_gui.domain import status as task_status
+from mixtimer_gui.domain.clock import parse_wire
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import Debouncer, LiveRefresh
+from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
+from mixtimer_gui.services import Services, events
+
+ROW_HEIGHT = 30
+PROGRESS_COLUMN = 6
+SEARCH_DELAY_MS = 250
+CLOCK_TICK_MS = 60_000  # "due in N days" and the status move with time, not only with writes
+Index = QModelIndex | QPersistentModelIndex
+
+# -- shared list helpers -------------------------------------------------------------------
+
+
+def make_table(model: PagedTableModel, object_name: str) -> QTableView:
+    """A table view fit for a million rows: fixed row heights, no content-based sizing,
+    sorting by the header re-queries in SQL (the model's ``sort``)."""
+    view = QTableView()
+    view.setObjectName(object_name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    rows = view.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(ROW_HEIGHT)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for number, column in enumerate(model.columns):
+        view.setColumnWidth(number, column.width)
+    # Not setSortingEnabled(True): it would sort by column 0 at once, dropping the default
+    # order; the indicator shows the model's order and a click asks the model to re-query.
+    header.setSectionsClickable(True)
+    header.setSortIndicatorShown(True)
+    _show_order(view, model)
+    header.sortIndicatorChanged.connect(model.sort)
+    return view
+
+
+def _show_order(view: QTableView, model: PagedTableModel) -> None:
+    header = view.horizontalHeader()
+    shown = model.column_of_order()
+    header.blockSignals(True)
+    if shown is None:
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    else:
+        header.setSortIndicator(*shown)
+    header.blockSignals(False)
+
+
+def selected_record(view: QTableView) -> dict[str, Any] | None:
+    model = view.model()
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows or not isinstance(model, PagedTableModel):
+        return None
+    return model.record(rows[0].row())
+
+
+def refresh_keeping_selection(view: QTableView, model: PagedTableModel) -> None:
+    """Re-query; the selected record stays selected when it is still among the loaded rows
+    (a new row on top shifts positions, so the selection follows the uid, not the row)."""
+    before = selected_record(view)
+    key = None if before is None else before.get("uid", before.get("id"))
+    model.refresh()
+    if key is None:
+        return
+    row = model.row_of_uid(key)
+    if row is not None:
+        current = view.selectionModel().selectedRows()
+        if not current or current[0].row() != row:
+            view.selectRow(row)
+
+
+def search_box(placeholder: str, on_change: Callable[[], None],
+               parent: QWidget) -> tuple[QLineEdit, Debouncer]:
+    """A search line whose typing re-queries once the user pauses (Enter: at once)."""
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setMinimumWidth(200)
+    debouncer = Debouncer(on_change, SEARCH_DELAY_MS, parent)
+    edit.textChanged.connect(debouncer)
+    edit.returnPressed.connect(debouncer.flush)
+    return edit, debouncer
+
+
+def like_pattern(text: str) -> str:
+    """The user's words as a LIKE pattern; their own % and _ match literally enough to be
+    harmless (values travel as parameters, never pasted into SQL)."""
+    return f"%{text.strip()}%"
+
+
+def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
+    """Refill a filter combo, keeping the chosen value when it still exists."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, None)
+    for label, value in items:
+        combo.addItem(label, value)
+    index = combo.findData(chosen) if chosen is not None else 0
+    combo.setCurrentIndex(max(0, index))
+    combo.blockSignals(False)
+
+
+def filter_bar(*widgets: QWidget, stretch_after: int | None = None) -> QFrame:
+    bar = QFrame()
+    bar.setObjectName("filterBar")
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    for number, widget in enumerate(widgets):
+        row.addWidget(widget)
+        if stretch_after is not None and number == stretch_after:
+            row.addStretch(1)
+    if stretch_after is None:
+        row.addStretch(1)
+    return bar
+
+
+def count_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #5f6b73;")
+    return label
+
+
+class StatusBadgeDelegate(QStyledItemDelegate):
+    """The status as a coloured pill: 正常 green, 即将到期 amber, 已到期 red, 未启动 grey."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        record = index.data(RECORD_ROLE)
+        if not record:
+            return super().paint(painter, option, index)
+        self._background(painter, option)
+        value = record.get("status", "")
+        background, foreground = humanize.status_colors(value)
+        text = humanize.status_label(value)
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(text) + 18
+        height = min(option.rect.height() - 8, metrics.height() + 6)
+        pill = QRectF(option.rect.left() + 6, option.rect.center().y() - height / 2 + 1,
+                      min(width, option.rect.width() - 12), height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(foreground)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    @staticmethod
+    def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
+        widget = option.widget
+        style = widget.style() if widget else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                                widget)
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """How far the cycle has run: meter readings for statistic cycles (with the numbers),
+    elapsed time for calendar cycles."""
+
+    def __init__(self, now: Callable[[], int], units: Callable[[str], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._units = units
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        record = index.data(RECORD_ROLE)
+        StatusBadgeDelegate._background(painter, option)
+        if not record:
+            return
+        fraction, text = self.progress(record)
+        if fraction is None:
+            return
+        rect = QRectF(option.rect).adjusted(6, 0, -6, 0)
+        bar = QRectF(rect.left(), rect.center().y() - 3, min(90.0, rect.width() * 0.4), 6)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#e5e8eb"))
+        painter.drawRoundedRect(bar, 3, 3)
+        filled = QRectF(bar.left(), bar.top(), bar.width() * min(fraction, 1.0), bar.height())
+        painter.setBrush(humanize.status_colors(record.get("status"))[1])
+        painter.drawRoundedRect(filled, 3, 3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(QPen(option.palette.highlightedText().color() if selected
+                            else option.palette.text().color()))
+        text_rect = QRectF(bar.right() + 6, rect.top(), rect.right() - bar.right() - 6,
+                           rect.height())
+        elided = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                               int(text_rect.width()))
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         elided)
+        painter.restore()
+
+    def progress(self, record: dict[str, Any]) -> tuple[float | None, str]:
+        if record.get("cycle_type") == cycles.STATISTIC:
+            fraction = humanize.progress(record)
+            if fraction is None:
+                return None, ""
+            unit = self._units(record.get("statistics_id") or "")
+            text = (f"{humanize.number(record.get('current_value'))} / "
+                    f"{humanize.number(record.get('due_value'))} {unit}").strip()
+            return fraction, text
+        return _time_progress(record, self._now()), ""
+
+
+def _time_progress(record: dict[str, Any], now: int) -> float | None:
+    start, due = record.get("cycle_start"), record.get("due_at")
+    if not start or not due or record.get("status") == task_status.NOT_STARTED:
+        return None
+    begin, end = parse_wire(start), parse_wire(due)
+    if end <= begin:
+        return 1.0
+    return max(0.0, (now - begin) / (end - begin))
+
+
+# -- the tab --------------------------------------------------------------------------------
+
+
+class TasksTab(QWidget):
+    """维保任务. ``show_tasks(uids)`` narrows the list to exactly those tasks (tray clicks,
+    the overview), with a bar that says so and clears it."""
+
+    def __init__(self, services: Services, bridge: ChangeBridge,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.bridge = bridge
+        self._units: dict[str, str] = {}
+        self._reminded: list[str] = []
+        self.model = PagedTableModel(services.tasks.list, self._columns(), parent=self)
+        self.model.loaded.connect(self._show_count)
+        self.model.error.connect(self._show_error)
+        self._build()
+        self._load_choices()
+        self.model.set_order("due_at")
+        self._apply_filters()
+        _show_order(self.view, self.model)
+        self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
+                                                 events.READING, events.HANDLE), self.refresh,
+                                parent=self)
+        self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
+                                                         events.STATISTIC),
+                                        self._load_choices, parent=self)
+        self._tick = QTimer(self)
+        self._tick.setInterval(CLOCK_TICK_MS)
+        self._tick.timeout.connect(self.refresh)
+        self._tick.start()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _columns(self) -> list[Column]:
+        now = self.services.clock.now
+        return [
+            Column("status", self.tr("Status"), display=lambda r: humanize.status_label(
+                r.get("status")), width=96),
+            Column("project_name", self.tr("Project"), width=150),
+            Column("object_name", self.tr("Object"), width=130),
+            Column("due_at", self.tr("Due"), display=_due_time, width=130),
+            Column("due_words", self.tr("Due in"), sort_field="due_at",
+                   display=lambda r: _due_words(r, now()), foreground=_due_color, width=130),
+            Column("cycle", self.tr("Cycle"), sort_field="",
+                   display=lambda r: humanize.cycle_label(
+                       r, self._units.get(r.get("statistics_id") or "", "")), width=120),
+            Column("progress", self.tr("Progress"), sort_field="current_value", width=230,
+                   display=lambda r: ""),
+            Column("last_handle_at", self.tr("Last handled"),
+                   display=lambda r: humanize.short_time(r.get("last_handle_at")), width=130),
+        ]
+
+    def _build(self) -> None:
+        self.search, self._search_debounce = search_box(
+            self.tr("Search project or object…"), self._apply_filters, self)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(self.tr("All statuses"), None)
+        for value in humanize.STATUS_ORDER:
+            self.status_combo.addItem(humanize.status_label(value), value)
+        self.project_combo = QComboBox()
+        self.project_combo.setMinimumWidth(160)
+        self.object_combo = QComboBox()
+        self.object_combo.setMinimumWidth(140)
+        for combo in (self.status_combo, self.project_combo, self.object_combo):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.reminded_bar = self._reminded_bar()
+        self.view = make_table(self.model, "tasksTable")
+        self.view.setItemDelegateForColumn(0, StatusBadgeDelegate(self.view))
+        self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(
+            self.services.clock.now, lambda uid: self._units.get(uid, ""), self.view))
+        self.view.doubleClicked.connect(lambda _i: self.handle_selected())
+        self.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.count = count_label()
+        self.handle_button = QPushButton(self.tr("Handle…"))
+        self.handle_button.setDefault(False)
+        self.ignore_button = QPushButton(self.tr("Ignore…"))
+        self.handle_button.clicked.connect(self.handle_selected)
+        self.ignore_button.clicked.connect(self.ignore_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(filter_bar(self.search, self.status_combo, self.project_combo,
+                                    self.object_combo))
+        layout.addWidget(self.reminded_bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(filter_bar(self.count, self.ignore_button, self.handle_button,
+                                    stretch_after=0))
+        self._actions()
+        self._update_actions()
+
+    def _reminded_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("remindedBar")
+        bar.setStyleSheet("#remindedBar { background: #fff1d6; border-radius: 4px; }")
+        self.reminded_label = QLabel()
+        clear = QPushButton(self.tr("Show all tasks"))
+        clear.setFlat(True)
+        clear.setCursor(Qt.CursorShape.PointingHandCursor)
+        clear.setStyleSheet("color: #1d4ed8; text-decoration: underline;")
+        clear.clicked.connect(self.clear_reminded)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(10, 4, 10, 4)
+        row.addWidget(self.reminded_label)
+        row.addStretch(1)
+        row.addWidget(clear)
+        bar.hide()
+        return bar
+
+    def _actions(self) -> None:
+        handle = QAction(self.tr("Handle…"), self.view)
+        handle.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        handle.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        handle.triggered.connect(self.handle_selected)
+        ignore = QAction(self.tr("Ignore…"), self.view)
+        ignore.triggered.connect(self.ignore_selected)
+        self.view.addActions([handle, ignore])
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # -- filters --------------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        projects = self.services.projects.list({"page_size": 1000, "order_by": "name"})["data"]
+        fill_combo(self.project_combo, self.tr("All projects"),
+                   [(p["name"], p["uid"]) for p in projects])
+        objects = self.services.objects.list({"page_size": 1000, "order_by": "name"})["data"]
+        fill_combo(self.object_combo, self.tr("All objects"),
+                   [(o["name"], o["uid"]) for o in objects])
+        statistics = self.services.statistics.list({"page_size": 1000})["data"]
+        self._units = {s["uid"]: s["unit"] for s in statistics}
+
+    def filters(self) -> tuple[list, list, list]:
+        """(where_and, where_or, where_in) for what the filter widgets say."""
+        where_and: list = []
+        for field, combo in (("status", self.status_combo), ("project_id", self.project_combo),
+                             ("object_id", self.object_combo)):
+            value = combo.currentData()
+            if value is not None:
+                where_and.append([field, "=", value])
+        where_or: list = []
+        text = self.search.text().strip()
+        if text:
+            where_or = [[field, "like", like_pattern(text)] for field in (
+                "project_name", "object_name", "project_alias", "object_alias")]
+        where_in = [["uid", list(self._reminded)]] if self._reminded else []
+        return where_and, where_or, where_in
+
+    def _apply_filters(self) -> None:
+        self.model.set_filter(*self.filters())
+        self._update_actions()
+
+    def show_tasks(self, task_uids: list[str]) -> None:
+        """Show exactly these tasks (other filters are cleared so none of them hides)."""
+        self._reminded = list(dict.fromkeys(task_uids))
+        for combo in (self.status_combo, self.project_combo, self.object_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._search_debounce.cancel()
+        self.reminded_label.setText(self.tr("Showing %n reminded task(s)", "",
+                                            len(self._reminded)))
+        self.reminded_bar.setVisible(bool(self._reminded))
+        self._apply_filters()
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    def clear_reminded(self) -> None:
+        self._reminded = []
+        self.reminded_bar.hide()
+        self._apply_filters()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        refresh_keeping_selection(self.view, self.model)
+        self._update_actions()
+
+    def selected_task(self) -> dict[str, Any] | None:
+        return selected_record(self.view)
+
+    def _fresh(self, task: dict[str, Any]) -> dict[str, Any] | None:
+        """The task as it is now (the row may be up to a refresh old)."""
+        try:
+            return self.services.tasks.get({"uid": task["uid"]})
+        except DomainError as exc:
+            self._show_error(exc.message)
+            return None
+
+    def handle_selected(self) -> bool:
+        task = self.selected_task()
+        task = self._fresh(task) if task else None
+        if task is None:
+            return False
+        return self.run_dialog(HandleDialog(self.services, task, self))
+
+    def ignore_selected(self) -> bool:
+        task = self.selected_task()
+        task = self._fresh(task) if task else None
+        if task is None:
+            return False
+        return self.run_dialog(IgnoreDialog(self.services, task, self))
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
+            self.refresh()
+        return accepted
+
+    def _update_actions(self) -> None:
+        has = self.selected_task() is not None
+        self.handle_button.setEnabled(has)
+        self.ignore_button.setEnabled(has)
+
+    def _show_count(self, total: int) -> None:
+        self.count.setText(self.tr("%n task(s)", "", total))
+
+    def _show_error(self, message: str) -> None:
+        self.count.setText(message)
+
+
+def _due_time(record: dict[str, Any]) -> str:
+    return humanize.short_time(record.get("due_at"))
+
+
+def _due_words(record: dict[str, Any], now: int) -> str:
+    if record.get("status") == task_status.NOT_STARTED:
+        return ""
+    if not record.get("due_at"):
+        return QCoreApplication.translate("TasksTab", "no forecast yet")
+    return humanize.due_in_words(record["due_at"], now)
+
+
+def _due_color(record: dict[str, Any]) -> QColor | None:
+    if record.get("status") in (task_status.DUE, task_status.DUE_SOON):
+        return humanize.status_colors(record["status"])[1]
+    return None
