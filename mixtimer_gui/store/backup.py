@@ -1,0 +1,389 @@
+"""Backups of the database: online copies, rotation, verification and a safe restore.
+
+Public interface (the Settings dialog and the start-up recovery use it; keep it stable):
+
+- ``backup_now(db_path, clock_now=None, kind="manual") -> Path``: an online copy into the data
+  folder's ``backups/``, safe while the app (or ``serve``) is writing.
+- ``ensure_daily_backup(db_path, now) -> Path | None``: the automatic daily copy, then rotation.
+- ``rotate(backups_dir, now) -> list[Path]``: keeps 7 daily + 4 weekly automatic copies.
+- ``list_backups(db_path) -> list[BackupInfo]``: newest first.
+- ``verify(path) -> bool``: ``PRAGMA integrity_check`` says ``ok``.
+- ``restore(db_path, backup_path, keep_as="before-restore") -> Path``: swaps the backup in and
+  returns where the replaced file was kept.
+
+File names carry the moment of the copy (local time), not the file's mtime, so a copy moved
+between machines or a clock that jumps does not reorder them:
+``<stem>-YYYYmmdd-HHMMSS-<kind>.db`` (and ``<stem>-v<N>-before-migration-<stamp>.db`` written
+by ``db.open_database``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from mixtimer_gui.domain import clock
+from mixtimer_gui.paths import backups_dir as backups_dir_of
+from mixtimer_gui.store.db import (
+    BUSY_TIMEOUT_S,
+    StoreError,
+    backup_to,
+    read_schema_version,
+)
+from mixtimer_gui.store.migrations import LATEST_VERSION
+
+DAILY = "daily"  # automatic, once a day; the only kind that rotation deletes
+MANUAL = "manual"  # "backup now" in Settings; kept until the user deletes it
+BEFORE_MIGRATION = "before-migration"
+BEFORE_RESTORE = "before-restore"
+DAMAGED = "damaged"  # a damaged file replaced by a restore; kept beside the database
+KINDS = (DAILY, MANUAL, BEFORE_MIGRATION, BEFORE_RESTORE)
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+
+STAMP_FORMAT = "%Y%m%d-%H%M%S"
+_STAMP_RE = re.compile(r"(\d{8}-\d{6})")
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class BackupError(StoreError):
+    """A backup could not be made or restored; nothing was changed."""
+
+
+class DatabaseInUseError(BackupError):
+    """Another connection (the API server, another window) still has the database open."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    time: int  # epoch seconds of the copy
+    size: int  # bytes
+    kind: str  # one of KINDS, or "other" for a file whose name says nothing
+
+
+# -- making copies --------------------------------------------------------------------------
+
+
+def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MANUAL) -> Path:
+    """An online copy of ``db_path`` in ``backups/``, complete or absent, never half-written.
+
+    Raises ``BackupError`` (nothing changed) when the database is missing or the copy fails,
+    e.g. on a full disk.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise BackupError(f"数据库 {db_path} 不存在，无法备份")
+    moment = int(time.time()) if clock_now is None else clock_now
+    target = _free_name(backups_dir_of(db_path), db_path.stem, moment, kind)
+    temp = target.with_name(f".{target.name}.part")
+    try:
+        backup_to(db_path, temp)
+        _make_self_contained(temp)
+        _fsync_file(temp)
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except (sqlite3.Error, OSError) as exc:
+        _remove_quietly(temp)
+        raise BackupError(f"备份失败({exc}):请检查备份文件夹 {target.parent} 是否可写、"
+                          "磁盘是否已满；数据库未被改动") from exc
+    return target
+
+
+def daily_backup_due(db_path: Path | str, now: int) -> bool:
+    """True when the database exists and has no automatic or manual copy from today."""
+    db_path = Path(db_path)
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return False
+    today = _local_day(now)
+    return not any(b.kind in (DAILY, MANUAL) and _local_day(b.time) == today
+                   for b in list_backups(db_path))
+
+
+def ensure_daily_backup(db_path: Path | str, now: int) -> Path | None:
+    """Make today's automatic copy if there is none yet, then rotate. Returns the new copy."""
+    if not daily_backup_due(db_path, now):
+        return None
+    made = backup_now(db_path, now, kind=DAILY)
+    rotate(made.parent, now)
+    return made
+
+
+# -- rotation -------------------------------------------------------------------------------
+
+
+def rotate(backups_dir: Path | str, now: int) -> list[Path]:
+    """Delete automatic copies beyond 7 daily + 4 weekly; returns the deleted files.
+
+    Like restic's ``--keep-daily 7 --keep-weekly 4``: the newest copy of each of the 7 most
+    recent days that have one, and of each of the 4 most recent ISO weeks that have one. It
+    counts days that *have* copies rather than days before ``now``, so neither a long holiday
+    nor a clock that jumped forwards deletes every copy; copies dated after ``now`` (a clock
+    that jumped back) are kept. Manual and safety copies are never deleted here.
+    """
+    backups_dir = Path(backups_dir)
+    daily = sorted((b for b in _scan(backups_dir) if b.kind == DAILY),
+                   key=lambda b: b.time, reverse=True)
+    keep: set[Path] = {b.path for b in daily if b.time > now}
+    past = [b for b in daily if b.time <= now]
+    keep |= _newest_per(past, _local_day, KEEP_DAILY)
+    keep |= _newest_per(past, _local_week, KEEP_WEEKLY)
+    removed = []
+    for info in daily:
+        if info.path not in keep:
+            info.path.unlink(missing_ok=True)
+            removed.append(info.path)
+    return removed
+
+
+def _newest_per(newest_first: list[BackupInfo], bucket_of, count: int) -> set[Path]:
+    kept: dict[object, Path] = {}
+    for info in newest_first:
+        bucket = bucket_of(info.time)
+        if bucket not in kept:
+            if len(kept) == count:
+                break
+            kept[bucket] = info.path
+    return set(kept.values())
+
+
+def _local_day(moment: int) -> date:
+    return clock.to_local(moment).date()
+
+
+def _local_week(moment: int) -> tuple[int, int]:
+    iso = clock.to_local(moment).isocalendar()
+    return iso.year, iso.week
+
+
+# -- listing and checking -------------------------------------------------------------------
+
+
+def list_backups(db_path: Path | str) -> list[BackupInfo]:
+    """The copies of this database in its ``backups/`` folder, newest first."""
+    db_path = Path(db_path)
+    return sorted((b for b in _scan(backups_dir_of(db_path))
+                   if b.path.name.startswith(f"{db_path.stem}-")),
+                  key=lambda b: (b.time, b.path.name), reverse=True)
+
+
+def verify(path: Path | str) -> bool:
+    """True when ``path`` is a SQLite database whose ``PRAGMA integrity_check`` is ``ok``."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return False
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return rows == [("ok",)]
+
+
+def is_restorable(path: Path | str) -> bool:
+    """A copy this program can restore: intact, MixTimer's, and not from a newer version."""
+    if not verify(path):
+        return False
+    try:
+        version = read_schema_version(Path(path))
+    except StoreError:
+        return False
+    return 0 < version <= LATEST_VERSION
+
+
+def _scan(folder: Path) -> list[BackupInfo]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        if entry.suffix != ".db" or entry.name.startswith(".") or not entry.is_file():
+            continue
+        stat = entry.stat()
+        moment, kind = _parse_name(entry.name)
+        found.append(BackupInfo(entry, int(stat.st_mtime) if moment is None else moment,
+                                stat.st_size, kind))
+    return found
+
+
+def _parse_name(name: str) -> tuple[int | None, str]:
+    kind = next((k for k in KINDS if f"-{k}" in name), "other")
+    match = _STAMP_RE.search(name)
+    if match is None:
+        return None, kind
+    try:
+        civil = datetime.strptime(match.group(1), STAMP_FORMAT)
+    except ValueError:
+        return None, kind
+    return clock.from_local(civil), kind
+
+
+def _free_name(folder: Path, stem: str, moment: int, kind: str) -> Path:
+    stamp = clock.to_local(moment).strftime(STAMP_FORMAT)
+    candidate = folder / f"{stem}-{stamp}-{kind}.db"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{stamp}-{kind}-{n}.db"
+        n += 1
+    return candidate
+
+
+# -- restore --------------------------------------------------------------------------------
+
+
+def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_RESTORE) -> Path:
+    """Replace the database with ``backup_path``; returns where the replaced file was kept.
+
+    Every connection to ``db_path`` must be closed first (``Services.close()`` in each thread,
+    the API server stopped): otherwise ``DatabaseInUseError`` and nothing changes. The backup
+    is checked first (``BackupError`` if damaged, not MixTimer's or from a newer version).
+    ``keep_as="before-restore"`` keeps the replaced file in ``backups/``; ``keep_as="damaged"``
+    keeps it beside the database (``<stem>-damaged-<stamp>.db``) so it is never offered as a
+    backup. At every moment ``db_path`` holds either the old or the new database complete:
+    the copy is written to a temporary file in the same folder, synced, then renamed over it.
+    """
+    db_path = Path(db_path)
+    backup_path = Path(backup_path)
+    _check_restorable(backup_path)
+    temp = db_path.with_name(f".{db_path.name}.restore-part")
+    kept: Path | None = None
+    try:
+        if db_path.exists():
+            # Copy first, byte for byte (a damaged file is evidence), then prove that nobody
+            # else has it open; the copy is dropped again if someone does.
+            kept = _keep_current(db_path, keep_as)
+            try:
+                _settle(db_path)
+            except DatabaseInUseError:
+                _drop_kept(kept)
+                raise
+        _remove_quietly(temp)
+        backup_to(backup_path, temp)
+        _make_self_contained(temp)
+        _fsync_file(temp)
+        for suffix in _SIDE_FILES:  # a stale WAL would be replayed onto the restored file
+            _remove_quietly(Path(f"{db_path}{suffix}"))
+        os.replace(temp, db_path)
+        _fsync_dir(db_path.parent)
+    except (sqlite3.Error, OSError) as exc:
+        _remove_quietly(temp)
+        if kept is not None:
+            _drop_kept(kept)
+        raise BackupError(f"恢复失败({exc}):当前数据库 {db_path} 未被替换；请检查磁盘空间和"
+                          "文件夹权限后重试") from exc
+    return kept if kept is not None else db_path
+
+
+def _check_restorable(backup_path: Path) -> None:
+    if not verify(backup_path):
+        raise BackupError(f"备份 {backup_path} 已损坏或不是数据库(完整性检查未通过),未恢复；"
+                          "当前数据库未被改动，请选择另一个备份")
+    try:
+        version = read_schema_version(backup_path)
+    except StoreError as exc:
+        raise BackupError(f"备份 {backup_path} 不是 MixTimer 的数据库，未恢复；"
+                          "当前数据库未被改动") from exc
+    if version > LATEST_VERSION:
+        raise BackupError(f"备份 {backup_path} 来自更新的版本(结构版本 {version}),"
+                          "请先升级程序；当前数据库未被改动")
+
+
+def _drop_kept(kept: Path) -> None:
+    _remove_quietly(Path(f"{kept}-wal"))
+    _remove_quietly(kept)
+
+
+def _settle(db_path: Path) -> None:
+    """Prove no one else has the database open (and fold its WAL in).
+
+    Leaving WAL mode needs the only connection to the file, so a refusal means someone else
+    is using it. Only the journal mode changes; the rows stay as they are.
+    """
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=1)
+    except sqlite3.Error:
+        return
+    try:
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseInUseError(
+                f"数据库 {db_path} 正被使用(例如 API 服务或另一个窗口),请先关闭它们再恢复；"
+                "当前数据库未被改动") from exc
+        return
+    except sqlite3.DatabaseError:
+        return  # damaged or not a database: nothing to fold; the raw copy is already kept
+    finally:
+        conn.close()
+    if str(mode).lower() == "wal":
+        raise DatabaseInUseError(f"数据库 {db_path} 正被使用，请先关闭其他连接再恢复；"
+                                 "当前数据库未被改动")
+
+
+def _keep_current(db_path: Path, keep_as: str) -> Path:
+    """A byte-exact copy of the current file and its WAL (committed rows may still be only
+    there) before it is replaced."""
+    stamp = clock.to_local(int(time.time())).strftime(STAMP_FORMAT)
+    if keep_as == DAMAGED:
+        target = db_path.with_name(f"{db_path.stem}-{DAMAGED}-{stamp}.db")
+    else:
+        target = _free_name(backups_dir_of(db_path), db_path.stem, int(time.time()), keep_as)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db_path, target)
+    _fsync_file(target)
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # Named so SQLite replays it when the kept copy is opened: nothing in it is lost.
+        shutil.copyfile(wal, Path(f"{target}-wal"))
+        _fsync_file(Path(f"{target}-wal"))
+    _fsync_dir(target.parent)
+    return target
+
+
+# -- file helpers ---------------------------------------------------------------------------
+
+
+def _make_self_contained(path: Path) -> None:
+    """A copy in rollback-journal mode opens read-only without creating -wal/-shm files."""
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+    finally:
+        conn.close()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable; Windows cannot open folders and does not need it."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

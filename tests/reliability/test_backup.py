@@ -1,0 +1,307 @@
+"""Backups: online copies, rotation under a fake clock, verification, safe restore."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from reliability_helpers import (
+    assert_unchanged,
+    can_mount,
+    corrupt,
+    files_of,
+    handle,
+    handle_uids,
+    integrity,
+    set_schema_version,
+    started_task,
+    tiny_tmpfs,
+)
+
+from mixtimer_gui.domain import clock
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.services import Services
+from mixtimer_gui.store import backup
+from mixtimer_gui.store.backup import BackupError, DatabaseInUseError
+from mixtimer_gui.store.migrations import LATEST_VERSION
+
+
+def at(year: int, month: int, day: int, hour: int = 9) -> int:
+    return int(datetime(year, month, day, hour, tzinfo=clock.local_zone()).timestamp())
+
+
+@pytest.fixture
+def filled(services: Services) -> tuple[Services, str]:
+    task = started_task(services)
+    handle(services, task, "第一次")
+    return services, task
+
+
+# -- making copies --------------------------------------------------------------------------
+
+
+def test_backup_now_copies_committed_data_into_backups_folder(filled, db_path: Path) -> None:
+    moment = at(2024, 5, 11, 9)
+    made = backup.backup_now(db_path, moment)
+    assert made.parent == db_path.parent / "backups"
+    assert made.name == "mixtimer-20240511-090000-manual.db"
+    assert backup.verify(made)
+    assert handle_uids(made) == handle_uids(db_path)
+    # A self-contained file: no WAL mode, so viewing it read-only creates nothing beside it.
+    conn = sqlite3.connect(made)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    assert [p.name for p in made.parent.iterdir()] == [made.name]
+
+
+def test_backup_is_online_while_a_write_is_in_progress(filled, db_path: Path) -> None:
+    before = handle_uids(db_path)
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("""INSERT INTO "handle" SELECT NULL, organization_id, created, created_by,
+        last_modified, last_modified_by, 'UNCOMMITTED', task_id, project_id, project_name,
+        project_alias, object_id, object_name, object_alias, description, handler_id_list,
+        handler_name_list, fee, result, images, is_ignored, due_at, skipped_cycles
+        FROM "handle" LIMIT 1""")
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert handle_uids(made) == before  # committed rows only, and the copy did not wait
+
+
+def test_two_backups_in_the_same_second_both_kept(filled, db_path: Path) -> None:
+    first = backup.backup_now(db_path, at(2024, 5, 11))
+    second = backup.backup_now(db_path, at(2024, 5, 11))
+    assert first != second and first.exists() and second.exists()
+
+
+def test_backup_of_missing_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BackupError, match="不存在"):
+        backup.backup_now(tmp_path / "nothing.db")
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.skipif(not can_mount(), reason="a tiny tmpfs needs root and mount")
+def test_backup_on_a_full_disk_leaves_no_partial_copy(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    db_path = data / "mixtimer.db"
+    data.mkdir()
+    services = Services.open(db_path)
+    task = started_task(services)
+    for _ in range(200):
+        handle(services, task, "x" * 500)
+    services.close()
+    try:
+        mount = tiny_tmpfs(data / "backups", "64k")
+        folder = mount.__enter__()
+    except OSError as exc:
+        pytest.skip(f"tmpfs refused here: {exc}")
+    try:
+        with pytest.raises(BackupError, match="磁盘"):
+            backup.backup_now(db_path)
+        assert list(folder.iterdir()) == []
+    finally:
+        mount.__exit__(None, None, None)
+    assert integrity(db_path) == "ok"
+
+
+# -- daily copies and rotation --------------------------------------------------------------
+
+
+def test_daily_backup_once_per_local_day(filled, db_path: Path) -> None:
+    assert backup.daily_backup_due(db_path, at(2024, 5, 11, 9))
+    made = backup.ensure_daily_backup(db_path, at(2024, 5, 11, 9))
+    assert made is not None and made.name.endswith("-daily.db")
+    assert not backup.daily_backup_due(db_path, at(2024, 5, 11, 23))
+    assert backup.ensure_daily_backup(db_path, at(2024, 5, 11, 23)) is None
+    assert backup.daily_backup_due(db_path, at(2024, 5, 12, 0))
+
+
+def test_manual_backup_counts_as_todays_copy(filled, db_path: Path) -> None:
+    backup.backup_now(db_path, at(2024, 5, 11, 8))
+    assert not backup.daily_backup_due(db_path, at(2024, 5, 11, 20))
+
+
+def test_no_daily_backup_for_a_missing_database(tmp_path: Path) -> None:
+    assert not backup.daily_backup_due(tmp_path / "none.db", at(2024, 5, 11))
+    assert backup.ensure_daily_backup(tmp_path / "none.db", at(2024, 5, 11)) is None
+
+
+def test_rotation_keeps_seven_daily_and_four_weekly(filled, db_path: Path) -> None:
+    fake = FakeClock(at(2024, 5, 1, 9))  # a Wednesday
+    manual = backup.backup_now(db_path, at(2024, 5, 2, 12))
+    for _ in range(60):
+        backup.ensure_daily_backup(db_path, fake.now())
+        assert backup.ensure_daily_backup(db_path, fake.now() + 3600) is None
+        fake.advance(days=1)
+    # The last day is Saturday 2024-06-29. Daily: 06-23 … 06-29. Weekly (ISO weeks,
+    # Monday–Sunday): 06-29, 06-23 (both already daily), 06-16, 06-09.
+    kept = {b.path.name for b in backup.list_backups(db_path) if b.kind == backup.DAILY}
+    expected = {f"mixtimer-2024{d}-090000-daily.db" for d in
+                ("0623", "0624", "0625", "0626", "0627", "0628", "0629", "0616", "0609")}
+    assert kept == expected
+    assert manual.exists()  # "backup now" copies are the user's to delete
+
+
+def test_rotation_survives_clock_jumps(filled, db_path: Path) -> None:
+    for day in range(1, 15):
+        backup.backup_now(db_path, at(2024, 5, day), kind=backup.DAILY)
+    backup.rotate(db_path.parent / "backups", at(2024, 5, 14))
+    kept = {b.path for b in backup.list_backups(db_path)}
+    # 2024-05-14 is a Tuesday. Daily: 05-08 … 05-14; weekly: 05-14, 05-12 (daily already)
+    # and 05-05; only three weeks have copies.
+    assert {p.name[9:17] for p in kept} == {"20240505", *(f"202405{d:02}" for d in range(8, 15))}
+    # The clock jumps back a month: the copies now "in the future" are not touched.
+    assert backup.rotate(db_path.parent / "backups", at(2024, 4, 14)) == []
+    # … or forward a year: counting days that have copies still keeps them all.
+    assert backup.rotate(db_path.parent / "backups", at(2025, 5, 14)) == []
+    assert {b.path for b in backup.list_backups(db_path)} == kept
+
+
+def test_list_backups_newest_first_with_kind_time_size(filled, db_path: Path) -> None:
+    old = backup.backup_now(db_path, at(2024, 5, 1), kind=backup.DAILY)
+    new = backup.backup_now(db_path, at(2024, 5, 3))
+    migration = db_path.parent / "backups" / "mixtimer-v1-before-migration-20240502-100000.db"
+    migration.write_bytes(old.read_bytes())
+    (db_path.parent / "backups" / "other-20240509-000000-manual.db").write_bytes(b"x")
+    infos = backup.list_backups(db_path)
+    assert [i.path for i in infos] == [new, migration, old]
+    assert [i.kind for i in infos] == ["manual", "before-migration", "daily"]
+    assert infos[1].time == at(2024, 5, 2, 10)
+    assert infos[0].size == new.stat().st_size
+
+
+def test_verify_refuses_damage_and_garbage(filled, db_path: Path, tmp_path: Path) -> None:
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    assert backup.verify(made)
+    corrupt(made)
+    assert not backup.verify(made)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(os.urandom(16384))
+    assert not backup.verify(garbage)
+    assert not backup.verify(tmp_path / "missing.db")
+
+
+# -- restore --------------------------------------------------------------------------------
+
+
+def test_restore_round_trip(filled, db_path: Path) -> None:
+    services, task = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    at_backup = handle_uids(db_path)
+    later = handle(services, task, "备份之后")
+    services.close()
+    kept = backup.restore(db_path, made)
+    assert handle_uids(db_path) == at_backup
+    assert later in handle_uids(kept) and kept.parent == db_path.parent / "backups"
+    assert backup.list_backups(db_path)[0].kind == backup.BEFORE_RESTORE
+    reopened = Services.open(db_path, clock=services.clock)
+    try:
+        assert reopened.handles.list({"page_size": 50})["total_records"] == len(at_backup)
+        handle(reopened, task, "恢复之后")  # the restored database takes writes again
+    finally:
+        reopened.close()
+    assert integrity(db_path) == "ok"
+
+
+def test_restore_keeps_rows_that_were_only_in_the_wal(filled, db_path: Path,
+                                                     tmp_path: Path) -> None:
+    services, task = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    later = handle(services, task, "只在 WAL 里")
+    # What a kill -9 leaves behind: the main file plus a WAL holding the last commits.
+    crashed = tmp_path / "crashed" / "mixtimer.db"
+    crashed.parent.mkdir()
+    for suffix in ("", "-wal"):
+        Path(f"{crashed}{suffix}").write_bytes(Path(f"{db_path}{suffix}").read_bytes())
+    assert Path(f"{crashed}-wal").stat().st_size > 0  # the commits are not in the main file
+    kept = backup.restore(crashed, made)
+    assert later in handle_uids(kept)
+    assert later not in handle_uids(crashed)
+
+
+def test_restore_of_a_corrupt_backup_is_refused(filled, db_path: Path) -> None:
+    services, _ = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    corrupt(made)
+    services.close()
+    before = files_of(db_path)
+    with pytest.raises(BackupError, match="已损坏"):
+        backup.restore(db_path, made)
+    assert_unchanged(before, db_path)
+    assert [b.path for b in backup.list_backups(db_path)] == [made]
+
+
+def test_restore_of_random_bytes_is_refused(filled, db_path: Path, tmp_path: Path) -> None:
+    services, _ = filled
+    services.close()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(os.urandom(8192))
+    before = files_of(db_path)
+    with pytest.raises(BackupError):
+        backup.restore(db_path, garbage)
+    assert_unchanged(before, db_path)
+
+
+def test_restore_of_a_backup_from_a_newer_version_is_refused(filled, db_path: Path) -> None:
+    services, _ = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    set_schema_version(made, LATEST_VERSION + 1)
+    services.close()
+    before = files_of(db_path)
+    with pytest.raises(BackupError, match="更新的版本"):
+        backup.restore(db_path, made)
+    assert_unchanged(before, db_path)
+
+
+def test_restore_refused_while_another_connection_is_open(filled, db_path: Path) -> None:
+    services, _ = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    before = files_of(db_path)[""]
+    with pytest.raises(DatabaseInUseError, match="正被使用"):
+        backup.restore(db_path, made)  # the services fixture still holds its connection
+    assert files_of(db_path)[""] == before
+    assert len(backup.list_backups(db_path)) == 1
+    services.handles.list({})  # the open connection still works
+
+
+def test_restore_over_a_damaged_file_keeps_it_beside(filled, db_path: Path) -> None:
+    services, _ = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    services.close()
+    corrupt(db_path)
+    damaged_bytes = db_path.read_bytes()
+    kept = backup.restore(db_path, made, keep_as=backup.DAMAGED)
+    assert kept.parent == db_path.parent and "-damaged-" in kept.name
+    assert kept.read_bytes() == damaged_bytes
+    assert integrity(db_path) == "ok"
+    assert kept not in {b.path for b in backup.list_backups(db_path)}
+
+
+def test_restore_into_an_empty_folder(filled, db_path: Path, tmp_path: Path) -> None:
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    target = tmp_path / "elsewhere" / "mixtimer.db"
+    target.parent.mkdir()
+    assert backup.restore(target, made) == target
+    assert handle_uids(target) == handle_uids(made)
+
+
+def test_failed_swap_leaves_the_current_database(filled, db_path: Path, monkeypatch) -> None:
+    services, task = filled
+    made = backup.backup_now(db_path, at(2024, 5, 11))
+    handle(services, task, "之后")
+    services.close()
+    current = handle_uids(db_path)
+
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.os, "replace", refuse)
+    with pytest.raises(BackupError, match="未被替换"):
+        backup.restore(db_path, made)
+    assert handle_uids(db_path) == current and integrity(db_path) == "ok"
+    assert not any(p.name.endswith("restore-part") for p in db_path.parent.iterdir())
+
