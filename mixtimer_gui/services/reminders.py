@@ -74,8 +74,9 @@ class ReminderService:
         The check is repeated under the write lock, so two processes on one database (the
         window and ``serve``) never both fire the same reminder.
         """
-        if not self.pending(now, repeat_seconds):  # the common case takes no write lock
-            return []
+        with self.ctx.read():  # the common case (nothing owed) takes no write lock
+            if not rq.any_pending(now, repeat_seconds, KINDS):
+                return []
         with self.ctx.write():
             rows = rq.pending(now, repeat_seconds, KINDS)
             rq.insert_log(rows, now)

@@ -17,7 +17,7 @@ from typing import Any
 
 from peewee import JOIN, Case, Value, fn
 
-from mixtimer_gui.store.models import MaintenanceObject, Project, ReminderLog, Task
+from mixtimer_gui.store.models import MaintenanceObject, Project, ReminderLog, Task, database
 
 
 @dataclass(frozen=True)
@@ -41,26 +41,35 @@ def _logged_rank(kinds: Kinds) -> Any:
     return Case(ReminderLog.kind, [(kinds.notice, 0), (kinds.due, 1)], 1 + ReminderLog.seq)
 
 
-def pending(now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
-    """The reminders owed at ``now``: one row per task, with what the log needs."""
+PENDING_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "notice_at",
+                   "project_id", "project_name", "object_id", "object_name")
+
+
+def _pending_query(now: int, repeat_seconds: int, kinds: Kinds) -> Any:
     kind, seq, rank = _state(now, repeat_seconds, kinds)
     already = (ReminderLog.select(Value(1))
                .where((ReminderLog.task_id == Task.uid)
                       & (ReminderLog.cycle_start == Task.cycle_start)
                       & (_logged_rank(kinds) >= rank)))
-    query = (Task.select(Task.uid.alias("task_id"), Task.cycle_start, kind.alias("kind"),
-                         seq.alias("seq"), Task.due_at, Task.notice_at,
-                         Task.project_id, Project.name.alias("project_name"),
-                         Task.object_id,
-                         fn.COALESCE(MaintenanceObject.name, Task.object_id)
-                         .alias("object_name"))
-             .join(Project, on=(Project.uid == Task.project_id))
-             .join(MaintenanceObject, JOIN.LEFT_OUTER,
-                   on=(MaintenanceObject.uid == Task.object_id), src=Task)
-             .where((Project.is_active == 1) & Task.cycle_start.is_null(False)
-                    & (Task.notice_at <= now) & ~fn.EXISTS(already))
-             .order_by(Task.due_at, Task.id))
-    return list(query.dicts())
+    return (Task.select(Task.uid, Task.cycle_start, kind, seq, Task.due_at, Task.notice_at,
+                        Task.project_id, Project.name,
+                        Task.object_id, fn.COALESCE(MaintenanceObject.name, Task.object_id))
+            .join(Project, on=(Project.uid == Task.project_id))
+            .join(MaintenanceObject, JOIN.LEFT_OUTER,
+                  on=(MaintenanceObject.uid == Task.object_id), src=Task)
+            .where((Project.is_active == 1) & Task.cycle_start.is_null(False)
+                   & (Task.notice_at <= now) & ~fn.EXISTS(already)))
+
+
+def any_pending(now: int, repeat_seconds: int, kinds: Kinds) -> bool:
+    return _pending_query(now, repeat_seconds, kinds).limit(1).tuples().first() is not None
+
+
+def pending(now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
+    """The reminders owed at ``now``: one row per task, with what the log needs."""
+    query = _pending_query(now, repeat_seconds, kinds).order_by(Task.due_at, Task.id)
+    # Plain tuples: building 10,000 dicts through Peewee's row wrappers costs ~4x more.
+    return [dict(zip(PENDING_COLUMNS, row, strict=True)) for row in query.tuples()]
 
 
 def next_change(now: int, repeat_seconds: int) -> int | None:
@@ -79,15 +88,24 @@ def next_change(now: int, repeat_seconds: int) -> int | None:
     return int(min(moments)) if moments else None
 
 
+LOG_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "fired_at", "project_id",
+               "project_name", "object_id", "object_name", "is_read")
+_INSERT_LOG = ('INSERT OR IGNORE INTO "reminder_log" ('
+               + ", ".join(f'"{column}"' for column in LOG_COLUMNS)
+               + ") VALUES (" + ", ".join("?" for _ in LOG_COLUMNS) + ")")
+
+
 def insert_log(rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
-    """Log fired reminders; a row already logged (another process won) is ignored."""
-    records = [{"task_id": r["task_id"], "cycle_start": r["cycle_start"], "kind": r["kind"],
-                "seq": r["seq"], "due_at": r["due_at"], "fired_at": fired_at,
-                "project_id": r["project_id"], "project_name": r["project_name"],
-                "object_id": r["object_id"], "object_name": r["object_name"], "is_read": 0}
+    """Log fired reminders; a row already logged (another process won) is ignored.
+
+    Call inside a write transaction. ``executemany`` on the transaction's connection:
+    Peewee's ``insert_many`` spent ~0.7 s building the SQL for 10,000 rows.
+    """
+    records = [(r["task_id"], r["cycle_start"], r["kind"], r["seq"], r["due_at"], fired_at,
+                r["project_id"], r["project_name"], r["object_id"], r["object_name"], 0)
                for r in rows]
-    for start in range(0, len(records), 500):
-        ReminderLog.insert_many(records[start:start + 500]).on_conflict_ignore().execute()
+    if records:
+        database.connection().executemany(_INSERT_LOG, records)
 
 
 def unread_count() -> int:
