@@ -366,6 +366,10 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state
         if not state.isEmpty():
             self.restoreState(state)
+        for tab in self.tab_by_key.values():
+            restore = getattr(tab, "restore_state", None)
+            if callable(restore):
+                restore(self.settings)
         index = self.settings.current_tab
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)

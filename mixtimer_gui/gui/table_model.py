@@ -93,6 +93,17 @@ class PagedTableModel(QAbstractTableModel):
     def columns(self) -> list[Column]:
         return list(self._columns)
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """Replace the columns' titles and formatting (e.g. after a language switch); the
+        number of columns must stay the same."""
+        if len(columns) != len(self._columns):
+            raise ValueError("set_columns keeps the number of columns")
+        self._columns = list(columns)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self._total - 1, len(columns) - 1))
+
     @property
     def total(self) -> int:
         return self._total

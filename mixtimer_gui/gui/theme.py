@@ -66,11 +66,11 @@ QTableView { gridline-color: #eceff1; selection-background-color: #cfe2fb;
 QHeaderView::section { background: #eef2f6; padding: 5px 6px; border: none;
                        border-right: 1px solid #dde3ea; border-bottom: 1px solid #d5dbe3;
                        color: #37474f; font-weight: bold; }
-QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit, QDateEdit {
+QLineEdit, QPlainTextEdit, QTextEdit {
     padding: 4px 6px; border: 1px solid #c5ced8; border-radius: 4px; background: #ffffff; }
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus { border-color: #1565c0; }
-QLineEdit[invalid="true"], QComboBox[invalid="true"], QSpinBox[invalid="true"],
-QPlainTextEdit[invalid="true"] { border-color: #c62828; background: #fff8f8; }
+QLineEdit:focus, QPlainTextEdit:focus { border-color: #1565c0; }
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] { border-color: #c62828;
+                                                             background: #fff8f8; }
 QGroupBox { font-weight: bold; border: 1px solid #d5dbe3; border-radius: 6px;
             margin-top: 12px; padding: 10px 8px 8px 8px; background: #ffffff; }
 QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #0d47a1; }

@@ -1,0 +1,643 @@
+"""The project form (create and edit).
+
+The form builds the same wire dict an API client would send and checks it with the same
+rule (``domain.rules.project_input``) on every edit, debounced; the message of the first
+broken rule is shown in red next to the widget of the field it names, and Save stays
+disabled until the rules pass. Save calls ``services.projects.create/update``; a refusal
+there (a statistic that doesn't exist, a running project) lands next to its field too and
+nothing is saved. A preview lists the next five due dates as the cycle is edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain import clock, cycles, rules
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.services import Services
+
+log = logging.getLogger(__name__)
+
+VALIDATE_DELAY_MS = 150
+SEARCH_DELAY_MS = 250
+PREVIEW_COUNT = 5
+OBJECT_PAGE = 500
+UID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ProjectForm(QDialog):
+    def __init__(self, services: Services, project: dict | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.project = dict(project) if project else None
+        self.saved_uid: str | None = None
+        self._checked: list[str] = list(self.project["object_id_list"]) if self.project else []
+        self._touched: set[str] = set()
+        self._error: DomainError | None = None
+        self._object_names: dict[str, str] = {}
+        self.setWindowIcon(icon("projects"))
+        self.setMinimumSize(900, 640)
+        self._validate_timer = self._timer(VALIDATE_DELAY_MS, self.validate_now)
+        self._search_timer = self._timer(SEARCH_DELAY_MS, self._load_objects)
+        self._build()
+        self._load_statistics()
+        self._fill(self.project)
+        self._load_objects()
+        self._connect()
+        self.retranslate()
+        self.validate_now()
+
+    def _timer(self, delay: int, slot: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(delay)
+        timer.timeout.connect(slot)
+        return timer
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 16, 16, 12)
+        root.setSpacing(10)
+        columns = QHBoxLayout()
+        columns.setSpacing(14)
+        root.addLayout(columns, 1)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 4)
+
+        self.error_labels: dict[str, QLabel] = {}
+        self.basic_box = QGroupBox(self)
+        basic = QFormLayout(self.basic_box)
+        self._form_setup(basic)
+        self.name_edit = QLineEdit(self.basic_box)
+        self.name_edit.setMaxLength(200)  # longer than the rule allows, so the rule speaks
+        self.alias_edit = QLineEdit(self.basic_box)
+        self.description_edit = QLineEdit(self.basic_box)
+        self.name_label = self._row(basic, self.name_edit, "name")
+        self.alias_label = self._row(basic, self.alias_edit, "alias")
+        self.description_label = self._row(basic, self.description_edit, "description")
+        left.addWidget(self.basic_box)
+
+        self.cycle_box = QGroupBox(self)
+        cycle = QFormLayout(self.cycle_box)
+        self._form_setup(cycle)
+        self.cycle_type_combo = QComboBox(self.cycle_box)
+        for value in cycles.CYCLE_TYPES:
+            self.cycle_type_combo.addItem("", value)
+        self.cycle_type_label = self._row(cycle, self.cycle_type_combo, "cycle_type")
+        self.statistic_combo = QComboBox(self.cycle_box)
+        self.statistic_combo.setMinimumWidth(220)
+        self.statistic_label = self._row(cycle, self.statistic_combo, "statistics_id")
+        self.period_num_spin = QSpinBox(self.cycle_box)
+        self.period_num_spin.setRange(0, 999_999)  # 0 allowed so the rule can explain it
+        self.period_num_spin.setMinimumWidth(110)
+        self.period_unit_combo = QComboBox(self.cycle_box)
+        for value in cycles.PERIOD_UNITS:
+            self.period_unit_combo.addItem("", value)
+        self.period_unit_text = QLabel(self.cycle_box)
+        self.period_unit_text.setProperty("role", "hint")
+        period_row = self._pair(self.period_num_spin, self.period_unit_combo,
+                                self.period_unit_text)
+        self.period_label = self._row(cycle, period_row, "period_num",
+                                      extra_fields=("period_unit",))
+        self.notice_num_spin = QSpinBox(self.cycle_box)
+        self.notice_num_spin.setRange(0, 999_999)
+        self.notice_num_spin.setMinimumWidth(110)
+        self.notice_unit_combo = QComboBox(self.cycle_box)
+        for value in cycles.NOTICE_UNITS:
+            self.notice_unit_combo.addItem("", value)
+        self.notice_label = self._row(cycle, self._pair(self.notice_num_spin,
+                                                        self.notice_unit_combo),
+                                      "notice_num", extra_fields=("notice_unit",))
+        self.anchor_combo = QComboBox(self.cycle_box)
+        for value in cycles.ANCHOR_TYPES:
+            self.anchor_combo.addItem("", value)
+        self.anchor_label = self._row(cycle, self.anchor_combo, "anchor_type")
+        self.statistic_hint = QLabel(self.cycle_box)
+        self.statistic_hint.setProperty("role", "hint")
+        self.statistic_hint.setWordWrap(True)
+        cycle.addRow(self.statistic_hint)
+        left.addWidget(self.cycle_box)
+
+        self.preview_box = QGroupBox(self)
+        preview = QVBoxLayout(self.preview_box)
+        self.preview_label = QLabel(self.preview_box)
+        self.preview_label.setTextFormat(Qt.TextFormat.RichText)
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setMinimumHeight(110)
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        preview.addWidget(self.preview_label)
+        left.addWidget(self.preview_box, 1)
+
+        self.objects_box = QGroupBox(self)
+        objects = QVBoxLayout(self.objects_box)
+        self.object_search = QLineEdit(self.objects_box)
+        self.object_search.setClearButtonEnabled(True)
+        self.object_search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        objects.addWidget(self.object_search)
+        self.object_list = QListWidget(self.objects_box)
+        self.object_list.setUniformItemSizes(True)
+        self.object_list.setMinimumHeight(160)
+        objects.addWidget(self.object_list, 1)
+        self.object_count = QLabel(self.objects_box)
+        self.object_count.setProperty("role", "hint")
+        objects.addWidget(self.object_count)
+        self._add_error_label("object_id_list", objects)
+        new_row = QHBoxLayout()
+        self.new_object_edit = QLineEdit(self.objects_box)
+        self.new_object_button = QPushButton(icon("add"), "", self.objects_box)
+        new_row.addWidget(self.new_object_edit, 1)
+        new_row.addWidget(self.new_object_button)
+        objects.addLayout(new_row)
+        self.new_object_error = self._error_label(self.objects_box)
+        objects.addWidget(self.new_object_error)
+        right.addWidget(self.objects_box, 3)
+
+        self.guide_box = QGroupBox(self)
+        guide = QVBoxLayout(self.guide_box)
+        self.guide_edit = QPlainTextEdit(self.guide_box)
+        self.guide_edit.setTabChangesFocus(True)
+        self.guide_edit.setMinimumHeight(100)
+        guide.addWidget(self.guide_edit)
+        self._add_error_label("guide", guide)
+        right.addWidget(self.guide_box, 2)
+
+        self.general_error = self._error_label(self)
+        root.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setIcon(icon("handle"))
+        self.save_button.setDefault(True)
+        root.addWidget(self.buttons)
+        self._set_tab_order()
+
+    @staticmethod
+    def _form_setup(form: QFormLayout) -> None:
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+    def _pair(self, *widgets: QWidget) -> QWidget:
+        holder = QWidget(self)
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return holder
+
+    def _error_label(self, parent: QWidget) -> QLabel:
+        label = QLabel(parent)
+        label.setProperty("role", "error")
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _add_error_label(self, field: str, layout: QVBoxLayout | QFormLayout,
+                         extra_fields: tuple[str, ...] = ()) -> QLabel:
+        label = self._error_label(self)
+        label.setObjectName(f"error_{field}")
+        for name in (field, *extra_fields):
+            self.error_labels[name] = label
+        if isinstance(layout, QFormLayout):
+            layout.addRow("", label)
+        else:
+            layout.addWidget(label)
+        return label
+
+    def _row(self, form: QFormLayout, widget: QWidget, field: str,
+             extra_fields: tuple[str, ...] = ()) -> QLabel:
+        """A labelled field with its red error line right under the widget."""
+        caption = QLabel(self)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        self._add_error_label(field, column, extra_fields)
+        caption.setBuddy(widget)
+        form.addRow(caption, holder)
+        return caption
+
+    def _set_tab_order(self) -> None:
+        chain = [self.name_edit, self.alias_edit, self.description_edit, self.cycle_type_combo,
+                 self.statistic_combo, self.period_num_spin, self.period_unit_combo,
+                 self.notice_num_spin, self.notice_unit_combo, self.anchor_combo,
+                 self.object_search, self.object_list, self.new_object_edit,
+                 self.new_object_button, self.guide_edit, self.save_button,
+                 self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def retranslate(self) -> None:
+        editing = self.project is not None
+        self.setWindowTitle(self.tr("Edit project") if editing else self.tr("New project"))
+        self.basic_box.setTitle(self.tr("Project"))
+        self.name_label.setText(self.tr("&Name:"))
+        self.alias_label.setText(self.tr("&Alias:"))
+        self.description_label.setText(self.tr("&Description:"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. Air compressor monthly check"))
+        self.alias_edit.setPlaceholderText(self.tr("empty: the project's number"))
+        self.cycle_box.setTitle(self.tr("Cycle"))
+        self.cycle_type_label.setText(self.tr("&Cycle type:"))
+        self.statistic_label.setText(self.tr("S&tatistic:"))
+        self.period_label.setText(self.tr("&Every:"))
+        self.notice_label.setText(self.tr("Re&mind before:"))
+        self.anchor_label.setText(self.tr("Next cycle &starts:"))
+        for combo in (self.cycle_type_combo, self.period_unit_combo, self.notice_unit_combo,
+                      self.anchor_combo):
+            for index in range(combo.count()):
+                combo.setItemText(index, humanize.domain_label(combo.itemData(index)))
+        self.anchor_combo.setItemData(0, self.tr("The next cycle starts when the task is "
+                                                 "handled or ignored."),
+                                      Qt.ItemDataRole.ToolTipRole)
+        self.anchor_combo.setItemData(1, self.tr("Due dates follow a fixed grid from the "
+                                                 "first start, whenever the task is handled."),
+                                      Qt.ItemDataRole.ToolTipRole)
+        if self.statistic_combo.count():
+            self.statistic_combo.setItemText(0, self.tr("(choose a statistic)"))
+        self.preview_box.setTitle(self.tr("Next due dates"))
+        self.objects_box.setTitle(self.tr("Objects"))
+        self.object_search.setPlaceholderText(self.tr("Search objects by name, alias or number"))
+        self.new_object_edit.setPlaceholderText(self.tr("New object name"))
+        self.new_object_button.setText(self.tr("New &object"))
+        self.guide_box.setTitle(self.tr("Maintenance guide"))
+        self.guide_edit.setPlaceholderText(self.tr("What to do, step by step, and what to "
+                                                   "check."))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self._update_cycle_fields()
+        self._update_object_count()
+        self._update_preview()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- data in ----------------------------------------------------------------------------
+
+    def _load_statistics(self) -> None:
+        self.statistic_combo.clear()
+        self.statistic_combo.addItem("", "")
+        self._statistic_units: dict[str, str] = {}
+        try:
+            page = self.services.statistics.list({"page_size": 1000, "order_by": "name"})
+        except DomainError as exc:
+            log.warning("statistics list failed: %s", exc)
+            return
+        for stat in page["data"]:
+            unit = f" ({stat['unit']})" if stat.get("unit") else ""
+            self.statistic_combo.addItem(f"{stat['name']}{unit}", stat["uid"])
+            self._statistic_units[stat["uid"]] = stat.get("unit") or ""
+
+    def _fill(self, project: dict | None) -> None:
+        if project is None:
+            self.period_num_spin.setValue(1)
+            self._select(self.period_unit_combo, cycles.MONTH)
+            self.notice_num_spin.setValue(3)
+            self._select(self.notice_unit_combo, cycles.DAY)
+            return
+        self.name_edit.setText(project.get("name") or "")
+        self.alias_edit.setText(project.get("alias") or "")
+        self.description_edit.setText(str(project.get("description") or ""))
+        cycle_type = project.get("cycle_type") or cycles.NATURAL
+        if cycle_type == cycles.STATISTIC_SYNONYM:
+            cycle_type = cycles.STATISTIC
+        self._select(self.cycle_type_combo, cycle_type)
+        stat = project.get("statistics_id") or ""
+        if stat and self.statistic_combo.findData(stat) < 0:
+            self.statistic_combo.addItem(stat, stat)  # a statistic deleted since: keep it
+        self._select(self.statistic_combo, stat)
+        self.period_num_spin.setValue(int(project.get("period_num") or 0))
+        self._select(self.period_unit_combo, project.get("period_unit") or cycles.MONTH)
+        self.notice_num_spin.setValue(int(project.get("notice_num") or 0))
+        self._select(self.notice_unit_combo, project.get("notice_unit") or cycles.DAY)
+        self._select(self.anchor_combo, project.get("anchor_type") or cycles.BY_COMPLETION)
+        self.guide_edit.setPlainText(str(project.get("guide") or ""))
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(0, index))
+
+    def _load_objects(self) -> None:
+        text = self.object_search.text().strip()
+        params: dict[str, Any] = {"page_size": OBJECT_PAGE, "order_by": "name"}
+        if text:
+            pattern = f"%{text}%"
+            params["where_or"] = [["name", "like", pattern], ["alias", "like", pattern],
+                                  ["uid", "like", pattern]]
+        try:
+            page = self.services.objects.list(params)
+        except DomainError as exc:
+            log.warning("objects list failed: %s", exc)
+            return
+        rows = page["data"]
+        if not text:
+            # Chosen objects first, so an edit shows what the project has at a glance.
+            shown = {o["uid"] for o in rows}
+            missing = [uid for uid in self._checked if uid not in shown]
+            if missing:
+                extra = self.services.objects.list({"page_size": OBJECT_PAGE,
+                                                    "where_in": [["uid", missing]]})["data"]
+                rows = extra + rows
+            rows.sort(key=lambda o: o["uid"] not in self._checked)
+        self.object_list.blockSignals(True)
+        self.object_list.clear()
+        for obj in rows:
+            self._object_names[obj["uid"]] = obj["name"]
+            label = obj["name"]
+            if obj.get("alias") and obj["alias"] not in (obj["name"], obj["uid"]):
+                label += f" · {obj['alias']}"
+            item = QListWidgetItem(f"{label}    ({obj['uid']})")
+            item.setData(UID_ROLE, obj["uid"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if obj["uid"] in self._checked
+                               else Qt.CheckState.Unchecked)
+            self.object_list.addItem(item)
+        self.object_list.blockSignals(False)
+        self._update_object_count()
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        edits = {
+            "name": self.name_edit.textEdited, "alias": self.alias_edit.textEdited,
+            "description": self.description_edit.textEdited,
+            "cycle_type": self.cycle_type_combo.currentIndexChanged,
+            "statistics_id": self.statistic_combo.currentIndexChanged,
+            "period_num": self.period_num_spin.valueChanged,
+            "period_unit": self.period_unit_combo.currentIndexChanged,
+            "notice_num": self.notice_num_spin.valueChanged,
+            "notice_unit": self.notice_unit_combo.currentIndexChanged,
+            "anchor_type": self.anchor_combo.currentIndexChanged,
+            "guide": self.guide_edit.textChanged,
+        }
+        for field, signal in edits.items():
+            signal.connect(lambda *_, f=field: self._edited(f))
+        self.cycle_type_combo.currentIndexChanged.connect(self._update_cycle_fields)
+        self.statistic_combo.currentIndexChanged.connect(self._update_cycle_fields)
+        self.object_search.textChanged.connect(self._search_timer.start)
+        self.object_list.itemChanged.connect(self._object_toggled)
+        self.new_object_button.clicked.connect(self.create_object)
+        self.new_object_edit.returnPressed.connect(self.create_object)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def _edited(self, field: str) -> None:
+        self._touched.add(field)
+        self._validate_timer.start()
+
+    def _object_toggled(self, item: QListWidgetItem) -> None:
+        uid = item.data(UID_ROLE)
+        if item.checkState() == Qt.CheckState.Checked and uid not in self._checked:
+            self._checked.append(uid)
+        elif item.checkState() != Qt.CheckState.Checked and uid in self._checked:
+            self._checked.remove(uid)
+        self._update_object_count()
+        self._edited("object_id_list")
+
+    def _update_object_count(self) -> None:
+        self.object_count.setText(self.tr("%1 object(s) chosen").replace(
+            "%1", str(len(self._checked))))
+
+    def _update_cycle_fields(self) -> None:
+        statistic = self.cycle_type() == cycles.STATISTIC
+        self.statistic_combo.setVisible(statistic)
+        self.statistic_label.setVisible(statistic)
+        self.period_unit_combo.setVisible(not statistic)
+        self.period_unit_text.setVisible(statistic)
+        stat = self.statistic_combo.currentData() or ""
+        self.period_unit_text.setText(self._statistic_units.get(stat, "") if stat else "")
+        self.statistic_hint.setVisible(statistic)
+        if statistic and not stat:
+            self.statistic_hint.setText(self.tr("Without a statistic the project can be saved "
+                                                "but not started."))
+        else:
+            self.statistic_hint.setText(self.tr("The task is due when the statistic has grown "
+                                                "by this amount since the cycle began."))
+
+    # -- the wire dict and validation -------------------------------------------------------
+
+    def cycle_type(self) -> str:
+        return self.cycle_type_combo.currentData() or cycles.NATURAL
+
+    def wire(self) -> dict[str, Any]:
+        """The request the form stands for: exactly what the API would receive."""
+        statistic = self.cycle_type() == cycles.STATISTIC
+        data: dict[str, Any] = {
+            "name": self.name_edit.text(),
+            "alias": self.alias_edit.text(),
+            "description": self.description_edit.text(),
+            "cycle_type": self.cycle_type(),
+            "statistics_id": (self.statistic_combo.currentData() or "") if statistic else "",
+            "period_num": self.period_num_spin.value(),
+            "period_unit": "" if statistic else self.period_unit_combo.currentData(),
+            "notice_num": self.notice_num_spin.value(),
+            "notice_unit": self.notice_unit_combo.currentData(),
+            "anchor_type": self.anchor_combo.currentData(),
+            "guide": self.guide_edit.toPlainText(),
+            "object_id_list": list(self._checked),
+        }
+        if self.project is not None:
+            data["uid"] = self.project["uid"]
+            data["organization_id"] = self.project.get("organization_id", "")
+        return data
+
+    def validate_now(self) -> bool:
+        self._validate_timer.stop()
+        try:
+            rules.project_input(self.wire())
+        except DomainError as exc:
+            self.show_error(exc)
+            self.save_button.setEnabled(False)
+            self._update_preview()
+            return False
+        self.show_error(None)
+        self.save_button.setEnabled(True)
+        self._update_preview()
+        return True
+
+    def show_error(self, error: DomainError | None, *, force: bool = False) -> None:
+        """Show ``error`` next to its field (or under the form when it names none)."""
+        self._error = error
+        for label in set(self.error_labels.values()) | {self.general_error}:
+            label.hide()
+            label.clear()
+        for widget in self._field_widgets().values():
+            widget.setProperty("invalid", False)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        if error is None:
+            return
+        label = self.error_labels.get(error.field)
+        if label is None:
+            label = self.general_error
+        elif error.field not in self._touched and not force:
+            # An untouched field (e.g. the empty name of a new project): say it quietly.
+            label = self.general_error
+            label.setProperty("role", "hint")
+        else:
+            self.general_error.setProperty("role", "error")
+            widget = self._field_widgets().get(error.field)
+            if widget is not None:
+                widget.setProperty("invalid", True)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setText(error.message)
+        label.show()
+
+    def error_text(self, field: str) -> str:
+        """The message shown next to ``field`` now ("" if none): for tests."""
+        label = self.error_labels.get(field, self.general_error)
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def _field_widgets(self) -> dict[str, QWidget]:
+        return {"name": self.name_edit, "alias": self.alias_edit,
+                "description": self.description_edit, "cycle_type": self.cycle_type_combo,
+                "statistics_id": self.statistic_combo, "period_num": self.period_num_spin,
+                "period_unit": self.period_unit_combo, "notice_num": self.notice_num_spin,
+                "notice_unit": self.notice_unit_combo, "anchor_type": self.anchor_combo,
+                "guide": self.guide_edit, "object_id_list": self.object_list}
+
+    # -- preview ----------------------------------------------------------------------------
+
+    def preview_dates(self) -> list[tuple[int, int]]:
+        """(due, notice) of the next five cycles if started now and handled on time."""
+        if self.cycle_type() != cycles.NATURAL:
+            return []
+        try:
+            inp = rules.project_input({**self.wire(), "name": "x"})
+        except DomainError:
+            return []
+        now = self.services.clock.now()
+        rule = inp.rule
+        result: list[tuple[int, int]] = []
+        start = now
+        for index in range(1, PREVIEW_COUNT + 1):
+            if rule.anchor_type == cycles.BY_PLAN:
+                due = cycles.grid_point(now, index, rule.period_num, rule.period_unit)
+            else:  # handled on time: the next cycle starts at this due moment
+                due = cycles.add_units(start, rule.period_num, rule.period_unit)
+            notice = cycles.notice_moment(start, due, rule.notice_num, rule.notice_unit)
+            result.append((due, notice))
+            start = due
+        return result
+
+    def _update_preview(self) -> None:
+        if self.cycle_type() == cycles.STATISTIC:
+            self.preview_label.setText(self._statistic_preview())
+            return
+        try:
+            dates = self.preview_dates()
+        except (OverflowError, ValueError, OSError):
+            dates = []
+        if not dates:
+            self.preview_label.setText(
+                f"<span style='color:#607d8b'>"
+                f"{self.tr('Fix the cycle settings to see the due dates.')}</span>")
+            return
+        lines = []
+        for number, (due, notice) in enumerate(dates, 1):
+            due_text = clock.format_wire(due)[:16]
+            notice_text = clock.format_wire(notice)[:16]
+            reminder = (self.tr("reminder %1").replace("%1", notice_text)
+                        if notice != due else self.tr("reminder at the due time"))
+            lines.append(f"<tr><td style='color:#607d8b; padding-right:10px'>{number}.</td>"
+                         f"<td style='padding-right:16px'><b>{due_text}</b></td>"
+                         f"<td style='color:#607d8b'>{reminder}</td></tr>")
+        note = self.tr("If started now and each cycle is handled on its due date.")
+        self.preview_label.setText(f"<table>{''.join(lines)}</table>"
+                                   f"<p style='color:#607d8b'>{note}</p>")
+
+    def _statistic_preview(self) -> str:
+        stat = self.statistic_combo.currentData() or ""
+        if not stat:
+            return (f"<span style='color:#607d8b'>"
+                    f"{self.tr('Choose a statistic to see when the task comes due.')}</span>")
+        try:
+            readings = self.services.statistics.value_list({
+                "statistics_id": stat, "page_size": 1, "order_by": "-time"})["data"]
+        except DomainError:
+            readings = []
+        unit = self._statistic_units.get(stat, "")
+        step = self.period_num_spin.value()
+        if not readings:
+            return (f"<span style='color:#607d8b'>"
+                    f"{self.tr('No readings yet: due every %1 %2 from the first reading.')}"
+                    .replace("%1", str(step)).replace("%2", unit) + "</span>")
+        current = float(readings[0]["value"])
+        values = ", ".join(humanize.number(current + step * k)
+                           for k in range(1, PREVIEW_COUNT + 1))
+        return (self.tr("Latest reading %1 %2. Due at readings: %3 %2")
+                .replace("%1", humanize.number(current)).replace("%2", unit)
+                .replace("%3", values))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def create_object(self) -> None:
+        """"New object" inline: created through the services, then chosen."""
+        name = self.new_object_edit.text()
+        self.new_object_error.hide()
+        try:
+            uid = self.services.objects.create({"name": name})["uid"]
+        except DomainError as exc:
+            self.new_object_error.setText(exc.message)
+            self.new_object_error.show()
+            return
+        self.new_object_edit.clear()
+        self._checked.append(uid)
+        self.object_search.blockSignals(True)
+        self.object_search.clear()
+        self.object_search.blockSignals(False)
+        self._load_objects()
+        self._edited("object_id_list")
+
+    def save(self) -> None:
+        self._touched.update(self._field_widgets())
+        if not self.validate_now():
+            return
+        try:
+            if self.project is None:
+                result = self.services.projects.create(self.wire())
+            else:
+                result = self.services.projects.update(self.wire())
+        except DomainError as exc:
+            self.show_error(exc, force=True)
+            return
+        self.saved_uid = result["uid"]
+        self.accept()
