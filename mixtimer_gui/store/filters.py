@@ -54,6 +54,8 @@ def parse_filter_param(value: Any, param: str) -> list[Any]:
         except ValueError as exc:
             raise FieldError(f"{param} 不是合法的 JSON:{exc.msg}(第 {exc.lineno} 行第 "
                              f"{exc.colno} 列)", param) from None
+        except RecursionError:  # "[[[[…" nested deeper than the parser's stack
+            raise FieldError(f"{param} 的 JSON 嵌套过深", param) from None
     if value is None:
         return []
     if not isinstance(value, list):
@@ -73,6 +75,8 @@ def _coerce_scalar(kind: str, value: Any, param: str, field: str) -> Any:
             raise FieldError(f"{param} 中 {field} 的值 {value!r} 不是数字", param) from None
         if isinstance(number, float) and number != number:  # NaN never matches; refuse it
             raise FieldError(f"{param} 中 {field} 的值不是有限数字", param)
+        if isinstance(number, int) and abs(number) > 2**63 - 1:
+            return float(number)  # beyond SQLite's INTEGER; a REAL still compares right
         return number
     if kind == TIME:
         if value is None or value == "":
@@ -88,7 +92,22 @@ def _coerce_scalar(kind: str, value: Any, param: str, field: str) -> Any:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    return str(value)
+    return _no_nul(str(value), param, field)
+
+
+def _no_nul(text: str, param: str, field: str) -> str:
+    # SQLite's LIKE stops at NUL, so "\x00" would act as "" and match empty values.
+    if "\x00" in text:
+        raise FieldError(f"{param} 中 {field} 的值含有空字符", param)
+    return text
+
+
+def _param(kind: str, value: Any) -> Any:
+    """A numeric filter value as a bare parameter: the column's own converter would make
+    ``period_num = 2.5`` into ``= 2`` (int()) and fail on integers beyond 64 bits."""
+    if kind in (INT, NUMBER, LIST_INT) and value is not None:
+        return Value(value, converter=False)
+    return value
 
 
 def _compare(column: Any, op: str, value: Any) -> Expression:
@@ -128,7 +147,7 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
     if op in ("like", "not like"):
         if isinstance(value, list | dict):
             raise FieldError(f"{param} 中 {field} 的 like 需要一个文本模式", param)
-        pattern = "" if value is None else str(value)
+        pattern = _no_nul("" if value is None else str(value), param, field)
         if spec.is_list:
             expr = spec.column(lambda element: element ** pattern)
         else:
@@ -138,7 +157,7 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
     if spec.is_list:
         if op in ORDER_OPS:
             raise FieldError(f"{param} 中列表字段 {field} 只支持 = != like in", param)
-        contains = spec.column(lambda element: element == coerced)
+        contains = spec.column(lambda element: element == _param(spec.kind, coerced))
         return contains if op == "=" else ~contains
     if spec.kind == STATUS and coerced not in STATUSES and op in ("=", "!=", "<>"):
         raise FieldError(f"{param} 中 status 的值应为 {'/'.join(STATUSES)} 之一", param)
@@ -147,7 +166,7 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
         # record whose name contains "test": a text "=" with a % wildcard acts as like.
         expr = spec.column ** coerced
         return expr if op == "=" else ~expr
-    return _compare(spec.column, op, coerced)
+    return _compare(spec.column, op, _param(spec.kind, coerced))
 
 
 def _text_of(spec: FilterField) -> Any:
@@ -158,6 +177,8 @@ def _text_of(spec: FilterField) -> Any:
 
 
 def _membership(spec: FilterField, values: list[Any], *, negate: bool) -> Node:
+    if spec.kind in (INT, NUMBER, LIST_INT):
+        values = [_param(spec.kind, v) for v in values]
     if spec.is_list:
         expr = spec.column(lambda element: element.in_(values)) if values else \
             (Value(0) == Value(1))

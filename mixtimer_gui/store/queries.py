@@ -81,7 +81,8 @@ def _current_value() -> Any:
     latest = (Reading.select(Reading.value)
               .where(Reading.statistics_id == _TaskProject.statistics_id)
               .order_by(Reading.time.desc(), Reading.id.desc()).limit(1))
-    return latest
+    # Wrapped in a function so the subquery is a column: filters need in_(), ordering asc().
+    return fn.COALESCE(latest, None)
 
 
 def task_fields(now: int) -> dict[str, FilterField]:

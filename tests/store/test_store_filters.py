@@ -1,0 +1,475 @@
+"""Filters and ordering — spec §6 "Lists and filters": where_and / where_or / where_in (JSON
+text or arrays, combined with AND), every op (= != <> > >= < <= like, not like, in, not in),
+the field whitelist (extension fields such as status and due_at included), list fields with
+contain-semantics, values compared in the field's type (numbers as numbers, times as times),
+order_by (extension), and that no request text ever reaches SQL (injection attempts).
+
+Code: store/filters.py (build_where, condition, build_order), store/queries.py (the field
+maps), used through the services' list methods as a client would.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.services import Services
+
+
+def project(uid: str, name: str, period_num: int, unit: str, objects: list[str],
+            **extra: Any) -> dict[str, Any]:
+    return {"uid": uid, "name": name, "cycle_type": "自然时间周期", "period_num": period_num,
+            "period_unit": unit, "notice_num": 1, "notice_unit": "日",
+            "object_id_list": objects, **extra}
+
+
+@pytest.fixture
+def seeded(services: Services, fake_clock: FakeClock) -> Services:
+    """Four projects created at known moments, two running, three handles."""
+    for uid, name in (("kyj1", "空压机1号"), ("lqt2", "冷却塔2号"), ("zsj3", "注塑机A3")):
+        services.objects.create({"uid": uid, "name": name})
+    services.projects.create(project("p1", "Pump test", 2, "日", ["kyj1"]))  # 05-11 09:00
+    fake_clock.advance(hours=14)
+    services.projects.create(project("p2", "冷却塔清洗", 25, "日", ["lqt2"],
+                                     guide="清理填料"))  # 05-11 23:00
+    fake_clock.advance(hours=1)
+    services.projects.create(project("p3", "注塑机润滑 TEST", 3, "月", ["zsj3", "kyj1"],
+                                     anchor_type="按计划时间"))  # 05-12 00:00
+    fake_clock.advance(days=1)
+    services.projects.create(project("p4", "Annual", 100, "时", ["kyj1"]))  # 05-13 00:00
+    services.projects.start({"uid": "p1"})
+    services.projects.start({"uid": "p3"})
+    tasks = task_uids(services, "p1") + task_uids(services, "p3")
+    services.handles.handle({"uid": "h1", "task_id": tasks[0], "handler_id_list": [1, 2],
+                             "handler_name_list": ["张三", "李四"], "fee": 10,
+                             "result": "OK"})
+    fake_clock.advance(hours=1)
+    services.handles.handle({"uid": "h2", "task_id": tasks[1], "handler_id_list": [3],
+                             "handler_name_list": ["王五"], "fee": 2.5})
+    fake_clock.advance(hours=1)
+    services.handles.ignore({"uid": "h3", "task_id": tasks[2], "description": "停产"})
+    return services
+
+
+def task_uids(services: Services, project_uid: str) -> list[str]:
+    page = services.tasks.list({"where_and": [["project_id", "=", project_uid]],
+                                "order_by": "uid"})
+    return [t["uid"] for t in page["data"]]
+
+
+def projects(services: Services, **request: Any) -> list[str]:
+    page = services.projects.list({"page_size": 1000, "order_by": "uid", **request})
+    return [p["uid"] for p in page["data"]]
+
+
+def handles(services: Services, **request: Any) -> list[str]:
+    page = services.handles.list({"page_size": 1000, "order_by": "uid", **request})
+    return [h["uid"] for h in page["data"]]
+
+
+def refused(call: Any, request: dict[str, Any], param: str, *words: str) -> FieldError:
+    with pytest.raises(FieldError) as info:
+        call(request)
+    assert info.value.field == param
+    for word in words:
+        assert word in info.value.message
+    return info.value
+
+
+# -- ops on text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op, value, expected", [
+    ("=", "Annual", ["p4"]),
+    ("!=", "Annual", ["p1", "p2", "p3"]),
+    ("<>", "Annual", ["p1", "p2", "p3"]),
+    ("like", "%test%", ["p1", "p3"]),  # case-insensitive for ASCII
+    ("like", "冷却%", ["p2"]),
+    ("like", "_nnual", ["p4"]),
+    ("not like", "%test%", ["p2", "p4"]),
+    ("LIKE", "%TEST%", ["p1", "p3"]),
+    (">", "P", ["p1", "p2", "p3"]),
+    ("<", "P", ["p4"]),
+    (">=", "Pump test", ["p1", "p2", "p3"]),
+    ("<=", "Annual", ["p4"]),
+])
+def test_text_ops(seeded: Services, op: str, value: str, expected: list[str]) -> None:
+    assert projects(seeded, where_and=[["name", op, value]]) == expected
+
+
+def test_in_and_not_in(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["uid", "in", ["p1", "p4", "zz"]]]) == ["p1", "p4"]
+    assert projects(seeded, where_and=[["uid", "not in", ["p1", "p4"]]]) == ["p2", "p3"]
+    assert projects(seeded, where_and=[["uid", "in", []]]) == []
+    assert projects(seeded, where_and=[["uid", "not in", []]]) == ["p1", "p2", "p3", "p4"]
+
+
+def test_in_needs_a_list(seeded: Services) -> None:
+    refused(seeded.projects.list, {"where_and": [["uid", "in", "p1"]]}, "where_and", "uid")
+
+
+def test_empty_text_equals_empty(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["guide", "=", ""]]) == ["p1", "p3", "p4"]
+
+
+# -- JSON text vs arrays, combination -------------------------------------------------------
+
+
+def test_json_text_and_arrays_give_the_same_result(seeded: Services) -> None:
+    where = [["name", "like", "%test%"], ["period_num", ">", "2"]]
+    assert projects(seeded, where_and=json.dumps(where)) == projects(seeded, where_and=where)
+    assert projects(seeded, where_and=where) == ["p3"]
+
+
+def test_empty_filters_mean_no_filter(seeded: Services) -> None:
+    everything = ["p1", "p2", "p3", "p4"]
+    assert projects(seeded, where_and="", where_or="", where_in="") == everything
+    assert projects(seeded, where_and=None, where_or=[], where_in="[]") == everything
+    assert projects(seeded, where_and="  ") == everything
+
+
+def test_where_or_at_least_one(seeded: Services) -> None:
+    assert projects(seeded, where_or=[["uid", "=", "p1"], ["name", "=", "Annual"]]) == ["p1",
+                                                                                          "p4"]
+
+
+def test_where_in_each_field_one_of(seeded: Services) -> None:
+    assert projects(seeded, where_in=[["uid", ["p1", "p2", "p3"]],
+                                      ["period_unit", ["日"]]]) == ["p1", "p2"]
+    assert projects(seeded, where_in='[["uid", ["p2"]]]') == ["p2"]
+
+
+def test_the_three_combine_with_and(seeded: Services) -> None:
+    got = projects(seeded,
+                   where_and=[["period_num", "<", 50]],
+                   where_or=[["name", "like", "%test%"], ["name", "like", "冷却%"]],
+                   where_in=[["uid", ["p2", "p3", "p4"]]])
+    assert got == ["p2", "p3"]
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+
+def test_numbers_compare_as_numbers_not_text(seeded: Services) -> None:
+    # As text "3" > "20" and "100" < "20"; as numbers only 25 and 100 exceed 20.
+    assert projects(seeded, where_and=[["period_num", ">", "20"]]) == ["p2", "p4"]
+    assert projects(seeded, where_and=[["period_num", "<=", 3]]) == ["p1", "p3"]
+    assert projects(seeded, where_and=[["period_num", "=", "25"]]) == ["p2"]
+
+
+def test_fractional_value_against_an_integer_field(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["period_num", "=", "2.5"]]) == []
+    assert projects(seeded, where_and=[["period_num", "<", "2.5"]]) == ["p1"]
+    assert projects(seeded, where_and=[["period_num", "!=", 2.5]]) == ["p1", "p2", "p3", "p4"]
+    assert projects(seeded, where_in=[["period_num", [2.5, 3]]]) == ["p3"]
+
+
+def test_huge_numbers_compare_without_error(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["period_num", "<", 10**30]]) == ["p1", "p2", "p3",
+                                                                       "p4"]
+    assert projects(seeded, where_and=[["period_num", ">", "1e400"]]) == []
+    assert handles(seeded, where_and=[["fee", ">", -10**30]]) == ["h1", "h2", "h3"]
+
+
+def test_like_on_a_number_uses_its_text(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["period_num", "like", "2%"]]) == ["p1", "p2"]
+
+
+def test_not_a_number_names_the_field(seeded: Services) -> None:
+    refused(seeded.projects.list, {"where_and": [["period_num", ">", "many"]]}, "where_and",
+            "period_num")
+    refused(seeded.projects.list, {"where_and": [["period_num", ">", "nan"]]}, "where_and",
+            "period_num")
+
+
+def test_fee_numbers(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["fee", ">=", "2.5"]]) == ["h1", "h2"]
+    assert handles(seeded, where_and=[["fee", "=", 0]]) == ["h3"]
+
+
+# -- times ----------------------------------------------------------------------------------
+
+
+def test_a_date_means_midnight(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["created", "<", "2024-05-12"]]) == ["p1", "p2"]
+    assert projects(seeded, where_and=[["created", "=", "2024-05-12"]]) == ["p3"]
+    assert projects(seeded, where_and=[["created", "=", "2024-05-12 00:00:00"]]) == ["p3"]
+    assert projects(seeded, where_and=[["created", ">", "2024-05-11 12:35:10"]]) == ["p2", "p3",
+                                                                                      "p4"]
+
+
+def test_times_compare_as_times(seeded: Services) -> None:
+    # As text "2024-05-11 23:00:00" < "2024-05-11 9:..." would be wrong; as times it is later.
+    assert projects(seeded, where_and=[["created", ">", "2024-05-11 09:30"]]) == ["p2", "p3",
+                                                                                   "p4"]
+
+
+def test_empty_time_means_not_set(seeded: Services) -> None:
+    not_started = seeded.tasks.list({"where_and": [["cycle_start", "=", ""]],
+                                     "page_size": 100})
+    assert {t["project_id"] for t in not_started["data"]} == {"p2", "p4"}
+    started = seeded.tasks.list({"where_and": [["cycle_start", "!=", ""]], "page_size": 100})
+    assert {t["project_id"] for t in started["data"]} == {"p1", "p3"}
+
+
+def test_bad_time_names_the_field(seeded: Services) -> None:
+    refused(seeded.projects.list, {"where_and": [["created", ">", "last week"]]}, "where_and",
+            "created")
+    refused(seeded.projects.list, {"where_and": [["created", ">", 20240511]]}, "where_and",
+            "created")
+
+
+# -- list fields ----------------------------------------------------------------------------
+
+
+def test_list_equals_means_contains(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_id_list", "=", "1"]]) == ["h1"]
+    assert handles(seeded, where_and=[["handler_id_list", "=", 2]]) == ["h1"]
+    assert handles(seeded, where_and=[["handler_name_list", "=", "王五"]]) == ["h2"]
+
+
+def test_list_not_equals_means_does_not_contain(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_id_list", "!=", "1"]]) == ["h2", "h3"]
+
+
+def test_list_like_matches_some_element(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_name_list", "like", "李%"]]) == ["h1"]
+    assert handles(seeded, where_and=[["handler_name_list", "not like", "%三%"]]) == ["h2",
+                                                                                       "h3"]
+
+
+def test_list_in_and_where_in(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_id_list", "in", [2, 3]]]) == ["h1", "h2"]
+    assert handles(seeded, where_in=[["handler_id_list", ["3"]]]) == ["h2"]
+    assert handles(seeded, where_and=[["handler_id_list", "not in", [1]]]) == ["h2", "h3"]
+
+
+def test_object_id_list_contains(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["object_id_list", "=", "kyj1"]]) == ["p1", "p3", "p4"]
+    assert projects(seeded, where_and=[["object_id_list", "like", "zsj%"]]) == ["p3"]
+
+
+def test_list_fields_refuse_order_ops(seeded: Services) -> None:
+    refused(seeded.handles.list, {"where_and": [["handler_id_list", ">", 1]]}, "where_and",
+            "handler_id_list")
+
+
+def test_list_of_integers_refuses_text(seeded: Services) -> None:
+    refused(seeded.handles.list, {"where_and": [["handler_id_list", "=", "张三"]]}, "where_and",
+            "handler_id_list")
+
+
+def test_fractional_handler_id_matches_nothing(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_id_list", "=", "1.5"]]) == []
+
+
+# -- status and other task fields -----------------------------------------------------------
+
+
+def test_status_filter(seeded: Services, fake_clock: FakeClock) -> None:
+    def statuses(**request: Any) -> dict[str, str]:
+        page = seeded.tasks.list({"page_size": 100, **request})
+        return {t["uid"]: t["status"] for t in page["data"]}
+
+    every = statuses()
+    assert set(every.values()) == {"正常", "未启动"}
+    fake_clock.advance(days=3)  # p1's 2-day cycle (handled 05-13 00:00) is due on 05-15
+    due = statuses(where_and=[["status", "=", "已到期"]])
+    assert due and set(due.values()) == {"已到期"}
+    assert statuses(where_in=[["status", ["已到期", "未启动"]]]).keys() == {
+        uid for uid, s in statuses().items() if s in ("已到期", "未启动")}
+    assert set(statuses(where_and=[["status", "!=", "未启动"]]).values()) <= {"正常", "已到期",
+                                                                           "即将到期"}
+
+
+def test_status_value_must_be_known(seeded: Services) -> None:
+    refused(seeded.tasks.list, {"where_and": [["status", "=", "late"]]}, "where_and", "status")
+
+
+def test_task_fields_from_project_and_object(seeded: Services) -> None:
+    page = seeded.tasks.list({"where_and": [["object_name", "like", "注塑%"],
+                                            ["project_name", "like", "%test%"],
+                                            ["period_num", ">", "2"],
+                                            ["anchor_type", "=", "按计划时间"]]})
+    assert [t["object_id"] for t in page["data"]] == ["zsj3"]
+
+
+def test_original_task_list_example_filter_is_accepted(seeded: Services) -> None:
+    where = ('[["object_id","like","%test%"],["object_name","=","%test%"],'
+             '["object_alias","=","%test%"],["project_id","like","%test%"],'
+             '["project_name","=","%test%"],["project_alias","=","%test%"],'
+             '["period_num",">","20"],["period_unit","=",""],'
+             '["created",">","2024-05-11 12:35:10"]]')
+    assert seeded.tasks.list({"page_size": 20, "page_index": 1, "where_and": where,
+                              "where_or": "", "where_in": ""})["data"] == []
+
+
+def test_original_handle_list_example_filter_is_accepted(seeded: Services) -> None:
+    where = ('[["handler_id_list","=","1"],["result","like","%%"],'
+             '["created",">","2024-05-11 12:35:10"]]')
+    got = seeded.handles.list({"where_and": where, "where_or": "", "where_in": ""})
+    assert [h["uid"] for h in got["data"]] == ["h1"]
+
+
+# -- order_by -------------------------------------------------------------------------------
+
+
+def test_default_order_is_newest_first(seeded: Services) -> None:
+    got = seeded.projects.list({})["data"]
+    assert [p["uid"] for p in got] == ["p4", "p3", "p2", "p1"]
+    assert [h["uid"] for h in seeded.handles.list({})["data"]] == ["h3", "h2", "h1"]
+
+
+def test_order_by_ascending_and_descending(seeded: Services) -> None:
+    assert projects(seeded, order_by="period_num") == ["p1", "p3", "p2", "p4"]
+    assert projects(seeded, order_by="-period_num") == ["p4", "p2", "p3", "p1"]
+    # Units sort by code point (日 < 时 < 月); within 日, larger periods first.
+    assert projects(seeded, order_by="period_unit,-period_num") == ["p2", "p1", "p4", "p3"]
+
+
+def test_order_by_every_task_field(seeded: Services) -> None:
+    fields = [k for k in seeded.tasks.get({"uid": task_uids(seeded, "p1")[0]})]
+    for name in fields:
+        for order in (name, f"-{name}"):
+            page = seeded.tasks.list({"order_by": order, "page_size": 100})
+            assert page["total_records"] == 5, order
+
+
+def test_order_by_statistic_current_value(seeded: Services) -> None:
+    assert seeded.tasks.list({"order_by": "-current_value"})["total_records"] == 5
+
+
+@pytest.mark.parametrize("order_by", ["nope", "-", "name;DROP TABLE project", "object_id_list",
+                                      "name desc"])
+def test_bad_order_by_names_it(seeded: Services, order_by: str) -> None:
+    refused(seeded.projects.list, {"order_by": order_by}, "order_by")
+
+
+def test_order_by_must_be_text(seeded: Services) -> None:
+    refused(seeded.projects.list, {"order_by": ["name"]}, "order_by")
+
+
+# -- bad requests ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("param", ["where_and", "where_or"])
+def test_unknown_field_is_named(seeded: Services, param: str) -> None:
+    err = refused(seeded.projects.list, {param: [["colour", "=", "red"]]}, param, "colour")
+    assert "name" in err.message  # says which fields exist
+
+
+def test_unknown_op_is_named(seeded: Services) -> None:
+    refused(seeded.projects.list, {"where_and": [["name", "~", "x"]]}, "where_and", "~")
+    refused(seeded.projects.list, {"where_and": [["name", "regexp", "x"]]}, "where_and",
+            "regexp")
+
+
+@pytest.mark.parametrize("param, value", [
+    ("where_and", '[["name","=","x"]'),
+    ("where_or", "not json"),
+    ("where_in", "{"),
+])
+def test_malformed_json_is_named(seeded: Services, param: str, value: str) -> None:
+    refused(seeded.projects.list, {param: value}, param, "JSON")
+
+
+@pytest.mark.parametrize("param, value", [
+    ("where_and", {"name": "x"}),
+    ("where_and", 5),
+    ("where_and", '{"name": "x"}'),
+    ("where_and", [["name", "="]]),
+    ("where_and", ["name", "=", "x"]),
+    ("where_or", [["name", "=", "x", "y"]]),
+    ("where_in", [["uid", "p1"]]),
+    ("where_in", [["uid"]]),
+    ("where_and", [[["name"], "=", "x"]]),
+    ("where_and", [["name", None, "x"]]),
+    ("where_and", [["name", "=", ["x"]]]),
+    ("where_and", [["name", "like", {"a": 1}]]),
+])
+def test_wrong_shapes_are_named(seeded: Services, param: str, value: Any) -> None:
+    refused(seeded.projects.list, {param: value}, param)
+
+
+def test_deeply_nested_json_is_refused_not_crashing(seeded: Services) -> None:
+    refused(seeded.projects.list, {"where_and": "[" * 100_000}, "where_and")
+    refused(seeded.projects.list, {"where_and": "[" * 100_000 + "]" * 100_000}, "where_and")
+
+
+# -- injection ------------------------------------------------------------------------------
+
+
+def table_counts(db_path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db_path)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+                for name in names}
+    finally:
+        conn.close()
+
+
+INJECTIONS = [
+    "name; DROP TABLE project",
+    'uid" OR 1=1 --',
+    "' OR '1'='1",
+    "x'); DELETE FROM handle; --",
+    "1 OR 1=1",
+    "name) OR (1=1",
+    "%' OR 1=1 --",
+    "名称\"; DROP TABLE task; --",
+]
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_as_field_is_refused(seeded: Services, db_path: Path, text: str) -> None:
+    before = table_counts(db_path)
+    for param in ("where_and", "where_or"):
+        refused(seeded.projects.list, {param: [[text, "=", "x"]]}, param)
+    refused(seeded.handles.list, {"where_in": [[text, ["x"]]]}, "where_in")
+    refused(seeded.tasks.list, {"order_by": text}, "order_by")
+    assert table_counts(db_path) == before
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_as_op_is_refused(seeded: Services, db_path: Path, text: str) -> None:
+    before = table_counts(db_path)
+    refused(seeded.projects.list, {"where_and": [["name", text, "x"]]}, "where_and")
+    refused(seeded.handles.list, {"where_or": [["uid", "= 1 OR " + text, "x"]]}, "where_or")
+    assert table_counts(db_path) == before
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_as_value_matches_nothing(seeded: Services, db_path: Path,
+                                            text: str) -> None:
+    before = table_counts(db_path)
+    for entity, field in ((seeded.projects, "name"), (seeded.projects, "uid"),
+                          (seeded.tasks, "object_name"), (seeded.handles, "result"),
+                          (seeded.handles, "handler_name_list"), (seeded.objects, "name")):
+        for op in ("=", "like", "in"):
+            value: Any = [text] if op == "in" else text
+            assert entity.list({"where_and": [[field, op, value]]})["data"] == []
+        assert entity.list({"where_in": [[field, [text]]]})["data"] == []
+    assert table_counts(db_path) == before
+    assert projects(seeded) == ["p1", "p2", "p3", "p4"]
+
+
+def test_nul_in_a_value_is_refused_rather_than_matching_empty(seeded: Services) -> None:
+    refused(seeded.handles.list, {"where_and": [["result", "like", "\x00"]]}, "where_and",
+            "result")
+    refused(seeded.handles.list, {"where_and": [["result", "=", "a\x00"]]}, "where_and")
+    refused(seeded.handles.list, {"where_in": [["result", ["\x00"]]]}, "where_in")
+
+
+def test_injection_in_list_parameters_is_refused(seeded: Services, db_path: Path) -> None:
+    before = table_counts(db_path)
+    refused(seeded.projects.list, {"page_size": "10; DROP TABLE project"}, "page_size")
+    refused(seeded.projects.list, {"page_index": "1 OR 1=1"}, "page_index")
+    assert table_counts(db_path) == before
