@@ -248,35 +248,42 @@ def classify_read_error(path: Path, exc: sqlite3.Error) -> StoreError:
 
 def explain_write_error(exc: BaseException) -> StoreError | None:
     """A clear ``StoreError`` for a write that SQLite refused for a reason outside the
-    program (full disk, read-only file, a lock held too long); ``None`` for anything else."""
-    original = _sqlite_error_of(exc)
-    if original is None:
-        return None
-    name = getattr(original, "sqlite_errorname", "")
-    if name.startswith("SQLITE_FULL"):
-        return DiskFullError(disk_full_message())
-    if name.startswith("SQLITE_READONLY"):
-        return ReadOnlyDatabaseError("数据库以只读方式打开(或文件只读),修改没有保存；"
-                                     "请检查文件权限后重新打开程序")
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return DatabaseLockedError("数据库正被另一个程序锁定，修改没有保存；"
-                                   "请关闭该程序后重试")
+    program (full disk, read-only file, a lock held too long); ``None`` for anything else.
+
+    The whole chain is searched: after SQLITE_FULL, SQLite has already rolled back, so
+    Peewee's own ROLLBACK fails and its "cannot rollback" error hides the real one.
+    """
+    for original in _sqlite_errors_of(exc):
+        name = getattr(original, "sqlite_errorname", "")
+        if name.startswith("SQLITE_FULL"):
+            return DiskFullError(disk_full_message())
+        if name.startswith("SQLITE_READONLY"):
+            return ReadOnlyDatabaseError("数据库以只读方式打开(或文件只读),修改没有保存；"
+                                         "请检查文件权限后重新打开程序")
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return DatabaseLockedError("数据库正被另一个程序锁定，修改没有保存；"
+                                       "请关闭该程序后重试")
     return None
 
 
-def _sqlite_error_of(exc: BaseException) -> sqlite3.Error | None:
-    """The sqlite3 error behind ``exc`` (Peewee wraps it as its own class, first argument)."""
+def _sqlite_errors_of(exc: BaseException) -> list[sqlite3.Error]:
+    """The sqlite3 errors behind ``exc``, outermost first (Peewee wraps each as its own
+    class with the original as first argument)."""
+    found: list[sqlite3.Error] = []
     seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
         seen.add(id(current))
         if isinstance(current, sqlite3.Error):
-            return current
+            found.append(current)
         inner = current.args[0] if current.args else None
-        if isinstance(inner, sqlite3.Error):
-            return inner
-        current = current.__cause__ or current.__context__
-    return None
+        if isinstance(inner, BaseException):
+            pending.append(inner)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return found
 
 
 # -- read-only viewing ----------------------------------------------------------------------
