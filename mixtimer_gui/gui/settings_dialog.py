@@ -1,0 +1,365 @@
+"""Settings: language, reminders, the API server, the data folder and backups.
+
+Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
+token" is the API server's own check (``api.server.check_bind``), shown next to the token
+field, and OK stays disabled while it fails. The backups section appears when the store's
+backup module is present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import secrets
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain import clock
+from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.services import Services, events
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = (("zh_CN", "中文"), ("en", "English"))
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def backup_module() -> ModuleType | None:
+    """``mixtimer_gui.store.backup`` when this build has it."""
+    if importlib.util.find_spec("mixtimer_gui.store.backup") is None:
+        return None
+    try:
+        return importlib.import_module("mixtimer_gui.store.backup")
+    except ImportError:
+        return None
+
+
+def bind_problem(bind: str, token: str) -> str:
+    """The API server's refusal for this bind/token pair, or ``""``."""
+    try:
+        from mixtimer_gui.api.server import check_bind
+    except ImportError:
+        return ""
+    try:
+        check_bind(bind.strip(), token.strip() or None)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def _form_setup(form: QFormLayout) -> None:
+    # Spin boxes and combos keep their natural width; only text fields stretch.
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, services: Services,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.services = services
+        self.language_changed = False
+        self.backups = backup_module()
+        self.setWindowIcon(icon("settings"))
+        self.setMinimumWidth(640)
+        self._build()
+        self._load()
+        self.retranslate()
+        self._validate()
+        # Room for the messages that appear as the user types (wrapped labels don't ask).
+        self.resize(680, self.sizeHint().height() + 90)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 16, 16, 12)
+        root.setSpacing(10)
+
+        self.general_box = QGroupBox(self)
+        general = QFormLayout(self.general_box)
+        _form_setup(general)
+        self.language_combo = QComboBox(self.general_box)
+        self.language_combo.setMinimumWidth(160)
+        for code, name in LANGUAGE_NAMES:
+            self.language_combo.addItem(name, code)
+        self.language_label = QLabel(self.general_box)
+        self.language_label.setBuddy(self.language_combo)
+        general.addRow(self.language_label, self.language_combo)
+        root.addWidget(self.general_box)
+
+        self.reminder_box = QGroupBox(self)
+        reminder = QFormLayout(self.reminder_box)
+        _form_setup(reminder)
+        self.repeat_spin = QSpinBox(self.reminder_box)
+        self.repeat_spin.setRange(1, 24 * 30)
+        self.repeat_spin.setMinimumWidth(110)
+        self.repeat_label = QLabel(self.reminder_box)
+        self.repeat_label.setBuddy(self.repeat_spin)
+        reminder.addRow(self.repeat_label, self.repeat_spin)
+        root.addWidget(self.reminder_box)
+
+        self.api_box = QGroupBox(self)
+        api_column = QVBoxLayout(self.api_box)
+        api = QFormLayout()
+        _form_setup(api)
+        api_column.addLayout(api)
+        self.api_enabled_check = QCheckBox(self.api_box)
+        api.addRow(self.api_enabled_check)
+        self.port_spin = QSpinBox(self.api_box)
+        self.port_spin.setRange(1, 65535)
+        self.port_spin.setMinimumWidth(110)
+        self.port_label = QLabel(self.api_box)
+        self.port_label.setBuddy(self.port_spin)
+        api.addRow(self.port_label, self.port_spin)
+        self.bind_edit = QLineEdit(self.api_box)
+        self.bind_label = QLabel(self.api_box)
+        self.bind_label.setBuddy(self.bind_edit)
+        api.addRow(self.bind_label, self.bind_edit)
+        token_row = QHBoxLayout()
+        self.token_edit = QLineEdit(self.api_box)
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.generate_button = QPushButton(self.api_box)
+        self.generate_button.clicked.connect(self._generate_token)
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.generate_button)
+        self.token_label = QLabel(self.api_box)
+        self.token_label.setBuddy(self.token_edit)
+        api.addRow(self.token_label, token_row)
+        self.api_error = QLabel(self.api_box)
+        self.api_error.setProperty("role", "error")
+        self.api_error.hide()
+        api_column.addWidget(self.api_error)
+        self.api_hint = QLabel(self.api_box)
+        self.api_hint.setProperty("role", "hint")
+        self.api_hint.setWordWrap(True)
+        api_column.addWidget(self.api_hint)
+        root.addWidget(self.api_box)
+
+        self.data_box = QGroupBox(self)
+        data = QVBoxLayout(self.data_box)
+        folder_row = QHBoxLayout()
+        self.folder_label = QLabel(self.data_box)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        self.open_folder_button = QPushButton(icon("folder"), "", self.data_box)
+        self.open_folder_button.clicked.connect(self.open_data_folder)
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.open_folder_button)
+        data.addLayout(folder_row)
+        root.addWidget(self.data_box)
+
+        self.backup_box = QGroupBox(self)
+        backup = QVBoxLayout(self.backup_box)
+        self.backup_list = QListWidget(self.backup_box)
+        self.backup_list.setMaximumHeight(130)
+        backup.addWidget(self.backup_list)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton(icon("backup"), "", self.backup_box)
+        self.restore_button = QPushButton(icon("restore"), "", self.backup_box)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_backup)
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        backup.addLayout(buttons)
+        self.backup_status = QLabel(self.backup_box)
+        self.backup_status.setProperty("role", "hint")
+        self.backup_status.setWordWrap(True)
+        backup.addWidget(self.backup_status)
+        root.addWidget(self.backup_box)
+        self.backup_box.setVisible(self.backups is not None)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        root.addWidget(self.buttons)
+
+        for signal in (self.bind_edit.textChanged, self.token_edit.textChanged,
+                       self.api_enabled_check.toggled):
+            signal.connect(self._validate)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.general_box.setTitle(self.tr("General"))
+        self.language_label.setText(self.tr("&Language:"))
+        self.language_combo.setToolTip(self.tr("Applied at once to most of the window; "
+                                               "everywhere after a restart."))
+        self.reminder_box.setTitle(self.tr("Reminders"))
+        self.repeat_label.setText(self.tr("Remind again about &overdue tasks every:"))
+        self.repeat_spin.setSuffix(self.tr(" h"))
+        self.api_box.setTitle(self.tr("Action API server"))
+        self.api_enabled_check.setText(self.tr("&Serve the action API while the window is "
+                                               "open"))
+        self.port_label.setText(self.tr("&Port:"))
+        self.bind_label.setText(self.tr("&Bind address:"))
+        self.bind_edit.setPlaceholderText("127.0.0.1")
+        self.token_label.setText(self.tr("&Token:"))
+        self.token_edit.setPlaceholderText(self.tr("required for any address but 127.0.0.1"))
+        self.generate_button.setText(self.tr("&Generate"))
+        self.api_hint.setText(self.tr("Changes to the server take effect at the next start."))
+        self.data_box.setTitle(self.tr("Data folder"))
+        self.open_folder_button.setText(self.tr("Open in &file manager"))
+        self.backup_box.setTitle(self.tr("Backups"))
+        self.backup_button.setText(self.tr("&Back up now"))
+        self.restore_button.setText(self.tr("&Restore…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        s = self.settings
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(s.language)))
+        self.repeat_spin.setValue(s.overdue_repeat_hours)
+        self.api_enabled_check.setChecked(s.api_enabled)
+        self.port_spin.setValue(s.api_port)
+        self.bind_edit.setText(s.api_bind)
+        self.token_edit.setText(s.api_token)
+        self.folder_label.setText(str(self.data_folder()))
+        self._load_backups()
+
+    def data_folder(self) -> Path:
+        folder = self.services.ctx.data_dir
+        return Path(folder) if folder else self.db_path().parent
+
+    def db_path(self) -> Path:
+        return Path(str(self.services.db.database))
+
+    def _validate(self) -> bool:
+        problem = bind_problem(self.bind_edit.text() or "127.0.0.1", self.token_edit.text())
+        # Wrapped by hand: a word-wrapping QLabel's height-for-width squeezes the form rows.
+        self.api_error.setText(textwrap.fill(problem, 56))
+        self.api_error.setVisible(bool(problem))
+        self.ok_button.setEnabled(not problem)
+        return not problem
+
+    def accept(self) -> None:
+        if not self._validate():
+            return
+        s = self.settings
+        language = self.language_combo.currentData()
+        self.language_changed = language != s.language
+        s.language = language
+        s.overdue_repeat_hours = self.repeat_spin.value()
+        s.api_enabled = self.api_enabled_check.isChecked()
+        s.api_port = self.port_spin.value()
+        s.api_bind = self.bind_edit.text() or "127.0.0.1"
+        s.api_token = self.token_edit.text().strip()
+        s.sync()
+        super().accept()
+
+    def _generate_token(self) -> None:
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal)
+        self.token_edit.setText(secrets.token_urlsafe(24))
+
+    def open_data_folder(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_folder())))
+
+    # -- backups ----------------------------------------------------------------------------
+
+    def _load_backups(self) -> None:
+        self.backup_list.clear()
+        if self.backups is None:
+            return
+        try:
+            infos = self.backups.list_backups(self.db_path())
+        except Exception as exc:  # a listing problem must not block the settings
+            log.warning("listing backups failed: %s", exc)
+            infos = []
+        for info in infos[:50]:
+            text = (f"{clock.format_wire(info.time)}   {info.kind}   "
+                    f"{info.size / 1_048_576:.1f} MB")
+            item = QListWidgetItem(icon("backup"), text)
+            item.setData(PATH_ROLE, str(info.path))
+            item.setToolTip(str(info.path))
+            self.backup_list.addItem(item)
+        if self.backup_list.count():
+            self.backup_list.setCurrentRow(0)
+        self.restore_button.setEnabled(True)
+
+    def backup_now(self) -> Path | None:
+        if self.backups is None:
+            return None
+        try:
+            path = self.backups.backup_now(self.db_path(), self.services.clock.now())
+        except Exception as exc:  # BackupError has a sentence for the user
+            self.backup_status.setText(str(exc))
+            return None
+        self.backup_status.setText(self.tr("Backed up to %1").replace("%1", str(path)))
+        self._load_backups()
+        return path
+
+    def restore_backup(self) -> None:
+        if self.backups is None:
+            return
+        item = self.backup_list.currentItem()
+        path = item.data(PATH_ROLE) if item is not None else ""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Choose a backup"), str(self.data_folder() / "backups"),
+                self.tr("Databases (*.db);;All files (*)"))
+            if not path:
+                return
+        answer = QMessageBox.question(
+            self, self.tr("Restore backup"),
+            self.tr("Replace the current data with the backup\n%1?\n\nThe current database "
+                    "is kept in the backups folder.").replace("%1", str(path)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.restore_from(Path(path))
+
+    def restore_from(self, path: Path) -> bool:
+        """Swap ``path`` in: close this thread's connection, restore, reconnect, announce."""
+        assert self.backups is not None
+        self.services.db.close()
+        try:
+            kept = self.backups.restore(self.db_path(), path)
+        except Exception as exc:  # BackupError / DatabaseInUseError: nothing changed
+            self.backup_status.setText(str(exc))
+            return False
+        finally:
+            self.services.db.connect(reuse_if_open=True)
+        for entity in (events.PROJECT, events.TASK, events.HANDLE, events.OBJECT,
+                       events.STATISTIC, events.READING):
+            self.services.bus.publish(entity, ())
+        self.backup_status.setText(self.tr("Restored. The previous data was kept as %1")
+                                   .replace("%1", str(kept)))
+        self._load_backups()
+        return True
