@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,9 +18,31 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app_settings(settings_path: Path, qapp: object) -> Iterator[object]:
+def app_settings(settings_path: Path, qapp: Any) -> Iterator[Any]:
     from mixtimer_gui.gui.settings import AppSettings
 
     settings = AppSettings(settings_path)
     yield settings
     settings.sync()
+
+
+@pytest.fixture
+def bridge(services: Any, qapp: Any) -> Iterator[Any]:
+    from mixtimer_gui.gui.bridge import ChangeBridge
+
+    b = ChangeBridge(services.bus)
+    yield b
+    b.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_test() -> Iterator[None]:
+    """A test that switches language must not leave the next one in Chinese."""
+    yield
+    from PySide6.QtCore import QCoreApplication
+
+    if QCoreApplication.instance() is not None:
+        from mixtimer_gui.gui import i18n
+
+        if i18n.current_language() != "en":
+            i18n.install_language("en")
