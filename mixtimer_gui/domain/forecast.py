@@ -9,8 +9,13 @@ there is no forecast.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 WINDOW_SECONDS = 30 * 86400
+# A forecast further out than a plan's longest period (100 years), or past what the calendar
+# can show, is no forecast: a meter that barely moves must not produce year 800000.
+HORIZON_SECONDS = 100 * 366 * 86400
+LATEST_MOMENT = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp())
 
 
 def usage_rate(readings: Sequence[tuple[int, float]]) -> float | None:
@@ -41,7 +46,10 @@ def forecast_due(readings: Sequence[tuple[int, float]], due_value: float) -> int
     rate = usage_rate(readings)
     if rate is None:
         return None
-    return int(last_t + (due_value - last_v) / rate)
+    seconds = (due_value - last_v) / rate
+    if seconds > HORIZON_SECONDS or last_t + seconds > LATEST_MOMENT:
+        return None
+    return int(last_t + seconds)
 
 
 def reached_at(readings: Sequence[tuple[int, float]], since: int, due_value: float) -> int | None:

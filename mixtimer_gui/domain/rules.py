@@ -121,7 +121,7 @@ def _list_value(data: Mapping[str, Any], field: str) -> list[Any]:
         if text.startswith("["):
             try:
                 value = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
                 raise FieldError(f"{field} 不是合法的 JSON 列表", field) from None
         else:
             value = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]

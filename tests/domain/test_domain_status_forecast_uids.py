@@ -130,3 +130,14 @@ def test_fake_clock_moves_only_when_told() -> None:
     assert fake.now() == 1000 + DAY + 5
     fake.set(5)
     assert fake.now() == 5
+
+
+def test_forecast_beyond_100_years_is_no_forecast() -> None:
+    readings = [(0, 0.0), (DAY, 1e-9)]
+    assert forecast.forecast_due(readings, 1.0) is None
+    assert forecast.forecast_due([(0, 0.0), (DAY, 1.0)], 365 * 99.0) is not None
+
+
+def test_forecast_past_the_calendar_is_no_forecast() -> None:
+    late = forecast.LATEST_MOMENT - DAY
+    assert forecast.forecast_due([(late - DAY, 0.0), (late, 1.0)], 5.0) is None
