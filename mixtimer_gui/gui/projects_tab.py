@@ -289,7 +289,6 @@ class ProjectsTab(QWidget):
         uid = self.selected_uid()
         self.model.refresh()
         self._reselect(uid)
-        self._show_detail(self.selected_project())
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()
@@ -316,9 +315,12 @@ class ProjectsTab(QWidget):
         return True
 
     def _reselect(self, uid: str | None) -> None:
-        if uid is None or not self.select_uid(uid):
-            self._update_actions()
-            self._show_detail(self.selected_project())
+        if uid is not None and not self.select_uid(uid):
+            self.table.clearSelection()
+        # The same row may stay selected with new contents (e.g. now running): no
+        # selectionChanged then, so the actions and the detail are brought up to date here.
+        self._update_actions()
+        self._show_detail(self.selected_project())
 
     def _on_loaded(self, total: int) -> None:
         self.count_label.setText(self.tr("%1 project(s)").replace("%1", str(total)))
