@@ -12,7 +12,11 @@ Three ways in, all ending in ``tick`` (scan, notify, schedule the next wake-up):
   reaches a threshold or a resumed pause fires at once.
 
 The caller creates, starts and shuts down the scheduler (``QtScheduler`` with jobs on the GUI
-thread in the window, ``BackgroundScheduler`` in ``serve``).
+thread in the window, ``BackgroundScheduler`` in ``serve``). Jobs reach the runner through
+``dispatch``: a direct call by default (a ``BackgroundScheduler`` worker thread; its
+``add_job`` waits for the scheduler's lock, so the date job replacing itself is safe); the
+window passes a queued Qt signal, because a job run inline by the ``DebugExecutor`` that
+replaced its own date job would see APScheduler remove the replacement right after.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Notify = Callable[[Notification], None]
+Dispatch = Callable[[Callable[[], Any]], None]
 
 NEXT_JOB_ID = "mixtimer-reminders-next"
 SWEEP_JOB_ID = "mixtimer-reminders-sweep"
@@ -52,13 +57,15 @@ class ReminderRunner:
 
     def __init__(self, services: Services, scheduler: Any, notify: Notify,
                  clock: Clock | None = None, *, listen_to_bus: bool = True,
-                 engine: ReminderEngine | None = None) -> None:
+                 engine: ReminderEngine | None = None,
+                 dispatch: Dispatch | None = None) -> None:
         self.services = services
         self.scheduler = scheduler
         self.notify = notify
         self.clock = clock or services.clock
         self.engine = engine or ReminderEngine(services, self.clock)
         self.listen_to_bus = listen_to_bus
+        self.dispatch: Dispatch = dispatch or (lambda work: work())
         self.scheduled_for: int | None = None
         self.last_sweep: int | None = None
         self.reschedules = 0
@@ -70,7 +77,7 @@ class ReminderRunner:
     def start(self) -> list[Reminder]:
         """Add the jobs and fire what was missed while the app was closed (the catch-up)."""
         self.last_sweep = self.clock.now()
-        self.scheduler.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB_ID,
+        self.scheduler.add_job(self._sweep_job, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB_ID,
                                replace_existing=True, **JOB_DEFAULTS)
         if self.listen_to_bus:
             self._unsubscribe = self.services.bus.subscribe(self.on_change)
@@ -130,6 +137,12 @@ class ReminderRunner:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _next_job(self) -> None:
+        self.dispatch(self.on_next_job)
+
+    def _sweep_job(self) -> None:
+        self.dispatch(self.sweep)
+
     def _tell(self, fired: list[Reminder]) -> None:
         for note in bundle(fired):
             try:
@@ -148,7 +161,7 @@ class ReminderRunner:
         if wake is None:
             self._remove_job(NEXT_JOB_ID)
         else:
-            self.scheduler.add_job(self.on_next_job, "date", run_date=_utc(wake),
+            self.scheduler.add_job(self._next_job, "date", run_date=_utc(wake),
                                    id=NEXT_JOB_ID, replace_existing=True, **JOB_DEFAULTS)
             self.reschedules += 1
         self.scheduled_for = wake
