@@ -154,7 +154,9 @@ def preflight(path: Path, *, quick_check: bool = True,
     if quick_check:
         _quick_check(path)
     if not is_writable(path):
-        raise ReadOnlyDatabaseError(read_only_message(path))
+        error = ReadOnlyDatabaseError(read_only_message(path))
+        error.path = path  # type: ignore[attr-defined]
+        raise error
     _probe_write_lock(path, lock_wait_s)
 
 
@@ -230,7 +232,13 @@ def _probe_write_lock(path: Path, wait_s: float) -> None:
 
 
 def classify_read_error(path: Path, exc: sqlite3.Error) -> StoreError:
-    """The ``StoreError`` for a SQLite error met while reading ``path``."""
+    """The ``StoreError`` for a SQLite error met while reading ``path`` (``.path`` set)."""
+    error = _classify(path, exc)
+    error.path = path  # type: ignore[attr-defined]  # the recovery dialog needs it
+    return error
+
+
+def _classify(path: Path, exc: sqlite3.Error) -> StoreError:
     name = getattr(exc, "sqlite_errorname", "")
     if name.startswith("SQLITE_CORRUPT"):
         good = newest_good_backup(path)

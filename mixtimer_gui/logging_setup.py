@@ -1,0 +1,78 @@
+"""The log: a rotating file in the user log folder (``paths.log_dir()``), for the window and
+for ``serve``.
+
+``setup_logging(level)`` is safe to call more than once (it replaces its own handlers) and
+never fails: when the log folder cannot be written, it logs to stderr only and says so there.
+Tracebacks of unexpected errors go here, never to the user (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from mixtimer_gui import paths
+
+LOG_FILE_NAME = "mixtimer-gui.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5
+FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
+
+_MARK = "_mixtimer_handler"  # tags the handlers this module installed
+
+
+def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = None,
+                  stderr: bool = False) -> Path | None:
+    """Log to ``<log_dir>/mixtimer-gui.log`` (rotated at 1 MB, 5 old files kept).
+
+    ``stderr=True`` also copies records to stderr (``serve``: its stdout is reserved for
+    the "listening on" line). Returns the log file, or ``None`` when it could not be opened.
+    """
+    shutdown_logging()
+    root = logging.getLogger()
+    root.setLevel(_level_of(level))
+    formatter = logging.Formatter(FORMAT)
+    log_file: Path | None = (log_dir or paths.log_dir()) / LOG_FILE_NAME
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        file_handler: logging.Handler = RotatingFileHandler(
+            log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8",
+            delay=False)
+    except OSError as exc:
+        print(f"mixtimer-gui: 无法写入日志文件 {log_file}({exc}),日志只输出到终端",
+              file=sys.stderr)
+        log_file, file_handler, stderr = None, logging.NullHandler(), True
+    handlers = [file_handler]
+    if stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        setattr(handler, _MARK, True)
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    logging.captureWarnings(True)
+    return log_file
+
+
+def shutdown_logging() -> None:
+    """Remove and close the handlers ``setup_logging`` installed (tests, a clean exit)."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def current_log_file() -> Path | None:
+    """The file ``setup_logging`` writes to (for "open the log folder" or error details)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, _MARK, False) and isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
+def _level_of(level: int | str) -> int:
+    if isinstance(level, int):
+        return level
+    value = logging.getLevelName(level.upper())
+    return value if isinstance(value, int) else logging.INFO
