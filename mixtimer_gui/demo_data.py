@@ -377,7 +377,7 @@ def build_objects(count: int, rng: random.Random, nb: Numbering, now: int) -> li
             line = "ABC"[loc_index % 3]
             name = kind.pattern.format(n=number, line=line)
             alias = f"{kind.code}-{line if '{line}' in kind.pattern else ''}{number:02d}"
-            created = now - (HISTORY_DAYS + 40) * DAY - rng.randrange(0, 30 * DAY)
+            created = now - (HISTORY_DAYS + 70) * DAY - rng.randrange(0, 30 * DAY)
             year = 2015 + rng.randrange(0, 9)
             description = f"{rng.choice(kind.models)},{year}年投用"
             objects.append(DemoObject(
@@ -407,7 +407,7 @@ def build_meter(obj: DemoObject, rng: random.Random, uid: str, now: int) -> Demo
             continue
         times.append(moment)
         values.append(value)
-    created = now - (HISTORY_DAYS + 40) * DAY
+    created = local_midnight(first_day) - rng.randrange(1, 10) * DAY  # before its readings
     return DemoMeter(uid, f"{obj.name}{meter.name}", meter.unit,
                      f"{obj.name}的累计{meter.name},每日交班时抄表", created, times, values)
 
@@ -547,7 +547,8 @@ def allocate_handles(tasks: Sequence[DemoTask], total: int, now: int) -> list[in
 def handle_times(task: DemoTask, count: int, now: int, rng: random.Random,
                  work_hours: WorkHours) -> array:
     """``count`` ascending moments in the task's running span, about one period apart, the
-    last placed so the task's status relative to ``end`` comes out as a realistic mix."""
+    last placed so that the task's status at the end of the span is the one it aims at
+    (``STATUS_TURNS``): that is what makes the statuses a realistic mix relative to now."""
     span = history_span(task.project, now)
     times = array("q")
     if span is None or count <= 0:
@@ -555,15 +556,48 @@ def handle_times(task: DemoTask, count: int, now: int, rng: random.Random,
     start, end = span
     rule = task.project.rule
     period = nominal_period(rule, task.project.meter)
+    aim = STATUS_TURNS[task.index % len(STATUS_TURNS)]
+    snap = rule.period_unit != "时" and (end - start) / count >= 2 * DAY
     if rule.anchor_type == GRID and rule.cycle_type == cycles.NATURAL:
-        last = last_grid_handle(rule, start, end, period, rng)
+        moments = grid_moments(rule, start, end, count, aim, rng)
     else:
-        last = end - period * last_handle_age(rule, period, rng)
-    if last <= start + 60:
-        last = start + (end - start) * rng.uniform(0.5, 0.95)
+        if rule.cycle_type == cycles.NATURAL:
+            last = aimed_completion(rule, start, end, aim, rng, work_hours, snap)
+        else:
+            last = end - period * meter_age(rule, period, aim, rng)
+        if last <= start + 60:
+            last = start + (end - start) * rng.uniform(0.5, 0.95)
+        moments = spaced_before(last, start, count, period, rng)
+    previous = start
+    for moment in moments[:-1]:
+        m = work_hours.snap(int(moment), rng) if snap else int(moment)
+        m = min(max(m, previous + 60), end - 60)
+        times.append(m)
+        previous = m
+    times.append(min(max(last_moment(rule, start, moments[-1], rng, work_hours, snap),
+                         previous + 60), end - 60))
+    return times
+
+
+def last_moment(rule: CycleRule, anchor: int, moment: float, rng: random.Random,
+                work_hours: WorkHours, snap: bool) -> int:
+    """The last handle keeps the grid cell it was placed in (that decides the status); a
+    completion task's last handle was placed, and snapped, already."""
+    if not snap or rule.anchor_type != GRID or rule.cycle_type != cycles.NATURAL:
+        return int(moment)
+    snapped = work_hours.snap(int(moment), rng)
+    same_cell = (cycles.first_grid_index_after(anchor, snapped, rule.period_num,
+                                               rule.period_unit)
+                 == cycles.first_grid_index_after(anchor, int(moment), rule.period_num,
+                                                  rule.period_unit))
+    return snapped if same_cell else int(moment)
+
+
+def spaced_before(last: float, start: int, count: int, period: float,
+                  rng: random.Random) -> list[float]:
+    """``count`` moments ending at ``last``, about a period apart; squeezed when they don't
+    fit since ``start`` (more handles than cycles: early handling)."""
     gaps = [period * rng.uniform(0.8, 1.15) for _ in range(count - 1)]
-    if rule.anchor_type == GRID:  # now and then a fixed-plan cycle is missed altogether
-        gaps = [g * 2 if rng.random() < 0.05 else g for g in gaps]
     room = last - start - min(period * 0.3, (last - start) * 0.05)
     if sum(gaps) > room:
         scale = room / sum(gaps)
@@ -572,36 +606,91 @@ def handle_times(task: DemoTask, count: int, now: int, rng: random.Random,
     for gap in gaps:
         moments.append(moments[-1] - gap)
     moments.reverse()
-    snap = rule.period_unit != "时" and room / max(count, 1) >= DAY
-    previous = start
-    for moment in moments:
-        m = work_hours.snap(int(moment), rng) if snap else int(moment)
-        m = min(max(m, previous + 60), end - 60)
-        times.append(m)
-        previous = m
-    return times
+    return moments
 
 
-def last_grid_handle(rule: CycleRule, anchor: int, end: int, period: float,
-                     rng: random.Random) -> float:
-    """On a fixed plan the status depends on whether the current grid cell was handled:
-    three in four were (正常 or 即将到期, as the calendar says), the rest are overdue."""
-    j = cycles.first_grid_index_after(anchor, end, rule.period_num, rule.period_unit)
-    cell_start = cycles.grid_point(anchor, j - 1, rule.period_num, rule.period_unit)
-    if rng.random() < 0.75:
-        return cell_start + (end - cell_start) * rng.uniform(0.02, 0.98)
-    return cell_start - period * rng.uniform(0.05, 0.9)
+# The status each task's last handle aims at, in turn: 60 % fine, 20 % in the notice window,
+# 20 % overdue. Taking them in turn (not by chance) keeps the mix in a run of a few tasks.
+STATUS_TURNS = (status.NORMAL, status.DUE_SOON, status.NORMAL, status.DUE, status.NORMAL)
 
 
-def last_handle_age(rule: CycleRule, period: float, rng: random.Random) -> float:
-    """How long ago (in periods) the last handle was: 60 % fine, 20 % in the notice window,
-    20 % overdue (a stopped project's end is its stop time; the same mix is harmless)."""
+def aimed_completion(rule: CycleRule, start: int, end: int, aim: str, rng: random.Random,
+                     work_hours: WorkHours, snap: bool) -> float:
+    """The last handle of a ``按完成时间`` task: its due moment (last + period, on the
+    calendar) lands where ``aim`` says relative to ``end``. A few draws, because office
+    hours move the moment by up to a day and a notice window can be one day wide."""
+    period = nominal_period(rule, None)
+    notice = min(notice_seconds(rule), period)
+    last = float(end)
+    for _ in range(8):
+        if aim == status.DUE:
+            due = end - period * rng.uniform(0.03, 0.6)
+        elif aim == status.DUE_SOON and notice > 0:
+            due = end + notice * rng.uniform(0.1, 0.9)
+        else:
+            due = end + notice + (period - notice) * rng.uniform(0.05, 0.95)
+        last = cycles.add_units(int(due), -rule.period_num, rule.period_unit)
+        if snap:
+            last = work_hours.snap(last, rng)
+        cycle = cycles.begin_natural(rule, last)
+        if status.task_status(True, last, cycle.due_at, cycle.notice_at, end) == aim:
+            break
+    return last
+
+
+def grid_moments(rule: CycleRule, anchor: int, end: int, count: int, aim: str,
+                 rng: random.Random) -> list[float]:
+    """Handles of a ``按计划时间`` task, about one per grid cell, built backwards from now.
+
+    The rules make the pattern: a handle in cell j (after grid point j−1) closes the open
+    cycle and leaves the task due at grid point j or later. One handle per cell keeps a task
+    on time once it is on time; a missed cell makes the following handles late (each closes
+    the previous cell's cycle) until a cell is handled twice, which catches up. So: the
+    first cell of the history is handled twice (most tasks start on time), a missed cell is
+    usually caught up in the next one, and the last handle sits in the current cell (正常 or
+    即将到期, as the calendar says) or, for an overdue task, in the previous cell after a miss.
+    """
+
+    def point(j: int) -> int:
+        return cycles.grid_point(anchor, j, rule.period_num, rule.period_unit)
+
+    def inside(j: int, low: float = 0.1, high: float = 0.95) -> float:
+        return point(j - 1) + (point(j) - point(j - 1)) * rng.uniform(low, high)
+
+    current = cycles.first_grid_index_after(anchor, end, rule.period_num, rule.period_unit)
+    if aim == status.DUE and current >= 3:
+        moments, cell = [inside(current - 1)], current - 3  # current − 2 missed, not caught up
+    else:
+        low = point(current - 1)
+        moments, cell = [low + (end - low) * rng.uniform(0.02, 0.98)], current - 1
+    while len(moments) < count and cell >= 1:
+        if rng.random() < 0.05 and cell > 1:
+            if rng.random() < 0.6 and cell + 1 < current:  # caught up in the next cell
+                moments.append(min(inside(cell + 1, 0.01, 0.09), moments[-1] - 60))
+            cell -= 1
+            if len(moments) >= count:
+                break
+        moments.append(min(inside(cell), moments[-1] - 60))
+        cell -= 1
+    earliest = cell + 1
+    if len(moments) < count and earliest > 1 and rng.random() < 0.8:
+        moments.append(min(inside(earliest, 0.01, 0.09), moments[-1] - 60))
+    if len(moments) < count:  # more handles than cycles: the rest are early, squeezed in
+        first = moments[-1]
+        extra = count - len(moments)
+        moments.extend(first - (first - anchor) * (i + 1) / (extra + 1) for i in range(extra))
+    moments.reverse()
+    return moments
+
+
+def meter_age(rule: CycleRule, period: float, aim: str, rng: random.Random) -> float:
+    """How long before the end of the span (in periods) a meter task's last handle was; the
+    due moment is a forecast, so this only steers the status roughly."""
     notice = min(notice_seconds(rule) / period, 0.9)
-    roll = rng.random()
-    if roll < 0.2:
+    if aim == status.DUE:
         return rng.uniform(1.03, 1.6)
-    if roll < 0.4 and notice > 0.02:
-        return rng.uniform(1 - notice + 0.01, 0.995)
+    if aim == status.DUE_SOON and notice > 0.02:
+        return rng.uniform(1 - notice * 0.9, 1 - notice * 0.1)
     return rng.uniform(0.05, max(0.06, 1 - notice - 0.03))
 
 
@@ -743,7 +832,7 @@ def reading_rows(world: World) -> Iterator[tuple]:
 
 
 def handler_rows(world: World) -> Iterator[tuple]:
-    start = world.now - (HISTORY_DAYS + 40) * DAY
+    start = world.now - (HISTORY_DAYS + 100) * DAY
     for hid, name, _ in world.handlers:
         yield (hid, name, start)
 
