@@ -6,9 +6,37 @@ refresh on change announcements (a burst of API writes refreshes the list once).
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+def _emit_steals_a_bool() -> bool:
+    """PySide6 6.12.0 on CPython 3.11: ``SignalInstance.emit`` returns ``True`` without a new
+    reference, so every emit from Python takes one reference from ``True``; after a few
+    thousand emits CPython aborts ("bool_dealloc: deallocating True"). Measure it once."""
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    return sys.getrefcount(True) - before <= -8
+
+
+_EMIT_STEALS = _emit_steals_a_bool()
+
+
+def emit(signal: SignalInstance, *args: Any) -> None:
+    """``signal.emit(*args)``, giving back the reference the buggy binding takes."""
+    result = signal.emit(*args)
+    if _EMIT_STEALS and isinstance(result, bool):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 class Debouncer(QObject):

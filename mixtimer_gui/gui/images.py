@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.services import images as stored
 
 THUMB_SIZE = 96
@@ -124,7 +125,7 @@ class ThumbnailList(QListWidget):
     def _open(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE)
         if path:
-            self.opened.emit(path)
+            emit(self.opened, path)
 
 
 class ImageViewer(QDialog):
