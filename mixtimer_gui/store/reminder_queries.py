@@ -124,11 +124,12 @@ def mark_read_for_tasks(task_uids: Iterable[str]) -> int:
     """Unread reminders of cycles that have ended (the task was handled, ignored or
     restarted since) become read: nothing is left to do about them."""
     uids = list(task_uids)
-    if not uids:
-        return 0
+    changed = 0
     current = Task.select(Task.cycle_start).where(Task.uid == ReminderLog.task_id)
-    # A deleted task or one whose cycle was cleared has no current cycle: -1 matches nothing.
-    ended = ReminderLog.task_id.in_(uids) & (ReminderLog.cycle_start
-                                             != fn.COALESCE(current, -1))
-    return (ReminderLog.update(is_read=1)
-            .where((ReminderLog.is_read == 0) & ended).execute())
+    for start in range(0, len(uids), 500):  # a restart announces every task of a project
+        # A deleted task or one whose cycle was cleared has no current cycle: -1 matches none.
+        ended = (ReminderLog.task_id.in_(uids[start:start + 500])
+                 & (ReminderLog.cycle_start != fn.COALESCE(current, -1)))
+        changed += (ReminderLog.update(is_read=1)
+                    .where((ReminderLog.is_read == 0) & ended).execute())
+    return changed
