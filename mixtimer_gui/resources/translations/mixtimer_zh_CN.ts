@@ -1,0 +1,1569 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>App</name>
+    <message>
+      <source>MixTimer cannot open its database</source>
+      <translation>MixTimer 无法打开数据库</translation>
+    </message>
+    <message>
+      <source>The database %1 could not be opened:
+
+%2
+
+Check the path (--db or MIXTIMER_DB) and that the file is not from a newer version of MixTimer.</source>
+      <translation>无法打开数据库 %1:
+
+%2
+
+请检查路径(--db 或 MIXTIMER_DB),并确认该文件不是由更新版本的 MixTimer 创建的。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorDialog</name>
+    <message>
+      <source>MixTimer: unexpected error</source>
+      <translation>MixTimer:意外错误</translation>
+    </message>
+    <message>
+      <source>Copy details</source>
+      <translation>复制详情</translation>
+    </message>
+    <message>
+      <source>Copied</source>
+      <translation>已复制</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorHook</name>
+    <message>
+      <source> It was written to the log: %1</source>
+      <translation> 已写入日志:%1</translation>
+    </message>
+    <message>
+      <source>Something went wrong, but MixTimer keeps running and your saved data is safe. If it happens again, copy the details and send them to support.</source>
+      <translation>出了点问题,但 MixTimer 仍在运行,已保存的数据是安全的。如果再次发生,请复制详情并发送给技术支持。</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandleDetail</name>
+    <message>
+      <source>Pictures</source>
+      <translation>图片</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Cycle due</source>
+      <translation>周期到期</translation>
+    </message>
+    <message>
+      <source>On time</source>
+      <translation>按时</translation>
+    </message>
+    <message>
+      <source>Skipped cycles</source>
+      <translation>跳过的周期</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <source>Select a record to see its details.</source>
+      <translation>选择一条记录以查看详情。</translation>
+    </message>
+    <message>
+      <source>Ignored cycle</source>
+      <translation>已忽略的周期</translation>
+    </message>
+    <message>
+      <source>Maintenance record</source>
+      <translation>维保记录</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>No, late</source>
+      <translation>否,逾期</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandleDialog</name>
+    <message>
+      <source>Handle task</source>
+      <translation>处理任务</translation>
+    </message>
+    <message>
+      <source>e.g. Replaced the filter; all normal</source>
+      <translation>例如:更换滤芯,一切正常</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Pictures</source>
+      <translation>图片</translation>
+    </message>
+    <message>
+      <source>Handle</source>
+      <translation>处理</translation>
+    </message>
+    <message>
+      <source>Pictures cannot be stored: this database has no data folder.</source>
+      <translation>无法保存图片:该数据库没有数据文件夹。</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandlerPicker</name>
+    <message>
+      <source>New person's name</source>
+      <translation>新处理人姓名</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandlesTab</name>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Search description, result, object, project, person…</source>
+      <translation>搜索描述、结果、对象、项目、处理人…</translation>
+    </message>
+    <message>
+      <source>All time</source>
+      <translation>全部时间</translation>
+    </message>
+    <message>
+      <source>Handled and ignored</source>
+      <translation>已处理和已忽略</translation>
+    </message>
+    <message>
+      <source>Handled only</source>
+      <translation>仅已处理</translation>
+    </message>
+    <message>
+      <source>Ignored only</source>
+      <translation>仅已忽略</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <source>All projects</source>
+      <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>All objects</source>
+      <translation>全部对象</translation>
+    </message>
+    <message>
+      <source>Everyone</source>
+      <translation>所有人</translation>
+    </message>
+    <message>
+      <source>Export CSV</source>
+      <translation>导出 CSV</translation>
+    </message>
+    <message>
+      <source>CSV export is not available in this build.</source>
+      <translation>此版本不提供 CSV 导出。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n record(s)</source>
+      <translation>
+        <numerusform>%n 条记录</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>Humanize</name>
+    <message>
+      <source>Normal</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <source>Due soon</source>
+      <translation>即将到期</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已到期</translation>
+    </message>
+    <message>
+      <source>Not started</source>
+      <translation>未启动</translation>
+    </message>
+    <message>
+      <source>Calendar cycle</source>
+      <translation>自然时间周期</translation>
+    </message>
+    <message>
+      <source>Meter cycle</source>
+      <translation>统计周期</translation>
+    </message>
+    <message>
+      <source>From completion</source>
+      <translation>按完成时间</translation>
+    </message>
+    <message>
+      <source>Fixed plan</source>
+      <translation>按计划时间</translation>
+    </message>
+    <message>
+      <source>hour</source>
+      <translation>时</translation>
+    </message>
+    <message>
+      <source>day</source>
+      <translation>日</translation>
+    </message>
+    <message>
+      <source>week</source>
+      <translation>周</translation>
+    </message>
+    <message>
+      <source>month</source>
+      <translation>月</translation>
+    </message>
+    <message>
+      <source>year</source>
+      <translation>年</translation>
+    </message>
+    <message>
+      <source>Ignored</source>
+      <translation>忽略</translation>
+    </message>
+    <message numerus="yes">
+      <source>due in %n day(s)</source>
+      <translation>
+        <numerusform>%n 天后到期</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>due today</source>
+      <translation>今天到期</translation>
+    </message>
+    <message>
+      <source>every %1 %2</source>
+      <translation>每 %1 %2</translation>
+    </message>
+    <message numerus="yes">
+      <source>every %n day(s)</source>
+      <translation>
+        <numerusform>每 %n 日</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>every %n hour(s)</source>
+      <translation>
+        <numerusform>每 %n 小时</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>every %n month(s)</source>
+      <translation>
+        <numerusform>每 %n 个月</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>every %n week(s)</source>
+      <translation>
+        <numerusform>每 %n 周</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>every %n year(s)</source>
+      <translation>
+        <numerusform>每 %n 年</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>overdue by %n day(s)</source>
+      <translation>
+        <numerusform>逾期 %n 天</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>overdue since today</source>
+      <translation>今天已到期</translation>
+    </message>
+  </context>
+  <context>
+    <name>IgnoreDialog</name>
+    <message>
+      <source>Ignore this cycle</source>
+      <translation>忽略本周期</translation>
+    </message>
+    <message>
+      <source>The task's next cycle starts now, as after a handle. The record is kept with the result “Ignored”.</source>
+      <translation>任务的下一个周期从现在开始,与处理后相同。记录会保留,结果为“忽略”。</translation>
+    </message>
+    <message>
+      <source>Why is this cycle skipped?</source>
+      <translation>为什么跳过本周期?</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Ignore</source>
+      <translation>忽略</translation>
+    </message>
+    <message>
+      <source>Please write why this cycle is ignored.</source>
+      <translation>请填写忽略本周期的原因。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImageAttachments</name>
+    <message>
+      <source>Add pictures…</source>
+      <translation>添加图片…</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>or drop picture files here</source>
+      <translation>或将图片文件拖放到这里</translation>
+    </message>
+    <message>
+      <source>Attach pictures</source>
+      <translation>附加图片</translation>
+    </message>
+    <message>
+      <source>Pictures (%1)</source>
+      <translation>图片(%1)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImageViewer</name>
+    <message>
+      <source>This image cannot be shown: the file is missing or is not a picture.</source>
+      <translation>无法显示此图片:文件缺失或不是图片。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Overview</source>
+      <translation>概览</translation>
+    </message>
+    <message>
+      <source>Projects</source>
+      <translation>维保项目</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>维保任务</translation>
+    </message>
+    <message>
+      <source>Handles</source>
+      <translation>维保记录</translation>
+    </message>
+    <message>
+      <source>Objects</source>
+      <translation>维保对象</translation>
+    </message>
+    <message>
+      <source>Statistics</source>
+      <translation>统计</translation>
+    </message>
+    <message>
+      <source>Reminders</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <source>MixTimer — maintenance planner</source>
+      <translation>MixTimer — 维保计划</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;New…</source>
+      <translation>新建(&amp;N)…</translation>
+    </message>
+    <message>
+      <source>&amp;Open</source>
+      <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+      <source>&amp;Delete…</source>
+      <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+      <source>&amp;Find</source>
+      <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;Refresh</source>
+      <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+      <source>&amp;Settings…</source>
+      <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <source>&amp;About MixTimer</source>
+      <translation>关于 MixTimer(&amp;A)</translation>
+    </message>
+    <message>
+      <source>Due: %1   Due soon: %2   Database: %3</source>
+      <translation>已到期:%1   即将到期:%2   数据库:%3</translation>
+    </message>
+    <message>
+      <source>About MixTimer</source>
+      <translation>关于 MixTimer</translation>
+    </message>
+    <message>
+      <source>MixTimer %1
+Maintenance planner for supervisors.</source>
+      <translation>MixTimer %1
+面向维保主管的维保计划工具。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ObjectDialog</name>
+    <message>
+      <source>Edit object</source>
+      <translation>编辑对象</translation>
+    </message>
+    <message>
+      <source>New object</source>
+      <translation>新建对象</translation>
+    </message>
+    <message>
+      <source>Leave empty to number it automatically</source>
+      <translation>留空则自动编号</translation>
+    </message>
+    <message>
+      <source>Short name; empty = the name</source>
+      <translation>简称;留空则与名称相同</translation>
+    </message>
+    <message>
+      <source>e.g. Workshop 2, line B</source>
+      <translation>例如:二车间 B 线</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+  </context>
+  <context>
+    <name>ObjectsTab</name>
+    <message numerus="yes">
+      <source>%n object(s)</source>
+      <translation>
+        <numerusform>%n 个对象</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Changed</source>
+      <translation>修改时间</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Search name, ID, location…</source>
+      <translation>搜索名称、编号、位置…</translation>
+    </message>
+    <message>
+      <source>New object…</source>
+      <translation>新建对象…</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Import CSV…</source>
+      <translation>导入 CSV…</translation>
+    </message>
+    <message>
+      <source>Delete object</source>
+      <translation>删除对象</translation>
+    </message>
+    <message>
+      <source>Delete “%1”? Its maintenance records are kept.</source>
+      <translation>删除“%1”?其维保记录会保留。</translation>
+    </message>
+    <message>
+      <source>Cannot delete</source>
+      <translation>无法删除</translation>
+    </message>
+    <message>
+      <source>Import CSV</source>
+      <translation>导入 CSV</translation>
+    </message>
+    <message>
+      <source>CSV import is not available in this build.</source>
+      <translation>此版本不提供 CSV 导入。</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverviewTab</name>
+    <message>
+      <source>Due in the next %1 days</source>
+      <translation>未来 %1 天内到期</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期时间</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>剩余</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>Nothing comes due in the next two weeks.</source>
+      <translation>未来两周没有到期的维保。</translation>
+    </message>
+    <message>
+      <source>Calendar</source>
+      <translation>日历</translation>
+    </message>
+    <message>
+      <source>Days with due maintenance are marked; click one to see its tasks.</source>
+      <translation>有维保到期的日期已标出;点击查看当天的任务。</translation>
+    </message>
+    <message>
+      <source>On-time rate per project (last 12 months)</source>
+      <translation>各项目按时完成率(近 12 个月)</translation>
+    </message>
+    <message>
+      <source>No maintenance recorded yet.</source>
+      <translation>尚无维保记录。</translation>
+    </message>
+    <message>
+      <source>Fees per month</source>
+      <translation>每月费用</translation>
+    </message>
+    <message>
+      <source>No fees recorded yet.</source>
+      <translation>尚无费用记录。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlaceholderTab</name>
+    <message>
+      <source>%1 is not available in this build.</source>
+      <translation>此版本不提供“%1”。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProjectForm</name>
+    <message>
+      <source>Edit project</source>
+      <translation>编辑维保项目</translation>
+    </message>
+    <message>
+      <source>New project</source>
+      <translation>新建维保项目</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>&amp;Name:</source>
+      <translation>名称(&amp;N):</translation>
+    </message>
+    <message>
+      <source>&amp;Alias:</source>
+      <translation>别名(&amp;A):</translation>
+    </message>
+    <message>
+      <source>&amp;Description:</source>
+      <translation>描述(&amp;D):</translation>
+    </message>
+    <message>
+      <source>e.g. Air compressor monthly check</source>
+      <translation>例如:空压机月度检查</translation>
+    </message>
+    <message>
+      <source>empty: the project's number</source>
+      <translation>留空则使用项目编号</translation>
+    </message>
+    <message>
+      <source>Cycle</source>
+      <translation>周期</translation>
+    </message>
+    <message>
+      <source>&amp;Cycle type:</source>
+      <translation>周期类型(&amp;C):</translation>
+    </message>
+    <message>
+      <source>S&amp;tatistic:</source>
+      <translation>统计项(&amp;T):</translation>
+    </message>
+    <message>
+      <source>&amp;Every:</source>
+      <translation>周期(&amp;E):</translation>
+    </message>
+    <message>
+      <source>Re&amp;mind before:</source>
+      <translation>提前提醒(&amp;M):</translation>
+    </message>
+    <message>
+      <source>Next cycle &amp;starts:</source>
+      <translation>下个周期起算(&amp;S):</translation>
+    </message>
+    <message>
+      <source>The next cycle starts when the task is handled or ignored.</source>
+      <translation>任务处理或忽略时开始下一个周期。</translation>
+    </message>
+    <message>
+      <source>Due dates follow a fixed grid from the first start, whenever the task is handled.</source>
+      <translation>到期日按首次启动起的固定计划推算,与处理时间无关。</translation>
+    </message>
+    <message>
+      <source>(choose a statistic)</source>
+      <translation>(请选择统计项)</translation>
+    </message>
+    <message>
+      <source>Next due dates</source>
+      <translation>接下来的到期日</translation>
+    </message>
+    <message>
+      <source>Objects</source>
+      <translation>维保对象</translation>
+    </message>
+    <message>
+      <source>Search objects by name, alias or number</source>
+      <translation>按名称、别名或编号搜索对象</translation>
+    </message>
+    <message>
+      <source>New object name</source>
+      <translation>新对象名称</translation>
+    </message>
+    <message>
+      <source>New &amp;object</source>
+      <translation>新建对象(&amp;O)</translation>
+    </message>
+    <message>
+      <source>Maintenance guide</source>
+      <translation>维保指南</translation>
+    </message>
+    <message>
+      <source>What to do, step by step, and what to check.</source>
+      <translation>逐步写明要做什么、检查什么。</translation>
+    </message>
+    <message>
+      <source>&amp;Save</source>
+      <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>%1 object(s) chosen</source>
+      <translation>已选 %1 个对象</translation>
+    </message>
+    <message>
+      <source>Without a statistic the project can be saved but not started.</source>
+      <translation>未选择统计项时可以保存项目,但无法启动。</translation>
+    </message>
+    <message>
+      <source>The task is due when the statistic has grown by this amount since the cycle began.</source>
+      <translation>自周期开始起统计值增长达到该数量时任务到期。</translation>
+    </message>
+    <message>
+      <source>reminder %1</source>
+      <translation>提醒 %1</translation>
+    </message>
+    <message>
+      <source>reminder at the due time</source>
+      <translation>到期时提醒</translation>
+    </message>
+    <message>
+      <source>If started now and each cycle is handled on its due date.</source>
+      <translation>假设现在启动,且每个周期都在到期日处理。</translation>
+    </message>
+    <message>
+      <source>Latest reading %1 %2. Due at readings: %3 %2</source>
+      <translation>最新读数 %1 %2。到期读数:%3 %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProjectsTab</name>
+    <message>
+      <source>Running</source>
+      <translation>运行中</translation>
+    </message>
+    <message>
+      <source>Stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <source>at due time</source>
+      <translation>到期时</translation>
+    </message>
+    <message>
+      <source>%1 %2 before</source>
+      <translation>提前 %1 %2</translation>
+    </message>
+    <message>
+      <source>New</source>
+      <translation>新建</translation>
+    </message>
+    <message>
+      <source>New project (Ctrl+N)</source>
+      <translation>新建项目(Ctrl+N)</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <source>Edit the project (Enter)</source>
+      <translation>编辑项目(Enter)</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Delete the project (Del)</source>
+      <translation>删除项目(Del)</translation>
+    </message>
+    <message>
+      <source>Start</source>
+      <translation>启动</translation>
+    </message>
+    <message>
+      <source>Start the project's timers</source>
+      <translation>启动项目的计时</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <source>Stop: no reminders, the dates stay</source>
+      <translation>停止:不再提醒,到期日保留</translation>
+    </message>
+    <message>
+      <source>Restart</source>
+      <translation>重启</translation>
+    </message>
+    <message>
+      <source>Every task starts a fresh cycle now</source>
+      <translation>所有任务从现在重新开始周期</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Reload the list (F5)</source>
+      <translation>重新加载列表(F5)</translation>
+    </message>
+    <message>
+      <source>All cycle types</source>
+      <translation>全部周期类型</translation>
+    </message>
+    <message>
+      <source>Running and stopped</source>
+      <translation>运行中和已停止</translation>
+    </message>
+    <message>
+      <source>Search name, alias or number (Ctrl+F)</source>
+      <translation>搜索名称、别名或编号(Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>Show this project's tasks</source>
+      <translation>查看该项目的任务</translation>
+    </message>
+    <message>
+      <source>%1 project(s)</source>
+      <translation>%1 个项目</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Cycle</source>
+      <translation>周期</translation>
+    </message>
+    <message>
+      <source>Reminder</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <source>Next cycle</source>
+      <translation>下个周期</translation>
+    </message>
+    <message>
+      <source>Statistic</source>
+      <translation>统计项</translation>
+    </message>
+    <message>
+      <source>(none: the project cannot start)</source>
+      <translation>(无:项目无法启动)</translation>
+    </message>
+    <message>
+      <source>Edit a running project</source>
+      <translation>编辑运行中的项目</translation>
+    </message>
+    <message>
+      <source>“%1” is running. Its cycle settings can only change while it is stopped, so that no task's dates move under a running timer.
+
+Stop it, edit it, and start it again afterwards?</source>
+      <translation>“%1”正在运行。只有在停止后才能修改周期设置,以免正在计时的任务到期日被改动。
+
+是否先停止、编辑,然后重新启动?</translation>
+    </message>
+    <message>
+      <source>Stop, edit, start again</source>
+      <translation>停止、编辑后重新启动</translation>
+    </message>
+    <message>
+      <source>Delete “%1” and its %2 task(s)? The maintenance records (handles) are kept.</source>
+      <translation>删除“%1”及其 %2 个任务?维保记录会保留。</translation>
+    </message>
+    <message>
+      <source>The project is running: it will be stopped first.</source>
+      <translation>项目正在运行:将先停止。</translation>
+    </message>
+    <message>
+      <source>Delete project</source>
+      <translation>删除项目</translation>
+    </message>
+    <message>
+      <source>Stop project</source>
+      <translation>停止项目</translation>
+    </message>
+    <message>
+      <source>Stop “%1”? Its tasks give no reminders while it is stopped; their due dates stay.</source>
+      <translation>停止“%1”?停止期间其任务不会提醒;到期日保留。</translation>
+    </message>
+    <message>
+      <source>Restart project</source>
+      <translation>重启项目</translation>
+    </message>
+    <message>
+      <source>Restart “%1”? Every task starts a fresh cycle now; the current due dates are replaced.</source>
+      <translation>重启“%1”?所有任务从现在重新开始周期;当前到期日将被替换。</translation>
+    </message>
+    <message>
+      <source>Not done</source>
+      <translation>未完成操作</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReadingDialog</name>
+    <message>
+      <source>Add reading</source>
+      <translation>添加读数</translation>
+    </message>
+    <message>
+      <source>Read earlier than now</source>
+      <translation>读数时间早于现在</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>%1: no readings yet.</source>
+      <translation>%1:尚无读数。</translation>
+    </message>
+    <message>
+      <source>%1: last reading %2 %3 at %4.</source>
+      <translation>%1:最新读数 %2 %3,时间 %4。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReadingsChart</name>
+    <message>
+      <source>No readings yet</source>
+      <translation>尚无读数</translation>
+    </message>
+  </context>
+  <context>
+    <name>RecoveryDialog</name>
+    <message>
+      <source>MixTimer cannot open its database</source>
+      <translation>MixTimer 无法打开数据库</translation>
+    </message>
+    <message>
+      <source>Restore this backup</source>
+      <translation>恢复此备份</translation>
+    </message>
+    <message>
+      <source>View read-only</source>
+      <translation>只读查看</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>重试</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>退出</translation>
+    </message>
+    <message>
+      <source>Newest good backup: %1 (made %2, %3 KB). Restoring it keeps the damaged file beside the database.</source>
+      <translation>最新的完好备份:%1(创建于 %2,%3 KB)。恢复时损坏的文件会保留在数据库旁边。</translation>
+    </message>
+    <message>
+      <source>Restore failed</source>
+      <translation>恢复失败</translation>
+    </message>
+    <message>
+      <source>Backup restored</source>
+      <translation>备份已恢复</translation>
+    </message>
+    <message>
+      <source>The database was restored from %1. The damaged file was kept as %2.</source>
+      <translation>数据库已从 %1 恢复。损坏的文件已保留为 %2。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReminderCenter</name>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>Due at</source>
+      <translation>到期时间</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Due soon</source>
+      <translation>即将到期</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已到期</translation>
+    </message>
+    <message>
+      <source>Unread only</source>
+      <translation>仅未读</translation>
+    </message>
+    <message>
+      <source>All kinds</source>
+      <translation>全部类型</translation>
+    </message>
+    <message>
+      <source>Open task</source>
+      <translation>打开任务</translation>
+    </message>
+    <message>
+      <source>Mark read</source>
+      <translation>标为已读</translation>
+    </message>
+    <message>
+      <source>Mark all read</source>
+      <translation>全部标为已读</translation>
+    </message>
+    <message>
+      <source>No reminders. When a task enters its notice window, becomes due or stays overdue, it is listed here.</source>
+      <translation>暂无提醒。任务进入提醒期、到期或持续逾期时会列在这里。</translation>
+    </message>
+    <message>
+      <source>Unread: %1</source>
+      <translation>未读:%1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReminderTray</name>
+    <message>
+      <source>Open MixTimer</source>
+      <translation>打开 MixTimer</translation>
+    </message>
+    <message>
+      <source>Pause reminders</source>
+      <translation>暂停提醒</translation>
+    </message>
+    <message>
+      <source>For 1 hour</source>
+      <translation>1 小时</translation>
+    </message>
+    <message>
+      <source>Until tomorrow 08:00</source>
+      <translation>直到明天 08:00</translation>
+    </message>
+    <message>
+      <source>Until I resume them</source>
+      <translation>直到手动恢复</translation>
+    </message>
+    <message>
+      <source>Resume reminders</source>
+      <translation>恢复提醒</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>退出</translation>
+    </message>
+    <message>
+      <source>Due: %1 · Due soon: %2</source>
+      <translation>已到期:%1 · 即将到期:%2</translation>
+    </message>
+    <message>
+      <source>MixTimer</source>
+      <translation>MixTimer</translation>
+    </message>
+    <message>
+      <source>Reminders paused until %1</source>
+      <translation>提醒已暂停,直到 %1</translation>
+    </message>
+    <message>
+      <source>Reminders paused until you resume them</source>
+      <translation>提醒已暂停,直到手动恢复</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n maintenance task(s) need attention</source>
+      <translation>
+        <numerusform>%n 项维保任务需要处理</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Overdue: %1 · Due: %2 · Due soon: %3</source>
+      <translation>逾期:%1 · 已到期:%2 · 即将到期:%3</translation>
+    </message>
+    <message>
+      <source>Maintenance due soon</source>
+      <translation>维保即将到期</translation>
+    </message>
+    <message>
+      <source>Maintenance due</source>
+      <translation>维保已到期</translation>
+    </message>
+    <message>
+      <source>Maintenance overdue</source>
+      <translation>维保已逾期</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>General</source>
+      <translation>常规</translation>
+    </message>
+    <message>
+      <source>&amp;Language:</source>
+      <translation>语言(&amp;L):</translation>
+    </message>
+    <message>
+      <source>Applied at once to most of the window; everywhere after a restart.</source>
+      <translation>大部分界面立即生效;重启后全部生效。</translation>
+    </message>
+    <message>
+      <source>Reminders</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <source>Remind again about &amp;overdue tasks every:</source>
+      <translation>逾期任务重复提醒间隔(&amp;O):</translation>
+    </message>
+    <message>
+      <source> h</source>
+      <translation> 小时</translation>
+    </message>
+    <message>
+      <source>Action API server</source>
+      <translation>动作 API 服务</translation>
+    </message>
+    <message>
+      <source>&amp;Serve the action API while the window is open</source>
+      <translation>窗口打开时提供动作 API 服务(&amp;S)</translation>
+    </message>
+    <message>
+      <source>&amp;Port:</source>
+      <translation>端口(&amp;P):</translation>
+    </message>
+    <message>
+      <source>&amp;Bind address:</source>
+      <translation>绑定地址(&amp;B):</translation>
+    </message>
+    <message>
+      <source>&amp;Token:</source>
+      <translation>令牌(&amp;T):</translation>
+    </message>
+    <message>
+      <source>required for any address but 127.0.0.1</source>
+      <translation>绑定 127.0.0.1 以外的地址时必填</translation>
+    </message>
+    <message>
+      <source>&amp;Generate</source>
+      <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+      <source>Changes to the server take effect at the next start.</source>
+      <translation>服务设置在下次启动时生效。</translation>
+    </message>
+    <message>
+      <source>Data folder</source>
+      <translation>数据文件夹</translation>
+    </message>
+    <message>
+      <source>Open in &amp;file manager</source>
+      <translation>在文件管理器中打开(&amp;F)</translation>
+    </message>
+    <message>
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <source>&amp;Back up now</source>
+      <translation>立即备份(&amp;B)</translation>
+    </message>
+    <message>
+      <source>&amp;Restore…</source>
+      <translation>恢复(&amp;R)…</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>确定</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Backed up to %1</source>
+      <translation>已备份到 %1</translation>
+    </message>
+    <message>
+      <source>Choose a backup</source>
+      <translation>选择备份</translation>
+    </message>
+    <message>
+      <source>Databases (*.db);;All files (*)</source>
+      <translation>数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Restore backup</source>
+      <translation>恢复备份</translation>
+    </message>
+    <message>
+      <source>Replace the current data with the backup
+%1?
+
+The current database is kept in the backups folder.</source>
+      <translation>用备份
+%1
+替换当前数据?
+
+当前数据库会保留在备份文件夹中。</translation>
+    </message>
+    <message>
+      <source>Restored. The previous data was kept as %1</source>
+      <translation>已恢复。原数据已保留为 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatisticDialog</name>
+    <message>
+      <source>Edit statistic</source>
+      <translation>编辑统计项</translation>
+    </message>
+    <message>
+      <source>New statistic</source>
+      <translation>新建统计项</translation>
+    </message>
+    <message>
+      <source>Leave empty to number it automatically</source>
+      <translation>留空则自动编号</translation>
+    </message>
+    <message>
+      <source>e.g. Compressor 1 running hours</source>
+      <translation>例如:1 号空压机运行小时</translation>
+    </message>
+    <message>
+      <source>Short name; empty = the name</source>
+      <translation>简称;留空则与名称相同</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Readings are cumulative: a meter only counts up.</source>
+      <translation>读数是累计值:计数只增不减。</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatisticsTab</name>
+    <message numerus="yes">
+      <source>%n statistic(s)</source>
+      <translation>
+        <numerusform>%n 个统计项</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Read at</source>
+      <translation>读数时间</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Entered</source>
+      <translation>录入时间</translation>
+    </message>
+    <message>
+      <source>Search statistics…</source>
+      <translation>搜索统计项…</translation>
+    </message>
+    <message>
+      <source>New statistic…</source>
+      <translation>新建统计项…</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Import readings CSV…</source>
+      <translation>导入读数 CSV…</translation>
+    </message>
+    <message>
+      <source>Add reading…</source>
+      <translation>添加读数…</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n reading(s)</source>
+      <translation>
+        <numerusform>%n 条读数</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Select a statistic</source>
+      <translation>请选择统计项</translation>
+    </message>
+    <message>
+      <source>Delete statistic</source>
+      <translation>删除统计项</translation>
+    </message>
+    <message>
+      <source>Delete “%1” and all its readings?</source>
+      <translation>删除“%1”及其全部读数?</translation>
+    </message>
+    <message>
+      <source>Cannot delete</source>
+      <translation>无法删除</translation>
+    </message>
+    <message>
+      <source>Import CSV</source>
+      <translation>导入 CSV</translation>
+    </message>
+    <message>
+      <source>CSV import is not available in this build.</source>
+      <translation>此版本不提供 CSV 导入。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TasksTab</name>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期</translation>
+    </message>
+    <message>
+      <source>Due in</source>
+      <translation>到期</translation>
+    </message>
+    <message>
+      <source>Cycle</source>
+      <translation>周期</translation>
+    </message>
+    <message>
+      <source>Progress</source>
+      <translation>进度</translation>
+    </message>
+    <message>
+      <source>Last handled</source>
+      <translation>上次处理</translation>
+    </message>
+    <message>
+      <source>Search project or object…</source>
+      <translation>搜索项目或对象…</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>Handle…</source>
+      <translation>处理…</translation>
+    </message>
+    <message>
+      <source>Ignore…</source>
+      <translation>忽略…</translation>
+    </message>
+    <message>
+      <source>Show all tasks</source>
+      <translation>显示全部任务</translation>
+    </message>
+    <message>
+      <source>All projects</source>
+      <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>All objects</source>
+      <translation>全部对象</translation>
+    </message>
+    <message numerus="yes">
+      <source>Showing %n reminded task(s)</source>
+      <translation>
+        <numerusform>正在显示 %n 个提醒的任务</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n task(s)</source>
+      <translation>
+        <numerusform>%n 个任务</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>no forecast yet</source>
+      <translation>暂无预测</translation>
+    </message>
+  </context>
+  <context>
+    <name>tray</name>
+    <message>
+      <source>MixTimer is still running</source>
+      <translation>MixTimer 仍在运行</translation>
+    </message>
+    <message>
+      <source>Reminders keep coming here in the tray. Choose Quit in its menu to stop MixTimer.</source>
+      <translation>提醒会继续显示在系统托盘中。在托盘菜单中选择“退出”可停止 MixTimer。</translation>
+    </message>
+  </context>
+</TS>
