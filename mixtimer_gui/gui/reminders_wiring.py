@@ -143,10 +143,10 @@ def _make_tray(app: QApplication, window: Any, services: Services) -> ReminderTr
     window.bridge.changed.connect(tray.on_changed)
     hidden = getattr(window, "hidden_to_tray", None)
     if hidden is not None:
-        hidden.connect(lambda: tray.tray.showMessage(
+        hidden.connect(lambda: tray.show_hint(
             tray.tr("MixTimer is still running"),
             tray.tr("Reminders keep coming here in the tray. Choose Quit in its menu to "
-                    "stop MixTimer."), QSystemTrayIcon.MessageIcon.Information, 8000))
+                    "stop MixTimer.")))
     tray.show()
     return tray
 

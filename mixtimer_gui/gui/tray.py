@@ -145,7 +145,8 @@ class ReminderTray(QObject):
         self.last_task_uids: list[str] = []
         self._look: tuple[str, int] | None = None
         self.tray = QSystemTrayIcon(self)
-        self.menu = QMenu()
+        self.menu = QMenu()  # a context menu has no parent widget: delete it with the tray
+        self.destroyed.connect(self.menu.deleteLater)
         self._build_menu()
         self.tray.setContextMenu(self.menu)
         self.tray.messageClicked.connect(self._on_message_clicked)
@@ -277,6 +278,11 @@ class ReminderTray(QObject):
                     else QSystemTrayIcon.MessageIcon.Warning)
         self.tray.showMessage(title, text, severity, MESSAGE_MS)
         self.refresh()
+
+    def show_hint(self, title: str, text: str) -> None:
+        """A bubble that names no tasks: clicking it just opens the window."""
+        self.last_task_uids = []
+        self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
 
     def describe(self, note: Notification) -> tuple[str, str]:
         if note.is_summary:

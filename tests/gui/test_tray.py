@@ -175,6 +175,10 @@ def test_clicking_the_bubble_opens_the_tasks_it_named(
     assert blocker.args == [notes[-1].task_uids]
     assert len(blocker.args[0]) == 1
 
+    tray.show_hint("MixTimer is still running", "…")  # names no tasks: opens the window
+    with qtbot.waitSignal(tray.open_window):
+        tray.tray.messageClicked.emit()
+
 
 def test_icon_variants_differ(qapp: QApplication) -> None:
     images = {look: tray_pixmap(look, 3, 32).toImage() for look in (IDLE, SOON, DUE_STATE,
@@ -294,6 +298,10 @@ def test_real_main_window_click_opens_the_filtered_tasks_tab(
         assert window.tabs.currentWidget() is tasks
         shown = [tasks.model.record(row)["uid"] for row in range(tasks.model.rowCount())]
         assert shown == gui.notified[-1].task_uids
+
+        window.show()
+        window.close()  # hides to the tray; the one-time hint is a bubble naming no task
+        assert window.isHidden() and gui.tray.last_task_uids == []
     finally:
         gui.shutdown()
         window.set_tray_available(False)
