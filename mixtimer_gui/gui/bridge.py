@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.services.events import ChangeBus
 
 
@@ -33,11 +34,11 @@ class ChangeBridge(QObject):
         self._unsubscribe()
 
     def _on_bus(self, entity: str, uids: tuple[str, ...]) -> None:
-        self._relay.emit(entity, list(uids))
+        emit(self._relay, entity, list(uids))
 
     @Slot(str, list)
     def _emit_changed(self, entity: str, uids: list) -> None:
-        self.changed.emit(entity, uids)
+        emit(self.changed, entity, uids)
 
     def _unsubscribe_quietly(self, *_: object) -> None:
         self._unsubscribe()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui import __version__
 from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.icons import app_icon, icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.services import Services, events
@@ -297,7 +298,7 @@ class MainWindow(QMainWindow):
             self.hide()
             if not self.settings.tray_hint_shown:
                 self.settings.tray_hint_shown = True
-                self.hidden_to_tray.emit()
+                emit(self.hidden_to_tray)
             return
         self.bridge.close()
         event.accept()

@@ -36,6 +36,7 @@ from mixtimer_gui.domain.status import DUE, DUE_SOON, NORMAL, NOT_STARTED
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bar_chart import Bar, BarChart
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.theme import STATUS_BACKGROUNDS, STATUS_COLORS
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reports import ReportService, months_back
@@ -86,7 +87,7 @@ class StatusTile(QFrame):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit(self.status)
+            emit(self.clicked, self.status)
         super().mouseReleaseEvent(event)
 
 
@@ -309,15 +310,15 @@ class OverviewTab(QWidget):
     def _open_status(self, status: str) -> None:
         page = self.services.tasks.list({"page_size": 1000, "order_by": "due_at",
                                          "where_and": [["status", "=", status]]})
-        self.open_tasks.emit([t["uid"] for t in page["data"]])
+        emit(self.open_tasks, [t["uid"] for t in page["data"]])
 
     def _open_due_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        self.open_tasks.emit([item.data(0, UID_ROLE)])
+        emit(self.open_tasks, [item.data(0, UID_ROLE)])
 
     def _open_day(self, qdate: QDate) -> None:
         tasks = self.calendar.tasks_on(date(qdate.year(), qdate.month(), qdate.day()))
         if tasks:
-            self.open_tasks.emit([t["uid"] for t in tasks])
+            emit(self.open_tasks, [t["uid"] for t in tasks])
 
     # -- live updates -----------------------------------------------------------------------
 

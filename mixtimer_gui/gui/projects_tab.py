@@ -41,6 +41,7 @@ from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
@@ -412,7 +413,7 @@ class ProjectsTab(QWidget):
             return
         page = self.services.tasks.list({"page_size": 1000, "order_by": "due_at",
                                          "where_and": [["project_id", "=", uid]]})
-        self.open_tasks.emit([t["uid"] for t in page["data"]])
+        emit(self.open_tasks, [t["uid"] for t in page["data"]])
 
     # -- actions ----------------------------------------------------------------------------
 

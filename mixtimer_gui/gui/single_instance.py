@@ -17,6 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from mixtimer_gui.gui.debounce import emit
+
 RAISE = b"raise\n"
 CONNECT_TIMEOUT_MS = 500
 
@@ -79,4 +81,4 @@ class SingleInstance(QObject):
 
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll().data()).startswith(RAISE.strip()):
-            self.activated.emit()
+            emit(self.activated)

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui.debounce import emit
 
 Fetch = Callable[..., dict]
 Index = QModelIndex | QPersistentModelIndex
@@ -99,9 +100,9 @@ class PagedTableModel(QAbstractTableModel):
         if len(columns) != len(self._columns):
             raise ValueError("set_columns keeps the number of columns")
         self._columns = list(columns)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
+        emit(self.headerDataChanged, Qt.Orientation.Horizontal, 0, len(columns) - 1)
         if self._total:
-            self.dataChanged.emit(self.index(0, 0),
+            emit(self.dataChanged, self.index(0, 0),
                                   self.index(self._total - 1, len(columns) - 1))
 
     @property
@@ -150,9 +151,9 @@ class PagedTableModel(QAbstractTableModel):
         else:
             self._store_first(first, new_total)
         if new_total:
-            self.dataChanged.emit(self.index(0, 0),
+            emit(self.dataChanged, self.index(0, 0),
                                   self.index(new_total - 1, len(self._columns) - 1))
-        self.loaded.emit(new_total)
+        emit(self.loaded, new_total)
 
     def record(self, row: int) -> dict | None:
         if row < 0 or row >= self._total:
@@ -260,7 +261,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             result = self._fetch_page(number, count=False)
         except DomainError as exc:
-            self.error.emit(exc.message)
+            emit(self.error, exc.message)
             return []
         page = list(result.get("data") or [])
         self._remember(number, page)
@@ -289,7 +290,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._store_first(first, int(first.get("total_records") or 0))
         self.endResetModel()
-        self.loaded.emit(self._total)
+        emit(self.loaded, self._total)
         return True
 
     def _clear(self, message: str) -> None:
@@ -297,8 +298,8 @@ class PagedTableModel(QAbstractTableModel):
         self._pages.clear()
         self._total = 0
         self.endResetModel()
-        self.error.emit(message)
-        self.loaded.emit(0)
+        emit(self.error, message)
+        emit(self.loaded, 0)
 
 
 def _accepts_keyword(func: Callable, name: str) -> bool:
