@@ -80,6 +80,9 @@ def close(task: Task, project: Project, at: int) -> tuple[int | None, int]:
         return None, 0
     rule = rule_of(project)
     closed_due = cycle.due_at
+    # A clock that jumped back must not start the next cycle before the current one began
+    # (a due date in the past, negative cycle lengths): close it no earlier than its start.
+    at = max(at, cycle.cycle_start)
     if project.cycle_type == cycles.STATISTIC:
         nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(project))
         nxt = place_statistic(rule, project, nxt)
