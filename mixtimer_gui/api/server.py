@@ -25,6 +25,7 @@ from waitress.wasyncore import dispatcher as wasyncore_dispatcher
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, MAX_BODY, make_app
 from mixtimer_gui.services import Services
+from mixtimer_gui.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,36 @@ class _Channel(HTTPChannel):
 
 class _Server(TcpWSGIServer):
     channel_class = _Channel
+    task_dispatcher: _Dispatcher
+
+
+class _Dispatcher(ThreadedTaskDispatcher):
+    """waitress's worker pool, each worker closing its database connection when it stops.
+
+    Workers keep one connection from request to request (``request_connection(keep=True)``);
+    ``stop()`` joins them, so the database is closed when ``stop()`` returns.
+    """
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.workers: list[threading.Thread] = []
+
+    def start_new_thread(self, target: Callable[[int], None], thread_no: int) -> None:
+        worker = threading.Thread(target=self._work, args=(target, thread_no),
+                                  name=f"mixtimer-api-{thread_no}", daemon=True)
+        self.workers.append(worker)
+        worker.start()
+
+    def _work(self, target: Callable[[int], None], thread_no: int) -> None:
+        try:
+            target(thread_no)
+        finally:
+            if not self.db.is_closed():
+                try:
+                    self.db.close()
+                except Exception:
+                    log.exception("closing a worker's database connection failed")
 
 
 class ApiServer:
@@ -86,7 +117,8 @@ class ApiServer:
         check_bind(host, token)
         self.services = services
         self.host = host
-        self.app = make_app(services, block=block, token=token, max_body=max_body)
+        self.app = make_app(services, block=block, token=token, max_body=max_body,
+                            keep_connections=True)
         self.block = self.app.block
         self._requested_port = port
         self._threads = threads
@@ -101,11 +133,13 @@ class ApiServer:
         if self._server is not None:
             raise RuntimeError("server already started")
         adj = Adjustments(host=self.host, port=self._requested_port, threads=self._threads,
-                          # over the limit waitress refuses before reading the body (even
-                          # chunked); _EnvelopeErrorTask makes that refusal a 10413 envelope.
-                          max_request_body_size=self._max_body, ident="mixtimer",
+                          # A body a little over the limit is received whole and the app
+                          # answers 10413, so the client reads the answer instead of a
+                          # broken pipe; far over it, waitress refuses before reading on
+                          # (_EnvelopeErrorTask makes that a 10413 envelope too).
+                          max_request_body_size=2 * self._max_body, ident="mixtimer",
                           expose_tracebacks=False, channel_timeout=60)
-        dispatcher = ThreadedTaskDispatcher()
+        dispatcher = _Dispatcher(self.services.db)
         dispatcher.set_thread_count(adj.threads)
         try:
             self._server = _Server(self.app, map={}, dispatcher=dispatcher, adj=adj,
@@ -128,8 +162,10 @@ class ApiServer:
         self._wait(lambda: not self._busy(server), deadline)
         self._in_loop(server, lambda: self._close_all(server))
         thread.join(max(0.1, deadline - time.monotonic()))
-        server.task_dispatcher.shutdown(cancel_pending=True,
-                                        timeout=max(0.1, deadline - time.monotonic()))
+        dispatcher = server.task_dispatcher
+        dispatcher.shutdown(cancel_pending=True, timeout=max(0.1, deadline - time.monotonic()))
+        for worker in dispatcher.workers:
+            worker.join(max(0.1, deadline - time.monotonic()))
         if thread.is_alive():
             log.warning("the API server thread did not stop within %.0f s", timeout)
         self._server = self._thread = None

@@ -13,7 +13,8 @@ when given it must equal the path's last segment, else **10013** naming ``action
 itself is known, the request contradicts itself, which is a parameter problem. A catalogue path
 that names no action of the table is a wrong path (10404).
 
-Each request runs inside its own database connection; a service's ``DomainError`` becomes
+Each request runs in its own transaction (the services open one per call) on its thread's
+database connection (see ``request_connection``); a service's ``DomainError`` becomes
 10013 with its message as ``info``; anything else is a bug: logged with its traceback and
 answered 10500 without details.
 """
@@ -55,10 +56,14 @@ def check_block(block: str) -> str:
 
 
 @contextmanager
-def request_connection(db: Database) -> Iterator[None]:
-    """A connection for one request: opened here, closed here, unless the thread had one.
+def request_connection(db: Database, *, keep: bool = False) -> Iterator[None]:
+    """The connection a request runs on.
 
-    In-process callers (tests, the GUI thread) keep the connection they already had.
+    ``keep=False``: opened here and closed here, unless the thread already had one (tests and
+    the GUI thread keep theirs). ``keep=True`` (the server's worker threads): the thread's
+    connection stays open for its next request and is closed when the thread stops; opening
+    one costs more than a whole list query (schema parse, cold page cache). A request that
+    somehow leaves a transaction open loses its connection, so the next starts clean.
     """
     opened = db.is_closed()
     if opened:
@@ -66,19 +71,32 @@ def request_connection(db: Database) -> Iterator[None]:
     try:
         yield
     finally:
-        if opened:
-            try:
-                db.close()
-            except Exception:  # a failed close must not replace the answer already made
-                log.exception("closing the request's database connection failed")
+        if (opened and not keep) or _transaction_open(db):
+            _close(db)
+
+
+def _transaction_open(db: Database) -> bool:
+    # sqlite3's own flag also sees a BEGIN that Peewee's transaction stack did not track
+    return not db.is_closed() and (db.in_transaction() or db.connection().in_transaction)
+
+
+def _close(db: Database) -> None:
+    try:
+        if _transaction_open(db):
+            db.connection().rollback()
+        db.close()
+    except Exception:  # a failed close must not replace the answer already made
+        log.exception("closing the request's database connection failed")
 
 
 class ActionApp:
     """``make_app``'s callable; attributes are read-only configuration."""
 
     def __init__(self, services: Services, block: str = DEFAULT_BLOCK,
-                 token: str | None = None, max_body: int = MAX_BODY) -> None:
+                 token: str | None = None, max_body: int = MAX_BODY, *,
+                 keep_connections: bool = False) -> None:
         self.services = services
+        self.keep_connections = keep_connections
         self.block = check_block(block)
         self.token = token.encode("utf-8") if token else None
         self.max_body = max_body
@@ -211,7 +229,7 @@ class ActionApp:
 
     def _dispatch(self, row: Action, data: dict[str, Any]) -> Answer:
         try:
-            with request_connection(self.services.db):
+            with request_connection(self.services.db, keep=self.keep_connections):
                 result = row.call(self.services, data)
         except DomainError as exc:
             return env.failure(row.name, env.BAD_PARAMETER, exc.message)
@@ -219,6 +237,11 @@ class ActionApp:
 
 
 def make_app(services: Services, block: str = DEFAULT_BLOCK, token: str | None = None,
-             max_body: int = MAX_BODY) -> ActionApp:
-    """The WSGI application serving ``services`` at ``/{block}/api`` (and catalogue paths)."""
-    return ActionApp(services, block=block, token=token, max_body=max_body)
+             max_body: int = MAX_BODY, *, keep_connections: bool = False) -> ActionApp:
+    """The WSGI application serving ``services`` at ``/{block}/api`` (and catalogue paths).
+
+    ``keep_connections``: see ``request_connection``; only for threads that close their
+    connection when they stop (``ApiServer``'s workers).
+    """
+    return ActionApp(services, block=block, token=token, max_body=max_body,
+                     keep_connections=keep_connections)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import socket
 
 import pytest
 from api_helpers import API, call, ok, post
@@ -220,14 +221,25 @@ def test_chunked_body_over_the_limit_over_the_socket(server: ApiServer) -> None:
     assert (response.status, envelope["code"]) == (413, env.TOO_LARGE)
 
 
-def test_malformed_http_is_an_envelope_too(server: ApiServer) -> None:
-    import socket
-
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-        sock.sendall(b"POST /mixtimer/api HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+def raw_exchange(port: int, request: bytes) -> tuple[bytes, dict]:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
     head, _, payload = data.partition(b"\r\n\r\n")
+    return head, json.loads(payload)
+
+
+def test_malformed_http_is_an_envelope_too(server: ApiServer) -> None:
+    head, envelope = raw_exchange(server.port, b"POST /mixtimer/api HTTP/1.1\r\nHost: x\r\n"
+                                  b"Content-Length: abc\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
-    assert json.loads(payload)["code"] == env.BAD_FORMAT
+    assert envelope["code"] == env.BAD_FORMAT
+
+
+def test_far_too_large_is_refused_before_the_body_is_sent(server: ApiServer) -> None:
+    head, envelope = raw_exchange(server.port, b"POST /mixtimer/api HTTP/1.1\r\nHost: x\r\n"
+                                  b"Content-Length: 1000000000\r\n\r\n{")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert envelope["code"] == env.TOO_LARGE and envelope["result"] == {}

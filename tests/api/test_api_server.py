@@ -83,23 +83,48 @@ def test_read_only_actions_announce_nothing(server: ApiServer, services: Service
     assert heard == []
 
 
-def test_worker_connections_are_closed_after_each_request(services: Services) -> None:
-    opened: list[str] = []
+def test_workers_keep_a_connection_and_close_it_on_stop(services: Services) -> None:
     db = services.db
-    original = db.connect
+    events: list[tuple[str, str]] = []
+    connect, close = db.connect, db.close
 
-    def spy(*args: object, **kwargs: object) -> bool:
-        opened.append(threading.current_thread().name)
-        return original(*args, **kwargs)
+    def spy_connect(*args: object, **kwargs: object) -> bool:
+        events.append(("open", threading.current_thread().name))
+        return connect(*args, **kwargs)
 
-    db.connect = spy  # type: ignore[method-assign]
+    def spy_close() -> bool:
+        events.append(("close", threading.current_thread().name))
+        return close()
+
+    db.connect, db.close = spy_connect, spy_close  # type: ignore[method-assign]
     try:
         with ApiServer(services, port=0) as server:
-            for _ in range(3):
+            for _ in range(20):
                 ok(post(server.port, {"action": "get_v2_project_list"}))
-            assert len(opened) == 3  # a fresh connection per request, never a reused one
+            opened = [name for kind, name in events if kind == "open"]
+            assert 1 <= len(opened) <= 4  # one per worker thread, not one per request
+            assert not [e for e in events if e[0] == "close"]
+        closed = [name for kind, name in events if kind == "close"]
+        assert sorted(closed) == sorted(opened)  # each worker closed its own on stop
     finally:
-        del db.connect
+        del db.connect, db.close
+
+
+def test_a_transaction_left_open_costs_the_connection(services: Services) -> None:
+    from mixtimer_gui.api.wsgi import request_connection
+
+    db = services.db
+    worker_state: list[bool] = []
+
+    def leaky_request() -> None:
+        with request_connection(db, keep=True):
+            db.begin()
+        worker_state.append(db.is_closed())
+
+    thread = threading.Thread(target=leaky_request)
+    thread.start()
+    thread.join()
+    assert worker_state == [True]
 
 
 def test_stop_lets_a_request_in_flight_finish(services: Services) -> None:
