@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self._reminder_unread = 0
         self.setWindowIcon(app_icon())
         self.setObjectName("MainWindow")
-        self.setMinimumSize(960, 620)
+        self.setMinimumSize(760, 520)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(False)
         self.tabs.setObjectName("MainTabs")

@@ -71,14 +71,13 @@ class SingleInstance(QObject):
             self._server = None
 
     def _on_connection(self) -> None:
+        # Read each caller synchronously: it writes its one line right after connecting,
+        # and no per-socket Python slot outlives the socket (those crashed at teardown).
         assert self._server is not None
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(RAISE.strip()):
-            emit(self.activated)
+            ready = socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS)
+            if ready and bytes(socket.readAll().data()).startswith(RAISE.strip()):
+                emit(self.activated)
+            socket.disconnectFromServer()
+            socket.deleteLater()

@@ -1,0 +1,260 @@
+"""The main window: tabs, language switch, remembered state, shortcuts, tray manners,
+single instance per database, start-up failures; and the zh_CN catalogue is complete."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
+
+from mixtimer_gui.gui import app as app_module
+from mixtimer_gui.gui import i18n
+from mixtimer_gui.gui.main_window import MainWindow
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.gui.single_instance import SingleInstance, server_name
+from mixtimer_gui.services import Services
+from mixtimer_gui.store.db import StoreError
+
+TS = (Path(__file__).resolve().parents[2] / "mixtimer_gui" / "resources" / "translations"
+      / "mixtimer_zh_CN.ts")
+ENGLISH_TABS = ["Overview", "Projects", "Tasks", "Handles", "Objects", "Statistics"]
+CHINESE_TABS = ["概览", "维保项目", "维保任务", "维保记录", "维保对象", "统计"]
+
+
+@pytest.fixture
+def window(services: Services, app_settings: AppSettings, qtbot: Any) -> MainWindow:
+    i18n.install_language("en")
+    w = MainWindow(services, app_settings)
+    qtbot.addWidget(w)
+    return w
+
+
+def _tab_titles(window: MainWindow) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(6)]
+
+
+def test_six_tabs_in_order(window: MainWindow) -> None:
+    assert _tab_titles(window) == ENGLISH_TABS
+    assert set(window.tab_by_key) >= {"overview", "projects", "tasks", "handles", "objects",
+                                      "statistics"}
+    assert window.bridge is not None
+
+
+def test_switching_language_changes_the_labels(window: MainWindow, qtbot: Any) -> None:
+    projects = window.tab_by_key["projects"]
+    i18n.install_language("zh_CN")
+    qtbot.waitUntil(lambda: window.tabs.tabText(0) == "概览", timeout=2000)
+    assert _tab_titles(window) == CHINESE_TABS
+    assert projects.new_action.text() == "新建"
+    assert window.file_menu.title() == "文件(&F)"
+    i18n.install_language("en")
+    qtbot.waitUntil(lambda: window.tabs.tabText(0) == "Overview", timeout=2000)
+    assert projects.new_action.text() == "New"
+
+
+def test_qt_standard_buttons_are_chinese_too(qapp: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    i18n.install_language("zh_CN")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().startswith("取消")
+
+
+def test_every_source_string_has_a_chinese_translation() -> None:
+    root = ET.parse(TS).getroot()
+    missing = []
+    total = 0
+    for context in root.iter("context"):
+        for message in context.iter("message"):
+            total += 1
+            translation = message.find("translation")
+            forms = [f.text or "" for f in translation.findall("numerusform")]
+            text = "".join(forms) if forms else (translation.text or "")
+            if not text.strip() or translation.get("type") == "unfinished":
+                missing.append(message.findtext("source"))
+    assert total > 100
+    assert missing == []
+    assert TS.with_suffix(".qm").stat().st_size > 1000
+
+
+def test_window_state_persists_across_a_restart(services: Services, settings_path: Path,
+                                                qtbot: Any) -> None:
+    first = MainWindow(services, AppSettings(settings_path))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(777, 666)  # inside the 800×800 offscreen screen
+    first.tabs.setCurrentIndex(1)
+    first.close()
+    second = MainWindow(services, AppSettings(settings_path))
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (777, 666)
+    assert second.tabs.currentIndex() == 1
+
+
+def test_settings_dialog_values_survive_a_restart(services: Services, settings_path: Path,
+                                                  qtbot: Any) -> None:
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(AppSettings(settings_path), services)
+    qtbot.addWidget(dialog)
+    dialog.repeat_spin.setValue(6)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("en"))
+    dialog.accept()
+    again = AppSettings(settings_path)
+    assert (again.overdue_repeat_hours, again.language) == (6, "en")
+
+
+def test_shortcuts_reach_the_current_tab(window: MainWindow,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    projects = window.tab_by_key["projects"]
+    window.tabs.setCurrentWidget(projects)
+    opened: list[Any] = []
+    projects._form_factory = lambda project: opened.append(project)
+    assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    window.new_action.trigger()
+    assert opened == [None]
+    assert QKeySequence("F5") in window.refresh_action.shortcuts()
+    window.find_action.trigger()
+    assert projects.search_edit.hasFocus() or projects.search_edit.selectedText() == ""
+
+
+def test_delete_and_enter_act_only_on_a_focused_list(window: MainWindow,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    projects = window.tab_by_key["projects"]
+    window.tabs.setCurrentWidget(projects)
+    calls: list[str] = []
+    monkeypatch.setattr(projects, "delete_selected", lambda: calls.append("delete"))
+    monkeypatch.setattr("mixtimer_gui.gui.main_window.QApplication.focusWidget",
+                        lambda: projects.search_edit)
+    window.delete_action.trigger()
+    assert calls == []
+    monkeypatch.setattr("mixtimer_gui.gui.main_window.QApplication.focusWidget",
+                        lambda: projects.table)
+    window.delete_action.trigger()
+    assert calls == ["delete"]
+
+
+def test_show_tasks_switches_to_the_tasks_tab(window: MainWindow) -> None:
+    window.show_tasks(["MTT0000000000001"])
+    assert window.tabs.currentWidget() is window.tab_by_key["tasks"]
+
+
+def test_overview_clicks_route_to_the_tasks_tab(window: MainWindow,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    routed: list[list[str]] = []
+    monkeypatch.setattr(window, "show_tasks", lambda uids: routed.append(uids))
+    overview = window.tab_by_key["overview"]
+    # The signal was connected to the bound method at build time: call through the window.
+    overview.open_tasks.disconnect()
+    overview.open_tasks.connect(window.show_tasks)
+    overview.open_tasks.emit(["MTT1"])
+    assert routed == [["MTT1"]]
+
+
+class FakeCenter(QLabel):
+    unread_changed = Signal(int)
+
+
+def test_reminder_centre_gets_a_tab_with_an_unread_badge(window: MainWindow) -> None:
+    center = FakeCenter("reminders")
+    window.add_reminder_center(center)
+    index = window.tabs.indexOf(center)
+    assert window.tabs.tabText(index) == "Reminders"
+    center.unread_changed.emit(3)
+    assert window.tabs.tabText(index) == "Reminders (3)"
+    center.unread_changed.emit(0)
+    assert window.tabs.tabText(index) == "Reminders"
+
+
+def test_close_hides_to_the_tray_and_says_so_once(window: MainWindow, qtbot: Any) -> None:
+    hints: list[bool] = []
+    window.hidden_to_tray.connect(lambda: hints.append(True))
+    window.set_tray_available(True)
+    window.show()
+    window.close()
+    assert not window.isVisible()
+    window.show()
+    window.close()
+    assert hints == [True]
+    assert window.settings.tray_hint_shown
+
+
+def test_close_without_a_tray_closes(window: MainWindow) -> None:
+    window.show()
+    assert window.close()
+    assert not window.isVisible()
+
+
+def test_a_second_instance_asks_the_first_to_come_forward(db_path: Path, qtbot: Any) -> None:
+    first = SingleInstance(db_path)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.activated, timeout=3000):
+            assert SingleInstance(db_path).ask_running_instance()
+        other = SingleInstance(db_path.with_name("other.db"))
+        assert not other.ask_running_instance()
+    finally:
+        first.close()
+    assert server_name(db_path) != server_name(db_path.with_name("other.db"))
+
+
+def test_run_app_exits_0_when_another_window_has_the_database(
+        db_path: Path, settings_path: Path, qapp: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = SingleInstance(db_path)
+    first.listen()
+    monkeypatch.setattr(app_module, "open_services",
+                        lambda path: pytest.fail("must not open the database"))
+    try:
+        assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    finally:
+        first.close()
+
+
+def test_run_app_reports_a_database_it_cannot_open(db_path: Path, settings_path: Path,
+                                                   qapp: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+
+    def refuse(path: Path) -> Services:
+        raise StoreError("数据库来自更新的版本")
+
+    monkeypatch.setattr(app_module, "open_services", refuse)
+    monkeypatch.setattr(app_module.QMessageBox, "critical",
+                        lambda _parent, _title, text: shown.append(text))
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
+    assert shown and "数据库来自更新的版本" in shown[0] and str(db_path) in shown[0]
+
+
+def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
+                                                  app_settings: AppSettings, qtbot: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui.gui import main_window
+
+    specs = list(main_window.TAB_SPECS)
+    specs[2] = ("tasks", "mixtimer_gui.gui.no_such_tab", "TasksTab", "tasks")
+    monkeypatch.setattr(main_window, "TAB_SPECS", tuple(specs))
+    w = MainWindow(services, app_settings)
+    qtbot.addWidget(w)
+    assert isinstance(w.tab_by_key["tasks"], main_window.PlaceholderTab)
+    assert "Tasks" in w.tab_by_key["tasks"].label.text()
+
+
+def test_status_bar_counts_follow_changes(window: MainWindow, services: Services,
+                                          qtbot: Any) -> None:
+    uid = services.projects.create({"name": "日检", "cycle_type": "自然时间周期",
+                                    "period_num": 1, "period_unit": "日", "notice_num": 0,
+                                    "object_id_list": ["A"]})["uid"]
+    services.projects.start({"uid": uid})
+    services.ctx.clock.advance(days=2)
+    services.projects.stop({"uid": uid})
+    services.projects.start({"uid": uid})  # announce again now that the task is due
+    qtbot.waitUntil(lambda: "Due: 1" in window._status_label.text(), timeout=3000)
+
+
