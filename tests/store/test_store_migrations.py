@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from peewee import SqliteDatabase
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
 from mixtimer_gui.store import db as store_db
-from mixtimer_gui.store import migrations
+from mixtimer_gui.store import migrations, models
 from mixtimer_gui.store.models import ALL_MODELS
 
 T0 = 1_715_389_200  # 2024-05-11 09:00 Asia/Shanghai
@@ -238,3 +239,31 @@ def test_an_empty_file_becomes_a_new_database(db_path: Path) -> None:
     db_path.write_bytes(b"")
     store_db.open_database(db_path).close()
     assert store_db.read_schema_version(db_path) == migrations.LATEST_VERSION
+
+
+def schema_of(path: Path) -> tuple[dict[str, set[tuple[Any, ...]]], set[str]]:
+    """Each table's (column, type, not null, pk) and every index's SQL."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        columns = {t: {(r[1], r[2].upper(), r[3], r[5]) for r in
+                       conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+        indexes = {r[0].replace("IF NOT EXISTS ", "") for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
+        return columns, indexes
+    finally:
+        conn.close()
+
+
+def test_migrated_schema_equals_what_the_models_would_create(v1_path: Path,
+                                                             tmp_path: Path) -> None:
+    store_db.open_database(v1_path).close()
+    from_models = tmp_path / "models.db"
+    db = SqliteDatabase(str(from_models))
+    models.database.initialize(db)
+    try:
+        db.create_tables(ALL_MODELS)
+    finally:
+        db.close()
+    assert schema_of(v1_path) == schema_of(from_models)
