@@ -12,6 +12,7 @@ from pathlib import Path
 from mixtimer_gui.domain.clock import Clock, SystemClock
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.store import Database
+from mixtimer_gui.store.health import explain_write_error
 
 
 @dataclass
@@ -39,9 +40,13 @@ class ServiceContext:
                 self._local.changes = None
                 for entity, uids in changes.items():
                     self.bus.publish(entity, tuple(dict.fromkeys(uids)))
-        except BaseException:
+        except BaseException as exc:
             if outer:
                 self._local.changes = None
+            # A full disk, a read-only file or a lock held too long: a sentence, not SQL.
+            storage_error = explain_write_error(exc)
+            if storage_error is not None:
+                raise storage_error from exc
             raise
 
     @contextmanager

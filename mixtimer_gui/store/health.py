@@ -276,7 +276,7 @@ def explain_write_error(exc: BaseException) -> StoreError | None:
 
 def _sqlite_errors_of(exc: BaseException) -> list[sqlite3.Error]:
     """The sqlite3 errors behind ``exc``, outermost first (Peewee wraps each as its own
-    class with the original as first argument)."""
+    class and keeps the original as ``orig``)."""
     found: list[sqlite3.Error] = []
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
@@ -287,7 +287,7 @@ def _sqlite_errors_of(exc: BaseException) -> list[sqlite3.Error]:
         seen.add(id(current))
         if isinstance(current, sqlite3.Error):
             found.append(current)
-        inner = current.args[0] if current.args else None
+        inner = getattr(current, "orig", None) or (current.args[0] if current.args else None)
         if isinstance(inner, BaseException):
             pending.append(inner)
         pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)

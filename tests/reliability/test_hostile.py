@@ -196,10 +196,9 @@ def test_lock_taken_while_running_gives_a_clear_sentence(closed_db, fake_clock) 
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(peewee.OperationalError) as caught:
+        with pytest.raises(DatabaseLockedError, match="没有保存") as caught:
             handle(services, task)
-        explained = health.explain_write_error(caught.value)
-        assert isinstance(explained, DatabaseLockedError) and "没有保存" in str(explained)
+        assert isinstance(caught.value.__cause__, peewee.OperationalError)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -263,9 +262,8 @@ def test_read_only_folder_is_reported_and_viewable(read_only_folder, fake_clock)
     viewer = Services(open_database(db_path, read_only=True), clock=fake_clock)
     try:
         assert {r["uid"] for r in viewer.handles.list({})["data"]} == uids
-        with pytest.raises(peewee.OperationalError) as caught:
+        with pytest.raises(ReadOnlyDatabaseError, match="没有保存"):
             handle(viewer, task)
-        assert isinstance(health.explain_write_error(caught.value), ReadOnlyDatabaseError)
     finally:
         viewer.close()
     assert files_of(db_path) == before
@@ -284,9 +282,8 @@ def test_read_only_connection_refuses_writes_in_a_writable_folder(closed_db, fak
     db_path, task, uids = closed_db
     viewer = Services(open_database(db_path, read_only=True), clock=fake_clock)
     try:
-        with pytest.raises(peewee.OperationalError) as caught:
+        with pytest.raises(ReadOnlyDatabaseError, match="没有保存"):
             handle(viewer, task)
-        assert isinstance(health.explain_write_error(caught.value), ReadOnlyDatabaseError)
     finally:
         viewer.close()
     assert handle_uids(db_path) == uids
@@ -295,12 +292,12 @@ def test_read_only_connection_refuses_writes_in_a_writable_folder(closed_db, fak
 # -- disk full ------------------------------------------------------------------------------
 
 
-def _fill_until_full(services: Services, task: str) -> tuple[set[str], BaseException]:
+def _fill_until_full(services: Services, task: str) -> tuple[set[str], DiskFullError]:
     acknowledged: set[str] = set()
     for _ in range(100_000):
         try:
             acknowledged.add(handle(services, task, "记录" * 200))
-        except peewee.OperationalError as exc:
+        except DiskFullError as exc:
             return acknowledged, exc
     raise AssertionError("the disk never filled")
 
@@ -311,8 +308,7 @@ def test_size_limited_database_refuses_the_write_keeps_the_rest(closed_db, fake_
     pages = services.db.execute_sql("PRAGMA page_count").fetchone()[0]
     services.db.execute_sql(f"PRAGMA max_page_count = {pages + 20}")
     acknowledged, error = _fill_until_full(services, task)
-    explained = health.explain_write_error(error)
-    assert isinstance(explained, DiskFullError) and "磁盘已满" in str(explained)
+    assert "磁盘已满" in str(error) and "重试" in str(error)
     assert handle_uids(db_path) == uids | acknowledged  # nothing half-written
     services.db.execute_sql(f"PRAGMA max_page_count = {pages + 1000}")  # space freed
     handle(services, task, "清理之后")
@@ -334,8 +330,7 @@ def test_full_disk_refuses_the_write_keeps_the_rest(tmp_path: Path, fake_clock) 
         ballast.write_bytes(b"\0" * 300_000)
         services = Services.open(db_path, clock=fake_clock)
         task = started_task(services)
-        acknowledged, error = _fill_until_full(services, task)
-        assert isinstance(health.explain_write_error(error), DiskFullError)
+        acknowledged, _ = _fill_until_full(services, task)
         assert handle_uids(db_path) == acknowledged
         ballast.unlink()  # the user frees space: the app goes on without a restart
         handle(services, task, "清理之后")
@@ -344,6 +339,14 @@ def test_full_disk_refuses_the_write_keeps_the_rest(tmp_path: Path, fake_clock) 
         assert len(handle_uids(db_path)) == len(acknowledged) + 1
     finally:
         mount.__exit__(None, None, None)
+
+
+def test_peewee_wrapped_full_error_is_explained() -> None:
+    original = sqlite3.OperationalError("database or disk is full")
+    original.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
+    masked = peewee.OperationalError(sqlite3.OperationalError("cannot rollback"))
+    masked.__context__ = peewee.OperationalError(original)
+    assert isinstance(health.explain_write_error(masked), DiskFullError)
 
 
 def test_other_errors_are_not_explained_away() -> None:
