@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QByteArray
 
 from mixtimer_gui.gui.bridge import ChangeBridge
@@ -85,3 +86,88 @@ def test_bridge_emits_do_not_leak_references_to_true(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: len(seen) == 200, timeout=2000)
     assert sys.getrefcount(True) - before > -50
     bridge.close()
+
+
+# -- the settings dialog ----------------------------------------------------------------------
+
+def _dialog(app_settings: AppSettings, services: Any, qtbot: Any) -> Any:
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(app_settings, services)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_a_network_bind_without_token_is_refused_next_to_the_token(
+        app_settings: AppSettings, services: Any, qtbot: Any) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    assert dialog.ok_button.isEnabled()
+    dialog.bind_edit.setText("0.0.0.0")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.api_error.isVisibleTo(dialog) and "0.0.0.0" in dialog.api_error.text()
+    dialog.accept()  # refused: nothing saved
+    assert AppSettings(app_settings.file_name()).api_bind == "127.0.0.1"
+    dialog._generate_token()
+    assert len(dialog.token_edit.text()) >= 24
+    assert dialog.ok_button.isEnabled() and not dialog.api_error.isVisibleTo(dialog)
+    dialog.api_enabled_check.setChecked(True)
+    dialog.port_spin.setValue(9100)
+    dialog.accept()
+    saved = AppSettings(app_settings.file_name())
+    assert (saved.api_enabled, saved.api_port, saved.api_bind) == (True, 9100, "0.0.0.0")
+    assert saved.api_token == dialog.token_edit.text()
+
+
+def test_language_change_is_reported(app_settings: AppSettings, services: Any,
+                                     qtbot: Any) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    dialog.accept()
+    assert not dialog.language_changed
+    dialog = _dialog(app_settings, services, qtbot)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("en"))
+    dialog.accept()
+    assert dialog.language_changed and app_settings.language == "en"
+
+
+def test_data_folder_is_shown_and_opened(app_settings: AppSettings, services: Any,
+                                         qtbot: Any, db_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    assert dialog.folder_label.text() == str(db_path.parent)
+    opened: list[str] = []
+    monkeypatch.setattr("mixtimer_gui.gui.settings_dialog.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    assert dialog.open_data_folder()
+    assert opened == [str(db_path.parent)]
+
+
+def test_backup_now_and_restore(app_settings: AppSettings, services: Any, qtbot: Any) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    if dialog.backups is None:
+        pytest.skip("this build has no backup module")
+    assert dialog.backup_box.isVisibleTo(dialog)
+    services.objects.create({"uid": "KEEP", "name": "备份前"})
+    path = dialog.backup_now()
+    assert path is not None and path.exists()
+    assert dialog.backup_list.count() == 1
+    services.objects.create({"uid": "LATER", "name": "备份后"})
+    heard: list[str] = []
+    services.bus.subscribe(lambda entity, _uids: heard.append(entity))
+    assert dialog.restore_from(path)
+    uids = {o["uid"] for o in services.objects.list({"page_size": 10})["data"]}
+    assert uids == {"KEEP"}
+    assert "object" in heard  # open lists reload after the swap
+
+
+def test_a_damaged_backup_is_refused_and_nothing_changes(app_settings: AppSettings,
+                                                         services: Any, qtbot: Any,
+                                                         tmp_path: Path) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    if dialog.backups is None:
+        pytest.skip("this build has no backup module")
+    services.objects.create({"uid": "KEEP", "name": "现有"})
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"not a database at all" * 100)
+    assert not dialog.restore_from(bogus)
+    assert dialog.backup_status.text()
+    assert services.objects.get({"uid": "KEEP"})["name"] == "现有"
