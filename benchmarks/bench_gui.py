@@ -1,0 +1,292 @@
+"""The window at 1 M handles (DESIGN §6), each figure against its floor in the same run.
+
+- ``start``: process start to a shown ``MainWindow`` (offscreen), through ``gui.app.run_app``
+  exactly as ``mixtimer-gui`` runs it, vs. a bare PySide6 ``QMainWindow`` with a
+  ``QTabWidget`` of six empty tabs (target ≤ 1.5×). Both are child processes, alternated;
+  each child reports the wall-clock moment its window was exposed, and the parent subtracts
+  the moment it spawned the child (interpreter start and imports included on both sides).
+- ``handles``: inside one app child, after the window is shown: switching to the Handles tab;
+  a new Handles tab built and shown (its first page loaded and painted); filter changes
+  (project, person, search text) until the view has repainted (target ≤ 100 ms each).
+- ``memory``: that child's peak RSS (``wait4``) with the window open on the database, after
+  the Handles tab work (target ≤ 150 MiB; the bare window's peak is the floor).
+
+Children get a private settings/log folder (``XDG_*``) so the user's own are never touched.
+Pass a copy of the cached database: starting the app writes to it (reminder log, settings).
+
+Usage: ``python benchmarks/bench_gui.py DB [--repeats N]``; ``run.py`` calls ``measure``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Row, run_child, spread
+
+START_TARGET_RATIO = 1.5
+PAGE_TARGET_MS = 100.0
+MEMORY_TARGET_MIB = 150.0
+TAB_COUNT = 6
+
+
+# -- the parent ---------------------------------------------------------------------------------
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("MIXTIMER_DB", None)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+                 "XDG_RUNTIME_DIR"):
+        env[name] = str(home / name.lower())
+        (home / name.lower()).mkdir(parents=True, exist_ok=True, mode=0o700)
+    return env
+
+
+def run_mode(mode: str, db: Path, env: dict[str, str], repeats: int = 1) -> dict[str, Any]:
+    child = run_child([sys.executable, str(Path(__file__).resolve()), "--child", mode, str(db),
+                       "--repeats", str(repeats)], env=env)
+    lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{mode} child printed no result: {child.stdout[-300:]!r}")
+    report = json.loads(lines[-1])
+    if "error" in report:
+        raise RuntimeError(f"{mode} child: {report['error']}")
+    report["start_ms"] = (report["shown"] - child.started) * 1000
+    report["peak_rss_mib"] = child.peak_rss_mib
+    return report
+
+
+def skipped(reason: str) -> list[dict[str, Any]]:
+    return [{"work": "main window (start, Handles tab, memory)", "median": None,
+             "note": f"skipped: {reason}"}]
+
+
+def measure(db_path: Path | str, repeats: int = 5) -> list[dict[str, Any]]:
+    """One dict per figure, in the canonical shape of ``common``."""
+    db = Path(db_path)
+    if importlib.util.find_spec("mixtimer_gui.gui.main_window") is None:
+        return skipped("mixtimer_gui.gui.main_window is not there yet")
+    if importlib.util.find_spec("PySide6") is None:
+        return skipped("PySide6 is not installed")
+    with tempfile.TemporaryDirectory(prefix="mixtimer-bench-gui-") as tmp:
+        env = child_env(Path(tmp))
+        run_mode("bare", db, env)  # warm-ups: page cache, font cache, first-run settings
+        run_mode("app", db, env)
+        bare, app = [], []
+        for _ in range(max(1, repeats)):
+            bare.append(run_mode("bare", db, env))
+            app.append(run_mode("app", db, env))
+        handles = run_mode("handles", db, env, repeats=max(3, repeats))
+    return start_rows(bare, app) + handle_rows(handles) + memory_rows(bare, handles)
+
+
+def start_rows(bare: list[dict[str, Any]], app: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    a = spread([r["start_ms"] for r in app])
+    f = spread([r["start_ms"] for r in bare])
+    return [{"work": "start to shown main window", "unit": "ms",
+             "median": a[0], "min": a[1], "max": a[2],
+             "floor_name": "bare QMainWindow + QTabWidget", "floor_median": f[0],
+             "floor_min": f[1], "floor_max": f[2], "ratio": a[0] / f[0],
+             "target_ratio": START_TARGET_RATIO,
+             "note": f"{app[0].get('tasks', '?')} tasks, {app[0].get('handles', '?')} handles"}]
+
+
+def handle_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key, label in (("switch_tab", "Handles tab: switch to it"),
+                       ("first_page", "Handles tab: new tab, first page shown"),
+                       ("filter_project", "Handles tab: filter by project"),
+                       ("filter_person", "Handles tab: filter by person"),
+                       ("filter_text", "Handles tab: search text")):
+        samples = report.get(key) or []
+        if not samples:
+            continue
+        m = spread(samples)
+        service = spread(report.get(f"{key}_service") or [float("nan")])
+        rows.append({"work": label, "unit": "ms", "median": m[0], "min": m[1], "max": m[2],
+                     "target": PAGE_TARGET_MS,
+                     "note": f"services call alone {service[0]:.1f} ms"
+                     if key.startswith("filter") or key == "first_page" else ""})
+    return rows
+
+
+def memory_rows(bare: list[dict[str, Any]], handles: dict[str, Any]) -> list[dict[str, Any]]:
+    floor = spread([r["peak_rss_mib"] for r in bare])
+    peak = handles["peak_rss_mib"]
+    return [{"work": "peak memory, window open", "unit": "MiB", "median": peak, "min": peak,
+             "max": peak, "floor_name": "bare window", "floor_median": floor[0],
+             "floor_min": floor[1], "floor_max": floor[2], "ratio": peak / floor[0],
+             "target": MEMORY_TARGET_MIB,
+             "note": f"after the Handles tab work, {handles.get('handles', '?')} handles"}]
+
+
+# -- the children ---------------------------------------------------------------------------
+
+
+def child(mode: str, db: Path, repeats: int) -> None:
+    """Runs in the child process; prints one JSON line, then leaves at once (teardown of a
+    big window is not part of any figure)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+
+    def finish(report: dict[str, Any]) -> None:
+        print(json.dumps(report), flush=True)
+        os._exit(0)
+
+    def guarded(work: Any) -> Any:
+        def run() -> None:
+            try:
+                work()
+            except Exception as exc:  # the parent gets one line, not a hung child
+                finish({"error": f"{type(exc).__name__}: {exc}"})
+        return run
+
+    if mode == "bare":
+        QTimer.singleShot(0, guarded(lambda: finish(bare_window(app))))
+        app.exec()
+        return
+    QTimer.singleShot(0, guarded(lambda: finish(app_window(app, mode, repeats))))
+    from mixtimer_gui.gui.app import run_app
+
+    run_app(db)
+    finish({"error": "the app returned without showing its window (another instance?)"})
+
+
+def bare_window(app: Any) -> dict[str, Any]:
+    import time
+
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+    window = QMainWindow()
+    tabs = QTabWidget(window)
+    for i in range(TAB_COUNT):
+        tabs.addTab(QLabel(f"tab {i}"), f"tab {i}")
+    window.setCentralWidget(tabs)
+    window.resize(1100, 700)
+    window.show()
+    QTest.qWaitForWindowExposed(window, 10_000)
+    app.processEvents()
+    app.__dict__["keep"] = window
+    return {"shown": time.time()}
+
+
+def app_window(app: Any, mode: str, repeats: int) -> dict[str, Any]:
+    import time
+
+    from PySide6.QtTest import QTest
+
+    from mixtimer_gui.gui.main_window import MainWindow
+
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+    if not windows:
+        return {"error": "no MainWindow among the top-level widgets"}
+    window = windows[0]
+    QTest.qWaitForWindowExposed(window, 10_000)
+    app.processEvents()
+    report: dict[str, Any] = {"shown": time.time()}
+    services = window.services
+    report["handles"] = services.handles.list({"page_size": 1})["total_records"]
+    report["tasks"] = services.tasks.list({"page_size": 1})["total_records"]
+    if mode == "handles":
+        report.update(handles_tab_work(app, window, repeats))
+    return report
+
+
+def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[float]]:
+    from common import timed_ms
+
+    from mixtimer_gui.gui.handles_tab import HandlesTab
+
+    tab = window.tab_by_key["handles"]
+    services = window.services
+    out: dict[str, list[float]] = {k: [] for k in (
+        "switch_tab", "first_page", "first_page_service", "filter_project",
+        "filter_project_service", "filter_person", "filter_person_service", "filter_text",
+        "filter_text_service")}
+
+    def settle() -> None:
+        app.processEvents()
+        tab.view.viewport().repaint()
+
+    overview = window.tabs.widget(0)
+    for _ in range(repeats):
+        window.tabs.setCurrentWidget(overview)
+        settle()
+        out["switch_tab"].append(timed_ms(lambda: (window.tabs.setCurrentWidget(tab),
+                                                   settle())))
+    for _ in range(repeats):
+        def build() -> None:
+            fresh = HandlesTab(services, window.bridge)
+            fresh.resize(1100, 650)
+            fresh.show()
+            app.processEvents()
+            fresh.view.viewport().repaint()
+            fresh.close()
+            fresh.deleteLater()
+        out["first_page"].append(timed_ms(build))
+        app.processEvents()
+        out["first_page_service"].append(timed_ms(
+            lambda: services.handles.list({"page_size": tab.model.page_size,
+                                           "order_by": "-created"})))
+    combos = (("filter_project", tab.project_combo), ("filter_person", tab.handler_combo))
+    for key, combo in combos:
+        for i in range(repeats):
+            index = 1 + i % max(1, min(3, combo.count() - 1))
+            combo.setCurrentIndex(0)
+            settle()
+            out[key].append(timed_ms(lambda c=combo, n=index: (c.setCurrentIndex(n),
+                                                               settle())))
+            where_and, where_or = tab.filters()
+            out[f"{key}_service"].append(timed_ms(lambda w=where_and, o=where_or: (
+                services.handles.list({"page_size": tab.model.page_size, "where_and": w,
+                                       "where_or": o}))))
+        combo.setCurrentIndex(0)
+        settle()
+    for i in range(repeats):
+        words = ("滤芯", "异响", "张三")[i % 3]
+        tab.search.blockSignals(True)  # the debounce delay is on purpose: time the query
+        tab.search.setText(words)
+        tab.search.blockSignals(False)
+        where_and, where_or = tab.filters()
+        out["filter_text"].append(timed_ms(lambda w=where_and, o=where_or: (
+            tab.model.set_filter(w, o), settle())))
+        out["filter_text_service"].append(timed_ms(lambda w=where_and, o=where_or: (
+            services.handles.list({"page_size": tab.model.page_size, "where_and": w,
+                                   "where_or": o}))))
+    return out
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--child", choices=("bare", "app", "handles"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.db, args.repeats)
+        return 0
+    for d in measure(args.db, args.repeats):
+        row = Row(**{k: v for k, v in d.items() if k in Row.__dataclass_fields__})
+        print(f"{row.work:42} {row.median if row.median is not None else '-':>10} "
+              f"{row.unit:4} {row.target_text:10} {row.verdict:6} {row.note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
