@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QDate, QEvent, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +32,9 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, stored_thumbnail
+from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.tasks_tab import (
     count_label,
@@ -41,6 +43,9 @@ from mixtimer_gui.gui.tasks_tab import (
     like_pattern,
     make_table,
     refresh_keeping_selection,
+    restore_table,
+    retitle_columns,
+    save_table,
     search_box,
     selected_record,
 )
@@ -79,7 +84,7 @@ class HandleDetail(QWidget):
         self.fields.setFrameShape(QFrame.Shape.NoFrame)
         self.fields.setOpenLinks(False)
         self.fields.setStyleSheet("QTextBrowser { background: transparent; }")
-        self.images_title = QLabel(self.tr("Pictures"))
+        self.images_title = QLabel()
         self.images_title.setStyleSheet("font-weight: 600; padding-left: 4px;")
         self.thumbs = ThumbnailList(THUMB)
         self.thumbs.setMinimumHeight(THUMB + 36)
@@ -91,7 +96,11 @@ class HandleDetail(QWidget):
         layout.addWidget(self.images_title)
         layout.addWidget(self.thumbs)
         self._values: dict[str, str] = {}
-        self.show_record(None)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.images_title.setText(self.tr("Pictures"))
+        self.show_record(getattr(self, "record", None))
 
     def _rows(self) -> list[tuple[str, str]]:
         return [("uid", self.tr("Record")), ("created", self.tr("Time")),
@@ -179,6 +188,8 @@ class HandlesTab(QWidget):
     list, the selected record's details and pictures, and CSV export of exactly the rows
     the filters select."""
 
+    TABLE_KEY = "handles"
+
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +199,7 @@ class HandlesTab(QWidget):
         self.model.loaded.connect(self._show_count)
         self.model.error.connect(self._show_error)
         self._build()
+        self.retranslate()
         self._load_choices()
         self.model.set_order("-created")
         self._apply_filters()
@@ -214,10 +226,8 @@ class HandlesTab(QWidget):
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search, self._search_debounce = search_box(
-            self.tr("Search description, result, object, project, person…"),
-            self._apply_filters, self)
-        self.all_time = QCheckBox(self.tr("All time"))
+        self.search, self._search_debounce = search_box("", self._apply_filters, self)
+        self.all_time = QCheckBox()
         self.all_time.setChecked(True)
         today = self._today()
         self.date_from = self._date_edit(today - timedelta(days=DEFAULT_DAYS))
@@ -228,9 +238,8 @@ class HandlesTab(QWidget):
         self.object_combo = QComboBox()
         self.handler_combo = QComboBox()
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem(self.tr("Handled and ignored"), None)
-        self.kind_combo.addItem(self.tr("Handled only"), HANDLED)
-        self.kind_combo.addItem(self.tr("Ignored only"), IGNORED)
+        for kind in (None, HANDLED, IGNORED):
+            self.kind_combo.addItem("", kind)
         for combo in (self.project_combo, self.object_combo, self.handler_combo,
                       self.kind_combo):
             combo.setMinimumWidth(120)
@@ -246,7 +255,7 @@ class HandlesTab(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([780, 320])
         self.count = count_label()
-        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button = QPushButton(icon("export"), "")
         self.export_button.clicked.connect(self.export_csv)
         dash = QLabel("–")
         layout = QVBoxLayout(self)
@@ -260,6 +269,33 @@ class HandlesTab(QWidget):
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(
+            self.tr("Search description, result, object, project, person…"))
+        self.all_time.setText(self.tr("All time"))
+        self.project_combo.setItemText(0, self.tr("All projects"))
+        self.object_combo.setItemText(0, self.tr("All objects"))
+        self.handler_combo.setItemText(0, self.tr("Everyone"))
+        for index, text in enumerate((self.tr("Handled and ignored"), self.tr("Handled only"),
+                                      self.tr("Ignored only"))):
+            self.kind_combo.setItemText(index, text)
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.export_button.setToolTip(self.tr("Export the records the filters show"))
+        self._show_count(self.model.total)
+        retitle_columns(self.model, self._columns())
+        self.detail.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def save_state(self, settings: AppSettings) -> None:
+        save_table(settings, self.TABLE_KEY, self.view, self.splitter)
+
+    def restore_state(self, settings: AppSettings) -> None:
+        restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(QDate(day.year, day.month, day.day))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain import clock, cycles, status
+from mixtimer_gui.gui import theme
 
 CONTEXT = "Humanize"
 
@@ -36,13 +37,6 @@ _DOMAIN_WORDS: dict[str, str] = {
     "忽略": QT_TRANSLATE_NOOP("Humanize", "Ignored"),
 }
 
-# Badge colours (background, text) per status: green / amber / red / grey.
-STATUS_COLORS: dict[str, tuple[str, str]] = {
-    status.NORMAL: ("#e3f4e8", "#1e7b3c"),
-    status.DUE_SOON: ("#fff1d6", "#9a5b00"),
-    status.DUE: ("#fde2e1", "#b3261e"),
-    status.NOT_STARTED: ("#eceff1", "#5f6b73"),
-}
 STATUS_ORDER = (status.DUE, status.DUE_SOON, status.NORMAL, status.NOT_STARTED)
 
 
@@ -63,9 +57,9 @@ def status_label(value: str | None) -> str:
 
 
 def status_colors(value: str | None) -> tuple[QColor, QColor]:
-    """(background, foreground) of a status badge."""
-    bg, fg = STATUS_COLORS.get(value or "", STATUS_COLORS[status.NOT_STARTED])
-    return QColor(bg), QColor(fg)
+    """(background, foreground) of a status badge: green / amber / red / grey, the theme's."""
+    value = value if value in status.STATUSES else status.NOT_STARTED
+    return theme.status_background(value), theme.status_color(value)
 
 
 def number(value: Any) -> str:

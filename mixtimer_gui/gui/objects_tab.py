@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +19,9 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.object_dialog import ObjectDialog
+from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.tasks_tab import (
     count_label,
@@ -27,6 +29,9 @@ from mixtimer_gui.gui.tasks_tab import (
     like_pattern,
     make_table,
     refresh_keeping_selection,
+    restore_table,
+    retitle_columns,
+    save_table,
     search_box,
     selected_record,
 )
@@ -47,15 +52,18 @@ def add_action(widget: QWidget, text: str, slot: Any, *keys: QKeySequence) -> QA
 
 
 class ObjectsTab(QWidget):
+    TABLE_KEY = "objects"
+
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bridge = bridge
         self.model = PagedTableModel(services.objects.list, self._columns(), parent=self)
-        self.model.loaded.connect(lambda n: self.count.setText(self.tr("%n object(s)", "", n)))
+        self.model.loaded.connect(self._show_count)
         self.model.error.connect(lambda m: self.count.setText(m))
         self._build()
+        self.retranslate()
         self.model.set_order("name")
         self._apply_filters()
         self.live = LiveRefresh(bridge.changed, (events.OBJECT,), self.refresh, parent=self)
@@ -72,15 +80,14 @@ class ObjectsTab(QWidget):
         ]
 
     def _build(self) -> None:
-        self.search, self._search_debounce = search_box(
-            self.tr("Search name, ID, location…"), self._apply_filters, self)
+        self.search, self._search_debounce = search_box("", self._apply_filters, self)
         self.view = make_table(self.model, "objectsTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
-        self.new_button = QPushButton(self.tr("New object…"))
-        self.edit_button = QPushButton(self.tr("Edit…"))
-        self.delete_button = QPushButton(self.tr("Delete"))
-        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.new_button = QPushButton(icon("add"), "")
+        self.edit_button = QPushButton(icon("edit"), "")
+        self.delete_button = QPushButton(icon("delete"), "")
+        self.import_button = QPushButton(icon("import"), "")
         self.new_button.clicked.connect(self.new_object)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -92,10 +99,11 @@ class ObjectsTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(filter_bar(self.count, self.delete_button, self.edit_button,
                                     stretch_after=0))
-        add_action(self.view, self.tr("Edit…"), self.edit_selected,
-                   QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter))
-        add_action(self.view, self.tr("Delete"), self.delete_selected,
-                   QKeySequence(QKeySequence.StandardKey.Delete))
+        self.edit_action = add_action(self.view, "", self.edit_selected,
+                                      QKeySequence(Qt.Key.Key_Return),
+                                      QKeySequence(Qt.Key.Key_Enter))
+        self.delete_action = add_action(self.view, "", self.delete_selected,
+                                        QKeySequence(QKeySequence.StandardKey.Delete))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for keys, slot in ((QKeySequence.StandardKey.New, self.new_object),
                            (QKeySequence.StandardKey.Find, self.search.setFocus),
@@ -103,6 +111,31 @@ class ObjectsTab(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._update_actions()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search name, ID, location…"))
+        self.new_button.setText(self.tr("New object…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.delete_button.setText(self.tr("Delete"))
+        self.import_button.setText(self.tr("Import CSV…"))
+        self.edit_action.setText(self.tr("Edit…"))
+        self.delete_action.setText(self.tr("Delete"))
+        self._show_count(self.model.total)
+        retitle_columns(self.model, self._columns())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def save_state(self, settings: AppSettings) -> None:
+        save_table(settings, self.TABLE_KEY, self.view)
+
+    def restore_state(self, settings: AppSettings) -> None:
+        restore_table(settings, self.TABLE_KEY, self.view)
+
+    def _show_count(self, total: int) -> None:
+        self.count.setText(self.tr("%n object(s)", "", total))
 
     def _apply_filters(self) -> None:
         text = self.search.text().strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,8 +26,10 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.charts import ReadingsChart
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.objects_tab import add_action, select_uid
 from mixtimer_gui.gui.reading_dialog import ReadingDialog
+from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.statistic_dialog import StatisticDialog
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.tasks_tab import (
@@ -36,6 +38,9 @@ from mixtimer_gui.gui.tasks_tab import (
     like_pattern,
     make_table,
     refresh_keeping_selection,
+    restore_table,
+    retitle_columns,
+    save_table,
     search_box,
     selected_record,
 )
@@ -47,17 +52,20 @@ NO_STATISTIC = "\x00"  # a filter value no uid can have: an empty readings list
 
 
 class StatisticsTab(QWidget):
+    TABLE_KEY = "statistics"
+    READINGS_KEY = "readings"
+
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bridge = bridge
         self.model = PagedTableModel(services.statistics.list, self._columns(), parent=self)
-        self.model.loaded.connect(
-            lambda n: self.count.setText(self.tr("%n statistic(s)", "", n)))
+        self.model.loaded.connect(self._show_count)
         self.readings = PagedTableModel(services.statistics.value_list,
                                         self._reading_columns(), parent=self)
         self._build()
+        self.retranslate()
         self.model.set_order("name")
         self._apply_filters()
         self.readings.set_order("-time")
@@ -88,15 +96,14 @@ class StatisticsTab(QWidget):
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search, self._search_debounce = search_box(
-            self.tr("Search statistics…"), self._apply_filters, self)
+        self.search, self._search_debounce = search_box("", self._apply_filters, self)
         self.view = make_table(self.model, "statisticsTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
-        self.new_button = QPushButton(self.tr("New statistic…"))
-        self.edit_button = QPushButton(self.tr("Edit…"))
-        self.delete_button = QPushButton(self.tr("Delete"))
-        self.import_button = QPushButton(self.tr("Import readings CSV…"))
+        self.new_button = QPushButton(icon("add"), "")
+        self.edit_button = QPushButton(icon("edit"), "")
+        self.delete_button = QPushButton(icon("delete"), "")
+        self.import_button = QPushButton(icon("import"), "")
         self.new_button.clicked.connect(self.new_statistic)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -109,10 +116,11 @@ class StatisticsTab(QWidget):
         column.addWidget(self.view, 1)
         column.addWidget(filter_bar(self.count, self.delete_button, self.edit_button,
                                     stretch_after=0))
-        add_action(self.view, self.tr("Edit…"), self.edit_selected,
-                   QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter))
-        add_action(self.view, self.tr("Delete"), self.delete_selected,
-                   QKeySequence(QKeySequence.StandardKey.Delete))
+        self.edit_action = add_action(self.view, "", self.edit_selected,
+                                      QKeySequence(Qt.Key.Key_Return),
+                                      QKeySequence(Qt.Key.Key_Enter))
+        self.delete_action = add_action(self.view, "", self.delete_selected,
+                                        QKeySequence(QKeySequence.StandardKey.Delete))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("statisticsSplitter")
@@ -132,14 +140,13 @@ class StatisticsTab(QWidget):
     def _readings_pane(self) -> QWidget:
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.add_reading_button = QPushButton(self.tr("Add reading…"))
+        self.add_reading_button = QPushButton(icon("add"), "")
         self.add_reading_button.clicked.connect(self.add_reading)
         self.chart = ReadingsChart()
         self.readings_view = make_table(self.readings, "readingsTable")
         self.readings_count = count_label()
-        self.readings.loaded.connect(
-            lambda n: self.readings_count.setText(self.tr("%n reading(s)", "", n)))
-        inner = QSplitter(Qt.Orientation.Vertical)
+        self.readings.loaded.connect(self._show_readings_count)
+        self.inner_splitter = inner = QSplitter(Qt.Orientation.Vertical)
         inner.setObjectName("readingsSplitter")
         inner.addWidget(self.chart)
         inner.addWidget(self.readings_view)
@@ -152,6 +159,42 @@ class StatisticsTab(QWidget):
         column.addWidget(inner, 1)
         column.addWidget(self.readings_count)
         return pane
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search statistics…"))
+        self.new_button.setText(self.tr("New statistic…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.delete_button.setText(self.tr("Delete"))
+        self.import_button.setText(self.tr("Import readings CSV…"))
+        self.add_reading_button.setText(self.tr("Add reading…"))
+        self.edit_action.setText(self.tr("Edit…"))
+        self.delete_action.setText(self.tr("Delete"))
+        self._show_count(self.model.total)
+        self._show_readings_count(self.readings.total)
+        retitle_columns(self.model, self._columns())
+        retitle_columns(self.readings, self._reading_columns())
+        if self.selected_statistic() is None:
+            self.title.setText(self.tr("Select a statistic"))
+        self.chart.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def save_state(self, settings: AppSettings) -> None:
+        save_table(settings, self.TABLE_KEY, self.view, self.splitter)
+        save_table(settings, self.READINGS_KEY, self.readings_view, self.inner_splitter)
+
+    def restore_state(self, settings: AppSettings) -> None:
+        restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
+        restore_table(settings, self.READINGS_KEY, self.readings_view, self.inner_splitter)
+
+    def _show_count(self, total: int) -> None:
+        self.count.setText(self.tr("%n statistic(s)", "", total))
+
+    def _show_readings_count(self, total: int) -> None:
+        self.readings_count.setText(self.tr("%n reading(s)", "", total))
 
     # -- list -----------------------------------------------------------------------------
 

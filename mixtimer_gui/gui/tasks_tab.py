@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -39,8 +48,10 @@ from mixtimer_gui.domain.clock import parse_wire
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import Debouncer, LiveRefresh
+from mixtimer_gui.gui.debounce import Debouncer, LiveRefresh, emit
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.services import Services, events
 
@@ -167,6 +178,36 @@ def filter_bar(*widgets: QWidget, stretch_after: int | None = None) -> QFrame:
     return bar
 
 
+def retitle_columns(model: PagedTableModel, fresh: list[Column]) -> None:
+    """Give the model's columns the titles of ``fresh`` (the same columns, translated now)."""
+    for column, translated in zip(model.columns, fresh, strict=False):
+        column.title = translated.title
+    if fresh:
+        emit(model.headerDataChanged, Qt.Orientation.Horizontal, 0, len(fresh) - 1)
+
+
+def save_table(settings: AppSettings, key: str, view: QTableView,
+               splitter: QSplitter | None = None) -> None:
+    model = view.model()
+    settings.set_column_widths(key, [view.columnWidth(n) for n in range(model.columnCount())])
+    if splitter is not None:
+        settings.set_splitter_state(key, splitter.saveState())
+
+
+def restore_table(settings: AppSettings, key: str, view: QTableView,
+                  splitter: QSplitter | None = None) -> None:
+    """Widths the user set last time; a saved list for other columns is ignored."""
+    widths = settings.column_widths(key)
+    if len(widths) == view.model().columnCount():
+        for number, width in enumerate(widths):
+            if width > 0:
+                view.setColumnWidth(number, width)
+    if splitter is not None:
+        state = settings.splitter_state(key)
+        if not state.isEmpty():
+            splitter.restoreState(state)
+
+
 def count_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet("color: #5f6b73;")
@@ -275,6 +316,8 @@ class TasksTab(QWidget):
     """维保任务. ``show_tasks(uids)`` narrows the list to exactly those tasks (tray clicks,
     the overview), with a bar that says so and clears it."""
 
+    TABLE_KEY = "tasks"
+
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -286,6 +329,7 @@ class TasksTab(QWidget):
         self.model.loaded.connect(self._show_count)
         self.model.error.connect(self._show_error)
         self._build()
+        self.retranslate()
         self._load_choices()
         self.model.set_order("due_at")
         self._apply_filters()
@@ -323,10 +367,9 @@ class TasksTab(QWidget):
         ]
 
     def _build(self) -> None:
-        self.search, self._search_debounce = search_box(
-            self.tr("Search project or object…"), self._apply_filters, self)
+        self.search, self._search_debounce = search_box("", self._apply_filters, self)
         self.status_combo = QComboBox()
-        self.status_combo.addItem(self.tr("All statuses"), None)
+        self.status_combo.addItem("", None)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)
         self.project_combo = QComboBox()
@@ -343,9 +386,8 @@ class TasksTab(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.handle_selected())
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.count = count_label()
-        self.handle_button = QPushButton(self.tr("Handle…"))
-        self.handle_button.setDefault(False)
-        self.ignore_button = QPushButton(self.tr("Ignore…"))
+        self.handle_button = QPushButton(icon("handle"), "")
+        self.ignore_button = QPushButton(icon("ignore"), "")
         self.handle_button.clicked.connect(self.handle_selected)
         self.ignore_button.clicked.connect(self.ignore_selected)
         layout = QVBoxLayout(self)
@@ -361,34 +403,63 @@ class TasksTab(QWidget):
     def _reminded_bar(self) -> QFrame:
         bar = QFrame()
         bar.setObjectName("remindedBar")
-        bar.setStyleSheet("#remindedBar { background: #fff1d6; border-radius: 4px; }")
+        bar.setStyleSheet("#remindedBar { background: #fff3e0; border: 1px solid #ffcc80;"
+                          " border-radius: 4px; }")
         self.reminded_label = QLabel()
-        clear = QPushButton(self.tr("Show all tasks"))
-        clear.setFlat(True)
-        clear.setCursor(Qt.CursorShape.PointingHandCursor)
-        clear.setStyleSheet("color: #1d4ed8; text-decoration: underline;")
-        clear.clicked.connect(self.clear_reminded)
+        self.clear_reminded_button = QPushButton(icon("clear"), "")
+        self.clear_reminded_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.clear_reminded_button.clicked.connect(self.clear_reminded)
         row = QHBoxLayout(bar)
-        row.setContentsMargins(10, 4, 10, 4)
+        row.setContentsMargins(10, 4, 6, 4)
         row.addWidget(self.reminded_label)
         row.addStretch(1)
-        row.addWidget(clear)
+        row.addWidget(self.clear_reminded_button)
         bar.hide()
         return bar
 
     def _actions(self) -> None:
-        handle = QAction(self.tr("Handle…"), self.view)
-        handle.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
-        handle.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        handle.triggered.connect(self.handle_selected)
-        ignore = QAction(self.tr("Ignore…"), self.view)
-        ignore.triggered.connect(self.ignore_selected)
-        self.view.addActions([handle, ignore])
+        self.handle_action = QAction(icon("handle"), "", self.view)
+        self.handle_action.setShortcuts([QKeySequence(Qt.Key.Key_Return),
+                                         QKeySequence(Qt.Key.Key_Enter)])
+        self.handle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.handle_action.triggered.connect(self.handle_selected)
+        self.ignore_action = QAction(icon("ignore"), "", self.view)
+        self.ignore_action.triggered.connect(self.ignore_selected)
+        self.view.addActions([self.handle_action, self.ignore_action])
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search project or object…"))
+        self.status_combo.setItemText(0, self.tr("All statuses"))
+        for index, value in enumerate(humanize.STATUS_ORDER, start=1):
+            self.status_combo.setItemText(index, humanize.status_label(value))
+        self.project_combo.setItemText(0, self.tr("All projects"))
+        self.object_combo.setItemText(0, self.tr("All objects"))
+        self.handle_button.setText(self.tr("Handle…"))
+        self.handle_button.setToolTip(self.tr("Record that this task was done (Enter)"))
+        self.ignore_button.setText(self.tr("Ignore…"))
+        self.ignore_button.setToolTip(self.tr("Skip this cycle, with a reason"))
+        self.handle_action.setText(self.tr("Handle…"))
+        self.ignore_action.setText(self.tr("Ignore…"))
+        self.clear_reminded_button.setText(self.tr("Show all tasks"))
+        self._show_reminded()
+        self._show_count(self.model.total)
+        retitle_columns(self.model, self._columns())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def save_state(self, settings: AppSettings) -> None:
+        save_table(settings, self.TABLE_KEY, self.view)
+
+    def restore_state(self, settings: AppSettings) -> None:
+        restore_table(settings, self.TABLE_KEY, self.view)
 
     # -- filters --------------------------------------------------------------------------
 
@@ -433,17 +504,20 @@ class TasksTab(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self._search_debounce.cancel()
-        self.reminded_label.setText(self.tr("Showing %n reminded task(s)", "",
-                                            len(self._reminded)))
-        self.reminded_bar.setVisible(bool(self._reminded))
+        self._show_reminded()
         self._apply_filters()
         if self.model.rowCount():
             self.view.selectRow(0)
 
     def clear_reminded(self) -> None:
         self._reminded = []
-        self.reminded_bar.hide()
+        self._show_reminded()
         self._apply_filters()
+
+    def _show_reminded(self) -> None:
+        self.reminded_label.setText(self.tr("Showing %n reminded task(s)", "",
+                                            len(self._reminded)))
+        self.reminded_bar.setVisible(bool(self._reminded))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -484,7 +558,7 @@ class TasksTab(QWidget):
             self.refresh()
         return accepted
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_args: object) -> None:
         has = self.selected_task() is not None
         self.handle_button.setEnabled(has)
         self.ignore_button.setEnabled(has)

@@ -12,6 +12,7 @@ from lists_seed import (
     _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
     seed,
 )
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from mixtimer_gui.domain.clock import FakeClock, parse_wire
@@ -230,3 +231,23 @@ def test_cycle_and_domain_labels(qapp: Any) -> None:
     assert humanize.progress({"start_value": None, "current_value": 1,
                               "due_value": 2}) is None
     assert humanize.number(12.0) == "12" and humanize.number(12.5) == "12.5"
+
+
+def test_column_widths_survive_a_new_tab(qtbot: Any, tab: TasksTab, services: Services,
+                                         bridge: ChangeBridge, app_settings: Any) -> None:
+    tab.view.setColumnWidth(1, 222)
+    tab.save_state(app_settings)
+    again = TasksTab(services, bridge)
+    qtbot.addWidget(again)
+    again.restore_state(app_settings)
+    assert again.view.columnWidth(1) == 222
+
+
+def test_a_language_change_retranslates_labels(tab: TasksTab,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    monkeypatch.setattr(TasksTab, "tr", lambda self, text, *a: f"«{text}»")
+    QCoreApplication.sendEvent(tab, QEvent(QEvent.Type.LanguageChange))
+    assert tab.handle_button.text() == "«Handle…»"
+    assert tab.model.headerData(1, Qt.Orientation.Horizontal) == "«Project»"
