@@ -67,6 +67,30 @@ def install_reminders(app: QApplication, window: object, services: Services) -> 
         return None
 
 
+def start_api_server(settings: AppSettings, services: Services, window: object) -> object | None:
+    """The action API while the window is open, when Settings turn it on.
+
+    A refusal (a network bind without a token, a port in use) is said in the status bar; the
+    window works without the server.
+    """
+    if not settings.api_enabled:
+        return None
+    try:
+        from mixtimer_gui.api.server import ApiServer
+
+        server = ApiServer(services, host=settings.api_bind, port=settings.api_port,
+                           token=settings.api_token or None)
+        server.start()
+    except Exception as exc:  # ImportError, BindRefusedError, OSError: say it, keep going
+        log.warning("action API not started: %s", exc)
+        status = getattr(window, "statusBar", None)
+        if callable(status):
+            status().showMessage(QApplication.translate(
+                "App", "The action API server did not start: %1").replace("%1", str(exc)))
+        return None
+    return server
+
+
 def run_app(db_path: Path, lang: str | None = None,
             settings: AppSettings | None = None) -> int:
     app = make_application()
@@ -92,9 +116,12 @@ def run_app(db_path: Path, lang: str | None = None,
     instance.activated.connect(window.bring_to_front)
     window.show()
     reminders = install_reminders(app, window, services)
+    server = start_api_server(settings, services, window)
     try:
         return app.exec()
     finally:
+        if server is not None:
+            server.stop()
         del reminders
         instance.close()
         services.close()

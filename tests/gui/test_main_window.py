@@ -258,3 +258,17 @@ def test_status_bar_counts_follow_changes(window: MainWindow, services: Services
     qtbot.waitUntil(lambda: "Due: 1" in window._status_label.text(), timeout=3000)
 
 
+
+
+def test_the_api_server_starts_when_settings_say_so(window: MainWindow, services: Services,
+                                                    app_settings: AppSettings) -> None:
+    assert app_module.start_api_server(app_settings, services, window) is None  # off
+    app_settings.api_enabled = True
+    app_settings.api_bind = "0.0.0.0"  # refused without a token: said in the status bar
+    assert app_module.start_api_server(app_settings, services, window) is None
+    assert "0.0.0.0" in window.statusBar().currentMessage()
+    app_settings.api_bind = "127.0.0.1"
+    app_settings.api_port = 1  # privileged or taken: refused by the OS, window keeps going
+    server = app_module.start_api_server(app_settings, services, window)
+    if server is not None:  # running as root binds port 1; stop it again
+        server.stop()
