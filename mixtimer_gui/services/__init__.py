@@ -35,10 +35,15 @@ class Services:
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock | None = None,
-             bus: ChangeBus | None = None) -> Services:
-        """Open (create, migrate) the database at ``path`` and the services on it."""
+             bus: ChangeBus | None = None, *, synchronous: str = "normal",
+             read_only: bool = False) -> Services:
+        """Open (create, migrate) the database at ``path`` and the services on it.
+
+        ``synchronous="full"`` also survives power loss (each commit waits for the disk);
+        ``read_only=True`` views a locked or read-only database (writes raise ``StoreError``).
+        """
         path = Path(path)
-        db = open_database(path)
+        db = open_database(path, synchronous=synchronous, read_only=read_only)
         return cls(db, clock, bus, data_dir=path.parent)
 
     @property

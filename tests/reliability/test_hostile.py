@@ -53,7 +53,7 @@ def closed_db(db_path: Path, fake_clock: FakeClock) -> tuple[Path, str, set[str]
 
 
 def view(db_path: Path) -> Services:
-    return Services(open_database(db_path, read_only=True), data_dir=db_path.parent)
+    return Services.open(db_path, read_only=True)
 
 
 # -- healthy, missing -----------------------------------------------------------------------
@@ -69,6 +69,20 @@ def test_missing_database_will_be_created(tmp_path: Path) -> None:
     report = health.check_database(tmp_path / "new" / "mixtimer.db")
     assert report.state is Health.MISSING and report.usable and "新建" in report.message
     assert not (tmp_path / "new").exists()
+
+
+def test_synchronous_full_is_available_for_power_loss(db_path: Path) -> None:
+    services = Services.open(db_path, synchronous="full")
+    try:
+        assert services.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert services.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        services.close()
+    services = Services.open(db_path)
+    try:
+        assert services.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    finally:
+        services.close()
 
 
 # -- not a database -------------------------------------------------------------------------
