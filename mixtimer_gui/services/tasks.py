@@ -26,7 +26,7 @@ class TaskService:
         return wire.task(row)
 
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
-        """``get_v2_task_list``; default order: due first (soonest due on top)."""
+        """``get_v2_task_list``; default order ``-created`` like every list (spec §6)."""
         index, size = wire.page_params(data)
         now = self.ctx.clock.now()
         fields = queries.task_fields(now)
