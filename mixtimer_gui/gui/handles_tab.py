@@ -227,6 +227,7 @@ class HandlesTab(QWidget):
 
     def _build(self) -> None:
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
+        self.search.setMinimumWidth(300)
         self.all_time = QCheckBox()
         self.all_time.setChecked(True)
         today = self._today()

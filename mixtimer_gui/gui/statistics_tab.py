@@ -76,11 +76,11 @@ class StatisticsTab(QWidget):
 
     def _columns(self) -> list[Column]:
         return [
-            Column("name", self.tr("Name"), width=170),
-            Column("unit", self.tr("Unit"), width=70),
-            Column("uid", self.tr("ID"), width=140),
-            Column("alias", self.tr("Alias"), width=110),
-            Column("description", self.tr("Description"), width=160),
+            Column("name", self.tr("Name"), width=150),
+            Column("unit", self.tr("Unit"), width=60),
+            Column("uid", self.tr("ID"), width=120),
+            Column("alias", self.tr("Alias"), width=100),
+            Column("description", self.tr("Description"), width=120),
         ]
 
     def _reading_columns(self) -> list[Column]:
@@ -202,11 +202,20 @@ class StatisticsTab(QWidget):
         text = self.search.text().strip()
         where_or = ([[f, "like", like_pattern(text)] for f in SEARCH_FIELDS] if text else [])
         self.model.set_filter(where_or=where_or)
+        self._select_first_when_none()
         self._show_selected()
 
     def refresh(self) -> None:
         refresh_keeping_selection(self.view, self.model)
+        self._select_first_when_none()
         self._show_selected()
+
+    def _select_first_when_none(self) -> None:
+        """A chart is what people come here for: show the first meter's straight away."""
+        if self.selected_statistic() is None and self.model.rowCount():
+            self.view.selectionModel().blockSignals(True)
+            self.view.selectRow(0)
+            self.view.selectionModel().blockSignals(False)
 
     def selected_statistic(self) -> dict[str, Any] | None:
         return selected_record(self.view)

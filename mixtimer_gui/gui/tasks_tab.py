@@ -356,7 +356,7 @@ class TasksTab(QWidget):
             Column("object_name", self.tr("Object"), width=130),
             Column("due_at", self.tr("Due"), display=_due_time, width=130),
             Column("due_words", self.tr("Due in"), sort_field="due_at",
-                   display=lambda r: _due_words(r, now()), foreground=_due_color, width=130),
+                   display=lambda r: _due_words(r, now()), foreground=_due_color, width=160),
             Column("cycle", self.tr("Cycle"), sort_field="",
                    display=lambda r: humanize.cycle_label(
                        r, self._units.get(r.get("statistics_id") or "", "")), width=120),

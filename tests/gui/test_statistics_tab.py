@@ -142,10 +142,23 @@ def test_an_earlier_reading_above_a_later_one_is_refused(qtbot: Any, services: S
     assert reading_values(services, meter["uid"]) == [100, 150, 230]
 
 
+def test_the_first_statistic_is_shown_at_once(tab: StatisticsTab) -> None:
+    first = tab.model.record(0)
+    assert tab.selected_statistic() == first
+    assert tab.add_reading_button.isEnabled() and tab.title.text() == first["name"]
+
+
+def test_with_no_statistics_nothing_is_selected(qtbot: Any, services: Services,
+                                                bridge: ChangeBridge) -> None:
+    empty = StatisticsTab(services, bridge)
+    qtbot.addWidget(empty)
+    assert empty.selected_statistic() is None
+    assert not empty.add_reading_button.isEnabled() and empty.chart.points() == []
+    assert empty.readings.rowCount() == 0
+
+
 def test_selecting_a_statistic_shows_its_readings_and_chart(tab: StatisticsTab,
                                                             meter: dict[str, Any]) -> None:
-    assert tab.readings.rowCount() == 0 and tab.chart.points() == []
-    assert not tab.add_reading_button.isEnabled()
     select(tab, meter["uid"])
     values = [tab.readings.record(r)["value"] for r in range(tab.readings.rowCount())]
     assert values == [230, 150, 100]  # newest first
