@@ -9,6 +9,7 @@ before one of those characters gets one more, so the importer can always take ex
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,7 @@ class ListJoiner:
     """A stored JSON list (``["张三", "李四"]``) as readable text (``张三;李四``).
 
     Handler lists repeat a lot, so each distinct stored text is joined once (bounded cache).
+    The result is not neutralised: the caller treats it as any other text cell.
     """
 
     def __init__(self) -> None:
@@ -64,7 +66,7 @@ class ListJoiner:
             return ""
         joined = self._cache.get(stored)
         if joined is None:
-            joined = neutralise(self._join(stored))
+            joined = self._join(stored)
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache = {"[]": "", "": ""}
             self._cache[stored] = joined
@@ -86,27 +88,29 @@ class WireTimeFormatter:
 
     The zone's UTC offset is looked up once per UTC day; a day with an offset change (DST)
     falls back to ``format_wire`` for each moment, so the text is always the same as
-    ``format_wire`` gives.
+    ``format_wire`` gives. With ``as_bytes`` it gives that text UTF-8 encoded.
     """
 
     _CHANGES = object()
 
-    def __init__(self) -> None:
+    def __init__(self, *, as_bytes: bool = False) -> None:
         self._zone = local_zone()
+        self._encode: Callable[[str], Any] = str.encode if as_bytes else str
+        self._empty = self._encode("")
         self._offsets: dict[int, Any] = {}
-        self._days: dict[int, str] = {}
-        self._minutes = [f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)]
-        self._seconds = [f"{s:02d}" for s in range(60)]
+        self._days: dict[int, Any] = {}
+        self._minutes = [self._encode(f"{m // 60:02d}:{m % 60:02d}:") for m in range(1440)]
+        self._seconds = [self._encode(f"{s:02d}") for s in range(60)]
 
-    def __call__(self, moment: int | None) -> str:
+    def __call__(self, moment: int | None) -> Any:
         if moment is None:
-            return ""
+            return self._empty
         utc_day = moment // 86400
         offset = self._offsets.get(utc_day)
         if offset is None:
             offset = self._offset_of_day(utc_day)
         if offset is self._CHANGES:
-            return format_wire(moment)
+            return self._encode(format_wire(moment))
         day, second = divmod(moment + offset, 86400)
         prefix = self._days.get(day)
         if prefix is None:
@@ -130,8 +134,8 @@ class WireTimeFormatter:
         delta = datetime.fromtimestamp(moment, self._zone).utcoffset()
         return int(delta.total_seconds()) if delta is not None else 0
 
-    def _day_prefix(self, day: int) -> str:
-        prefix = date.fromordinal(day + _EPOCH_ORDINAL).isoformat() + " "
+    def _day_prefix(self, day: int) -> Any:
+        prefix = self._encode(date.fromordinal(day + _EPOCH_ORDINAL).isoformat() + " ")
         if len(self._days) > _CACHE_LIMIT:
             self._days.clear()
         self._days[day] = prefix

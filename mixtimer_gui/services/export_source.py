@@ -23,6 +23,12 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "organization_id", "created_by", "last_modified", "last_modified_by",
 )
 
+# Columns whose text can come as UTF-8 bytes (``text_as_bytes``).
+TEXT_COLUMNS = frozenset((
+    "uid", "task_id", "project_id", "project_name", "project_alias", "object_id",
+    "object_name", "object_alias", "handler_id_list", "handler_name_list", "result",
+    "description", "images", "organization_id"))
+
 # Oldest first: an exported record book reads in the order the work was done.
 DEFAULT_ORDER = "created"
 BATCH_SIZE = 2000
@@ -33,12 +39,20 @@ class HandleExportSource:
 
     Build it where the export runs (the worker thread): each thread has its own connection.
     Bad filters raise ``FieldError`` from the constructor, before any file is touched.
+
+    With ``text_as_bytes`` the ``TEXT_COLUMNS`` come as their stored UTF-8 bytes (``CAST AS
+    BLOB``): a writer of UTF-8 files then neither decodes nor re-encodes them, which is about
+    a third of the cost of a large export.
     """
 
-    def __init__(self, ctx: ServiceContext, params: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, params: Mapping[str, Any] | None = None, *,
+                 text_as_bytes: bool = False) -> None:
         params = params or {}
         self.ctx = ctx
-        base = Handle.select(*(getattr(Handle, name) for name in EXPORT_COLUMNS))
+        columns = [getattr(Handle, name) for name in EXPORT_COLUMNS]
+        if text_as_bytes:
+            columns = [c.cast("BLOB") if c.name in TEXT_COLUMNS else c for c in columns]
+        base = Handle.select(*columns)
         self._query = queries.filtered(base, queries.HANDLE_FIELDS,
                                        where_and=params.get("where_and"),
                                        where_or=params.get("where_or"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.errors import FieldError
-from mixtimer_gui.exports import cells
+from mixtimer_gui.exports import cells, csv_export
 from mixtimer_gui.exports.cells import WireTimeFormatter, neutralise, plain_number, restore
 from mixtimer_gui.exports.csv_export import (
     COLUMNS,
@@ -21,6 +23,7 @@ from mixtimer_gui.exports.csv_export import (
     ExportError,
     export_handles,
 )
+from mixtimer_gui.services.export_source import HandleExportSource
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -321,3 +324,52 @@ def test_fast_time_format_on_a_dst_day_sequence() -> None:
         assert fmt(None) == ""
     finally:
         clock.set_local_zone("Asia/Shanghai")
+
+
+# -- the fast line equals the careful one -----------------------------------------------------
+
+
+def careful_line(row: tuple) -> bytes:
+    buffer = io.StringIO()
+    csv_export._csv_writer(buffer).writerow(csv_export.row_converter()(csv_export._decoded(row)))
+    return buffer.getvalue().removesuffix("\r\n").encode("utf-8", "surrogateescape")
+
+
+def raw_row(texts: list[str], numbers: list[int], due: int | None, fee: float) -> tuple:
+    b = [t.encode("utf-8", "surrogatepass") for t in texts]
+    created = numbers[0]
+    return (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            json.dumps([numbers[1], numbers[2]]).encode(),
+            json.dumps([texts[8], texts[9]], ensure_ascii=False).encode("utf-8", "surrogatepass"),
+            fee, b[10], b[11], b[12], created, due, numbers[3] % 2, numbers[4], b[13],
+            numbers[5], created + numbers[6] % 3, numbers[7])
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab中,"\'=+-@\t\r\n ;[]\\')), max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(CELL_TEXT, min_size=14, max_size=14),
+       numbers=st.lists(st.integers(0, 2_000_000_000), min_size=8, max_size=8),
+       due=st.none() | st.integers(0, 2_000_000_000),
+       fee=st.sampled_from([0.0, 3.0, 12.5, 1e-05, 1234567.25]))
+def test_fast_line_is_byte_for_byte_the_careful_line(texts: list[str], numbers: list[int],
+                                                     due: int | None, fee: float) -> None:
+    row = raw_row(texts, numbers, due, fee)
+    assert csv_export.line_converter()(row) == careful_line(row)
+
+
+def test_fast_lines_of_the_sample_are_the_careful_lines(sample: Sample) -> None:
+    source = HandleExportSource(sample.services.ctx, {}, text_as_bytes=True)
+    convert = csv_export.line_converter()
+    rows = [row for batch in source.batches() for row in batch]
+    assert len(rows) == len(sample.handles)
+    for row in rows:
+        assert convert(row) == careful_line(row)
+
+
+def test_a_null_in_a_text_column_takes_the_careful_path() -> None:
+    row = raw_row(["x"] * 14, [1_700_000_000, 1, 2, 0, 0, 0, 0, 0], None, 0.0)
+    row = (None, *row[1:])
+    assert csv_export.line_converter()(row) == careful_line(row)
+    assert csv_export.line_converter()(row).startswith(b'"","x"')

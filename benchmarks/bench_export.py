@@ -1,0 +1,185 @@
+"""Export of handles to CSV (DESIGN §6: ≤ 2.5 × ``sqlite3 -csv`` of the same columns, memory
+flat).
+
+Both sides run as child processes on the same database in the same run, alternating, so a
+busy machine slows both alike:
+
+- ``export``: ``python -m mixtimer_gui export-handles --db DB --out FILE`` (the command a user
+  runs: interpreter start, opening the database, the streamed export, the atomic rename);
+- ``floor``: ``sqlite3 -csv -header DB "SELECT <the same stored columns> FROM handle ORDER BY
+  created, id"`` into a file (the same rows in the same order; no formatting of times, lists
+  or formula cells, which is the work the ratio allows for).
+
+Each child's peak resident memory comes from ``os.wait4`` (its own ``ru_maxrss``). Memory is
+"flat" when the export's peak at N handles is about its peak at a tenth of N.
+
+The database is built once under ``benchmarks/.cache/`` with ``mixtimer-gui demo-data`` (or,
+where that command is missing, by inserting plain rows with ``sqlite3.executemany``).
+
+Usage: ``python benchmarks/bench_export.py [--handles N] [--repeats R] [--db PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / ".cache"
+DEFAULT_HANDLES = 1_000_000
+TARGET_RATIO = 2.5
+COLUMNS = ("uid, task_id, project_id, project_name, project_alias, object_id, object_name, "
+           "object_alias, handler_id_list, handler_name_list, fee, result, description, "
+           "images, created, due_at, is_ignored, skipped_cycles, organization_id, created_by, "
+           "last_modified, last_modified_by")
+FLOOR_SQL = f"SELECT {COLUMNS} FROM handle ORDER BY created, id"
+
+
+# -- the database -----------------------------------------------------------------------------
+
+
+def cached_db(handles: int) -> Path:
+    """A database with ``handles`` handles, built once and reused."""
+    path = CACHE / f"export-{handles}.db"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+            building = Path(tmp) / path.name
+            build(building, handles)
+            os.replace(building, path)
+    return path
+
+
+def build(path: Path, handles: int) -> None:
+    began = time.perf_counter()
+    if importlib.util.find_spec("mixtimer_gui.demo_data") is not None:
+        subprocess.run([sys.executable, "-m", "mixtimer_gui", "demo-data", "--db", str(path),
+                        "--handles", str(handles), "--objects", "200", "--projects", "40"],
+                       check=True, stdout=subprocess.DEVNULL)
+    else:
+        _insert_plain(path, handles)
+    print(f"built {path.name} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+
+
+def _insert_plain(path: Path, handles: int) -> None:
+    """Fallback: the schema from the app, then rows with ``executemany``."""
+    from mixtimer_gui.store.db import open_database
+
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    start = 1_700_000_000
+    names = ['["张三"]', '["张三", "李四"]', '["王五"]']
+    rows = ((f"MTH{i:013d}", f"MTT{i % 500:013d}", f"MTP{i % 40:013d}", f"项目{i % 40}",
+             f"P{i % 40}", f"MTO{i % 500:013d}", f"设备{i % 500}", f"E{i % 500}",
+             f"[{i % 3 + 1}]", names[i % 3], float(i % 7 * 50), "正常",
+             "保养完成,试运行正常" if i % 2 else "更换滤芯", "", start + i * 60,
+             start + i * 60 + 3600 * (1 if i % 5 else -1), int(i % 25 == 0), 0, "",
+             0, start + i * 60, 0) for i in range(handles))
+    with conn:
+        conn.executemany(
+            f"INSERT INTO handle ({COLUMNS}) VALUES ({','.join('?' * 22)})", rows)
+    conn.close()
+
+
+# -- one child, timed ---------------------------------------------------------------------------
+
+
+def run_child(argv: list[str], stdout: Any = subprocess.DEVNULL) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - began
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    error = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {error.strip()[:300]}")
+    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return elapsed, rss_kib / 1024
+
+
+def export_once(db: Path, out: Path) -> tuple[float, float]:
+    return run_child([sys.executable, "-m", "mixtimer_gui", "export-handles", "--db", str(db),
+                      "--out", str(out)])
+
+
+def floor_once(db: Path, out: Path) -> tuple[float, float]:
+    sqlite = shutil.which("sqlite3")
+    if sqlite is None:
+        raise RuntimeError("the sqlite3 command is not installed (apt install sqlite3)")
+    with open(out, "wb") as fh:
+        return run_child([sqlite, "-csv", "-header", str(db), FLOOR_SQL], stdout=fh)
+
+
+def _summary(samples: list[tuple[float, float]]) -> dict[str, float]:
+    times = [t for t, _ in samples]
+    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
+            "max_s": round(max(times), 3),
+            "peak_rss_mib": round(max(rss for _, rss in samples), 1)}
+
+
+def measure(db_path: Path | str, repeats: int = 5) -> list[dict[str, Any]]:
+    """Time the export and the floor, alternating; one dict per side (the export's has the
+    ratio of the medians)."""
+    db = Path(db_path)
+    if not db.exists():
+        db = cached_db(DEFAULT_HANDLES)
+    rows = _count(db)
+    exports: list[tuple[float, float]] = []
+    floors: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out, floor_out = Path(tmp) / "handles.csv", Path(tmp) / "floor.csv"
+        export_once(db, out)  # warm the page cache for both sides alike
+        for _ in range(max(1, repeats)):
+            floors.append(floor_once(db, floor_out))
+            exports.append(export_once(db, out))
+        sizes = out.stat().st_size, floor_out.stat().st_size
+    export, floor = _summary(exports), _summary(floors)
+    ratio = export["median_s"] / floor["median_s"] if floor["median_s"] else None
+    return [
+        {"work": "export_csv", "handles": rows, **export, "file_mib": round(sizes[0] / 2**20, 1),
+         "ratio_to_floor": round(ratio, 2) if ratio else None, "target_ratio": TARGET_RATIO},
+        {"work": "floor_sqlite3_csv", "handles": rows, **floor,
+         "file_mib": round(sizes[1] / 2**20, 1)},
+    ]
+
+
+def _count(db: Path) -> int:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM handle").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handles", type=int, default=DEFAULT_HANDLES)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--db", type=Path, help="an existing database instead of the cache")
+    parser.add_argument("--flat-check", action="store_true",
+                        help="also measure at a tenth of the size, to show memory is flat")
+    args = parser.parse_args()
+    sizes = [args.handles] + ([max(1000, args.handles // 10)] if args.flat_check else [])
+    for handles in sizes:
+        db = args.db or cached_db(handles)
+        for row in measure(db, args.repeats):
+            print(json.dumps(row, ensure_ascii=False))
+        if args.db:
+            break
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
