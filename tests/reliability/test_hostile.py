@@ -366,3 +366,23 @@ def test_peewee_wrapped_full_error_is_explained() -> None:
 def test_other_errors_are_not_explained_away() -> None:
     assert health.explain_write_error(ValueError("no")) is None
     assert health.explain_write_error(sqlite3.IntegrityError("UNIQUE")) is None
+
+
+# -- the command line: one line, exit status 1 ----------------------------------------------
+
+
+def test_cli_reports_a_damaged_database_in_one_line(closed_db, tmp_path: Path, capsys) -> None:
+    from mixtimer_gui import cli
+
+    db_path, _, _ = closed_db
+    made = backup.backup_now(db_path, 1_700_000_000)
+    corrupt(db_path)
+    before = files_of(db_path)
+    status = cli.main(["export-handles", "--db", str(db_path), "--out",
+                       str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and "已损坏" in err and made.name in err
+    assert "Traceback" not in err
+    assert_unchanged(before, db_path)
+    assert not (tmp_path / "out.csv").exists()
