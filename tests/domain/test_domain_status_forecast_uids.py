@@ -6,9 +6,11 @@ Code: domain/status.py, domain/forecast.py, domain/uids.py, domain/clock.py.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mixtimer_gui.domain import clock, forecast, status, uids
 from mixtimer_gui.domain.clock import FakeClock
@@ -141,3 +143,26 @@ def test_forecast_beyond_100_years_is_no_forecast() -> None:
 def test_forecast_past_the_calendar_is_no_forecast() -> None:
     late = forecast.LATEST_MOMENT - DAY
     assert forecast.forecast_due([(late - DAY, 0.0), (late, 1.0)], 5.0) is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(moment=st.integers(0, 4_102_444_800),
+       zone=st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York"]))
+def test_wire_text_round_trips(moment: int, zone: str) -> None:
+    clock.set_local_zone(zone)
+    text = clock.format_wire(moment)
+    back = clock.parse_wire(text)
+    # Equal, except for the second pass through an ambiguous hour (fall back), which reads
+    # as the earlier one; the text is the same either way.
+    assert back in (moment, moment - 3600)
+    assert clock.format_wire(back) == text
+
+
+@settings(max_examples=80, deadline=None)
+@given(civil=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1)),
+       zone=st.sampled_from(["Europe/Berlin", "America/New_York"]))
+def test_from_local_never_moves_backward(civil: datetime, zone: str) -> None:
+    clock.set_local_zone(zone)
+    civil = civil.replace(microsecond=0)
+    shown = clock.to_local(clock.from_local(civil)).replace(tzinfo=None)
+    assert shown == civil or shown - civil == timedelta(hours=1)  # a gap time moves forward
