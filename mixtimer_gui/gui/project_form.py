@@ -567,9 +567,8 @@ class ProjectForm(QDialog):
         except (OverflowError, ValueError, OSError):
             dates = []
         if not dates:
-            self.preview_label.setText(
-                f"<span style='color:#607d8b'>"
-                f"{self.tr('Fix the cycle settings to see the due dates.')}</span>")
+            hint = self.tr("Fix the cycle settings to see the due dates.")
+            self.preview_label.setText(f"<span style='color:#607d8b'>{hint}</span>")
             return
         lines = []
         for number, (due, notice) in enumerate(dates, 1):
@@ -587,8 +586,8 @@ class ProjectForm(QDialog):
     def _statistic_preview(self) -> str:
         stat = self.statistic_combo.currentData() or ""
         if not stat:
-            return (f"<span style='color:#607d8b'>"
-                    f"{self.tr('Choose a statistic to see when the task comes due.')}</span>")
+            hint = self.tr("Choose a statistic to see when the task comes due.")
+            return f"<span style='color:#607d8b'>{hint}</span>"
         try:
             readings = self.services.statistics.value_list({
                 "statistics_id": stat, "page_size": 1, "order_by": "-time"})["data"]
@@ -597,9 +596,9 @@ class ProjectForm(QDialog):
         unit = self._statistic_units.get(stat, "")
         step = self.period_num_spin.value()
         if not readings:
-            return (f"<span style='color:#607d8b'>"
-                    f"{self.tr('No readings yet: due every %1 %2 from the first reading.')}"
-                    .replace("%1", str(step)).replace("%2", unit) + "</span>")
+            hint = self.tr("No readings yet: due every %1 %2 from the first reading.")
+            hint = hint.replace("%1", str(step)).replace("%2", unit)
+            return f"<span style='color:#607d8b'>{hint}</span>"
         current = float(readings[0]["value"])
         values = ", ".join(humanize.number(current + step * k)
                            for k in range(1, PREVIEW_COUNT + 1))

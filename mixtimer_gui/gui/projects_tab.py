@@ -90,6 +90,8 @@ class ProjectsTab(QWidget):
         self.services = services
         self._dirty = False
         self._form_factory = None  # tests replace the dialog runner
+        self._statistic_units: dict[str, str] = {}
+        self._load_statistic_units()
         self._search_timer = self._timer(SEARCH_DELAY_MS, self.apply_filter)
         self._live_timer = self._timer(LIVE_DELAY_MS, self._refresh_if_visible)
         bridge.changed.connect(self._on_changed)
@@ -111,25 +113,36 @@ class ProjectsTab(QWidget):
     # -- columns ----------------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
-        t = self.tr
         return [
-            Column("is_active", t("State"), display=self._state_text,
+            Column("is_active", self.tr("State"), display=self._state_text,
                    foreground=lambda r: QColor(RUNNING if r["is_active"] else STOPPED),
                    background=lambda r: QColor(STATUS_BACKGROUNDS["正常"] if r["is_active"]
                                                else STATUS_BACKGROUNDS["未启动"]), width=90),
-            Column("name", t("Name"), width=220),
-            Column("alias", t("Alias"), width=140),
-            Column("cycle_type", t("Cycle type"),
+            Column("name", self.tr("Name"), width=220),
+            Column("alias", self.tr("Alias"), width=140),
+            Column("cycle_type", self.tr("Cycle type"),
                    display=lambda r: humanize.domain_label(r["cycle_type"]), width=110),
-            Column("period_num", t("Cycle"), display=humanize.cycle_label, width=110),
-            Column("notice_num", t("Reminder"), display=self._notice_text, width=110),
-            Column("anchor_type", t("Next cycle"),
+            Column("period_num", self.tr("Cycle"), display=self._cycle_text, width=120),
+            Column("notice_num", self.tr("Reminder"), display=self._notice_text, width=100),
+            Column("anchor_type", self.tr("Next cycle"),
                    display=lambda r: humanize.domain_label(r["anchor_type"]), width=110),
-            Column("object_id_list", t("Objects"), sort_field="",
+            Column("object_id_list", self.tr("Objects"), sort_field="",
                    display=lambda r: str(len(r["object_id_list"])), align_right=True, width=70),
-            Column("created", t("Created"), display=lambda r: humanize.short_time(r["created"]),
-                   width=140),
+            Column("created", self.tr("Created"),
+                   display=lambda r: humanize.short_time(r["created"]), width=140),
         ]
+
+    def _cycle_text(self, record: dict) -> str:
+        return humanize.cycle_label(record, self._statistic_units.get(
+            record.get("statistics_id") or "", ""))
+
+    def _load_statistic_units(self) -> None:
+        """Units of the statistics, so a meter cycle reads "every 500 h", not an id."""
+        try:
+            page = self.services.statistics.list({"page_size": 1000})
+        except DomainError:
+            return
+        self._statistic_units = {s["uid"]: s.get("unit") or s["name"] for s in page["data"]}
 
     def _state_text(self, record: dict) -> str:
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
@@ -287,6 +300,7 @@ class ProjectsTab(QWidget):
 
     def refresh(self) -> None:
         self._dirty = False
+        self._load_statistic_units()
         uid = self.selected_uid()
         self.model.refresh()
         self._reselect(uid)
@@ -348,8 +362,8 @@ class ProjectsTab(QWidget):
 
     def _show_detail(self, project: dict | None) -> None:
         if project is None:
-            self.detail.setHtml(f"<p style='color:#607d8b'>"
-                                f"{self.tr('Select a project to see its details.')}</p>")
+            hint = self.tr("Select a project to see its details.")
+            self.detail.setHtml(f"<p style='color:#607d8b'>{hint}</p>")
             return
         counts = self._task_counts(project["uid"])
         objects = self._object_names(project["object_id_list"])
@@ -372,16 +386,20 @@ class ProjectsTab(QWidget):
             f"<span style='color:{STATUS_COLORS[s]}'>{_html(humanize.status_label(s))} "
             f"<b>{n}</b></span>&nbsp;&nbsp;" for s, n in counts.items() if n)
         guide = _html(project["guide"]).replace("\n", "<br>") or "—"
+        tasks_heading = self.tr("Tasks")
+        objects_heading = self.tr("Objects")
+        guide_heading = self.tr("Maintenance guide")
+        description_heading = self.tr("Description")
         self.detail.setHtml(
             f"<h3 style='margin-bottom:2px'>{_html(project['name'])}</h3>"
             f"<p style='color:{color}; margin-top:0'><b>{state}</b></p>"
             f"<table cellspacing='2'>{table}</table>"
-            f"<h4>{self.tr('Tasks')}</h4><p>{badges or '—'}</p>"
-            f"<h4>{self.tr('Objects')} ({len(objects)})</h4>"
+            f"<h4>{tasks_heading}</h4><p>{badges or '—'}</p>"
+            f"<h4>{objects_heading} ({len(objects)})</h4>"
             f"<p>{'、'.join(_html(n) for n in objects[:40]) or '—'}"
             f"{' …' if len(objects) > 40 else ''}</p>"
-            f"<h4>{self.tr('Maintenance guide')}</h4><p>{guide}</p>"
-            + (f"<h4>{self.tr('Description')}</h4><p>{_html(str(project['description']))}</p>"
+            f"<h4>{guide_heading}</h4><p>{guide}</p>"
+            + (f"<h4>{description_heading}</h4><p>{_html(str(project['description']))}</p>"
                if project["description"] else ""))
 
     def _task_counts(self, project_uid: str) -> dict[str, int]:

@@ -19,6 +19,10 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
 
 请检查路径(--db 或 MIXTIMER_DB),并确认该文件不是由更新版本的 MixTimer 创建的。</translation>
     </message>
+    <message>
+      <source>The action API server did not start: %1</source>
+      <translation>动作 API 服务未能启动:%1</translation>
+    </message>
   </context>
   <context>
     <name>ErrorDialog</name>
@@ -240,6 +244,10 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
     <message>
       <source>Everyone</source>
       <translation>所有人</translation>
+    </message>
+    <message>
+      <source>Export the records the filters show</source>
+      <translation>导出筛选出的记录</translation>
     </message>
     <message>
       <source>Export CSV</source>
@@ -816,6 +824,10 @@ Maintenance planner for supervisors.</source>
       <translation>自周期开始起统计值增长达到该数量时任务到期。</translation>
     </message>
     <message>
+      <source>Fix the cycle settings to see the due dates.</source>
+      <translation>请修正周期设置以查看到期日。</translation>
+    </message>
+    <message>
       <source>reminder %1</source>
       <translation>提醒 %1</translation>
     </message>
@@ -826,6 +838,14 @@ Maintenance planner for supervisors.</source>
     <message>
       <source>If started now and each cycle is handled on its due date.</source>
       <translation>假设现在启动,且每个周期都在到期日处理。</translation>
+    </message>
+    <message>
+      <source>Choose a statistic to see when the task comes due.</source>
+      <translation>选择统计项以查看任务何时到期。</translation>
+    </message>
+    <message>
+      <source>No readings yet: due every %1 %2 from the first reading.</source>
+      <translation>尚无读数:自第一次读数起每 %1 %2 到期。</translation>
     </message>
     <message>
       <source>Latest reading %1 %2. Due at readings: %3 %2</source>
@@ -927,12 +947,28 @@ Maintenance planner for supervisors.</source>
       <translation>%1 个项目</translation>
     </message>
     <message>
+      <source>Select a project to see its details.</source>
+      <translation>选择一个项目以查看详情。</translation>
+    </message>
+    <message>
       <source>Number</source>
       <translation>编号</translation>
     </message>
     <message>
       <source>Alias</source>
       <translation>别名</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Cycle type</source>
+      <translation>周期类型</translation>
     </message>
     <message>
       <source>Cycle</source>
@@ -947,12 +983,32 @@ Maintenance planner for supervisors.</source>
       <translation>下个周期</translation>
     </message>
     <message>
+      <source>Objects</source>
+      <translation>维保对象</translation>
+    </message>
+    <message>
+      <source>Created</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
       <source>Statistic</source>
       <translation>统计项</translation>
     </message>
     <message>
       <source>(none: the project cannot start)</source>
       <translation>(无:项目无法启动)</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>维保任务</translation>
+    </message>
+    <message>
+      <source>Maintenance guide</source>
+      <translation>维保指南</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
     </message>
     <message>
       <source>Edit a running project</source>
@@ -1492,11 +1548,11 @@ The current database is kept in the backups folder.</source>
     </message>
     <message>
       <source>Due</source>
-      <translation>到期</translation>
+      <translation>到期时间</translation>
     </message>
     <message>
       <source>Due in</source>
-      <translation>到期</translation>
+      <translation>距到期</translation>
     </message>
     <message>
       <source>Cycle</source>
@@ -1523,8 +1579,16 @@ The current database is kept in the backups folder.</source>
       <translation>处理…</translation>
     </message>
     <message>
+      <source>Record that this task was done (Enter)</source>
+      <translation>记录该任务已完成(Enter)</translation>
+    </message>
+    <message>
       <source>Ignore…</source>
       <translation>忽略…</translation>
+    </message>
+    <message>
+      <source>Skip this cycle, with a reason</source>
+      <translation>跳过本周期,并写明原因</translation>
     </message>
     <message>
       <source>Show all tasks</source>
