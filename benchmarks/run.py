@@ -1,0 +1,359 @@
+"""Measure every performance target of DESIGN §6 in one command, each against its floor in
+the same run, and write the table to ``benchmarks/RESULTS.md``.
+
+Usage (from the repository root, with the project's environment)::
+
+    python benchmarks/run.py                    # 1,000,000 handles, 10,007 tasks
+    python benchmarks/run.py --handles 100000   # a quick look
+    python benchmarks/run.py --only gui,reminders --repeats 3
+
+The first run builds the database with ``mixtimer-gui demo-data`` (6,100 objects, 60
+projects, seed 1; about a minute for a million handles) under ``benchmarks/.cache/``
+(git-ignored) and keeps it; later runs reuse it. Measurements that write (the window's start
+logs reminders) get a fresh private copy each run, so the cache stays as built.
+
+What runs, each module only when its file is there (a missing one is listed as skipped):
+
+- ``bench_gui``: start to a shown main window vs a bare PySide6 window with a tab widget;
+  the Handles tab's first page and filter changes; peak memory with the window open;
+- ``bench_api``: ``get_v2_handle_list`` over loopback vs the same SQL through sqlite3 and a
+  minimal HTTP reply;
+- ``bench_export``: CSV export of all handles vs ``sqlite3 -csv -header``;
+- ``bench_reminders``: the reminder engine on its own 10,000-task database (cached too);
+- built in here: the reminder scan and the due/notice task query on the demo database at
+  the current time, vs a plain sqlite3 read of the same task columns.
+
+Every figure is the median of ``--repeats`` runs with min and max. Everything between the
+``run.py`` markers in RESULTS.md is rewritten; notes outside them (before/after profiles)
+are kept. Not part of the test run; CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import (  # noqa: E402  (the benchmarks folder is not a package)
+    CACHE,
+    DEMO_OBJECTS,
+    DEMO_PROJECTS,
+    DEMO_SEED,
+    Row,
+    cached_demo_db,
+    count_rows,
+    machine,
+    normalize,
+    scratch_copy,
+    spread,
+    timed_ms,
+)
+
+RESULTS = HERE / "RESULTS.md"
+BEGIN, END = "<!-- run.py:begin -->", "<!-- run.py:end -->"
+MODULES = ("gui", "api", "export", "reminders", "scan")
+SCAN_TARGET_MS = 100.0
+
+
+# -- the measurements -----------------------------------------------------------------------
+
+
+def bench_module(name: str) -> Any | None:
+    if not (HERE / f"bench_{name}.py").exists():
+        return None
+    return importlib.import_module(f"bench_{name}")
+
+
+def run_gui(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    module = bench_module("gui")
+    return rows_of(module.measure(scratch_copy(db, scratch), repeats))
+
+
+def run_api(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    return rows_of(bench_module("api").measure(db, repeats))
+
+
+def run_export(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    rows = rows_of(bench_module("export").measure(db, repeats))
+    return merge_floor_rows(rows)
+
+
+def run_reminders(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    """The reminders engineer's own scenario (a database built for it: spread notice and
+    due moments), cached; measured on a copy because the scan writes its log."""
+    module = bench_module("reminders")
+    cached = CACHE / "reminders-10k.db"
+    if not cached.exists():
+        rows = module.measure(cached, repeats)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "reminders.db"
+            shutil.copyfile(cached, copy)
+            rows = module.measure(copy, repeats)
+    named = [{**r, "work": f"reminders {r['work']}"} for r in rows]
+    return merge_floor_rows(rows_of(named))
+
+
+def run_scan(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    """The due/notice scan of the demo database's ~10,000 tasks at the current time."""
+    from mixtimer_gui.services import Services
+
+    copy = scratch_copy(db, scratch)
+    services = Services.open(copy)
+    try:
+        rows = [*task_query_rows(services, copy, repeats)]
+        try:
+            engine_module = importlib.import_module("mixtimer_gui.reminders.engine")
+        except ImportError:
+            rows.append(Row("reminder scan (engine)", note="skipped: no reminders engine"))
+        else:
+            rows.extend(engine_rows(engine_module.ReminderEngine(services), copy, repeats))
+    finally:
+        services.close()
+    return rows
+
+
+def task_query_rows(services: Any, db: Path, repeats: int) -> list[Row]:
+    due = {"page_size": 1000, "where_in": [["status", ["即将到期", "已到期"]]],
+           "order_by": "due_at"}
+    floor = plain_task_read(db)
+    floor_ms = [timed_ms(floor) for _ in range(repeats)]
+    list_ms = [timed_ms(lambda: services.tasks.list(due)) for _ in range(repeats)]
+    found = services.tasks.list({**due, "page_size": 1})["total_records"]
+    return [row_from("due/notice tasks (services, status filter)", list_ms, floor_ms,
+                     "sqlite3 read of all task due columns", target=SCAN_TARGET_MS,
+                     note=f"{found} tasks due or in notice, first 1000 returned")]
+
+
+def engine_rows(engine: Any, db: Path, repeats: int) -> list[Row]:
+    floor = plain_task_read(db)
+    began = time.perf_counter()
+    fired = len(engine.scan())
+    catch_up = (time.perf_counter() - began) * 1000
+    steady = [timed_ms(engine.scan) for _ in range(repeats)]
+    wakeup = [timed_ms(engine.next_wakeup) for _ in range(repeats)]
+    floor_ms = [timed_ms(floor) for _ in range(repeats)]
+    return [
+        Row("reminder scan at start (catch-up)", median=catch_up, min=catch_up, max=catch_up,
+            note=f"fired and logged {fired} reminders (first scan of this copy)"),
+        row_from("reminder scan, steady (engine)", steady, floor_ms,
+                 "sqlite3 read of all task due columns", target=SCAN_TARGET_MS),
+        row_from("reminder next wake-up (engine)", wakeup, floor_ms,
+                 "sqlite3 read of all task due columns", target=SCAN_TARGET_MS),
+    ]
+
+
+def plain_task_read(db: Path) -> Callable[[], int]:
+    conn = sqlite3.connect(str(db))
+
+    def read() -> int:
+        return len(conn.execute(
+            'SELECT t."uid", t."cycle_start", t."due_at", t."notice_at", p."is_active" '
+            'FROM "task" t JOIN "project" p ON p."uid" = t."project_id"').fetchall())
+
+    read()
+    return read
+
+
+def row_from(work: str, samples: list[float], floor: list[float], floor_name: str, *,
+             target: float | None = None, note: str = "") -> Row:
+    m, f = spread(samples), spread(floor)
+    return Row(work, "ms", *m, floor_name, *f, ratio=m[0] / f[0] if f[0] else None,
+               target=target, note=note)
+
+
+RUNNERS: dict[str, Callable[[Path, Path, int], list[Row]]] = {
+    "gui": run_gui, "api": run_api, "export": run_export, "reminders": run_reminders,
+    "scan": run_scan,
+}
+
+
+# -- shaping rows ---------------------------------------------------------------------------
+
+
+NOTED_EXTRAS = {"peak_rss_mib": "peak {} MiB", "file_mib": "file {} MiB",
+                "total_records": "{} records", "tasks": "{} tasks", "fired": "fired {}"}
+
+
+def rows_of(dicts: list[dict[str, Any]]) -> list[Row]:
+    rows = [normalize(d) for d in dicts]
+    for row in rows:  # the figures a module reports beside its timing go into the note
+        said = [text.format(row.extra[key]) for key, text in NOTED_EXTRAS.items()
+                if row.extra.get(key) not in (None, "")]
+        row.note = "; ".join(x for x in (row.note, *said) if x)
+    return rows
+
+
+def merge_floor_rows(rows: list[Row]) -> list[Row]:
+    """Some modules report their floor as a row of its own: fold it into the others."""
+    floors = [r for r in rows if "floor" in r.work.lower()]
+    others = [r for r in rows if r not in floors]
+    if len(floors) != 1:
+        return rows
+    floor = floors[0]
+    for row in others:
+        if row.floor_median is None:
+            row.floor_name = floor.work
+            row.floor_median, row.floor_min, row.floor_max = floor.median, floor.min, floor.max
+            if row.ratio is None and floor.median:
+                row.ratio = (row.median or 0) / floor.median
+    return others
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value:.2f}"
+    return f"{value:.1f}" if value < 1000 else f"{value:.0f}"
+
+
+def spread_text(median: float | None, low: float | None, high: float | None, unit: str) -> str:
+    if median is None:
+        return "–"
+    text = f"{fmt(median, unit)} {unit}"
+    if low is not None and high is not None and (low, high) != (median, median):
+        text += f" ({fmt(low, unit)}–{fmt(high, unit)})"
+    return text
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = ["| work | measured: median (min–max) | floor: median (min–max) | ratio | target "
+             "| | note |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        floor = (f"{spread_text(r.floor_median, r.floor_min, r.floor_max, r.unit)}"
+                 f"<br>{r.floor_name}" if r.floor_median is not None else "–")
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
+        lines.append(f"| {r.work} | {spread_text(r.median, r.min, r.max, r.unit)} | {floor} "
+                     f"| {ratio} | {r.target_text} | {r.verdict} | {r.note} |")
+    return lines
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"{'work':46} {'median (min-max)':>28} {'floor median':>14} {'ratio':>7} "
+          f"{'target':>12}  verdict")
+    for r in rows:
+        floor = fmt(r.floor_median, r.unit) if r.floor_median is not None else "-"
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        print(f"{r.work[:46]:46} {spread_text(r.median, r.min, r.max, r.unit):>28} "
+              f"{floor:>14} {ratio:>7} {r.target_text:>12}  {r.verdict or r.note[:40]}")
+
+
+# -- RESULTS.md -----------------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace, db: Path, build: dict[str, Any], rows: list[Row],
+           notes: list[str], seconds: float) -> str:
+    tasks, handles = count_rows(db, "task"), count_rows(db, "handle")
+    lines = [BEGIN, "", f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
+             f"`python benchmarks/run.py --handles {args.handles} --repeats {args.repeats}"
+             f"{' --only ' + args.only if args.only else ''}` ({seconds:.0f} s).", "",
+             "### Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in machine().items()]
+    lines += ["", "### Data", "",
+              f"`demo-data --objects {DEMO_OBJECTS} --projects {DEMO_PROJECTS} "
+              f"--handles {args.handles} --seed {DEMO_SEED}`: {handles:,} handles, "
+              f"{tasks:,} tasks, file {db.stat().st_size / 2**20:.0f} MiB."]
+    if build:
+        lines.append(f"Built in {build['seconds']:.1f} s with a peak of "
+                     f"{build['peak_rss_mib']:.0f} MiB (the `demo-data` process).")
+    lines += ["", "### Results", "", *table(rows), ""]
+    if notes:
+        lines += ["### Not measured", "", *[f"- {n}" for n in notes], ""]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_results(block: str) -> None:
+    head = "# Benchmark results\n\nWritten by `benchmarks/run.py`; see its docstring.\n\n"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else head
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def build_info(db: Path, built: dict[str, Any]) -> dict[str, Any]:
+    """The build's figures, kept beside the cache so later runs can still report them."""
+    sidecar = db.with_suffix(".build.json")
+    if built:
+        sidecar.write_text(json.dumps(built, ensure_ascii=False))
+        return built
+    return json.loads(sidecar.read_text()) if sidecar.exists() else {}
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handles", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", default="", help=f"comma-separated subset of {MODULES}")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    wanted = [m for m in (args.only.split(",") if args.only else MODULES) if m]
+    unknown = [m for m in wanted if m not in MODULES]
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(unknown)} (choose from {', '.join(MODULES)})")
+    started = time.perf_counter()
+    print(f"database: {args.handles:,} handles (building once if not cached) …", flush=True)
+    db, built = cached_demo_db(args.handles)
+    build = build_info(db, built)
+    if built:
+        print(f"built {db.name} in {built['seconds']:.1f} s, peak "
+              f"{built['peak_rss_mib']:.0f} MiB", flush=True)
+    rows: list[Row] = []
+    if build:
+        rows.append(Row(f"demo-data, {args.handles:,} handles (build, once)", "s",
+                        build["seconds"], build["seconds"], build["seconds"],
+                        note=f"peak {build['peak_rss_mib']:.0f} MiB; bulk inserts"))
+    notes: list[str] = []
+    scratch = CACHE / f"scratch-{args.handles}.db"
+    for name in wanted:
+        if name != "scan" and bench_module(name) is None:
+            notes.append(f"`bench_{name}.py` is not there yet: skipped")
+            print(f"{name}: skipped (no benchmarks/bench_{name}.py)", flush=True)
+            continue
+        print(f"{name} …", flush=True)
+        try:
+            got = RUNNERS[name](db, scratch, args.repeats)
+        except Exception as exc:  # one broken bench must not lose the others' figures
+            traceback.print_exc()
+            notes.append(f"`{name}` failed: {type(exc).__name__}: {exc}")
+            continue
+        for row in got:
+            if row.median is None and row.note:
+                notes.append(f"{row.work}: {row.note}")
+            else:
+                rows.append(row)
+    for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+        leftover.unlink(missing_ok=True)
+    print()
+    print_table(rows)
+    for note in notes:
+        print(f"note: {note}")
+    if not args.no_write:
+        write_results(report(args, db, build, rows, notes, time.perf_counter() - started))
+        print(f"\nwritten to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
