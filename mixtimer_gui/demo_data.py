@@ -841,9 +841,11 @@ def project_rows(world: World) -> Iterator[tuple]:
     for p in world.projects:
         plan = p.plan
         changed = p.stopped or p.started or p.created
-        description = f"{plan.kind}{plan.period_num}{plan.period_unit or '单位'}一次的维保计划"
+        words = {"时": "小时", "日": "天", "周": "周", "月": "个月", "年": "年"}
+        description = (f"{len(p.objects)} 台{plan.kind},每 {plan.period_num} "
+                       f"{words.get(plan.period_unit, plan.period_unit)}一次")
         if plan.cycle_type == cycles.STATISTIC and p.meter is not None:
-            description = f"{p.meter.name}每累计{plan.period_num}{p.meter.unit}维保一次"
+            description = f"{p.meter.name}每累计 {plan.period_num} {p.meter.unit}维保一次"
         yield (p.uid, p.name, p.uid, description, plan.cycle_type,
                p.meter.uid if p.meter else "", plan.period_num, plan.period_unit,
                plan.notice_num, plan.notice_unit, p.guide, plan.anchor, p.is_active, "",
