@@ -17,11 +17,12 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -49,6 +50,27 @@ TAB_SPECS = (
     ("objects", "mixtimer_gui.gui.objects_tab", "ObjectsTab", "objects"),
     ("statistics", "mixtimer_gui.gui.statistics_tab", "StatisticsTab", "statistics"),
 )
+
+
+# The window's verbs and the method names tabs use for them, in order of preference.
+VERB_NAMES = {
+    "new_item": ("new_item", "new_object", "new_statistic"),
+    "open_selected": ("open_selected", "edit_selected", "handle_selected"),
+    "delete_selected": ("delete_selected",),
+    "focus_search": ("focus_search",),
+}
+
+
+def _keys_bound_inside(widget: QWidget) -> set[str]:
+    """The key sequences that shortcuts and actions inside ``widget`` bind themselves."""
+    keys: set[str] = set()
+    for shortcut in widget.findChildren(QShortcut):
+        if shortcut.isEnabled():
+            keys.update(k.toString() for k in shortcut.keys())  # noqa: SIM118 (a method)
+    for action in widget.findChildren(QAction):
+        keys.update(k.toString() for k in action.shortcuts())
+    keys.discard("")
+    return keys
 
 
 def tab_title(key: str) -> str:
@@ -192,6 +214,10 @@ class MainWindow(QMainWindow):
             self.tab_actions.append(self._action(
                 f"tab{number}", QKeySequence(f"Ctrl+{number + 1}"),
                 lambda n=number: self.tabs.setCurrentIndex(n)))
+        self._window_keys = {action: list(action.shortcuts()) for action in (
+            self.new_action, self.find_action, self.refresh_action, self.delete_action,
+            self.open_action)}
+        self._yield_keys_to_tab()
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
@@ -309,13 +335,35 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         self.settings.current_tab = index
+        self._yield_keys_to_tab()
 
     # -- shortcuts --------------------------------------------------------------------------
 
     def _call_tab(self, verb: str) -> None:
-        method = getattr(self.tabs.currentWidget(), verb, None)
-        if callable(method):
-            method()
+        tab = self.tabs.currentWidget()
+        for name in VERB_NAMES.get(verb, (verb,)):
+            method = getattr(tab, name, None)
+            if callable(method):
+                method()
+                return
+        if verb == "focus_search":
+            search = getattr(tab, "search", None) or getattr(tab, "search_edit", None)
+            if isinstance(search, QLineEdit):
+                search.setFocus()
+                search.selectAll()
+
+    def _yield_keys_to_tab(self) -> None:
+        """Give a tab that binds a key itself the key alone.
+
+        Two shortcuts with one key in scope are ambiguous to Qt and neither fires, so while a
+        tab has its own Ctrl+F (say), the window's action keeps its menu entry but drops the
+        key; on a tab without one, the window's key comes back.
+        """
+        tab = self.tabs.currentWidget()
+        owned = _keys_bound_inside(tab) if tab is not None else set()
+        for action, keys in self._window_keys.items():
+            mine = [k for k in keys if k.toString() not in owned]
+            action.setShortcuts(mine)
 
     def _call_in_list(self, verb: str) -> None:
         # Delete and Enter act on a list's selection only; in a form field they keep their

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from mixtimer_gui.gui import app as app_module
 from mixtimer_gui.gui import i18n
@@ -272,3 +272,79 @@ def test_the_api_server_starts_when_settings_say_so(window: MainWindow, services
     server = app_module.start_api_server(app_settings, services, window)
     if server is not None:  # running as root binds port 1; stop it again
         server.stop()
+
+
+def test_a_tab_with_its_own_keys_gets_them_alone(window: MainWindow) -> None:
+    """Two shortcuts with one key in scope are ambiguous and neither fires."""
+    from PySide6.QtGui import QShortcut
+    from PySide6.QtWidgets import QWidget
+
+    own = QWidget()
+    QShortcut(QKeySequence.StandardKey.Find, own, lambda: None)
+    window.tabs.addTab(own, "own keys")
+    window.tabs.setCurrentWidget(own)
+    assert window.find_action.shortcuts() == []
+    assert window.new_action.shortcuts() == [QKeySequence(QKeySequence.StandardKey.New)]
+    window.tabs.setCurrentWidget(window.tab_by_key["projects"])
+    assert window.find_action.shortcuts() == [QKeySequence(QKeySequence.StandardKey.Find)]
+
+
+def test_ctrl_n_typed_in_the_projects_tab_opens_the_form(window: MainWindow,
+                                                         qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    projects = window.tab_by_key["projects"]
+    window.tabs.setCurrentWidget(projects)
+    opened: list[Any] = []
+    projects._form_factory = lambda project: opened.append(project)
+    with qtbot.waitActive(window):  # shortcuts fire only in the active window
+        window.show()
+        window.activateWindow()
+    projects.table.setFocus()
+    qtbot.keyClick(projects.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [None]
+
+
+def test_menu_verbs_fall_back_to_the_tab_names(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    class OtherTab(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[str] = []
+            self.search = QLineEdit(self)
+
+        def new_object(self) -> None:
+            self.calls.append("new")
+
+        def edit_selected(self) -> None:
+            self.calls.append("edit")
+
+    from PySide6.QtWidgets import QLineEdit
+
+    tab = OtherTab()
+    window.tabs.addTab(tab, "other")
+    window.tabs.setCurrentWidget(tab)
+    window.new_action.trigger()
+    window._call_tab("open_selected")
+    window._call_tab("focus_search")
+    assert tab.calls == ["new", "edit"]
+
+
+def test_ctrl_n_in_a_tab_with_its_own_binding_fires_once(window: MainWindow, qtbot: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
+    objects = window.tab_by_key["objects"]
+    if not hasattr(objects, "run_dialog"):
+        pytest.skip("the objects tab is not in this build")
+    dialogs: list[Any] = []
+    monkeypatch.setattr(objects, "run_dialog", lambda dialog: dialogs.append(dialog) or False)
+    window.tabs.setCurrentWidget(objects)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    objects.view.setFocus() if hasattr(objects, "view") else objects.setFocus()
+    qtbot.keyClick(QApplication.focusWidget() or objects, Qt.Key.Key_N,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert len(dialogs) == 1
