@@ -173,3 +173,35 @@ def test_over_real_handles_service(services: Services, qapp: object) -> None:
     assert m.rowCount() == 3
     assert [m.data(m.index(r, 0)) for r in range(3)] == ["10", "20", "30"]
     assert m.loaded_pages() == [0, 1]
+
+
+def test_paging_over_5000_real_handles(tmp_path: Any, fake_clock: Any, qapp: object) -> None:
+    """Over the real handles service: only shown pages load; sort re-queries in SQL."""
+    from mixtimer_gui.demo_data import generate
+
+    db = tmp_path / "demo.db"
+    generate(db, objects=20, projects=6, handles=5000, seed=3, now=fake_clock.now())
+    services = Services.open(db, clock=fake_clock)
+    try:
+        calls: list[dict[str, Any]] = []
+
+        def fetch(params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+            calls.append({**params, "count": count})
+            return services.handles.list(params, count=count)
+
+        m = PagedTableModel(fetch, [Column("created", "时间"), Column("fee", "费用")],
+                            page_size=200)
+        m.refresh()
+        total = m.rowCount()
+        assert total >= 5000
+        assert m.loaded_pages() == [0] and len(calls) == 1
+        last = m.data(m.index(total - 1, 0))
+        assert last and m.loaded_pages() == [0, (total - 1) // 200]
+        assert calls[-1]["count"] is False  # paging does not re-count
+        m.sort(1, Qt.SortOrder.DescendingOrder)
+        assert calls[-1]["order_by"] == "-fee" and calls[-1]["page_index"] == 1
+        fees = [m.record(r)["fee"] for r in range(200)]
+        assert fees == sorted(fees, reverse=True)
+        assert m.loaded_pages() == [0]
+    finally:
+        services.close()
