@@ -317,3 +317,26 @@ def test_longest_accepted_plan_computes_and_shows_its_dates(unit: str) -> None:
         assert cycle.due_at is not None
         cycle, _skipped = cycles.close_natural(inp.rule, cycle, cycle.due_at)
         assert clock.format_wire(cycle.due_at) and clock.format_wire(cycle.notice_at)
+
+
+# -- list limits ----------------------------------------------------------------------------
+
+
+def test_object_id_list_as_comma_or_semicolon_text() -> None:
+    assert rules.project_input(project(object_id_list="a, b;c")).object_id_list == ["a", "b",
+                                                                                   "c"]
+
+
+def test_list_items_limits() -> None:
+    refused(rules.handle_input, handle(handler_name_list=["x" * 201]), "handler_name_list")
+    refused(rules.handle_input, handle(handler_name_list=["a\x00"]), "handler_name_list")
+    refused(rules.project_input, project(object_id_list=[f"o{i}" for i in range(1001)]),
+            "object_id_list")
+    refused(rules.handle_input, handle(handler_id_list=list(range(1001)),
+                                       handler_name_list=[]), "handler_id_list")
+    refused(rules.handle_input, handle(handler_id_list=[1, ""], handler_name_list=[]),
+            "handler_id_list")
+
+
+def test_fee_too_large() -> None:
+    refused(rules.handle_input, handle(fee=1e16), "fee")

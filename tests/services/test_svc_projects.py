@@ -413,3 +413,32 @@ def test_changes_are_announced_after_commit(services: Services,
     assert heard == []
     services.projects.start({"uid": uid})
     assert ("project", (uid,)) in heard
+
+
+def test_fixed_plan_shorter_period_keeps_the_due_after_the_cycle_start(
+        services: Services, fake_clock: FakeClock, make_project: ProjectFactory,
+        tasks_of: Tasks) -> None:
+    uid = make_project(start=True, period_num=1, period_unit="月", notice_num=0,
+                       anchor_type="按计划时间", object_id_list=["a"])
+    fake_clock.advance(days=70)  # 07-20: 06-11 closed, 07-11 skipped
+    services.handles.handle({"task_id": tasks_of(uid)["a"]["uid"]})
+    services.projects.stop({"uid": uid})
+    services.projects.update(project_data(uid=uid, period_num=1, period_unit="日", notice_num=0,
+                                          anchor_type="按计划时间", object_id_list=["a"]))
+    task = tasks_of(uid)["a"]
+    assert task["cycle_start"] == "2024-07-20 09:00:00"
+    # On the new daily grid from 05-11 09:00, the first point after the cycle start.
+    assert task["due_at"] == "2024-07-21 09:00:00"
+
+
+def test_statistic_update_keeps_the_start_value_and_moves_the_threshold(
+        services: Services, make_project: ProjectFactory, tasks_of: Tasks) -> None:
+    services.statistics.create({"uid": "hours", "name": "运行小时"})
+    services.statistics.add_value({"statistics_id": "hours", "value": 40})
+    uid = make_project(start=True, cycle_type="统计周期", statistics_id="hours", period_num=25,
+                       period_unit="", object_id_list=["a"])
+    services.projects.stop({"uid": uid})
+    services.projects.update(project_data(uid=uid, cycle_type="统计周期", statistics_id="hours",
+                                          period_num=50, period_unit="", object_id_list=["a"]))
+    task = tasks_of(uid)["a"]
+    assert (task["start_value"], task["due_value"]) == (40, 90)

@@ -473,3 +473,45 @@ def test_injection_in_list_parameters_is_refused(seeded: Services, db_path: Path
     refused(seeded.projects.list, {"page_size": "10; DROP TABLE project"}, "page_size")
     refused(seeded.projects.list, {"page_index": "1 OR 1=1"}, "page_index")
     assert table_counts(db_path) == before
+
+
+# -- edge values ----------------------------------------------------------------------------
+
+
+def test_booleans_and_null_as_values(seeded: Services) -> None:
+    assert projects(seeded, where_and=[["is_active", "=", True]]) == ["p1", "p3"]
+    assert projects(seeded, where_and=[["is_active", "=", False]]) == ["p2", "p4"]
+    assert projects(seeded, where_and=[["guide", "=", None]]) == ["p1", "p3", "p4"]
+    assert handles(seeded, where_and=[["result", "like", None]]) == ["h2"]
+
+
+def test_empty_time_with_order_ops_matches_nothing(seeded: Services) -> None:
+    got = seeded.tasks.list({"where_and": [["cycle_start", ">", ""]]})
+    assert got["data"] == []
+
+
+def test_where_in_time_with_empty_means_not_set(seeded: Services) -> None:
+    got = seeded.tasks.list({"where_in": [["cycle_start", [""]]], "page_size": 100})
+    assert {t["project_id"] for t in got["data"]} == {"p2", "p4"}
+    got = seeded.tasks.list({"where_in": [["last_handle_at", ["", "2024-05-13 00:00:00"]]],
+                             "page_size": 100})
+    # p2 and p4 were never handled; h1 was written at exactly 05-13 00:00 (h2, h3 later).
+    assert got["total_records"] == 3
+
+
+def test_empty_in_list_on_a_list_field(seeded: Services) -> None:
+    assert handles(seeded, where_and=[["handler_id_list", "in", []]]) == []
+    assert handles(seeded, where_and=[["handler_id_list", "not in", []]]) == ["h1", "h2", "h3"]
+
+
+def test_current_value_filters(services: Services) -> None:
+    services.statistics.create({"uid": "hours", "name": "运行小时"})
+    services.statistics.add_value({"statistics_id": "hours", "value": 50})
+    services.projects.create(project("s", "按小时", 25, "", ["a"], cycle_type="统计周期",
+                                     statistics_id="hours"))
+    services.projects.create(project("n", "按天", 1, "日", ["a"]))
+    for where, expected in (([["current_value", ">", 5]], ["s"]),
+                            ([["current_value", "in", [50]]], ["s"]),
+                            ([["current_value", "<", 5]], [])):
+        page = services.tasks.list({"where_and": where})
+        assert [t["project_id"] for t in page["data"]] == expected
