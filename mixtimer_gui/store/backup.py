@@ -4,7 +4,8 @@ Public interface (the Settings dialog and the start-up recovery use it; keep it 
 
 - ``backup_now(db_path, clock_now=None, kind="manual") -> Path``: an online copy into the data
   folder's ``backups/``, safe while the app (or ``serve``) is writing.
-- ``ensure_daily_backup(db_path, now) -> Path | None``: the automatic daily copy, then rotation.
+- ``ensure_daily_backup(db_path, now) -> Path | None``: the automatic daily copy, verified,
+  then rotation (``DamagedDatabaseError`` when the copy shows the database is damaged).
 - ``rotate(backups_dir, now) -> list[Path]``: keeps 7 daily + 4 weekly automatic copies.
 - ``list_backups(db_path) -> list[BackupInfo]``: newest first.
 - ``verify(path) -> bool``: ``PRAGMA integrity_check`` says ``ok``.
@@ -33,6 +34,7 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.paths import backups_dir as backups_dir_of
 from mixtimer_gui.store.db import (
     BUSY_TIMEOUT_S,
+    DamagedDatabaseError,
     StoreError,
     backup_to,
     read_schema_version,
@@ -108,11 +110,28 @@ def daily_backup_due(db_path: Path | str, now: int) -> bool:
                    for b in list_backups(db_path))
 
 
-def ensure_daily_backup(db_path: Path | str, now: int) -> Path | None:
-    """Make today's automatic copy if there is none yet, then rotate. Returns the new copy."""
+def ensure_daily_backup(db_path: Path | str, now: int, *,
+                        verify_copy: bool = True) -> Path | None:
+    """Make today's automatic copy if there is none yet, then rotate. Returns the new copy.
+
+    Takes seconds on a large database (run it off the GUI thread). The copy is verified
+    before rotation may delete an older one: the backup API copies pages as they are, so a
+    copy that fails ``integrity_check`` means the database itself is damaged. It is then
+    deleted and ``DamagedDatabaseError`` raised (with the newest good backup) for the caller
+    to alert the user; this daily check also covers large files that ``check="auto"`` does
+    not check at every start.
+    """
+    db_path = Path(db_path)
     if not daily_backup_due(db_path, now):
         return None
     made = backup_now(db_path, now, kind=DAILY)
+    if verify_copy and not verify(made):
+        _remove_quietly(made)
+        good = newest_restorable(db_path)
+        where = f"最新的完好备份是 {good.name}" if good else "没有可用的完好备份"
+        raise DamagedDatabaseError(
+            f"今天的自动备份未通过完整性检查，数据库 {db_path} 可能已损坏；{where},"
+            "请尽快从备份恢复或联系技术支持", db_path, good)
     rotate(made.parent, now)
     return made
 
@@ -192,6 +211,14 @@ def verify(path: Path | str) -> bool:
     finally:
         conn.close()
     return rows == [("ok",)]
+
+
+def newest_restorable(db_path: Path) -> Path | None:
+    """The newest copy of ``db_path`` that passes the integrity check and can be restored."""
+    for info in list_backups(db_path):
+        if is_restorable(info.path):
+            return info.path
+    return None
 
 
 def is_restorable(path: Path | str) -> bool:

@@ -24,8 +24,9 @@ from reliability_helpers import (
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import backup
+from mixtimer_gui.store import backup, health
 from mixtimer_gui.store.backup import BackupError, DatabaseInUseError
+from mixtimer_gui.store.db import DamagedDatabaseError, open_database
 from mixtimer_gui.store.migrations import LATEST_VERSION
 
 
@@ -305,3 +306,38 @@ def test_failed_swap_leaves_the_current_database(filled, db_path: Path, monkeypa
     assert handle_uids(db_path) == current and integrity(db_path) == "ok"
     assert not any(p.name.endswith("restore-part") for p in db_path.parent.iterdir())
 
+
+
+# -- the daily copy doubles as the integrity check of large files ---------------------------
+
+
+def test_daily_copy_of_a_damaged_database_raises_and_keeps_older_copies(
+        filled, db_path: Path) -> None:
+    services, _ = filled
+    good = backup.backup_now(db_path, at(2024, 5, 10), kind=backup.DAILY)
+    services.close()
+    corrupt(db_path)
+    with pytest.raises(DamagedDatabaseError, match="今天的自动备份未通过完整性检查") as caught:
+        backup.ensure_daily_backup(db_path, at(2024, 5, 11))
+    assert caught.value.backup == good and caught.value.path == db_path
+    assert [b.path for b in backup.list_backups(db_path)] == [good]
+
+
+def test_auto_check_skips_large_files_unless_shut_down_uncleanly(
+        filled, db_path: Path, tmp_path: Path, monkeypatch) -> None:
+    services, task = filled
+    assert health.quick_check_due(db_path)  # small: always checked
+    monkeypatch.setattr(health, "AUTO_CHECK_MAX_BYTES", 0)
+    # A crash image: the main file plus a WAL with the last commits.
+    crashed = tmp_path / "crashed" / "mixtimer.db"
+    crashed.parent.mkdir()
+    handle(services, task, "在 WAL 里")
+    for suffix in ("", "-wal"):
+        Path(f"{crashed}{suffix}").write_bytes(Path(f"{db_path}{suffix}").read_bytes())
+    assert health.quick_check_due(crashed)
+    services.close()  # a clean close folds the WAL in and removes it
+    assert not health.quick_check_due(db_path)
+    corrupt(db_path)
+    open_database(db_path, check="auto").close()  # not caught at start: the daily copy will
+    with pytest.raises(DamagedDatabaseError):
+        open_database(db_path, check=True)
