@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     clock.set_local_zone("Asia/Shanghai")
     from mixtimer_gui.gui import i18n
-    from mixtimer_gui.gui.app import make_application
+    from mixtimer_gui.gui.app import install_reminders, make_application
     from mixtimer_gui.gui.main_window import MainWindow
     from mixtimer_gui.gui.project_form import ProjectForm
     from mixtimer_gui.gui.settings import AppSettings
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(services, settings)
     window.resize(*WINDOW_SIZE)
     window.show()
+    reminders = install_reminders(app, window, services)  # adds the 提醒 tab when present
     settle(app)
 
     for index, key in enumerate(window.tab_by_key):
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             return HandleDialog(services, tasks[0], window)
 
         shoot_dialog(handle_dialog, out / "handle-dialog.png", app)
+    del reminders
     window.close()
     services.close()
     return 0

@@ -225,7 +225,7 @@ class OverviewTab(QWidget):
     def retranslate(self) -> None:
         for tile in self.tiles.values():
             tile.retranslate()
-        self.due_title.setText(self.tr("Due in the next %1 days").replace(
+        self.due_title.setText(self.tr("Overdue and due in the next %1 days").replace(
             "%1", str(DUE_WINDOW_DAYS)))
         self.due_list.setHeaderLabels([self.tr("Due"), self.tr("When"), self.tr("Project"),
                                        self.tr("Object")])

@@ -122,4 +122,4 @@ def test_language_change_rewords_the_due_list(overview: OverviewTab, qtbot: Any)
     i18n.install_language("zh_CN")
     qtbot.waitUntil(lambda: overview.due_list.topLevelItem(0).text(1) == "3 天后到期",
                     timeout=2000)
-    assert overview.due_title.text() == "未来 14 天内到期"
+    assert overview.due_title.text() == "已逾期及未来 14 天内到期"

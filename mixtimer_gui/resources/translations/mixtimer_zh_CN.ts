@@ -650,8 +650,8 @@ Maintenance planner for supervisors.</source>
   <context>
     <name>OverviewTab</name>
     <message>
-      <source>Due in the next %1 days</source>
-      <translation>未来 %1 天内到期</translation>
+      <source>Overdue and due in the next %1 days</source>
+      <translation>已逾期及未来 %1 天内到期</translation>
     </message>
     <message>
       <source>Due</source>
