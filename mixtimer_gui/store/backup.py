@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import peewee
+from peewee import SqliteDatabase
+
 from mixtimer_gui.domain import clock
 from mixtimer_gui.paths import backups_dir as backups_dir_of
 from mixtimer_gui.store.db import (
@@ -39,7 +42,7 @@ from mixtimer_gui.store.db import (
     backup_to,
     read_schema_version,
 )
-from mixtimer_gui.store.migrations import LATEST_VERSION
+from mixtimer_gui.store.migrations import LATEST_VERSION, MIGRATIONS
 
 DAILY = "daily"  # automatic, once a day; the only kind that rotation deletes
 MANUAL = "manual"  # "backup now" in Settings; kept until the user deletes it
@@ -274,9 +277,11 @@ def _free_name(folder: Path, stem: str, moment: int, kind: str) -> Path:
 def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_RESTORE) -> Path:
     """Replace the database with ``backup_path``; returns where the replaced file was kept.
 
-    Every connection to ``db_path`` must be closed first (``Services.close()`` in each thread,
-    the API server stopped): otherwise ``DatabaseInUseError`` and nothing changes. The backup
+    Every connection to ``db_path`` must be closed first (``services.db.close()`` on each
+    thread that holds one; the API server's per-request connections close by themselves):
+    otherwise ``DatabaseInUseError`` and nothing changes. The backup
     is checked first (``BackupError`` if damaged, not MixTimer's or from a newer version).
+    A copy from an earlier version is upgraded to the current schema on the way in.
     ``keep_as="before-restore"`` keeps the replaced file in ``backups/``; ``keep_as="damaged"``
     keeps it beside the database (``<stem>-damaged-<stamp>.db``) so it is never offered as a
     backup. At every moment ``db_path`` holds either the old or the new database complete:
@@ -300,12 +305,15 @@ def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_
         _remove_quietly(temp)
         backup_to(backup_path, temp)
         _make_self_contained(temp)
+        _upgrade(temp)
         _fsync_file(temp)
         for suffix in _SIDE_FILES:  # a stale WAL would be replayed onto the restored file
             _remove_quietly(Path(f"{db_path}{suffix}"))
         os.replace(temp, db_path)
         _fsync_dir(db_path.parent)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, peewee.DatabaseError, StoreError, OSError) as exc:
+        if isinstance(exc, DatabaseInUseError):
+            raise
         _remove_quietly(temp)
         if kept is not None:
             _drop_kept(kept)
@@ -378,6 +386,27 @@ def _keep_current(db_path: Path, keep_as: str) -> Path:
         _fsync_file(Path(f"{target}-wal"))
     _fsync_dir(target.parent)
     return target
+
+
+def _upgrade(path: Path) -> None:
+    """Bring a copy from an earlier version (e.g. a before-migration backup) to the current
+    schema before it is swapped in, so a window that just reconnects finds what it expects."""
+    version = read_schema_version(path)
+    if version >= LATEST_VERSION:
+        return
+    db = SqliteDatabase(str(path))
+    db.connect()
+    try:
+        with db.atomic():
+            for number, step in MIGRATIONS:
+                if number <= version:
+                    continue
+                step(db)
+                db.execute_sql('INSERT INTO "schema_version" ("version", "applied") '
+                               "VALUES (?, ?)", (number, int(time.time())))
+                db.execute_sql(f"PRAGMA user_version = {int(number)}")
+    finally:
+        db.close()
 
 
 # -- file helpers ---------------------------------------------------------------------------

@@ -341,3 +341,25 @@ def test_auto_check_skips_large_files_unless_shut_down_uncleanly(
     open_database(db_path, check="auto").close()  # not caught at start: the daily copy will
     with pytest.raises(DamagedDatabaseError):
         open_database(db_path, check=True)
+
+
+def test_restore_of_an_older_version_upgrades_it(filled, db_path: Path, tmp_path: Path) -> None:
+    from mixtimer_gui.store.migrations import V1_SCHEMA
+
+    services, _ = filled
+    old = tmp_path / "mixtimer-v1-before-migration-20240101-000000.db"
+    conn = sqlite3.connect(old)
+    conn.executescript(V1_SCHEMA)
+    conn.execute('INSERT INTO "schema_version" VALUES (1, 0)')
+    conn.commit()
+    conn.close()
+    services.db.close()  # what the Settings dialog does before restoring
+    backup.restore(db_path, old)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute('SELECT MAX("version") FROM "schema_version"').fetchone()[0] \
+        == LATEST_VERSION
+    conn.close()
+    services.db.connect(reuse_if_open=True)  # a reconnect (no reopen) finds today's schema
+    assert services.handles.list({})["total_records"] == 0
+    task = started_task(services, ["after-restore"])
+    handle(services, task)
