@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QUrl
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, sto
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.tasks_tab import (
+    ANY,
     count_label,
     fill_combo,
     filter_bar,
@@ -56,7 +57,9 @@ IGNORED_FG = QColor("#7b868c")
 HANDLED, IGNORED = 0, 1
 DEFAULT_DAYS = 30
 THUMB = 84
-TEXT_FIELDS = ("description", "result", "object_name", "project_name", "handler_name_list")
+# Not handler_name_list: its EXISTS per row doubled the search time at 1 M handles; people
+# have their own filter.
+TEXT_FIELDS = ("description", "result", "object_name", "project_name")
 
 
 def _handlers(record: dict[str, Any]) -> str:
@@ -186,7 +189,10 @@ def _with_id(name: str | None, uid: str | None) -> str:
 class HandlesTab(QWidget):
     """维保记录: filters (dates, project, object, handler, text, handled/ignored), a paged
     list, the selected record's details and pictures, and CSV export of exactly the rows
-    the filters select."""
+    the filters select.
+
+    Only the time column sorts: the other columns have no index, and at 1 M records every
+    page under such an order re-sorts the whole table (seconds per page while scrolling)."""
 
     TABLE_KEY = "handles"
 
@@ -200,9 +206,9 @@ class HandlesTab(QWidget):
         self.model.error.connect(self._show_error)
         self._build()
         self.retranslate()
-        self._load_choices()
-        self.model.set_order("-created")
-        self._apply_filters()
+        self.model.set_order("-created")  # loads the first page; no filter is set yet
+        # The combos (hundreds of projects and objects) fill in after the first page shows.
+        QTimer.singleShot(0, self._load_choices)
         self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh, parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.HANDLER),
@@ -212,15 +218,16 @@ class HandlesTab(QWidget):
         return [
             Column("created", self.tr("Time"),
                    display=lambda r: humanize.short_time(r.get("created")), width=125),
-            Column("project_name", self.tr("Project"), width=130),
-            Column("object_name", self.tr("Object"), width=110),
+            Column("project_name", self.tr("Project"), sort_field="", width=130),
+            Column("object_name", self.tr("Object"), sort_field="", width=110),
             Column("handlers", self.tr("Done by"), sort_field="", display=_handlers,
                    width=110),
-            Column("result", self.tr("Result"), display=_result, foreground=_ignored_fg,
-                   width=140),
-            Column("fee", self.tr("Fee"), display=lambda r: humanize.money(r.get("fee")),
-                   align_right=True, width=80),
-            Column("description", self.tr("Description"), foreground=_ignored_fg, width=160),
+            Column("result", self.tr("Result"), sort_field="", display=_result,
+                   foreground=_ignored_fg, width=140),
+            Column("fee", self.tr("Fee"), sort_field="",
+                   display=lambda r: humanize.money(r.get("fee")), align_right=True, width=80),
+            Column("description", self.tr("Description"), sort_field="",
+                   foreground=_ignored_fg, width=160),
         ]
 
     # -- building -------------------------------------------------------------------------
@@ -239,7 +246,7 @@ class HandlesTab(QWidget):
         self.object_combo = QComboBox()
         self.handler_combo = QComboBox()
         self.kind_combo = QComboBox()
-        for kind in (None, HANDLED, IGNORED):
+        for kind in (ANY, HANDLED, IGNORED):
             self.kind_combo.addItem("", kind)
         for combo in (self.project_combo, self.object_combo, self.handler_combo,
                       self.kind_combo):
@@ -350,8 +357,8 @@ class HandlesTab(QWidget):
                              ("object_id", self.object_combo),
                              ("handler_id_list", self.handler_combo),
                              ("is_ignored", self.kind_combo)):
-            value = combo.currentData()
-            if value is not None:
+            value = combo.currentData() if combo.currentIndex() > 0 else ANY
+            if value != ANY:
                 where_and.append([field, "=", value])
         text = self.search.text().strip()
         where_or = ([[field, "like", like_pattern(text)] for field in TEXT_FIELDS]

@@ -56,6 +56,10 @@ from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.services import Services, events
 
 ROW_HEIGHT = 30
+# The data of a filter combo's "all" item. Not None: PySide6 6.12.0 drops a reference to
+# None each time a None item data is stored or read back (QVariant conversion), which aborts
+# CPython after a few thousand filter changes.
+ANY = "\x00any"
 PROGRESS_COLUMN = 6
 SEARCH_DELAY_MS = 250
 CLOCK_TICK_MS = 60_000  # "due in N days" and the status move with time, not only with writes
@@ -152,13 +156,13 @@ def like_pattern(text: str) -> str:
 
 def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
     """Refill a filter combo, keeping the chosen value when it still exists."""
-    chosen = combo.currentData()
+    chosen = combo.currentData() if combo.currentIndex() > 0 else ANY
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem(everything, None)
+    combo.addItem(everything, ANY)
     for label, value in items:
         combo.addItem(label, value)
-    index = combo.findData(chosen) if chosen is not None else 0
+    index = combo.findData(chosen)
     combo.setCurrentIndex(max(0, index))
     combo.blockSignals(False)
 
@@ -369,7 +373,7 @@ class TasksTab(QWidget):
     def _build(self) -> None:
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
         self.status_combo = QComboBox()
-        self.status_combo.addItem("", None)
+        self.status_combo.addItem("", ANY)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)
         self.project_combo = QComboBox()
@@ -478,8 +482,8 @@ class TasksTab(QWidget):
         where_and: list = []
         for field, combo in (("status", self.status_combo), ("project_id", self.project_combo),
                              ("object_id", self.object_combo)):
-            value = combo.currentData()
-            if value is not None:
+            value = combo.currentData() if combo.currentIndex() > 0 else ANY
+            if value != ANY:
                 where_and.append([field, "=", value])
         where_or: list = []
         text = self.search.text().strip()

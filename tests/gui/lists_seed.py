@@ -63,11 +63,14 @@ def add_handles(services: Services, clock: FakeClock, task_uid: str, count: int,
 
 @pytest.fixture(autouse=True)
 def _give_back_stolen_true() -> Iterator[None]:
-    """PySide6 6.12.0: every ``SignalInstance.emit`` from Python drops a reference to
-    ``True`` (see ``gui.debounce.emit``). Signals emitted by code outside these tests (the
-    table model, the bridge) would otherwise make CPython abort when the run ends. Giving
-    references back to ``True`` is harmless; remove this once the emits use ``emit()``."""
-    before = sys.getrefcount(True)
+    """PySide6 6.12.0 drops references it does not own: every ``SignalInstance.emit`` one to
+    ``True``, every call of a void C++ method and every None item data one to ``None``
+    (6.11.3 does not; see the report of issue 5's list tabs). Without this, a test run that
+    makes enough Qt calls ends with CPython aborting ("none_dealloc"/"bool_dealloc") after
+    all tests passed. Giving references back to these immortal-in-practice singletons is
+    harmless. Remove once the environment runs a fixed PySide6."""
+    before = {id(obj): (obj, sys.getrefcount(obj)) for obj in (True, None)}
     yield
-    for _ in range(max(0, before - sys.getrefcount(True))):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    for obj, count in before.values():
+        for _ in range(max(0, count - sys.getrefcount(obj))):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))

@@ -103,7 +103,7 @@ def test_show_tasks_filters_to_exactly_those_uids_and_clears(tab: TasksTab,
     assert tab.model.filter_params()["where_in"] == [["uid", wanted]]
     assert not tab.reminded_bar.isHidden()
     assert "2" in tab.reminded_label.text()
-    assert tab.status_combo.currentData() is None
+    assert tab.status_combo.currentIndex() == 0
     assert tab.selected_task() is not None
 
     tab.clear_reminded()
