@@ -7,6 +7,8 @@ Public interface (the Settings dialog and the start-up recovery use it; keep it 
 - ``ensure_daily_backup(db_path, now) -> Path | None``: the automatic daily copy, verified,
   then rotation (``DamagedDatabaseError`` when the copy shows the database is damaged).
 - ``rotate(backups_dir, now) -> list[Path]``: keeps 7 daily + 4 weekly automatic copies.
+- ``DailyBackups(db_path, clock, on_damaged=...)``: ``start()``/``stop()`` the daily copy in a
+  running program.
 - ``list_backups(db_path) -> list[BackupInfo]``: newest first.
 - ``verify(path) -> bool``: ``PRAGMA integrity_check`` says ``ok``.
 - ``restore(db_path, backup_path, keep_as="before-restore") -> Path``: swaps the backup in and
@@ -21,11 +23,14 @@ by ``db.open_database``).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +39,7 @@ import peewee
 from peewee import SqliteDatabase
 
 from mixtimer_gui.domain import clock
+from mixtimer_gui.domain.clock import Clock
 from mixtimer_gui.paths import backups_dir as backups_dir_of
 from mixtimer_gui.store.db import (
     BUSY_TIMEOUT_S,
@@ -51,6 +57,9 @@ BEFORE_RESTORE = "before-restore"
 DAMAGED = "damaged"  # a damaged file replaced by a restore; kept beside the database
 KINDS = (DAILY, MANUAL, BEFORE_MIGRATION, BEFORE_RESTORE)
 
+log = logging.getLogger(__name__)
+
+STALE_PART_S = 3600
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 
@@ -139,6 +148,55 @@ def ensure_daily_backup(db_path: Path | str, now: int, *,
     return made
 
 
+class DailyBackups:
+    """The automatic daily copy for a running program (the window or ``serve``).
+
+    ``start()`` runs ``ensure_daily_backup`` at once and then every ``interval_s`` on a
+    daemon thread (raw sqlite3 connections: it never touches the program's own). A damaged
+    database goes to ``on_damaged(error)`` (called on that thread: a GUI must hand it to
+    its own thread); any other failure is logged and retried at the next interval.
+    """
+
+    def __init__(self, db_path: Path | str, clock: Clock, *, interval_s: float = 3600,
+                 on_damaged: Callable[[DamagedDatabaseError], None] | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.clock = clock
+        self.interval_s = interval_s
+        self.on_damaged = on_damaged
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> Path | None:
+        try:
+            return ensure_daily_backup(self.db_path, self.clock.now())
+        except DamagedDatabaseError as exc:
+            log.critical("%s", exc)
+            if self.on_damaged is not None:
+                self.on_damaged(exc)
+        except StoreError as exc:
+            log.error("daily backup failed: %s", exc)
+        return None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="daily-backup", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 30) -> None:
+        """Stop waiting; a copy in progress finishes first (it is never left half-done)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_once()
+            self._stop.wait(self.interval_s)
+
+
 # -- rotation -------------------------------------------------------------------------------
 
 
@@ -163,6 +221,10 @@ def rotate(backups_dir: Path | str, now: int) -> list[Path]:
         if info.path not in keep:
             info.path.unlink(missing_ok=True)
             removed.append(info.path)
+    for partial in backups_dir.glob(".*.part"):  # left by a copy cut off by a crash
+        with contextlib.suppress(OSError):
+            if time.time() - partial.stat().st_mtime > STALE_PART_S:  # not one in progress
+                partial.unlink()
     return removed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -363,3 +364,38 @@ def test_restore_of_an_older_version_upgrades_it(filled, db_path: Path, tmp_path
     assert services.handles.list({})["total_records"] == 0
     task = started_task(services, ["after-restore"])
     handle(services, task)
+
+
+def test_daily_backups_runner(filled, db_path: Path) -> None:
+    fake = FakeClock(at(2024, 5, 11))
+    damaged: list[DamagedDatabaseError] = []
+    runner = backup.DailyBackups(db_path, fake, on_damaged=damaged.append)
+    first = runner.run_once()
+    assert first is not None and runner.run_once() is None  # once a day
+    fake.advance(days=1)
+    runner.start()  # the thread makes today's copy at once
+    try:
+        for _ in range(500):
+            if backup.list_backups(db_path)[0].path != first:
+                break
+            threading.Event().wait(0.01)  # waiting for the worker's file, not for time
+    finally:
+        runner.stop()
+    assert [b.path.name[9:17] for b in backup.list_backups(db_path)] == ["20240512",
+                                                                        "20240511"]
+    filled[0].close()
+    corrupt(db_path)
+    fake.advance(days=1)
+    assert runner.run_once() is None
+    assert len(damaged) == 1 and damaged[0].backup is not None
+
+
+def test_rotation_removes_stale_partial_copies_only(filled, db_path: Path) -> None:
+    made = backup.backup_now(db_path, at(2024, 5, 11), kind=backup.DAILY)
+    stale = made.parent / ".old.db.part"
+    fresh = made.parent / ".fresh.db.part"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    backup.rotate(made.parent, at(2024, 5, 11))
+    assert not stale.exists() and fresh.exists()
