@@ -10,7 +10,8 @@ Three requests against a database of N handles (default 1,000,000, built once by
 Each is timed through the real ``ApiServer`` (waitress, per-request connection, the services,
 the envelope) with a keep-alive ``http.client`` connection, and against a floor measured in
 the same run: the very SQL statements the services executed for that request (captured from
-Peewee's log), run with plain ``sqlite3`` inside a minimal ``http.server`` handler that sends
+Peewee's log), run with plain ``sqlite3`` in one read transaction (as the services do) on a
+connection kept by the handler thread, inside a minimal ``http.server`` handler that sends
 the rows back as JSON. Runs alternate between the two; each run is the mean of a few
 requests; the table shows the median with min/max and the ratio of the medians.
 
@@ -136,12 +137,14 @@ def floor_server(db_path: Path, plans: dict[str, list[tuple[str, tuple[Any, ...]
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             conn = getattr(local, "conn", None)
             if conn is None:
-                conn = local.conn = sqlite3.connect(str(db_path), check_same_thread=False)
+                conn = local.conn = sqlite3.connect(str(db_path), isolation_level=None)
             results = []
+            conn.execute("BEGIN DEFERRED")  # one snapshot for count and page, as the services
             for sql, params in plans[self.path.lstrip("/")]:
                 cursor = conn.execute(sql, params)
                 names = [d[0] for d in cursor.description]
                 results.append([dict(zip(names, row, strict=True)) for row in cursor])
+            conn.execute("COMMIT")
             body = json.dumps(results, ensure_ascii=False).encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -47,7 +47,7 @@ class HandleService:
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
         index, size = wire.page_params(data)
         with self.ctx.read():
-            query = queries.filtered(Handle.select(), queries.HANDLE_FIELDS,
+            query = queries.filtered(queries.handle_select(), queries.HANDLE_FIELDS,
                                      where_and=data.get("where_and"),
                                      where_or=data.get("where_or"),
                                      where_in=data.get("where_in"))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, Node, Select, fn
+from peewee import JOIN, SQL, Node, Select, fn
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.filters import FilterField
@@ -161,6 +161,12 @@ HANDLE_FIELDS: dict[str, FilterField] = {
     "due_at": FilterField(f.TIME, Handle.due_at),
     "skipped_cycles": FilterField(f.INT, Handle.skipped_cycles),
 }
+
+def handle_select() -> Select:
+    """All handle columns as ``SELECT *``: the same dicts as ``Handle.select()``, but Peewee
+    need not render 23 column names for every page (a third of a list request's time)."""
+    return Handle.select(SQL("*"))
+
 
 OBJECT_FIELDS: dict[str, FilterField] = {
     "uid": FilterField(f.TEXT, MaintenanceObject.uid),
