@@ -13,6 +13,10 @@ when given it must equal the path's last segment, else **10013** naming ``action
 itself is known, the request contradicts itself, which is a parameter problem. A catalogue path
 that names no action of the table is a wrong path (10404).
 
+``Content-Type`` is not checked: the original names it only as "json", and clients that send
+``text/plain`` bodies holding JSON are served like the rest. A query string is ignored; a
+trailing ``/`` on a path is tolerated.
+
 Each request runs in its own transaction (the services open one per call) on its thread's
 database connection (see ``request_connection``); a service's ``DomainError`` becomes
 10013 with its message as ``info``; anything else is a bug: logged with its traceback and

@@ -205,7 +205,8 @@ def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
     assert capsys.readouterr().out == f"listening on http://127.0.0.1:{port}/mixtimer/api\n"
 
 
-def test_serve_command_as_a_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_command_as_a_process(tmp_path: Path, stop_signal: signal.Signals) -> None:
     db = tmp_path / "serve" / "mixtimer.db"
     proc = subprocess.Popen(
         [sys.executable, "-m", "mixtimer_gui", "serve", "--db", str(db), "--port", "0",
@@ -220,7 +221,7 @@ def test_serve_command_as_a_process(tmp_path: Path) -> None:
         port = int(match.group(1))
         ok(post(port, PROJECT, path="/plant/api"))
         assert post(port, PROJECT, path="/mixtimer/api").code == env.BAD_PATH
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(stop_signal)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
