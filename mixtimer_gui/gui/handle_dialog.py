@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.errors import DomainError, FieldError
 from mixtimer_gui.gui import humanize
-from mixtimer_gui.gui.images import ThumbnailList, file_thumbnail
+from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
 from mixtimer_gui.gui.object_dialog import FormDialog
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
@@ -142,6 +142,7 @@ class ImageAttachments(QWidget):
         self.remove_button.setEnabled(False)
         self.add_button.clicked.connect(self.choose)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.thumbs.opened.connect(self.preview)
         self.thumbs.itemSelectionChanged.connect(
             lambda: self.remove_button.setEnabled(bool(self.thumbs.selectedItems())))
         hint = QLabel(self.tr("or drop picture files here"))
@@ -154,6 +155,11 @@ class ImageAttachments(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.thumbs)
         layout.addLayout(row)
+
+    def preview(self, path: str) -> None:
+        viewer = ImageViewer(Path(path), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
 
     def choose(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(

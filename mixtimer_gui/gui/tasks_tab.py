@@ -334,10 +334,11 @@ class TasksTab(QWidget):
         self.model.error.connect(self._show_error)
         self._build()
         self.retranslate()
-        self._load_choices()
-        self.model.set_order("due_at")
-        self._apply_filters()
+        self._load_units()
+        self.model.set_order("due_at")  # loads the first page; no filter is set yet
         _show_order(self.view, self.model)
+        # The project and object combos fill in after the first page shows.
+        QTimer.singleShot(0, self._load_choices)
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE), self.refresh,
                                 parent=self)
@@ -474,6 +475,10 @@ class TasksTab(QWidget):
         objects = self.services.objects.list({"page_size": 1000, "order_by": "name"})["data"]
         fill_combo(self.object_combo, self.tr("All objects"),
                    [(o["name"], o["uid"]) for o in objects])
+        self._load_units()
+
+    def _load_units(self) -> None:
+        """Meter units for the cycle and progress columns ("every 500 h")."""
         statistics = self.services.statistics.list({"page_size": 1000})["data"]
         self._units = {s["uid"]: s["unit"] for s in statistics}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,3 +75,20 @@ def _give_back_stolen_true() -> Iterator[None]:
     for obj, count in before.values():
         for _ in range(max(0, count - sys.getrefcount(obj))):
             ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+
+
+def fake_csv_dialogs(monkeypatch: pytest.MonkeyPatch, **functions: Any) -> None:
+    """Stand in for C's ``gui.csv_dialogs`` (present or not) with ``functions``;
+    ``missing=True`` makes the import fail instead, as before C's module landed."""
+    import mixtimer_gui.gui as gui_package
+
+    name = "mixtimer_gui.gui.csv_dialogs"
+    if functions.pop("missing", False):
+        monkeypatch.setitem(sys.modules, name, None)
+        monkeypatch.delattr(gui_package, "csv_dialogs", raising=False)
+        return
+    fake = types.ModuleType(name)
+    for key, function in functions.items():
+        setattr(fake, key, function)
+    monkeypatch.setitem(sys.modules, name, fake)
+    monkeypatch.setattr(gui_package, "csv_dialogs", fake, raising=False)

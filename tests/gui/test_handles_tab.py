@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 from lists_seed import (
     _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
     add_handles,
+    fake_csv_dialogs,
     seed,
 )
 from PySide6.QtGui import QColor, QImage
@@ -180,15 +179,7 @@ def test_export_passes_exactly_the_shown_filter(tab: HandlesTab,
     def export_handles(parent: Any, services: Any, params: dict) -> None:
         calls.append((parent, services, params))
 
-    try:
-        from mixtimer_gui.gui import csv_dialogs
-        monkeypatch.setattr(csv_dialogs, "export_handles", export_handles)
-    except ImportError:
-        fake = types.ModuleType("mixtimer_gui.gui.csv_dialogs")
-        fake.export_handles = export_handles  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "mixtimer_gui.gui.csv_dialogs", fake)
-        import mixtimer_gui.gui as gui_package
-        monkeypatch.setattr(gui_package, "csv_dialogs", fake, raising=False)
+    fake_csv_dialogs(monkeypatch, export_handles=export_handles)
     tab.kind_combo.setCurrentIndex(2)
     tab.export_button.click()
     assert len(calls) == 1 and calls[0][0] is tab

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from lists_seed import (
     _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
+    fake_csv_dialogs,
     project,
 )
 from PySide6.QtWidgets import QMessageBox
@@ -172,3 +173,26 @@ def _accepting(tab: ObjectsTab, fill: Any) -> Any:
         return original(tab, dialog)
 
     return run
+
+
+def test_import_csv_hands_over_and_shows_the_new_rows(tab: ObjectsTab, services: Services,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[Any, Any]] = []
+
+    def import_objects(parent: Any, svc: Services) -> None:
+        calls.append((parent, svc))
+        svc.objects.create({"uid": "CSV1", "name": "导入的设备"})
+
+    fake_csv_dialogs(monkeypatch, import_objects=import_objects)
+    tab.import_button.click()
+    assert calls == [(tab, services)]
+    assert "导入的设备" in names(tab)  # at once, not only after the live refresh
+
+
+def test_import_without_the_csv_module_says_so(tab: ObjectsTab,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    fake_csv_dialogs(monkeypatch, missing=True)
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: said.append(text))
+    tab.import_csv()
+    assert said and "not available" in said[0]

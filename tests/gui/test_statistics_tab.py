@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from lists_seed import (
     _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
+    fake_csv_dialogs,
     project,
 )
 from PySide6.QtCore import QDateTime
@@ -215,6 +216,21 @@ def test_delete_of_a_statistic_in_use_shows_the_services_message(
     select(tab, "CNT")
     assert tab.delete_selected()
     assert statistic_count(services) == 1
+
+
+def test_import_readings_hands_over_and_refreshes(tab: StatisticsTab, services: Services,
+                                                  meter: dict[str, Any],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    select(tab, meter["uid"])
+
+    def import_readings(parent: Any, svc: Services) -> None:
+        assert parent is tab
+        svc.statistics.add_value({"statistics_id": meter["uid"], "value": 400})
+
+    fake_csv_dialogs(monkeypatch, import_readings=import_readings)
+    tab.import_button.click()
+    assert tab.readings.record(0)["value"] == 400
+    assert tab.chart.points()[-1][1] == 400
 
 
 # -- the chart ------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def tab(qtbot: Any, services: Services, bridge: ChangeBridge,
         ids: dict[str, Any]) -> TasksTab:
     widget = TasksTab(services, bridge)
     qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.object_combo.count() > 1)  # filled after the first page
     return widget
 
 
