@@ -83,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     reminders = install_reminders(app, window, services)  # adds the 提醒 tab when present
+    overview = window.tab_by_key["overview"]
+    deadline = time.monotonic() + 60
+    while getattr(overview, "charts_busy", lambda: False)() and time.monotonic() < deadline:
+        app.processEvents()  # the charts load on a worker thread
+        time.sleep(0.02)
     settle(app)
 
     for index, key in enumerate(window.tab_by_key):

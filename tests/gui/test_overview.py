@@ -37,6 +37,7 @@ def seeded(services: Services) -> Services:
 def overview(seeded: Services, bridge: Any, qtbot: Any) -> OverviewTab:
     tab = OverviewTab(seeded, bridge)
     qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.charts_busy(), timeout=5000)
     return tab
 
 
@@ -93,7 +94,7 @@ def test_a_status_tile_opens_the_tasks_in_that_status(overview: OverviewTab,
 
 
 def test_charts_show_on_time_rate_and_fees(overview: OverviewTab, seeded: Services,
-                                          fake_clock: FakeClock) -> None:
+                                          fake_clock: FakeClock, qtbot: Any) -> None:
     assert overview.rate_chart.bars() == [] and overview.fee_chart.bars() == []
     tasks = seeded.tasks.list({"page_size": 10, "where_and": [
         ["project_name", "=", "三日检"]]})["data"]
@@ -101,7 +102,8 @@ def test_charts_show_on_time_rate_and_fees(overview: OverviewTab, seeded: Servic
     seeded.handles.handle({"task_id": tasks[0]["uid"], "fee": 120})  # on time
     fake_clock.advance(days=5)
     seeded.handles.handle({"task_id": tasks[1]["uid"], "fee": 80})   # late
-    overview.refresh()
+    with qtbot.waitSignal(overview.charts_loaded, timeout=5000):
+        overview.refresh()  # the charts come from a worker thread
     (bar,) = overview.rate_chart.bars()
     assert (bar.label, bar.value) == ("三日检", 0.5)
     fees = {b.label: b.value for b in overview.fee_chart.bars()}
@@ -123,3 +125,26 @@ def test_language_change_rewords_the_due_list(overview: OverviewTab, qtbot: Any)
     qtbot.waitUntil(lambda: overview.due_list.topLevelItem(0).text(1) == "3 天后到期",
                     timeout=2000)
     assert overview.due_title.text() == "已逾期及未来 14 天内到期"
+
+
+def test_live_changes_reload_the_charts_at_most_every_so_often(
+        overview: OverviewTab, seeded: Services, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy API must not keep a core on the year-long aggregates."""
+    starts: list[float] = []
+    original = overview._load_charts
+
+    def counting() -> None:
+        starts.append(1)
+        original()
+
+    monkeypatch.setattr(overview, "_load_charts", counting)
+    overview.refresh(live=True)  # the first load was just now: postponed
+    assert starts == [] and overview._chart_timer.isActive()
+    overview._charts_started -= 1000  # long ago
+    overview.refresh(live=True)
+    assert starts == [1]
+    qtbot.waitUntil(lambda: not overview.charts_busy(), timeout=5000)
+    overview.refresh()  # F5 always reloads
+    assert starts == [1, 1]
+    qtbot.waitUntil(lambda: not overview.charts_busy(), timeout=5000)
