@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal, SignalInstance
 
 
 class _Probe(QObject):
@@ -40,10 +40,16 @@ def emit(signal: SignalInstance, *args: Any) -> None:
 
 
 class Debouncer(QObject):
+    """Calls ``callback`` once calls have paused for ``delay_ms``; with ``max_wait_ms``, also
+    at the latest that long after the first of a burst, so a steady stream of calls (an API
+    client posting a handle every 100 ms) cannot postpone the refresh forever."""
+
     def __init__(self, callback: Callable[[], None], delay_ms: int = 250,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, max_wait_ms: int | None = None) -> None:
         super().__init__(parent)
         self._callback = callback
+        self._max_wait_ms = max_wait_ms
+        self._since = QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -51,6 +57,11 @@ class Debouncer(QObject):
 
     def __call__(self, *_args: object) -> None:
         """Restart the wait; signal arguments are ignored so it connects to anything."""
+        if not self._timer.isActive():
+            self._since.start()
+        elif (self._max_wait_ms is not None
+              and self._since.elapsed() + self._timer.interval() > self._max_wait_ms):
+            return  # let the running wait end: the burst has waited long enough
         self._timer.start()
 
     def flush(self) -> None:
@@ -80,10 +91,10 @@ class LiveRefresh(QObject):
 
     def __init__(self, changed: SignalInstance, entities: tuple[str, ...],
                  callback: Callable[[], None], delay_ms: int = 200,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, max_wait_ms: int = 1000) -> None:
         super().__init__(parent)
         self._entities = set(entities)
-        self._debouncer = Debouncer(callback, delay_ms, self)
+        self._debouncer = Debouncer(callback, delay_ms, self, max_wait_ms)
         changed.connect(self._on_changed)
 
     def _on_changed(self, entity: str, _uids: list) -> None:

@@ -252,3 +252,40 @@ def test_a_language_change_retranslates_labels(tab: TasksTab,
     QCoreApplication.sendEvent(tab, QEvent(QEvent.Type.LanguageChange))
     assert tab.handle_button.text() == "«Handle…»"
     assert tab.model.headerData(1, Qt.Orientation.Horizontal) == "«Project»"
+
+
+# -- debouncing ------------------------------------------------------------------------------
+
+
+def test_debouncer_runs_once_after_a_burst_and_flush_runs_now(qtbot: Any) -> None:
+    from mixtimer_gui.gui.debounce import Debouncer
+
+    fired: list[int] = []
+    debouncer = Debouncer(lambda: fired.append(1), 60)
+    for _ in range(5):
+        debouncer()
+    assert fired == [] and debouncer.pending
+    qtbot.waitUntil(lambda: fired == [1])
+    qtbot.wait(120)
+    assert fired == [1]
+    debouncer()
+    debouncer.flush()
+    assert fired == [1, 1] and not debouncer.pending
+    debouncer.flush()  # nothing pending: nothing runs
+    assert fired == [1, 1]
+
+
+def test_a_steady_stream_of_changes_still_refreshes(qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+
+    from mixtimer_gui.gui.debounce import Debouncer
+
+    fired: list[int] = []
+    debouncer = Debouncer(lambda: fired.append(1), 100, max_wait_ms=300)
+    stream = QTimer()
+    stream.setInterval(30)  # faster than the 100 ms pause the debouncer waits for
+    stream.timeout.connect(debouncer)
+    stream.start()
+    qtbot.wait(1000)
+    stream.stop()
+    assert len(fired) >= 2
