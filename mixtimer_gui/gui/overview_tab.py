@@ -14,8 +14,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QTextCharFormat
@@ -98,7 +97,7 @@ class StatusTile(QFrame):
 
 
 class DueCalendar(QCalendarWidget):
-    """A month calendar whose days with due tasks are bold and tinted."""
+    """A month calendar whose days with due tasks are bold and tinted (red when past)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,25 +105,23 @@ class DueCalendar(QCalendarWidget):
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.setMinimumSize(320, 240)
-        self._marked: dict[date, list[dict]] = {}
+        self._marked: dict[date, int] = {}
 
-    def mark(self, by_day: dict[date, list[dict]], today: date) -> None:
+    def mark(self, counts: dict[date, int], today: date) -> None:
         for day in self._marked:
             self.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
-        self._marked = by_day
-        for day, tasks in by_day.items():
+        self._marked = dict(counts)
+        for day, count in counts.items():
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
-            overdue = day < today or any(t.get("status") == DUE for t in tasks)
-            status = DUE if overdue else DUE_SOON
+            status = DUE if day < today else DUE_SOON
             fmt.setForeground(QBrush(QColor(STATUS_COLORS[status])))
             fmt.setBackground(QBrush(QColor(STATUS_BACKGROUNDS[status])))
-            fmt.setToolTip("\n".join(f"{t['project_name']} · {t['object_name']}"
-                                     for t in tasks[:12]))
+            fmt.setToolTip(self.tr("%1 task(s) due").replace("%1", str(count)))
             self.setDateTextFormat(QDate(day.year, day.month, day.day), fmt)
 
-    def tasks_on(self, day: date) -> list[dict]:
-        return list(self._marked.get(day, []))
+    def count_on(self, day: date) -> int:
+        return self._marked.get(day, 0)
 
 
 class OverviewTab(QWidget):
@@ -317,10 +314,8 @@ class OverviewTab(QWidget):
         year, month = self.calendar.yearShown(), self.calendar.monthShown()
         start = clock.from_local(datetime(year, month, 1))
         end = clock.from_local(datetime(year + month // 12, month % 12 + 1, 1))
-        by_day: dict[date, list[dict]] = defaultdict(list)
-        for task in self.reports.due_between(start, end):
-            by_day[humanize.local_date(clock.parse_wire(task["due_at"]))].append(task)
-        self.calendar.mark(dict(by_day), humanize.local_date(self.services.clock.now()))
+        self.calendar.mark(self.reports.due_counts_by_day(start, end),
+                           humanize.local_date(self.services.clock.now()))
 
     def _load_charts(self) -> None:
         self._chart_timer.stop()
@@ -374,9 +369,13 @@ class OverviewTab(QWidget):
         emit(self.open_tasks, [item.data(0, UID_ROLE)])
 
     def _open_day(self, qdate: QDate) -> None:
-        tasks = self.calendar.tasks_on(date(qdate.year(), qdate.month(), qdate.day()))
-        if tasks:
-            emit(self.open_tasks, [t["uid"] for t in tasks])
+        day = date(qdate.year(), qdate.month(), qdate.day())
+        if not self.calendar.count_on(day):
+            return
+        start = clock.from_local(datetime(day.year, day.month, day.day))
+        end = clock.from_local(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+        tasks = self.reports.due_between(start, end, limit=1000)
+        emit(self.open_tasks, [t["uid"] for t in tasks])
 
     # -- live updates -----------------------------------------------------------------------
 

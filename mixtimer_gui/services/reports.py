@@ -8,7 +8,7 @@ one as a UTC grouping would have it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
 
@@ -58,6 +58,16 @@ class ReportService:
         with self.ctx.read():
             rows = report_queries.tasks_due_between(moment, start, end, limit)
         return [wire.task(r) for r in rows]
+
+    def due_counts_by_day(self, start: int, end: int) -> dict[date, int]:
+        """How many running tasks fall due on each local day in ``[start, end)``."""
+        with self.ctx.read():
+            moments = report_queries.due_moments_between(start, end)
+        counts: dict[date, int] = {}
+        for due in moments:
+            day = clock.to_local(due).date()
+            counts[day] = counts.get(day, 0) + 1
+        return counts
 
     def on_time_rate_by_project(self, since: int) -> list[OnTimeRate]:
         with self.ctx.read():

@@ -10,7 +10,7 @@ from typing import Any
 from peewee import Case, fn
 
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import Handle, Task
+from mixtimer_gui.store.models import Handle, Project, Task
 
 
 def status_counts(now: int) -> dict[str, int]:
@@ -28,6 +28,15 @@ def tasks_due_between(now: int, start: int, end: int, limit: int) -> list[dict[s
              .where(fields["is_active"].column == 1, Task.due_at >= start, Task.due_at < end)
              .order_by(Task.due_at, Task.id).limit(limit))
     return list(query.dicts())
+
+
+def due_moments_between(start: int, end: int) -> list[int]:
+    """``due_at`` of the running tasks due in ``[start, end)``: the calendar needs only these."""
+    query = (Task.select(Task.due_at)
+             .join(Project, on=(Project.uid == Task.project_id))
+             .where(Project.is_active == 1, Task.due_at >= start, Task.due_at < end)
+             .tuples())
+    return [moment for (moment,) in query]
 
 
 def on_time_by_project(since: int) -> list[tuple[str, str, int, int]]:

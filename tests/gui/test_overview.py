@@ -74,9 +74,9 @@ def test_calendar_marks_due_days_and_a_click_opens_their_tasks(overview: Overvie
                                                                seeded: Services,
                                                                qtbot: Any) -> None:
     assert overview.calendar.selectedDate() == QDate(2024, 5, 11)
-    assert len(overview.calendar.tasks_on(date(2024, 5, 14))) == 2
-    assert len(overview.calendar.tasks_on(date(2024, 5, 31))) == 1
-    assert overview.calendar.tasks_on(date(2024, 5, 15)) == []
+    assert overview.calendar.count_on(date(2024, 5, 14)) == 2
+    assert overview.calendar.count_on(date(2024, 5, 31)) == 1
+    assert overview.calendar.count_on(date(2024, 5, 15)) == 0
     fmt = overview.calendar.dateTextFormat(QDate(2024, 5, 14))
     assert fmt.fontWeight() > 400
     with qtbot.waitSignal(overview.open_tasks) as blocker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
@@ -107,3 +107,14 @@ def test_month_helpers() -> None:
     assert months_back(now, 1) == _local(2024, 3, 1)
     assert month_starts(_local(2024, 1, 10), _local(2024, 2, 1)) == [
         _local(2024, 1, 1), _local(2024, 2, 1), _local(2024, 3, 1)]
+
+
+def test_due_counts_by_local_day(services: Services, fake_clock: FakeClock) -> None:
+    reports = ReportService(services.ctx)
+    fake_clock.set(_local(2024, 5, 11, 23, 30))  # 15:30 UTC: the local day is what counts
+    _project(services, "三日", ["A", "B"], period=3)
+    _project(services, "停用", ["C"], period=3, start=False)
+    _project(services, "五日", ["D"], period=5)
+    counts = reports.due_counts_by_day(_local(2024, 5, 1), _local(2024, 6, 1))
+    assert counts == {date(2024, 5, 14): 2, date(2024, 5, 16): 1}
+    assert reports.due_counts_by_day(_local(2024, 6, 1), _local(2024, 7, 1)) == {}

@@ -25,6 +25,13 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
     </message>
   </context>
   <context>
+    <name>DueCalendar</name>
+    <message>
+      <source>%1 task(s) due</source>
+      <translation>%1 项维保到期</translation>
+    </message>
+  </context>
+  <context>
     <name>ErrorDialog</name>
     <message>
       <source>MixTimer: unexpected error</source>
