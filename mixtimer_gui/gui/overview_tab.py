@@ -365,6 +365,12 @@ class OverviewTab(QWidget):
                                          "where_and": [["status", "=", status]]})
         emit(self.open_tasks, [t["uid"] for t in page["data"]])
 
+    def open_selected(self) -> None:
+        """Enter on the due list (the window's Enter key lands here)."""
+        item = self.due_list.currentItem()
+        if item is not None:
+            self._open_due_item(item)
+
     def _open_due_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         emit(self.open_tasks, [item.data(0, UID_ROLE)])
 

@@ -468,7 +468,12 @@ class ProjectsTab(QWidget):
         project = self.selected_project()
         if project is None:
             return
-        project = self.services.projects.get({"uid": project["uid"]})
+        try:  # fresh from the store: the API may have changed or deleted it meanwhile
+            project = self.services.projects.get({"uid": project["uid"]})
+        except DomainError as exc:
+            QMessageBox.warning(self, self.tr("Not done"), exc.message)
+            self.refresh()
+            return
         restart = False
         if project["is_active"]:
             if not self._confirm(

@@ -148,3 +148,11 @@ def test_live_changes_reload_the_charts_at_most_every_so_often(
     overview.refresh()  # F5 always reloads
     assert starts == [1, 1]
     qtbot.waitUntil(lambda: not overview.charts_busy(), timeout=5000)
+
+
+def test_enter_on_the_due_list_opens_the_task(overview: OverviewTab, qtbot: Any) -> None:
+    overview.due_list.setCurrentItem(overview.due_list.topLevelItem(1))
+    with qtbot.waitSignal(overview.open_tasks) as blocker:
+        overview.open_selected()
+    assert blocker.args[0] == [overview.due_list.topLevelItem(1).data(
+        0, Qt.ItemDataRole.UserRole + 1)]

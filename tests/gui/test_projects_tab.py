@@ -197,3 +197,16 @@ def test_column_widths_and_splitter_are_remembered(tab: ProjectsTab, app_setting
     qtbot.addWidget(again)
     again.restore_state(app_settings)
     assert again.table.columnWidth(1) == 333
+
+
+def test_editing_a_project_deleted_meanwhile_says_so(tab: ProjectsTab, services: Services,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    uid = _select(tab, "风机月检")["uid"]
+    services.projects.delete({"uid": uid})  # e.g. through the API, before the list reloads
+    warned: list[str] = []
+    monkeypatch.setattr("mixtimer_gui.gui.projects_tab.QMessageBox.warning",
+                        lambda _parent, _title, text: warned.append(text))
+    tab._form_factory = lambda project: pytest.fail("the form must not open")
+    tab.open_selected()
+    assert warned and uid in warned[0]
+    assert "风机月检" not in _names(tab)
