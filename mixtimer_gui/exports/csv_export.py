@@ -143,11 +143,7 @@ def _csv_writer(fh: Any) -> Any:
 _LINE = (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",'
          b'"%s",%d,%d,"%s",%d,"%s",%d')
 _QUOTES_IN_PLAIN_LINE = _LINE.count(b'"')
-# With every text cell quoted, a cell that may need neutralising shows as a quote and a
-# formula character after a comma (or at the line's start). The search may also hit inside
-# a cell's text (``a,"=b``): that only sends the row down the careful path.
-_MAY_NEED_NEUTRALISING = re.compile(b',"[=+\\-@\t\r\']').search
-_FORMULA_BYTES = b"=+-@\t\r'"
+_QUOTE_BEFORE_FORMULA = re.compile(b'"[=+\\-@\t\r\']').search
 _ON_TIME_BYTES = {True: ON_TIME.encode(), False: LATE.encode()}
 
 
@@ -157,21 +153,20 @@ def _decoded(row: tuple[Any, ...]) -> tuple[Any, ...]:
                  for v in row)
 
 
-def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
-    """A row with UTF-8 text (``text_as_bytes``) → its CSV line as UTF-8 bytes, no line end:
-    exactly what :func:`_csv_writer` writes for the cells of :func:`row_converter`.
+def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
+                           Callable[[tuple[Any, ...]], bytes]]:
+    """``(fast, careful)``: two ways from a row with UTF-8 text (``text_as_bytes``) to its CSV
+    line as UTF-8 bytes without line end.
 
-    This runs a million times per export, so rather than checking 23 cells it formats the
-    line in one operation and checks the line: the count of quotes tells whether some cell
-    holds a quote (to be doubled), one search whether some cell may need neutralising. Rows
-    that fail a check (or hold a NULL) take the careful path.
+    ``careful`` is the definition: :func:`_csv_writer` over the cells of
+    :func:`row_converter`. ``fast`` formats the line in one operation and is right whenever
+    :func:`_needs_care` says the line needs none (a row holding a NULL goes the careful way).
     """
     fmt = _Formatters()
     careful = row_converter(fmt)
     when = WireTimeFormatter(as_bytes=True)
     join, fee_text = fmt.join, fmt.fee
-    may_neutralise, formula, line_format = _MAY_NEED_NEUTRALISING, _FORMULA_BYTES, _LINE
-    plain_quotes, on_time_of = _QUOTES_IN_PLAIN_LINE, _ON_TIME_BYTES
+    line_format, on_time_of = _LINE, _ON_TIME_BYTES
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
     lists: dict[bytes | None, bytes] = {}
@@ -196,7 +191,7 @@ def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
             fees[fee] = text
         return text
 
-    def convert(row: tuple[Any, ...]) -> bytes:
+    def fast(row: tuple[Any, ...]) -> bytes:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
@@ -217,7 +212,7 @@ def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
         if fee_cell is None:
             fee_cell = fee_bytes(fee)
         try:
-            line = line_format % (
+            return line_format % (
                 uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, ids, names, fee_cell, result, description, images,
                 created_text, due_text, on_time, is_ignored, skipped, organization_id,
@@ -225,10 +220,51 @@ def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
                 last_modified_by)
         except TypeError:  # a NULL where the schema has none: let the careful path show it
             return written(row)
-        if (line.count(b'"') != plain_quotes or line[1] in formula
-                or may_neutralise(line) is not None):
-            return written(row)
-        return line
+
+    return fast, written
+
+
+def _needs_care(lines: bytes, count: int = 1) -> bool:
+    """Whether ``count`` fast lines (joined by line ends) may differ from the careful ones.
+
+    A quote inside a cell shows in the number of quotes (every fast line has at least two
+    per text cell, so the total is exact only when no line has more). With every text cell
+    quoted, a cell that may need neutralising shows as a quote followed by a formula
+    character; between cells a quote is followed by a comma or a line end, never by one of
+    those. The search may also hit inside a cell's text (``a"=b``): that only costs the
+    careful path.
+    """
+    return (lines.count(b'"') != _QUOTES_IN_PLAIN_LINE * count
+            or _QUOTE_BEFORE_FORMULA(lines) is not None)
+
+
+def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
+    """One row → its line: the fast way when the line shows no need for care."""
+    fast, careful = _line_tools()
+
+    def convert(row: tuple[Any, ...]) -> bytes:
+        line = fast(row)
+        return careful(row) if _needs_care(line) else line
+
+    return convert
+
+
+def batch_converter() -> Callable[[list[tuple[Any, ...]]], bytes]:
+    """A batch of rows → their lines joined by line ends (none after the last).
+
+    This runs on a million rows per export, so the check runs once on the whole batch (most
+    batches need no care at all); only a batch that fails it is checked line by line.
+    """
+    fast, careful = _line_tools()
+    line_end = LINE_END.encode()
+
+    def convert(rows: list[tuple[Any, ...]]) -> bytes:
+        lines = list(map(fast, rows))
+        joined = line_end.join(lines)
+        if not lines or not _needs_care(joined, len(lines)):
+            return joined
+        return line_end.join([careful(row) if _needs_care(line) else line
+                              for line, row in zip(lines, rows, strict=True)])
 
     return convert
 
@@ -261,13 +297,13 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
 def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
            progress: Progress | None, cancelled: Callable[[], bool] | None) -> int:
     fh.write(BOM + _header_line(wire_header))
-    convert = line_converter()
+    convert = batch_converter()
     line_end = LINE_END.encode()
     done = 0
     for batch in source.batches():
         if cancelled is not None and cancelled():
             raise ExportCancelled
-        fh.write(line_end.join(map(convert, batch)))
+        fh.write(convert(batch))
         fh.write(line_end)
         done += len(batch)
         if progress is not None:

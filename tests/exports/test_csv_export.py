@@ -357,6 +357,10 @@ def test_fast_line_is_byte_for_byte_the_careful_line(texts: list[str], numbers: 
                                                      due: int | None, fee: float) -> None:
     row = raw_row(texts, numbers, due, fee)
     assert csv_export.line_converter()(row) == careful_line(row)
+    plain = raw_row(["x"] * 14, numbers, due, fee)
+    for batch in ([row], [plain, row], [row, plain, plain], [plain, plain]):
+        expected = b"\r\n".join(careful_line(r) for r in batch)
+        assert csv_export.batch_converter()(batch) == expected
 
 
 def test_fast_lines_of_the_sample_are_the_careful_lines(sample: Sample) -> None:
