@@ -33,7 +33,10 @@ _EMIT_STEALS = _emit_steals_a_bool()
 
 
 def emit(signal: SignalInstance, *args: Any) -> None:
-    """``signal.emit(*args)``, giving back the reference the buggy binding takes."""
+    """``signal.emit(*args)``, giving back the reference the buggy binding takes.
+
+    ``mixtimer_gui.gui`` also makes ``None``/``True``/``False`` immortal on CPython 3.11 (the
+    same binding leaks ``None`` from every void call); this keeps emits exact regardless."""
     result = signal.emit(*args)
     if _EMIT_STEALS and isinstance(result, bool):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))

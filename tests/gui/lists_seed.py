@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes
 import sys
 import types
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -60,21 +58,6 @@ def add_handles(services: Services, clock: FakeClock, task_uid: str, count: int,
         clock.advance(hours=1)
         uids.append(services.handles.handle({"task_id": task_uid, **fields})["uid"])
     return uids
-
-
-@pytest.fixture(autouse=True)
-def _give_back_stolen_true() -> Iterator[None]:
-    """PySide6 6.12.0 drops references it does not own: every ``SignalInstance.emit`` one to
-    ``True``, every call of a void C++ method and every None item data one to ``None``
-    (6.11.3 does not; see the report of issue 5's list tabs). Without this, a test run that
-    makes enough Qt calls ends with CPython aborting ("none_dealloc"/"bool_dealloc") after
-    all tests passed. Giving references back to these immortal-in-practice singletons is
-    harmless. Remove once the environment runs a fixed PySide6."""
-    before = {id(obj): (obj, sys.getrefcount(obj)) for obj in (True, None)}
-    yield
-    for obj, count in before.values():
-        for _ in range(max(0, count - sys.getrefcount(obj))):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
 
 
 def fake_csv_dialogs(monkeypatch: pytest.MonkeyPatch, **functions: Any) -> None:

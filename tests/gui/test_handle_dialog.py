@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from lists_seed import (
     PNG,
-    _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
     seed,
 )
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl

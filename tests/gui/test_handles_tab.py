@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from lists_seed import (
-    _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
     add_handles,
     fake_csv_dialogs,
     seed,

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from lists_seed import (
-    _give_back_stolen_true,  # noqa: F401 (an autouse fixture)
     seed,
 )
 from PySide6.QtCore import Qt
