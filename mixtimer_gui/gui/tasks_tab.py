@@ -271,7 +271,7 @@ class ProgressDelegate(QStyledItemDelegate):
         if fraction is None:
             return
         rect = QRectF(option.rect).adjusted(6, 0, -6, 0)
-        bar = QRectF(rect.left(), rect.center().y() - 3, min(90.0, rect.width() * 0.4), 6)
+        bar = QRectF(rect.left(), rect.center().y() - 3, min(72.0, rect.width() * 0.35), 6)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -292,6 +292,8 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.restore()
 
     def progress(self, record: dict[str, Any]) -> tuple[float | None, str]:
+        if record.get("status") == task_status.NOT_STARTED:
+            return None, ""  # a stopped project's numbers are stale: no bar
         if record.get("cycle_type") == cycles.STATISTIC:
             fraction = humanize.progress(record)
             if fraction is None:

@@ -288,3 +288,12 @@ def test_a_steady_stream_of_changes_still_refreshes(qtbot: Any) -> None:
     qtbot.wait(1000)
     stream.stop()
     assert len(fired) >= 2
+
+
+def test_progress_is_shown_for_running_cycles_only(tab: TasksTab) -> None:
+    delegate = tab.view.itemDelegateForColumn(6)
+    by_project = {r["project_name"]: r for r in rows(tab)}
+    fraction, text = delegate.progress(by_project["换油"])
+    assert fraction == pytest.approx(300 / 500) and text == "1300 / 1500 小时"
+    assert delegate.progress(by_project["冷却塔月保"])[0] is not None
+    assert delegate.progress(by_project["叉车年检"]) == (None, "")
