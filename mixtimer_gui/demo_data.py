@@ -15,8 +15,9 @@ and never-started projects give 未启动.
 
 Everything is written by ``store.bulk`` in one transaction (all or nothing), handles in
 chunks streamed in time order, so memory stays flat and row ids follow ``created`` as they
-would in a database that grew through the services. The result depends only on the sizes,
-the seed and the current day.
+would in a database that grew through the services. Times are laid out backwards from the
+moment it runs, so the same sizes and seed give the same records, shifted to that moment
+(``generate`` takes the moment as an argument; tests pass a fixed one).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from mixtimer_gui.domain import clock, cycles, forecast, status, uids
@@ -756,7 +758,7 @@ class HandleWriter:
         for hid, name, team in world.handlers:
             self.teams.setdefault(team, []).append((hid, name))
         self._lists: dict[tuple[int, ...], tuple[str, str]] = {}
-        self._result_weights = [w for _, w, _, _ in RESULTS]
+        self._result_weights = list(accumulate(w for _, w, _, _ in RESULTS))
         self.written = 0
         self.ignored = 0
 
@@ -800,7 +802,7 @@ class HandleWriter:
                 ignored, due_at, skipped, "", moment, 0, moment, 0)
 
     def result(self) -> tuple[str, float, float]:
-        text, _, low, high = self.rng.choices(RESULTS, weights=self._result_weights)[0]
+        text, _, low, high = self.rng.choices(RESULTS, cum_weights=self._result_weights)[0]
         return text, low, high
 
     def lists(self, chosen: list[tuple[int, str]]) -> tuple[str, str]:
