@@ -6,6 +6,7 @@ Usage (from the repository root, with the project's environment)::
     python benchmarks/run.py                    # 1,000,000 handles, 10,007 tasks
     python benchmarks/run.py --handles 100000   # a quick look
     python benchmarks/run.py --only gui,reminders --repeats 3
+    python benchmarks/run.py --handles 100000 --write   # also write RESULTS.md
 
 The first run builds the database with ``mixtimer-gui demo-data`` (6,100 objects, 60
 projects, seed 1; about a minute for a million handles) under ``benchmarks/.cache/``
@@ -23,9 +24,10 @@ What runs, each module only when its file is there (a missing one is listed as s
 - built in here: the reminder scan and the due/notice task query on the demo database at
   the current time, vs a plain sqlite3 read of the same task columns.
 
-Every figure is the median of ``--repeats`` runs with min and max. Everything between the
-``run.py`` markers in RESULTS.md is rewritten; notes outside them (before/after profiles)
-are kept. Not part of the test run; CI does not run it.
+Every figure is the median of ``--repeats`` runs with min and max. A full run (1,000,000
+handles, every module) rewrites everything between the ``run.py`` markers in RESULTS.md
+(``--write``/``--no-write`` override); notes outside them (before/after profiles) are kept.
+Not part of the test run; CI does not run it.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- run.py:begin -->", "<!-- run.py:end -->"
 MODULES = ("gui", "api", "export", "reminders", "scan")
 SCAN_TARGET_MS = 100.0
+FULL_SIZE = 1_000_000
 
 
 # -- the measurements -----------------------------------------------------------------------
@@ -303,10 +306,12 @@ def build_info(db: Path, built: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--handles", type=int, default=1_000_000)
+    parser.add_argument("--handles", type=int, default=FULL_SIZE)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {MODULES}")
-    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--write", action=argparse.BooleanOptionalAction, default=None,
+                        help="write RESULTS.md (default: only for a full run at 1,000,000 "
+                             "handles, so a quick look never replaces the reference table)")
     args = parser.parse_args(argv)
     wanted = [m for m in (args.only.split(",") if args.only else MODULES) if m]
     unknown = [m for m in wanted if m not in MODULES]
@@ -349,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     for note in notes:
         print(f"note: {note}")
-    if not args.no_write:
+    write = args.write if args.write is not None else (args.handles == FULL_SIZE
+                                                        and not args.only)
+    if write:
         write_results(report(args, db, build, rows, notes, time.perf_counter() - started))
         print(f"\nwritten to {RESULTS}")
     return 0
