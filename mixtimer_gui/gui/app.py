@@ -1,8 +1,9 @@
 """Start the window: QApplication, translations, one instance per database, services, window.
 
 ``run_app`` is what ``mixtimer-gui`` runs without a subcommand. A database that can't be
-opened gets a clear message box and exit status 1; a second launch on the same database
-raises the first window and exits 0.
+opened gets the recovery dialog (restore a backup, retry a lock, view read-only) or a clear
+message, and exit status 1 if the user quits; a second launch on the same database raises
+the first window and exits 0.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def open_services(db_path: Path) -> Services:
     return Services.open(db_path)
 
 
+def open_read_only(db_path: Path) -> Services:
+    """The services on a read-only view of ``db_path`` (writes then fail with a message)."""
+    from mixtimer_gui.store.db import open_database
+
+    return Services(open_database(db_path, read_only=True), data_dir=db_path.parent)
+
+
 def report_open_failure(db_path: Path, exc: Exception) -> None:
     QMessageBox.critical(
         None, QApplication.translate("App", "MixTimer cannot open its database"),
@@ -51,6 +59,70 @@ def report_open_failure(db_path: Path, exc: Exception) -> None:
             "App", "The database %1 could not be opened:\n\n%2\n\nCheck the path (--db or "
             "MIXTIMER_DB) and that the file is not from a newer version of MixTimer.")
         .replace("%1", str(db_path)).replace("%2", str(exc)))
+
+
+def choose_recovery(db_path: Path, exc: StoreError) -> str:
+    """What to do about a database that would not open: "retry", "read_only" or "quit".
+
+    The recovery dialog (restore the newest good backup, retry a lock, view read-only) when
+    this build has it; otherwise the plain message.
+    """
+    try:
+        from mixtimer_gui.gui.recovery_dialog import Recovery
+        from mixtimer_gui.gui.recovery_dialog import choose_recovery as dialog
+    except ImportError:
+        report_open_failure(db_path, exc)
+        return "quit"
+    choice = dialog(None, exc, db_path)
+    if choice in (Recovery.RESTORED, Recovery.RETRY):
+        return "retry"
+    return "read_only" if choice == Recovery.READ_ONLY else "quit"
+
+
+MAX_OPEN_ATTEMPTS = 5
+
+
+def open_with_recovery(db_path: Path) -> Services | None:
+    """Open the database, offering recovery while it fails; ``None``: the user gave up."""
+    for _attempt in range(MAX_OPEN_ATTEMPTS):
+        try:
+            return open_services(db_path)
+        except StoreError as exc:
+            choice = choose_recovery(db_path, exc)
+        except (DomainError, OSError) as exc:
+            report_open_failure(db_path, exc)
+            return None
+        if choice == "quit":
+            return None
+        if choice == "read_only":
+            try:
+                return open_read_only(db_path)
+            except (StoreError, OSError) as exc:
+                report_open_failure(db_path, exc)
+                return None
+    return None
+
+
+def setup_logging() -> None:
+    """The rotating log file (another module); the window works without it."""
+    try:
+        from mixtimer_gui.logging_setup import setup_logging as setup
+    except ImportError:
+        return
+    setup()
+
+
+def install_error_hook(app: QApplication) -> object | None:
+    """Unexpected errors: logged, shown with "copy details", survived (another module)."""
+    try:
+        from mixtimer_gui.gui.error_dialog import install_error_hook as install
+    except ImportError:
+        return None
+    return install(app, QApplication.activeWindow)
+
+
+def exec_app(app: QApplication) -> int:
+    return app.exec()
 
 
 def install_reminders(app: QApplication, window: object, services: Services) -> object | None:
@@ -93,9 +165,11 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
 
 def run_app(db_path: Path, lang: str | None = None,
             settings: AppSettings | None = None) -> int:
+    setup_logging()
     app = make_application()
     settings = settings or AppSettings()
     i18n.install_language(lang or settings.language)
+    error_hook = install_error_hook(app)
 
     instance = SingleInstance(db_path)
     if instance.ask_running_instance():
@@ -103,10 +177,8 @@ def run_app(db_path: Path, lang: str | None = None,
         return 0
     instance.listen()
 
-    try:
-        services = open_services(db_path)
-    except (StoreError, DomainError, OSError) as exc:
-        report_open_failure(db_path, exc)
+    services = open_with_recovery(db_path)
+    if services is None:
         instance.close()
         return 1
 
@@ -118,10 +190,11 @@ def run_app(db_path: Path, lang: str | None = None,
     reminders = install_reminders(app, window, services)
     server = start_api_server(settings, services, window)
     try:
-        return app.exec()
+        return exec_app(app)
     finally:
         if server is not None:
             server.stop()
-        del reminders
+        del reminders, error_hook
+        window.bridge.close()
         instance.close()
         services.close()

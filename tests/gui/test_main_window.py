@@ -217,19 +217,104 @@ def test_run_app_exits_0_when_another_window_has_the_database(
         first.close()
 
 
-def test_run_app_reports_a_database_it_cannot_open(db_path: Path, settings_path: Path,
-                                                   qapp: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def quiet_start(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """run_app without the user's log folder and without entering the event loop."""
+    windows: list[Any] = []
+    monkeypatch.setattr(app_module, "setup_logging", lambda: None)
+    monkeypatch.setattr(app_module, "install_error_hook", lambda app: None)
+
+    def no_loop(app: Any) -> int:
+        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                       and w.isVisible())
+        for window in windows:
+            window.hide()
+        return 0
+
+    monkeypatch.setattr(app_module, "exec_app", no_loop)
+    return windows
+
+
+def test_run_app_opens_the_window(db_path: Path, settings_path: Path, qapp: Any,
+                                  quiet_start: list[Any]) -> None:
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    assert len(quiet_start) == 1
+    assert quiet_start[0].tabs.tabText(0) == "Overview"
+    assert db_path.exists()
+
+
+def test_run_app_quits_when_the_user_gives_up_on_a_broken_database(
+        db_path: Path, settings_path: Path, qapp: Any, quiet_start: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def refuse(path: Path) -> Services:
+        raise StoreError("数据库已损坏")
+
+    monkeypatch.setattr(app_module, "open_services", refuse)
+    monkeypatch.setattr(app_module, "choose_recovery",
+                        lambda path, exc: asked.append(str(exc)) or "quit")
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
+    assert asked == ["数据库已损坏"] and quiet_start == []
+
+
+def test_run_app_retries_after_recovery(db_path: Path, settings_path: Path, qapp: Any,
+                                        quiet_start: list[Any],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[int] = []
+    real_open = app_module.open_services
+
+    def locked_once(path: Path) -> Services:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise StoreError("数据库被另一个程序锁定")
+        return real_open(path)
+
+    monkeypatch.setattr(app_module, "open_services", locked_once)
+    monkeypatch.setattr(app_module, "choose_recovery", lambda path, exc: "retry")
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    assert len(attempts) == 2 and len(quiet_start) == 1
+
+
+def test_run_app_can_open_read_only(db_path: Path, settings_path: Path, qapp: Any,
+                                    quiet_start: list[Any],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    Services.open(db_path).close()  # an existing database to view
+
+    def locked(path: Path) -> Services:
+        raise StoreError("数据库被另一个程序锁定")
+
+    monkeypatch.setattr(app_module, "open_services", locked)
+    monkeypatch.setattr(app_module, "choose_recovery", lambda path, exc: "read_only")
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    assert len(quiet_start) == 1
+
+
+def test_run_app_reports_what_it_cannot_recover(db_path: Path, settings_path: Path,
+                                                qapp: Any, quiet_start: list[Any],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
 
     def refuse(path: Path) -> Services:
-        raise StoreError("数据库来自更新的版本")
+        raise OSError("磁盘不可读")
 
     monkeypatch.setattr(app_module, "open_services", refuse)
     monkeypatch.setattr(app_module.QMessageBox, "critical",
                         lambda _parent, _title, text: shown.append(text))
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
-    assert shown and "数据库来自更新的版本" in shown[0] and str(db_path) in shown[0]
+    assert shown and "磁盘不可读" in shown[0] and str(db_path) in shown[0]
+
+
+def test_without_the_recovery_dialog_a_store_error_is_a_message(
+        db_path: Path, qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    shown: list[str] = []
+    monkeypatch.setitem(sys.modules, "mixtimer_gui.gui.recovery_dialog", None)
+    monkeypatch.setattr(app_module.QMessageBox, "critical",
+                        lambda _parent, _title, text: shown.append(text))
+    assert app_module.choose_recovery(db_path, StoreError("来自更新的版本")) == "quit"
+    assert "来自更新的版本" in shown[0]
 
 
 def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
