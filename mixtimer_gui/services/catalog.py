@@ -30,11 +30,13 @@ def _new_uid(model: Any, prefix: str) -> str:
 
 
 def _list(ctx: ServiceContext, model: Any, fields: Any, data: Mapping[str, Any],
-          to_wire: Any, order_default: str = "-created") -> dict[str, Any]:
+          to_wire: Any, order_default: str = "-created", extra: tuple[Any, ...] = ()
+          ) -> dict[str, Any]:
     index, size = wire.page_params(data)
     with ctx.read():
         query = queries.filtered(model.select(), fields, where_and=data.get("where_and"),
-                                 where_or=data.get("where_or"), where_in=data.get("where_in"))
+                                 where_or=data.get("where_or"), where_in=data.get("where_in"),
+                                 extra=extra)
         result = queries.page(query, fields, page_index=index, page_size=size,
                               order_by=data.get("order_by") or order_default,
                               id_column=model.id)
@@ -189,8 +191,13 @@ class StatisticService:
                 "value": wire.number(value)}
 
     def value_list(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``get_v2_statistics_value_list``: one meter's readings when ``statistics_id`` is
+        given at the top level (as ``add_v2_statistics_value`` takes it), else all, filtered
+        by ``where_*`` like any list."""
+        statistics_id = rules.read_text(data, "statistics_id", strip=True, max_len=64)
+        extra = (Reading.statistics_id == statistics_id,) if statistics_id else ()
         return _list(self.ctx, Reading, queries.READING_FIELDS, data, wire.reading,
-                     order_default="-time")
+                     order_default="-time", extra=extra)
 
     @staticmethod
     def _check_monotonic(uid: str, moment: int, value: float) -> None:
