@@ -95,6 +95,10 @@ class ImportResult:
         return self.good if self.committed else 0
 
 
+class ImportCancelled(Exception):
+    """The user cancelled: everything done so far was rolled back."""
+
+
 class _RollBack(Exception):
     pass
 
@@ -205,12 +209,15 @@ def _example_header(kind: str) -> str:
 
 def import_table(services: Services, table: ImportTable, *, commit: bool = True,
                  keep_good: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Apply every row through the services in one transaction.
 
     Nothing is kept when ``commit`` is false (a dry run), or when a row is bad and
     ``keep_good`` is false. Each row runs in its own savepoint (the service's nested write),
-    so a bad row leaves no trace even when the good rows are kept.
+    so a bad row leaves no trace even when the good rows are kept. ``progress(done, total)``
+    is called every 200 rows; when ``cancelled()`` turns true everything is rolled back and
+    ``ImportCancelled`` raised.
     """
     apply = _applier(services, table.kind)
     errors = list(table.shape_errors)
@@ -224,8 +231,11 @@ def import_table(services: Services, table: ImportTable, *, commit: bool = True,
                     good += 1
                 except DomainError as exc:
                     errors.append(_row_error(line, exc, table.titles))
-                if progress is not None and done % 200 == 0:
-                    progress(done, len(ordered))
+                if done % 200 == 0:
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled
+                    if progress is not None:
+                        progress(done, len(ordered))
             if not commit or (errors and not keep_good) or not good:
                 raise _RollBack
     except _RollBack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from mixtimer_gui.exports.cells import neutralise
 from mixtimer_gui.exports.csv_import import (
     OBJECTS,
     READINGS,
+    ImportCancelled,
     ImportFileError,
     ImportResult,
     import_table,
@@ -29,7 +31,7 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") ->
     return path
 
 
-def import_file(services: Services, path: Path, kind: str = OBJECTS, **options: bool,
+def import_file(services: Services, path: Path, kind: str = OBJECTS, **options: Any,
                 ) -> ImportResult:
     return import_table(services, read_table(path, kind), **options)
 
@@ -298,3 +300,13 @@ def test_readings_header_needs_statistic_and_value(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", [["统计编号", "时间"], ["x", "2024-01-01"]])
     with pytest.raises(ImportFileError, match="读数"):
         read_table(path, READINGS)
+
+
+def test_cancel_rolls_back_everything(services: Services, tmp_path: Path) -> None:
+    rows = [["name"]] + [[f"设备{i}"] for i in range(450)]
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled):
+        import_file(services, write_csv(tmp_path / "o.csv", rows), progress=lambda d, t:
+                    seen.append((d, t)), cancelled=lambda: len(seen) >= 1)
+    assert seen == [(200, 450)]
+    assert objects(services) == {}

@@ -1,0 +1,412 @@
+"""CSV in the window: export the handles a list shows, import objects and meter readings.
+
+Each entry point asks for a file, then runs the work on a pool thread while a progress dialog
+with a cancel button stays responsive; the thread only emits signals, and every widget is
+touched on the GUI thread. The worker uses its own database connection (Peewee keeps one per
+thread) and closes it when done. Dialogs open window-modal with ``open()``, never ``exec()``,
+so the event loop keeps running (and tests can drive them).
+
+- ``export_handles(parent, services, filter_params)``: save-file chooser, streamed export,
+  then a message with the row count and an "Open folder" button. Cancel leaves no file.
+- ``import_objects(parent, services)`` / ``import_readings(parent, services)``: open-file
+  chooser, a dry run (the real import, rolled back), then a preview of the first rows and
+  every bad row with its line and column; "Import" when all rows are good, "Import the good
+  rows" when some are bad. The import runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.csv_export import ExportCancelled, ExportError, ExportResult
+from mixtimer_gui.exports.csv_export import export_handles as write_handles_csv
+from mixtimer_gui.exports.csv_import import (
+    OBJECTS,
+    READINGS,
+    ImportCancelled,
+    ImportFileError,
+    ImportResult,
+    ImportTable,
+    import_table,
+    read_table,
+)
+from mixtimer_gui.services import Services
+
+log = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 20
+SHOWN_ERRORS = 500  # a file of 10,000 bad rows is told in numbers, not in 10,000 lines
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+
+
+def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate("CsvDialogs", text, disambiguation, n)
+
+
+# -- running work off the GUI thread ----------------------------------------------------------
+
+
+class _Signals(QObject):
+    """What a worker reports; lives on the GUI thread, so slots run there (queued)."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Worker(QRunnable):
+    """Runs ``work(progress, cancelled)`` on a pool thread and only emits signals."""
+
+    def __init__(self, services: Services, work: Work, signals: _Signals,
+                 stop: threading.Event) -> None:
+        super().__init__()
+        self.services = services
+        self.work = work
+        self.signals = signals
+        self.stop = stop
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.signals.progress.emit, self.stop.is_set)
+        except (ExportCancelled, ImportCancelled):
+            self.signals.cancelled.emit()
+        except (DomainError, ExportError, ImportFileError) as exc:
+            self.signals.failed.emit(str(exc))
+        except OSError as exc:
+            self.signals.failed.emit(_tr("Could not write the file: %1").replace(
+                "%1", exc.strerror or str(exc)))
+        except Exception:  # a bug: logged with its traceback, the user gets a sentence
+            log.exception("CSV work failed")
+            self.signals.failed.emit(_tr("Something went wrong; the details are in the log."))
+        else:
+            self.signals.done.emit(result)
+        finally:
+            self.services.db.close()  # this thread's connection only
+
+
+class CsvJob(QObject):
+    """One export or import step: a progress dialog with cancel, and a worker.
+
+    Signals ``done(object)``, ``failed(str)``, ``cancelled()`` arrive on the GUI thread after
+    the progress dialog is closed. The job deletes itself afterwards.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget, services: Services, label: str, work: Work,
+                 pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._finished = False
+        self.progress = QProgressDialog(label, _tr("Cancel"), 0, 0, parent)
+        self.progress.setWindowTitle(_tr("MixTimer"))
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)  # a quick job never flashes a dialog
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+        self._signals = _Signals(self)
+        self._signals.progress.connect(self._show_progress)
+        self._signals.done.connect(self._on_done)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.cancelled.connect(self._on_cancelled)
+        (pool or QThreadPool.globalInstance()).start(
+            _Worker(services, work, self._signals, self._stop))
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self.progress.setLabelText(_tr("Cancelling…"))
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            return
+        if self.progress.maximum() != total:
+            self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(done, total))
+
+    def _end(self) -> None:
+        self._finished = True
+        self.progress.canceled.disconnect(self.cancel)
+        self.progress.close()
+        self.progress.deleteLater()
+        self.deleteLater()
+
+    def _on_done(self, result: object) -> None:
+        self._end()
+        self.done.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._end()
+        self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self._end()
+        self.cancelled.emit()
+
+
+def _message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box
+
+
+def _failure(parent: QWidget, title: str) -> Callable[[str], None]:
+    def show(message: str) -> None:
+        _message(parent, QMessageBox.Icon.Warning, title, message)
+
+    return show
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+def export_handles(parent: QWidget, services: Services, filter_params: dict) -> None:
+    """Export exactly the handles ``filter_params`` selects (the list's current filter)."""
+    path = _ask_save_path(parent)
+    if path is None:
+        return
+    params = dict(filter_params or {})
+
+    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        return write_handles_csv(services, path, params, progress=progress,
+                                 cancelled=cancelled)
+
+    job = CsvJob(parent, services, _tr("Exporting maintenance records…"), work)
+    job.done.connect(lambda result: _exported(parent, result))
+    job.failed.connect(_failure(parent, _tr("Export failed")))
+
+
+def _ask_save_path(parent: QWidget) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, _tr("Export maintenance records"),
+                                            _tr("maintenance-records") + ".csv", CSV_FILTER)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix else path.with_suffix(".csv")
+
+
+def _exported(parent: QWidget, result: ExportResult) -> QMessageBox:
+    text = _tr("Exported %n record(s) to\n%1", "", result.rows).replace("%1", str(result.path))
+    box = QMessageBox(QMessageBox.Icon.Information, _tr("Export finished"), text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("csvExportDone")
+    open_folder = box.addButton(_tr("Open folder"), QMessageBox.ButtonRole.ActionRole)
+    open_folder.setObjectName("openFolder")
+    open_folder.clicked.connect(lambda: QDesktopServices.openUrl(
+        QUrl.fromLocalFile(str(result.path.parent))))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+def import_objects(parent: QWidget, services: Services) -> None:
+    _start_import(parent, services, OBJECTS)
+
+
+def import_readings(parent: QWidget, services: Services) -> None:
+    _start_import(parent, services, READINGS)
+
+
+def _titles(kind: str) -> tuple[str, str]:
+    if kind == OBJECTS:
+        return _tr("Import maintenance objects"), _tr("object(s)")
+    return _tr("Import meter readings"), _tr("reading(s)")
+
+
+def _start_import(parent: QWidget, services: Services, kind: str) -> None:
+    title, _ = _titles(kind)
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", CSV_FILTER)
+    if not chosen:
+        return
+    try:
+        table = read_table(chosen, kind)
+    except ImportFileError as exc:
+        _message(parent, QMessageBox.Icon.Warning, title, str(exc))
+        return
+
+    def dry_run(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        return import_table(services, table, commit=False, progress=progress,
+                            cancelled=cancelled)
+
+    job = CsvJob(parent, services, _tr("Checking %1…").replace("%1", table.path.name), dry_run)
+    job.done.connect(lambda result: _preview(parent, services, table, result))
+    job.failed.connect(_failure(parent, title))
+
+
+def _preview(parent: QWidget, services: Services, table: ImportTable,
+             checked: ImportResult) -> ImportDialog:
+    dialog = ImportDialog(table, checked, parent)
+    dialog.chosen.connect(lambda keep_good: _run_import(parent, services, table, keep_good))
+    dialog.open()
+    return dialog
+
+
+def _run_import(parent: QWidget, services: Services, table: ImportTable,
+                keep_good: bool) -> None:
+    title, _ = _titles(table.kind)
+
+    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        return import_table(services, table, keep_good=keep_good, progress=progress,
+                            cancelled=cancelled)
+
+    job = CsvJob(parent, services, _tr("Importing %1…").replace("%1", table.path.name), work)
+    job.done.connect(lambda result: _imported(parent, table, result))
+    job.failed.connect(_failure(parent, title))
+
+
+def _imported(parent: QWidget, table: ImportTable, result: ImportResult) -> QMessageBox:
+    title, what = _titles(table.kind)
+    if result.committed:
+        text = _tr("Imported %1 %2.").replace("%1", str(result.imported)).replace("%2", what)
+        if result.errors:
+            text += " " + _tr("%n bad row(s) were left out.", "", len(result.errors))
+        return _message(parent, QMessageBox.Icon.Information, title, text)
+    # The data changed between the check and the import, and a row went bad meanwhile.
+    lines = "\n".join(str(e) for e in result.errors[:10])
+    return _message(parent, QMessageBox.Icon.Warning, title,
+                    _tr("Nothing was imported:") + "\n" + lines)
+
+
+class ImportDialog(QDialog):
+    """The dry run's outcome: first rows, every bad row, and the choice to import.
+
+    ``chosen(bool keep_good)`` is emitted when the user picks "Import" (False) or "Import the
+    good rows" (True); the dialog then closes.
+    """
+
+    chosen = Signal(bool)
+
+    def __init__(self, table: ImportTable, checked: ImportResult,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.checked = checked
+        title, what = _titles(table.kind)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self._summary_text(what))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel(self.tr("First rows:")))
+        self.preview = self._table_view(self._preview_model())
+        layout.addWidget(self.preview, 2)
+        self.errors_label = QLabel()
+        self.errors = self._table_view(self._errors_model())
+        if checked.errors:
+            self.errors_label.setText(self._errors_text())
+            layout.addWidget(self.errors_label)
+            layout.addWidget(self.errors, 2)
+        else:
+            self.errors.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_all = self._button(self.tr("Import"), keep_good=False)
+        self.import_good = self._button(
+            self.tr("Import the good rows (%n)", "", checked.good), keep_good=True)
+        self.import_all.setVisible(not checked.errors)
+        self.import_good.setVisible(bool(checked.errors) and checked.good > 0)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(760, 520)
+
+    def _button(self, text: str, *, keep_good: bool) -> QPushButton:
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        button.clicked.connect(lambda: self._choose(keep_good))
+        return button
+
+    def _choose(self, keep_good: bool) -> None:
+        self.accept()
+        self.chosen.emit(keep_good)
+
+    def _summary_text(self, what: str) -> str:
+        text = self.tr("%1: %2 row(s), %3 encoding.").replace("%1", self.table.path.name) \
+            .replace("%2", str(self.checked.total)).replace("%3", self.table.encoding)
+        if self.checked.errors:
+            text += " " + self.tr("%1 row(s) are bad; nothing is imported unless you choose "
+                                  "to import the %2 good row(s).") \
+                .replace("%1", str(len(self.checked.errors))).replace("%2", str(self.checked.good))
+        else:
+            text += " " + self.tr("All rows are good: %1 %2 will be imported.") \
+                .replace("%1", str(self.checked.good)).replace("%2", what)
+        if self.table.ignored_columns:
+            text += " " + self.tr("Columns not used: %1.").replace(
+                "%1", "、".join(self.table.ignored_columns))
+        return text
+
+    def _errors_text(self) -> str:
+        count = len(self.checked.errors)
+        if count <= SHOWN_ERRORS:
+            return self.tr("Bad rows:")
+        return self.tr("Bad rows (the first %1 of %2):").replace(
+            "%1", str(SHOWN_ERRORS)).replace("%2", str(count))
+
+    def _preview_model(self) -> QStandardItemModel:
+        fields = self.table.fields
+        model = QStandardItemModel(0, len(fields) + 1, self)
+        model.setHorizontalHeaderLabels([self.tr("Line")] + [self.table.titles[f]
+                                                              for f in fields])
+        for line, record in self.table.preview(PREVIEW_ROWS):
+            model.appendRow([_item(str(line))] + [_item(record.get(f, "")) for f in fields])
+        return model
+
+    def _errors_model(self) -> QStandardItemModel:
+        model = QStandardItemModel(0, 3, self)
+        model.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Column"), self.tr("Problem")])
+        for error in self.checked.errors[:SHOWN_ERRORS]:
+            model.appendRow([_item(str(error.line)), _item(error.column),
+                             _item(error.message)])
+        return model
+
+    def _table_view(self, model: QStandardItemModel) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        return view
+
+
+def _item(text: str) -> QStandardItem:
+    # One line per cell in the preview: a multi-line description would make rows tall.
+    item = QStandardItem(text.replace("\r\n", " ⏎ ").replace("\n", " ⏎ "))
+    item.setToolTip(text)
+    return item
