@@ -442,6 +442,59 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
     </message>
   </context>
   <context>
+    <name>ImportDialog</name>
+    <message>
+      <source>First rows:</source>
+      <translation>前几行:</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message numerus="yes">
+      <source>Import the good rows (%n)</source>
+      <translation>
+        <numerusform>只导入正确的行(%n)</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>%1: %2 row(s), %3 encoding.</source>
+      <translation>%1:%2 行,编码 %3。</translation>
+    </message>
+    <message>
+      <source>%1 row(s) are bad; nothing is imported unless you choose to import the %2 good row(s).</source>
+      <translation>%1 行有误;除非选择导入 %2 行正确的数据,否则不会导入任何内容。</translation>
+    </message>
+    <message>
+      <source>All rows are good: %1 %2 will be imported.</source>
+      <translation>所有行均正确:将导入 %1 %2。</translation>
+    </message>
+    <message>
+      <source>Columns not used: %1.</source>
+      <translation>未使用的列:%1。</translation>
+    </message>
+    <message>
+      <source>Bad rows:</source>
+      <translation>有误的行:</translation>
+    </message>
+    <message>
+      <source>Bad rows (the first %1 of %2):</source>
+      <translation>有误的行(共 %2 行,显示前 %1 行):</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>行号</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>问题</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Overview</source>
@@ -1635,6 +1688,99 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Reminders keep coming here in the tray. Choose Quit in its menu to stop MixTimer.</source>
       <translation>提醒会继续显示在系统托盘中。在托盘菜单中选择“退出”可停止 MixTimer。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CsvDialogs</name>
+    <message numerus="yes">
+      <source>%n bad row(s) were left out.</source>
+      <translation>
+        <numerusform>%n 行有误,未导入。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <source>Checking %1…</source>
+      <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+      <source>Could not write the file: %1</source>
+      <translation>无法写入文件:%1</translation>
+    </message>
+    <message>
+      <source>Export failed</source>
+      <translation>导出失败</translation>
+    </message>
+    <message>
+      <source>Export finished</source>
+      <translation>导出完成</translation>
+    </message>
+    <message>
+      <source>Export maintenance records</source>
+      <translation>导出维保记录</translation>
+    </message>
+    <message numerus="yes">
+      <source>Exported %n record(s) to
+%1</source>
+      <translation>
+        <numerusform>已导出 %n 条记录到
+%1</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Exporting maintenance records…</source>
+      <translation>正在导出维保记录…</translation>
+    </message>
+    <message>
+      <source>Import maintenance objects</source>
+      <translation>导入维保对象</translation>
+    </message>
+    <message>
+      <source>Import meter readings</source>
+      <translation>导入统计读数</translation>
+    </message>
+    <message>
+      <source>Imported %1 %2.</source>
+      <translation>已导入 %1 %2。</translation>
+    </message>
+    <message>
+      <source>Importing %1…</source>
+      <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+      <source>MixTimer</source>
+      <translation>MixTimer</translation>
+    </message>
+    <message>
+      <source>Nothing was imported:</source>
+      <translation>未导入任何数据:</translation>
+    </message>
+    <message>
+      <source>Open folder</source>
+      <translation>打开文件夹</translation>
+    </message>
+    <message>
+      <source>Something went wrong; the details are in the log.</source>
+      <translation>出了点问题;详情已写入日志。</translation>
+    </message>
+    <message>
+      <source>maintenance-records</source>
+      <translation>维保记录</translation>
+    </message>
+    <message>
+      <source>object(s)</source>
+      <translation>个对象</translation>
+    </message>
+    <message>
+      <source>reading(s)</source>
+      <translation>条读数</translation>
     </message>
   </context>
 </TS>
