@@ -278,7 +278,7 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     called after each batch; when ``cancelled()`` turns true the export stops, removes its
     temporary file and raises ``ExportCancelled``.
     """
-    target = _checked_target(Path(out))
+    target = _checked_target(Path(out), Path(services.db.database))
     source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
     temp = _temporary_beside(target)
@@ -313,7 +313,11 @@ def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
     return done
 
 
-def _checked_target(target: Path) -> Path:
+def _checked_target(target: Path, database: Path) -> Path:
+    resolved = target.resolve()
+    if resolved.parent == database.resolve().parent and resolved.name in {
+            database.name, f"{database.name}-wal", f"{database.name}-shm"}:
+        raise ExportError(f"{target} 是数据库文件本身,请换一个导出文件名")
     if target.is_dir():
         raise ExportError(f"{target} 是一个文件夹,请给出要写入的文件名(如 records.csv)")
     if not target.parent.is_dir():

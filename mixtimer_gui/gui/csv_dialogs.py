@@ -22,7 +22,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,21 +100,35 @@ class _Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self.signals.progress.emit, self.stop.is_set)
+            result = self.work(self._progress, self.stop.is_set)
         except (ExportCancelled, ImportCancelled):
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except (DomainError, ExportError, ImportFileError) as exc:
-            self.signals.failed.emit(str(exc))
+            self._emit(self.signals.failed, str(exc))
         except OSError as exc:
-            self.signals.failed.emit(_tr("Could not write the file: %1").replace(
+            self._emit(self.signals.failed, _tr("Could not write the file: %1").replace(
                 "%1", exc.strerror or str(exc)))
         except Exception:  # a bug: logged with its traceback, the user gets a sentence
             log.exception("CSV work failed")
-            self.signals.failed.emit(_tr("Something went wrong; the details are in the log."))
+            self._emit(self.signals.failed,
+                       _tr("Something went wrong; the details are in the log."))
         else:
-            self.signals.done.emit(result)
+            self._emit(self.signals.done, result)
         finally:
             self.services.db.close()  # this thread's connection only
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self._emit(self.signals.progress, done, total):
+            self.stop.set()  # nobody is listening any more: stop the work
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> bool:
+        # The window may be gone (closed while the work ran): its signals object with it.
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            return False
+        return True
 
 
 class CsvJob(QObject):
@@ -131,6 +154,7 @@ class CsvJob(QObject):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel)
+        self.destroyed.connect(self._stop.set)  # the window closed: the worker stops
         self._signals = _Signals(self)
         self._signals.progress.connect(self._show_progress)
         self._signals.done.connect(self._on_done)
@@ -209,8 +233,10 @@ def export_handles(parent: QWidget, services: Services, filter_params: dict) -> 
 
 
 def _ask_save_path(parent: QWidget) -> Path | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
     chosen, _ = QFileDialog.getSaveFileName(parent, _tr("Export maintenance records"),
-                                            _tr("maintenance-records") + ".csv", CSV_FILTER)
+                                            suggested, CSV_FILTER)
     if not chosen:
         return None
     path = Path(chosen)

@@ -377,3 +377,14 @@ def test_a_null_in_a_text_column_takes_the_careful_path() -> None:
     row = (None, *row[1:])
     assert csv_export.line_converter()(row) == careful_line(row)
     assert csv_export.line_converter()(row).startswith(b'"","x"')
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_the_database_itself_is_never_the_target(sample: Sample, db_path: Path,
+                                                 suffix: str) -> None:
+    target = db_path.with_name(db_path.name + suffix)
+    before = target.read_bytes() if target.exists() else None
+    with pytest.raises(ExportError, match="数据库"):
+        export_handles(sample.services, target)
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert sample.services.handles.list({})["total_records"] == len(sample.handles)

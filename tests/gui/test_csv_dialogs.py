@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from mixtimer_gui.gui import csv_dialogs
@@ -268,3 +270,20 @@ def test_import_readings(qtbot: Any, parent: QWidget, services: Services, tmp_pa
     wait_box(qtbot, parent)
     values = services.statistics.value_list({"order_by": "time"})["data"]
     assert [v["value"] for v in values] == [10, 20]
+
+
+def test_closing_the_window_mid_export_stops_the_worker_cleanly(
+        qtbot: Any, services: Services, handles: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, paused_export: tuple) -> None:
+    first_sent, go_on = paused_export
+    window = QWidget()
+    target = tmp_path / "out" / "records.csv"
+    target.parent.mkdir()
+    choose_save(monkeypatch, target)
+    csv_dialogs.export_handles(window, services, {})
+    assert first_sent.wait(WAIT_MS / 1000)
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=WAIT_MS)
+    go_on.set()
+    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    assert list(target.parent.iterdir()) == []
