@@ -1,9 +1,11 @@
 """Export handle records to CSV: streamed, written atomically, safe to open in Excel.
 
-The file is UTF-8 with a BOM (Excel then reads Chinese correctly), ``\\r\\n`` line ends, a
-Chinese header row by default (wire names on request). It is written to a temporary file in
-the target folder and renamed over the target only when complete, so a failed or cancelled
-export leaves no partial file and an existing file stays intact until the rename.
+The file is UTF-8 with a BOM (Excel then reads Chinese correctly), CR LF line ends, a
+Chinese header row by default (wire names on request), every text cell quoted. Rows are
+streamed from the database in batches, so memory stays flat at any size. The file is written
+to a temporary file in the target folder and renamed over the target only when complete, so a
+failed or cancelled export leaves no partial file and an existing file stays intact until the
+rename.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def row_converter(formatters: _Formatters | None = None,
 
 
 def _csv_writer(fh: Any) -> Any:
-    """The file's dialect: every text cell quoted, integers bare, ``\r\n`` line ends.
+    """The file's dialect: every text cell quoted, integers bare, CR LF line ends.
 
     Quoting every text cell is what lets :func:`line_converter` skip looking for commas and
     line breaks in each cell; spreadsheets still read quoted numbers and times as numbers and
@@ -230,9 +232,9 @@ def _needs_care(lines: bytes, count: int = 1) -> bool:
     A quote inside a cell shows in the number of quotes (every fast line has at least two
     per text cell, so the total is exact only when no line has more). With every text cell
     quoted, a cell that may need neutralising shows as a quote followed by a formula
-    character; between cells a quote is followed by a comma or a line end, never by one of
-    those. The search may also hit inside a cell's text (``a"=b``): that only costs the
-    careful path.
+    character; a closing quote is always followed by a comma (the last cell is a number, so
+    no quote meets a line end). The search may also hit inside a cell's text (``a"=b``):
+    that only costs the careful path.
     """
     return (lines.count(b'"') != _QUOTES_IN_PLAIN_LINE * count
             or _QUOTE_BEFORE_FORMULA(lines) is not None)

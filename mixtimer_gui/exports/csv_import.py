@@ -45,6 +45,8 @@ _REQUIRED = {OBJECTS: ("name",), READINGS: ("statistics_id", "value")}
 _TITLES = {"uid": "对象编号", "name": "名称", "alias": "别名", "location": "位置",
            "description": "描述", "statistics_id": "统计编号", "value": "读数", "time": "时间"}
 _XLSX_MAGIC = b"PK\x03\x04"
+# Imports are catalogue-sized and read whole; a bigger file is surely the wrong one.
+MAX_FILE_BYTES = 256 * 2**20
 
 
 class ImportFileError(Exception):
@@ -125,6 +127,9 @@ def read_table(path: Path | str, kind: str) -> ImportTable:
     """Read and check the shape of a CSV file; row contents are checked by the import."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportFileError(f"文件 {path.name} 超过 {MAX_FILE_BYTES // 2**20} MB,"
+                                  "请分成几个较小的文件导入")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(f"文件 {path} 不存在") from None

@@ -310,3 +310,11 @@ def test_cancel_rolls_back_everything(services: Services, tmp_path: Path) -> Non
                     seen.append((d, t)), cancelled=lambda: len(seen) >= 1)
     assert seen == [(200, 450)]
     assert objects(services) == {}
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mixtimer_gui.exports.csv_import.MAX_FILE_BYTES", 10)
+    path = write_csv(tmp_path / "o.csv", [["name"], ["甲乙丙丁"]])
+    with pytest.raises(ImportFileError, match="MB"):
+        read_table(path, OBJECTS)
