@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from datetime import UTC
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from mixtimer_gui.reminders.engine import Notification, describe
 from mixtimer_gui.reminders.runner import JOB_DEFAULTS, ReminderRunner
+from mixtimer_gui.services import events
 
 if TYPE_CHECKING:
     from mixtimer_gui.services import Services
@@ -30,6 +33,56 @@ def make_background_scheduler() -> BackgroundScheduler:
                                executors={"default": ThreadPoolExecutor(1)})
 
 
+class ChangeWorker:
+    """Runs the runner's rescans for bus changes on its own thread.
+
+    The bus calls listeners on the writer's thread, an API request here: a rescan there
+    would lengthen every write request. A burst of changes becomes one rescan.
+    """
+
+    def __init__(self, runner: ReminderRunner) -> None:
+        self.runner = runner
+        self._queue: queue.SimpleQueue[tuple[str, tuple[str, ...]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="mixtimer-reminder-changes",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def on_bus(self, entity: str, uids: tuple[str, ...]) -> None:
+        self._queue.put((entity, tuple(uids)))
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _work(self) -> None:
+        try:
+            while True:
+                batch = [self._queue.get()]
+                while batch[-1] is not None:  # take the rest of a burst without waiting
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                changes = [item for item in batch if item is not None]
+                if changes:
+                    self._rescan(changes)
+                if batch[-1] is None:
+                    return
+        finally:
+            if not self.runner.services.db.is_closed():
+                self.runner.services.db.close()  # this thread's connection
+
+    def _rescan(self, changes: list[tuple[str, tuple[str, ...]]]) -> None:
+        task_uids = [uid for entity, uids in changes if entity == events.TASK for uid in uids]
+        try:
+            self.runner.on_changes({entity for entity, _ in changes},
+                                   list(dict.fromkeys(task_uids)))
+        except Exception:
+            log.exception("reminder rescan after a change failed")
+
+
 def start_logged(services: Services,
                  notify: Callable[[Notification], None] = log_notification
                  ) -> Callable[[], None]:
@@ -38,12 +91,17 @@ def start_logged(services: Services,
     The catch-up for what fell due while nothing was running is logged before this returns.
     """
     scheduler = make_background_scheduler()
-    runner = ReminderRunner(services, scheduler, notify, services.clock)
+    runner = ReminderRunner(services, scheduler, notify, services.clock, listen_to_bus=False)
+    worker = ChangeWorker(runner)
+    worker.start()
+    unsubscribe = services.bus.subscribe(worker.on_bus)
     scheduler.start(paused=True)  # jobs are added before the first one may run
     runner.start()
     scheduler.resume()
 
     def stop() -> None:
+        unsubscribe()
+        worker.stop()
         runner.stop()
         if scheduler.running:
             scheduler.shutdown(wait=True)

@@ -21,11 +21,14 @@ replaced its own date job would see APScheduler remove the replacement right aft
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from apscheduler.jobstores.base import JobLookupError
 
 from mixtimer_gui.domain.clock import Clock
 from mixtimer_gui.reminders.engine import Notification, Reminder, ReminderEngine, bundle
@@ -71,11 +74,13 @@ class ReminderRunner:
         self.reschedules = 0
         self._lock = threading.RLock()
         self._unsubscribe: Callable[[], None] | None = None
+        self._stopped = False
 
     # -- life cycle -----------------------------------------------------------------------
 
     def start(self) -> list[Reminder]:
         """Add the jobs and fire what was missed while the app was closed (the catch-up)."""
+        self._stopped = False
         self.last_sweep = self.clock.now()
         self.scheduler.add_job(self._sweep_job, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB_ID,
                                replace_existing=True, **JOB_DEFAULTS)
@@ -84,18 +89,25 @@ class ReminderRunner:
         return self.tick()
 
     def stop(self) -> None:
+        """Remove the jobs; waits for a tick in progress. A job already handed to an
+        executor then does nothing: one that called ``add_job`` while
+        ``scheduler.shutdown(wait=True)`` held the job store lock would never finish."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for job_id in (NEXT_JOB_ID, SWEEP_JOB_ID):
-            self._remove_job(job_id)
-        self.scheduled_for = None
+        with self._lock:
+            self._stopped = True
+            for job_id in (NEXT_JOB_ID, SWEEP_JOB_ID):
+                self._remove_job(job_id)
+            self.scheduled_for = None
 
     # -- the ways in ----------------------------------------------------------------------
 
     def tick(self, *, force_schedule: bool = False) -> list[Reminder]:
         """Scan now, tell the user, and set the date job for the next change."""
         with self._lock:
+            if self._stopped:
+                return []
             try:
                 fired = self.engine.scan()
             except Exception:  # a locked or broken database must not stop the scheduler
@@ -125,12 +137,16 @@ class ReminderRunner:
 
     def on_change(self, entity: str, uids: Any = ()) -> None:
         """A services bus change: rescan if it can move a reminder."""
-        if entity not in WATCHED:
+        self.on_changes({entity}, list(uids) if entity == events.TASK else [])
+
+    def on_changes(self, entities: set[str], task_uids: list[str]) -> None:
+        """Several bus changes at once (the headless worker merges a burst): one rescan."""
+        if not entities & WATCHED:
             return
-        if entity == events.TASK and uids:
+        if task_uids:
             # A handle, ignore or restart closed the cycle: its unread reminders are done.
             try:
-                self.services.reminders.end_closed_cycles(uids)
+                self.services.reminders.end_closed_cycles(task_uids)
             except Exception:
                 log.exception("could not mark the closed cycles' reminders read")
         self.tick()
@@ -167,5 +183,5 @@ class ReminderRunner:
         self.scheduled_for = wake
 
     def _remove_job(self, job_id: str) -> None:
-        if self.scheduler.get_job(job_id) is not None:
+        with contextlib.suppress(JobLookupError):  # already run (a date job), never added
             self.scheduler.remove_job(job_id)

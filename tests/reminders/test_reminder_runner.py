@@ -25,6 +25,7 @@ from mixtimer_gui.services.reminders import DUE, NOTICE
 
 HOUR = 3600
 DAY = 86400
+FUTURE = int(datetime(2031, 3, 3, 1, 0, tzinfo=UTC).timestamp())  # after the real clock
 
 
 @pytest.fixture
@@ -217,6 +218,7 @@ def test_a_real_scheduler_runs_the_date_job_on_its_own(
 def test_headless_logs_the_catch_up_and_stops_cleanly(
         services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
         caplog: pytest.LogCaptureFixture) -> None:
+    fake_clock.set(FUTURE)  # APScheduler's own timers stay idle: only the catch-up runs
     make_project(["PUMP-9"])
     fake_clock.advance(days=2)
     with caplog.at_level(logging.WARNING, logger="mixtimer_gui.reminders"):
@@ -224,3 +226,45 @@ def test_headless_logs_the_catch_up_and_stops_cleanly(
         stop()
     assert "维保已到期" in caplog.text and "PUMP-9" in caplog.text
     make_project(["B"])  # nothing listens any more: no error, no log
+
+
+def test_headless_rescans_after_a_write_off_the_writers_thread(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str]) -> None:
+    """A write through the services (an API request in ``serve``) returns without waiting
+    for the rescan; the change worker fires the reminder on its own thread."""
+    fake_clock.set(FUTURE)
+    meter = services.statistics.create({"name": "计数"})["uid"]
+    services.statistics.add_value({"statistics_id": meter, "value": 0})
+    make_project(cycle_type="统计周期", statistics_id=meter, period_num=10, period_unit="")
+    done = threading.Event()
+    threads: list[str] = []
+
+    def notify(note: Notification) -> None:
+        threads.append(threading.current_thread().name)
+        done.set()
+
+    stop = headless.start_logged(services, notify)
+    try:
+        fake_clock.advance(hours=1)
+        services.statistics.add_value({"statistics_id": meter, "value": 10})
+        assert done.wait(20)
+        assert threads == ["mixtimer-reminder-changes"]
+    finally:
+        stop()
+    assert services.reminders.list({})["data"][0]["kind"] == DUE
+
+
+def test_stop_waits_for_a_running_job_and_shutdown_never_deadlocks(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str]) -> None:
+    """A job that keeps rescheduling (its moments are in the real past) is running when the
+    scheduler shuts down with wait=True: stop() makes it return without touching the
+    scheduler, so shutdown finishes."""
+    make_project()
+    fake_clock.advance(days=1)
+    ran = threading.Event()
+    stop = headless.start_logged(services, lambda note: ran.set())
+    assert ran.wait(20)
+    finished = threading.Event()
+    closer = threading.Thread(target=lambda: (stop(), finished.set()), daemon=True)
+    closer.start()
+    assert finished.wait(30)
