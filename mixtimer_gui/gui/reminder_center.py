@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -169,6 +169,11 @@ class ReminderCenter(QWidget):
                                          "becomes due or stays overdue, it is listed here."))
         self.model.set_columns(self._columns())
         self._show_unread()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Another process (``serve``) may have fired or read reminders: no bus tells us.
+        self.refresh()
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -88,6 +88,8 @@ class ReminderGui:
     notified: list[Notification] = field(default_factory=list)
 
     def shutdown(self) -> None:
+        if self.tray is not None:
+            QApplication.instance().setQuitOnLastWindowClosed(True)
         self.runner.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -112,6 +114,9 @@ def install_reminders(app: QApplication, window: Any, services: Services,
         tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     tray = _make_tray(app, window, services) if tray_available else None
     window.set_tray_available(tray is not None)
+    if tray is not None:
+        # The window hides to the tray; a dialog closing meanwhile must not end the app.
+        app.setQuitOnLastWindowClosed(False)
 
     scheduler = make_gui_scheduler(app)
     gui = ReminderGui(scheduler, None, center, tray)  # type: ignore[arg-type]

@@ -159,3 +159,15 @@ def test_sorting_by_a_column_queries_in_order(center: ReminderCenter, services: 
     qtbot.waitUntil(lambda: center.model.rowCount() == 2)
     center.model.sort(0, Qt.SortOrder.AscendingOrder)
     assert [cell(center, r, "kind") for r in (0, 1)] == ["Due soon", "Due"]
+
+
+def test_showing_the_centre_picks_up_reminders_fired_elsewhere(
+        center: ReminderCenter, services: Services, fake_clock: FakeClock) -> None:
+    """``serve`` may fire reminders in another process: no local bus event arrives."""
+    make_project(services, ["A"])
+    fake_clock.advance(days=1)
+    services.reminders.record_pending(fake_clock.now(), 86400)
+    center.on_changed("nothing")  # an unrelated change: no refresh
+    assert center.model.rowCount() == 0
+    center.parentWidget().show()  # e.g. the user switches to the Reminders tab
+    assert center.model.rowCount() == 1 and center.unread == 1

@@ -201,6 +201,7 @@ def test_install_reminders_fires_the_catch_up_and_clicks_through_to_the_tasks(
     gui = install_reminders(qapp, window, services, tray_available=True)
     try:
         assert window.tray_available is True and window.centers == [gui.center]
+        assert not qapp.quitOnLastWindowClosed()  # hidden to the tray, the app lives on
         assert len(gui.notified) == 1 and gui.notified[0].is_summary
         qtbot.waitUntil(lambda: window.unread == 4)  # the log's change, via the bridge
         assert gui.tray is not None and gui.tray.state.due == 4
@@ -212,6 +213,7 @@ def test_install_reminders_fires_the_catch_up_and_clicks_through_to_the_tasks(
         assert (window.brought_forward, window.quit_called) == (1, 1)
     finally:
         gui.shutdown()
+    assert qapp.quitOnLastWindowClosed()
 
 
 def test_jobs_only_post_to_the_gui_thread_and_the_runner_follows_the_clock(
