@@ -51,6 +51,15 @@ def plain_number(value: float | int | None) -> str:
     return text
 
 
+class PlainNumber(float):
+    """A float that ``csv`` writes bare (it is a number) and as :func:`plain_number` text."""
+
+    def __str__(self) -> str:
+        return plain_number(float(self))
+
+    __repr__ = __str__
+
+
 class ListJoiner:
     """A stored JSON list (``["张三", "李四"]``) as readable text (``张三;李四``).
 

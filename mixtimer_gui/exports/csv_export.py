@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mixtimer_gui.exports.cells import ListJoiner, WireTimeFormatter, neutralise, plain_number
+from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.export_source import HandleExportSource
 
@@ -83,20 +83,16 @@ def _header_line(wire: bool) -> bytes:
 
 
 class _Formatters:
-    """The per-export caches both converters share (times, handler lists, fees)."""
+    """The per-export caches both converters share (times, handler lists)."""
 
     def __init__(self) -> None:
         self.when = WireTimeFormatter()
         self.join = ListJoiner()
-        self._fees: dict[float, str] = {}
 
-    def fee(self, fee: float | None) -> str:
-        text = self._fees.get(fee)  # type: ignore[arg-type]
-        if text is None:
-            text = plain_number(fee)
-            if len(self._fees) < 10_000:
-                self._fees[fee] = text  # type: ignore[index]
-        return text
+    @staticmethod
+    def fee(fee: float | None) -> PlainNumber | str:
+        # A number cell, written bare: spreadsheets sum it without conversion.
+        return "" if fee is None else PlainNumber(fee)
 
 
 def _on_time(created: int, due_at: int | None, is_ignored: int) -> str:
@@ -107,7 +103,7 @@ def _on_time(created: int, due_at: int | None, is_ignored: int) -> str:
 
 
 def row_converter(formatters: _Formatters | None = None,
-                  ) -> Callable[[tuple[Any, ...]], tuple[str | int, ...]]:
+                  ) -> Callable[[tuple[Any, ...]], tuple[str | int | float, ...]]:
     """A function from a raw ``EXPORT_COLUMNS`` row to the cells of ``COLUMNS``.
 
     This is the definition of the file's content; :func:`line_converter` is the fast way to
@@ -116,7 +112,7 @@ def row_converter(formatters: _Formatters | None = None,
     fmt = formatters or _Formatters()
     when, join, fee_text, safe = fmt.when, fmt.join, fmt.fee, neutralise
 
-    def convert(row: tuple[Any, ...]) -> tuple[str | int, ...]:
+    def convert(row: tuple[Any, ...]) -> tuple[str | int | float, ...]:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
@@ -141,8 +137,8 @@ def _csv_writer(fh: Any) -> Any:
     return csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator=LINE_END)
 
 
-# One line of the file when no cell needs care; the four %d are the integer columns.
-_LINE = (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",'
+# One line of the file when no cell needs care; numbers bare (fee, then four integers).
+_LINE = (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
          b'"%s",%d,%d,"%s",%d,"%s",%d')
 _QUOTES_IN_PLAIN_LINE = _LINE.count(b'"')
 _QUOTE_BEFORE_FORMULA = re.compile(b'"[=+\\-@\t\r\']').search
@@ -188,7 +184,9 @@ def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
         return joined
 
     def fee_bytes(fee: float) -> bytes:
-        text = fee_text(fee).encode()
+        if fee is None:
+            raise TypeError("no fee")
+        text = str(fee_text(fee)).encode()
         if len(fees) < 10_000:
             fees[fee] = text
         return text
@@ -210,10 +208,10 @@ def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
         names = lists.get(handler_names)
         if names is None:
             names = listed(handler_names)
-        fee_cell = fees.get(fee)
-        if fee_cell is None:
-            fee_cell = fee_bytes(fee)
         try:
+            fee_cell = fees.get(fee)
+            if fee_cell is None:
+                fee_cell = fee_bytes(fee)
             return line_format % (
                 uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, ids, names, fee_cell, result, description, images,

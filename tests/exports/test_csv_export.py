@@ -372,11 +372,13 @@ def test_fast_lines_of_the_sample_are_the_careful_lines(sample: Sample) -> None:
         assert convert(row) == careful_line(row)
 
 
-def test_a_null_in_a_text_column_takes_the_careful_path() -> None:
-    row = raw_row(["x"] * 14, [1_700_000_000, 1, 2, 0, 0, 0, 0, 0], None, 0.0)
-    row = (None, *row[1:])
-    assert csv_export.line_converter()(row) == careful_line(row)
-    assert csv_export.line_converter()(row).startswith(b'"","x"')
+@pytest.mark.parametrize("column", [0, 10, 16])  # uid, fee, is_ignored
+def test_a_null_takes_the_careful_path(column: int) -> None:
+    row = list(raw_row(["x"] * 14, [1_700_000_000, 1, 2, 0, 0, 0, 0, 0], None, 0.0))
+    row[column] = None
+    assert csv_export.line_converter()(tuple(row)) == careful_line(tuple(row))
+    assert csv_export.batch_converter()([tuple(row)] * 2) == b"\r\n".join(
+        [careful_line(tuple(row))] * 2)
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal"])
@@ -388,3 +390,10 @@ def test_the_database_itself_is_never_the_target(sample: Sample, db_path: Path,
         export_handles(sample.services, target)
     assert (target.read_bytes() if target.exists() else None) == before
     assert sample.services.handles.list({})["total_records"] == len(sample.handles)
+
+
+def test_numbers_are_bare_and_text_is_quoted(sample: Sample, out_dir: Path) -> None:
+    export_handles(sample.services, out_dir / "x.csv")
+    first = (out_dir / "x.csv").read_text(encoding="utf-8-sig").split("\r\n")[1]
+    assert first.startswith(f'"{sample.handles[0]}","')
+    assert ',"张三;李四",3,"' in first and first.endswith(",0")
