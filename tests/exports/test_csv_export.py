@@ -394,6 +394,6 @@ def test_the_database_itself_is_never_the_target(sample: Sample, db_path: Path,
 
 def test_numbers_are_bare_and_text_is_quoted(sample: Sample, out_dir: Path) -> None:
     export_handles(sample.services, out_dir / "x.csv")
-    first = (out_dir / "x.csv").read_text(encoding="utf-8-sig").split("\r\n")[1]
+    first = (out_dir / "x.csv").read_bytes().decode("utf-8-sig").split("\r\n")[1]
     assert first.startswith(f'"{sample.handles[0]}","')
     assert ',"张三;李四",3,"' in first and first.endswith(",0")
