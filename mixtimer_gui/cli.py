@@ -77,8 +77,12 @@ def _run_gui(args: argparse.Namespace, db: Path) -> int:
 
 def _run_serve(args: argparse.Namespace, db: Path) -> int:
     from mixtimer_gui.api.serve import run_serve
+    from mixtimer_gui.reminders.headless import start_logged
 
-    return run_serve(db, host=args.host, port=args.port, block=args.block, token=args.token)
+    # Headless reminders go to the log; start_logged returns the function that stops them,
+    # which serve calls before it closes the database.
+    return run_serve(db, host=args.host, port=args.port, block=args.block, token=args.token,
+                     on_started=lambda services, _server: start_logged(services))
 
 
 def _run_export(args: argparse.Namespace, db: Path) -> int:
