@@ -1228,7 +1228,7 @@ Stop it, edit it, and start it again afterwards?</source>
     </message>
     <message>
       <source>Overdue</source>
-      <translation>已到期</translation>
+      <translation>逾期</translation>
     </message>
     <message>
       <source>Unread only</source>
@@ -1326,6 +1326,10 @@ Stop it, edit it, and start it again afterwards?</source>
     <message>
       <source>Maintenance overdue</source>
       <translation>维保已逾期</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
     </message>
   </context>
   <context>
