@@ -276,6 +276,9 @@ class SettingsDialog(QDialog):
         self.language_changed = language != s.language
         s.language = language
         s.overdue_repeat_hours = self.repeat_spin.value()
+        # The running reminders (and a headless serve on the same file) read the repeat from
+        # the database, so a change here must reach it now, not at the next start.
+        self.services.reminders.set_repeat_hours(s.overdue_repeat_hours)
         s.api_enabled = self.api_enabled_check.isChecked()
         s.api_port = self.port_spin.value()
         s.api_bind = self.bind_edit.text() or "127.0.0.1"

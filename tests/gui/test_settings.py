@@ -171,3 +171,12 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(app_settings: AppSettin
     assert not dialog.restore_from(bogus)
     assert dialog.backup_status.text()
     assert services.objects.get({"uid": "KEEP"})["name"] == "现有"
+
+
+def test_overdue_repeat_reaches_the_running_reminders(app_settings: AppSettings, services: Any,
+                                                      qtbot: Any) -> None:
+    dialog = _dialog(app_settings, services, qtbot)
+    dialog.repeat_spin.setValue(6)
+    dialog.accept()
+    assert app_settings.overdue_repeat_hours == 6
+    assert services.reminders.repeat_hours() == 6
