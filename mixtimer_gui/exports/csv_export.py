@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
 from mixtimer_gui.services import Services
@@ -278,7 +280,7 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     called after each batch; when ``cancelled()`` turns true the export stops, removes its
     temporary file and raises ``ExportCancelled``.
     """
-    target = _checked_target(Path(out), Path(services.db.database))
+    target = _checked_target(Path(out), _database_file(services.db.database))
     source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
     temp = _temporary_beside(target)
@@ -311,6 +313,13 @@ def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
     if cancelled is not None and cancelled():
         raise ExportCancelled
     return done
+
+
+def _database_file(name: str) -> Path:
+    """The file behind a database name, which is a ``file:`` URI for read-only opens."""
+    if name.startswith("file:"):
+        return Path(url2pathname(urlsplit(name).path))
+    return Path(name)
 
 
 def _checked_target(target: Path, database: Path) -> Path:

@@ -162,3 +162,14 @@ def test_import_without_a_file_is_an_argument_error(capsys: pytest.CaptureFixtur
                                                     ) -> None:
     code, _, _ = run(capsys, "import-readings")
     assert code == 2
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_export_over_the_database_is_refused(sample: Sample, db_path: Path, suffix: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    before = db_path.read_bytes()
+    code, _, stderr = run(capsys, "export-handles", "--db", str(db_path), "--out",
+                          str(db_path) + suffix)
+    assert code == 1 and "数据库" in stderr
+    assert reopen(db_path).handles.list({})["total_records"] == len(sample.handles)
+    assert len(db_path.read_bytes()) >= len(before) // 2
