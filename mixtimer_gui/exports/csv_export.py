@@ -322,10 +322,14 @@ def _database_file(name: str) -> Path:
     return Path(name)
 
 
+def _is_database(target: Path, database: Path) -> bool:
+    # normcase: on Windows "MixTimer.DB" is the same file as "mixtimer.db"
+    own = {os.path.normcase(database.resolve()) + tail for tail in ("", "-wal", "-shm")}
+    return os.path.normcase(target.resolve()) in own
+
+
 def _checked_target(target: Path, database: Path) -> Path:
-    resolved = target.resolve()
-    if resolved.parent == database.resolve().parent and resolved.name in {
-            database.name, f"{database.name}-wal", f"{database.name}-shm"}:
+    if _is_database(target, database):
         raise ExportError(f"{target} 是数据库文件本身,请换一个导出文件名")
     if target.is_dir():
         raise ExportError(f"{target} 是一个文件夹,请给出要写入的文件名(如 records.csv)")
