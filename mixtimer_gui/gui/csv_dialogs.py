@@ -155,7 +155,9 @@ class CsvJob(QObject):
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel)
         self.destroyed.connect(self._stop.set)  # the window closed: the worker stops
-        self._signals = _Signals(self)
+        # No parent: the worker holds it too, so it outlives a window closed mid-work and
+        # the worker never emits on a deleted object (slots of a deleted job just don't run).
+        self._signals = _Signals()
         self._signals.progress.connect(self._show_progress)
         self._signals.done.connect(self._on_done)
         self._signals.failed.connect(self._on_failed)
