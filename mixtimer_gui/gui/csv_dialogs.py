@@ -282,18 +282,17 @@ def _start_import(parent: QWidget, services: Services, kind: str) -> None:
     chosen, _ = QFileDialog.getOpenFileName(parent, title, "", CSV_FILTER)
     if not chosen:
         return
-    try:
+
+    def read_and_check(progress: Callable[[int, int], None],
+                       cancelled: Callable[[], bool]) -> Any:
+        # Reading a big file is slow too: it happens on the worker, like the dry run.
         table = read_table(chosen, kind)
-    except ImportFileError as exc:
-        _message(parent, QMessageBox.Icon.Warning, title, str(exc))
-        return
+        return table, import_table(services, table, commit=False, progress=progress,
+                                   cancelled=cancelled)
 
-    def dry_run(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-        return import_table(services, table, commit=False, progress=progress,
-                            cancelled=cancelled)
-
-    job = CsvJob(parent, services, _tr("Checking %1…").replace("%1", table.path.name), dry_run)
-    job.done.connect(lambda result: _preview(parent, services, table, result))
+    job = CsvJob(parent, services, _tr("Checking %1…").replace("%1", Path(chosen).name),
+                 read_and_check)
+    job.done.connect(lambda outcome: _preview(parent, services, *outcome))
     job.failed.connect(_failure(parent, title))
 
 
