@@ -6,14 +6,27 @@ a proxy model: sorting 100 k Python rows in a proxy took seconds). Filters are t
 ``where_and`` / ``where_or`` / ``where_in``, so what the list shows is exactly what the API
 and the CSV export would return for the same parameters.
 
+With ``count_database`` (the services' database, whose ``connection_context()`` gives a
+worker its own connection; for a fetch that takes ``count=``), a new filter shows its first
+page without waiting for the total: page 1 is fetched with one extra row and no count, and
+the count runs on a worker thread with its own connection (closed after). Until it
+arrives, ``rowCount`` is the rows loaded plus one when a further row exists; views that
+scroll to the end fetch more (``fetchMore``). A count for an older filter is ignored, and a
+running one is interrupted. At 1 M handles a LIKE search or a person filter takes ~0.3 s
+to count but ~10 ms to show its first page.
+
 Signals:
     loaded(int): after each (re)count, with the total number of matching rows.
+    counting(): a first page is shown and its total is being counted.
     error(str): a ``DomainError`` from the fetch (the model is then empty).
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +44,8 @@ from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.debounce import emit
+
+log = logging.getLogger(__name__)
 
 Fetch = Callable[..., dict]
 Index = QModelIndex | QPersistentModelIndex
@@ -69,12 +84,15 @@ class Column:
 
 class PagedTableModel(QAbstractTableModel):
     loaded = Signal(int)
+    counting = Signal()
     error = Signal(str)
+    _count_ready = Signal(object)  # (generation, total or None), from the counting thread
 
-    MAX_CACHED_PAGES = 12
+    MAX_CACHED_PAGES = 8
 
     def __init__(self, fetch: Fetch, columns: list[Column], page_size: int = 200,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 count_database: Any = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._columns = list(columns)
@@ -86,6 +104,17 @@ class PagedTableModel(QAbstractTableModel):
         self._where_in: list = []
         self._order_by = ""
         self._accepts_count = _accepts_keyword(fetch, "count")
+        self._count_database = count_database if self._accepts_count else None
+        if self._count_database is not None:
+            self._page_size = min(self._page_size, 999)  # page 1 asks one row more
+        self._counted = True  # False while a worker counts the current filter
+        self._more = False  # before the count: a row exists past the loaded ones
+        self._generation = 0  # bumped by every re-query; a count for an older one is stale
+        self._count_thread: threading.Thread | None = None
+        self._count_again = False
+        self._count_lock = threading.Lock()
+        self._count_conn: Any = None  # the counting thread's connection, to interrupt it
+        self._count_ready.connect(self._apply_count)
         self.fetch_calls = 0  # how many pages were fetched: tests and benchmarks read it
 
     # -- the public interface ---------------------------------------------------------------
@@ -107,7 +136,16 @@ class PagedTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
+        """The row count: the total once counted, else the rows known so far (+1)."""
         return self._total
+
+    @property
+    def total_known(self) -> bool:
+        return self._counted
+
+    @property
+    def counting_in_background(self) -> bool:
+        return self._count_thread is not None
 
     @property
     def page_size(self) -> int:
@@ -132,28 +170,22 @@ class PagedTableModel(QAbstractTableModel):
         return self._order_by
 
     def refresh(self) -> None:
-        """Re-count and drop cached pages, keeping row positions so selections survive."""
+        """Re-count and drop cached pages, keeping row positions so selections survive.
+
+        With a background count the old row count stands until the new one arrives."""
+        self._generation += 1
         try:
-            first = self._fetch_page(0, count=True)
+            rows, total = self._first_page()
         except DomainError as exc:
             self._clear(str(exc.message))
             return
-        new_total = int(first.get("total_records") or 0)
-        old_total = self._total
-        if new_total > old_total:
-            self.beginInsertRows(QModelIndex(), old_total, new_total - 1)
-            self._store_first(first, new_total)
-            self.endInsertRows()
-        elif new_total < old_total:
-            self.beginRemoveRows(QModelIndex(), new_total, old_total - 1)
-            self._store_first(first, new_total)
-            self.endRemoveRows()
-        else:
-            self._store_first(first, new_total)
-        if new_total:
-            emit(self.dataChanged, self.index(0, 0),
-                                  self.index(new_total - 1, len(self._columns) - 1))
-        emit(self.loaded, new_total)
+        if total is None:
+            self._resize(max(self._total, len(rows) + 1), rows)
+            self._start_count()
+            return
+        self._counted = True
+        self._resize(total, rows)
+        emit(self.loaded, total)
 
     def record(self, row: int) -> dict | None:
         if row < 0 or row >= self._total:
@@ -192,6 +224,25 @@ class PagedTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._total
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._counted and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """The view reached the last row before the count arrived: show the next page."""
+        if not self.canFetchMore(parent):
+            return
+        number = self._total // self._page_size
+        try:
+            result = self._fetch_page(number, count=False)
+        except DomainError as exc:
+            emit(self.error, exc.message)
+            return
+        page = list(result.get("data") or [])
+        self._remember(number, page)
+        self._more = len(page) == self._page_size  # a full page: maybe more (the count says)
+        known = number * self._page_size + len(page)
+        self._resize(known + (1 if self._more else 0))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
@@ -273,33 +324,149 @@ class PagedTableModel(QAbstractTableModel):
         while len(self._pages) > self.MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
 
-    def _store_first(self, first: dict, total: int) -> None:
+    def _first_page(self) -> tuple[list[dict], int | None]:
+        """Page 1 and the total; ``None`` for a total the worker will count."""
+        if self._count_database is None:
+            first = self._fetch_page(0, count=True)
+            return list(first.get("data") or []), int(first.get("total_records") or 0)
+        self.fetch_calls += 1
+        params = {**self._params(0), "page_size": self._page_size + 1}
+        rows = list(self._fetch(params, count=False).get("data") or [])
+        self._more = len(rows) > self._page_size
+        if self._more:
+            return rows[:self._page_size], None
+        return rows, len(rows)  # all of it fits on one page: that is the count
+
+    def _store_first(self, rows: list[dict], total: int) -> None:
         self._pages.clear()
         self._total = total
-        self._remember(0, list(first.get("data") or []))
+        self._remember(0, rows)
+
+    def _resize(self, new_total: int, first: list[dict] | None = None) -> None:
+        """Grow or shrink to ``new_total`` rows in place (``first``: a fresh page 1)."""
+        old_total = self._total
+        if new_total > old_total:
+            self.beginInsertRows(QModelIndex(), old_total, new_total - 1)
+        elif new_total < old_total:
+            self.beginRemoveRows(QModelIndex(), new_total, old_total - 1)
+        if first is not None:
+            self._store_first(first, new_total)
+        self._total = new_total
+        if new_total > old_total:
+            self.endInsertRows()
+        elif new_total < old_total:
+            self.endRemoveRows()
+        if first is not None and new_total:
+            emit(self.dataChanged, self.index(0, 0),
+                 self.index(new_total - 1, len(self._columns) - 1))
 
     def _reload(self, *, quiet: bool = False) -> bool:
         """Reset the model on a new filter or order; ``False`` if the fetch was refused."""
+        self._generation += 1
         try:
-            first = self._fetch_page(0, count=True)
+            rows, total = self._first_page()
         except DomainError as exc:
             if quiet:
                 return False
             self._clear(exc.message)
             return False
         self.beginResetModel()
-        self._store_first(first, int(first.get("total_records") or 0))
+        self._store_first(rows, len(rows) + 1 if total is None else total)
+        self._counted = total is not None
         self.endResetModel()
-        emit(self.loaded, self._total)
+        if total is None:
+            emit(self.counting)
+            self._start_count()
+        else:
+            emit(self.loaded, self._total)
         return True
 
     def _clear(self, message: str) -> None:
+        self._generation += 1
         self.beginResetModel()
         self._pages.clear()
         self._total = 0
+        self._counted = True
+        self._more = False
         self.endResetModel()
         emit(self.error, message)
         emit(self.loaded, 0)
+
+    # -- counting on a worker thread --------------------------------------------------------
+
+    def _start_count(self) -> None:
+        self._counted = False
+        if self._count_thread is not None:
+            # One counting thread (one extra connection) at a time: stop the stale count,
+            # count again when it has gone.
+            self._count_again = True
+            self._interrupt_count()
+            return
+        params = {**self._params(0), "page_size": 1}
+        self._count_thread = threading.Thread(
+            target=self._count, args=(self._generation, params),
+            name="mixtimer-table-count", daemon=True)
+        self._count_thread.start()
+
+    def _count(self, generation: int, params: dict) -> None:
+        """Worker thread: the total for ``params`` on a connection of its own."""
+        total: int | None = None
+        try:
+            database = self._count_database
+            with database.connection_context():
+                with self._count_lock:
+                    self._count_conn = _raw_connection(database)
+                try:
+                    result = self._fetch(params, count=True)
+                finally:
+                    with self._count_lock:
+                        self._count_conn = None
+            total = int(result.get("total_records") or 0)
+        except Exception as exc:  # interrupted (a newer filter) or refused: no count
+            log.debug("background count stopped: %s", exc)
+        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
+            emit(self._count_ready, (generation, total))
+
+    def _interrupt_count(self) -> None:
+        with self._count_lock:
+            conn = self._count_conn
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.interrupt()
+
+    def _apply_count(self, message: object) -> None:
+        generation, total = message  # type: ignore[misc]
+        self._count_thread = None  # its last act was this emit
+        if self._count_again:
+            self._count_again = False
+            if generation != self._generation and not self._counted:
+                self._start_count()
+                return
+        if generation != self._generation or self._counted:
+            return  # a count for an older filter
+        if total is None:
+            return  # failed: the rows known so far stand, and scrolling fetches more
+        self._counted = True
+        self._more = False
+        self._resize(total)
+        emit(self.loaded, total)
+
+    def wait_for_count(self, timeout_s: float = 10.0) -> bool:
+        """Block until the counting thread is done (tests; closing). ``True``: none left."""
+        thread = self._count_thread
+        if thread is not None:
+            thread.join(timeout_s)
+            return not thread.is_alive()
+        return True
+
+
+def _raw_connection(database: Any) -> Any:
+    """The DB-API connection of ``database`` on this thread, when it can say (to interrupt)."""
+    connection = getattr(database, "connection", None)
+    if callable(connection):
+        with contextlib.suppress(Exception):
+            return connection()
+    return None
 
 
 def _accepts_keyword(func: Callable, name: str) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -203,5 +206,181 @@ def test_paging_over_5000_real_handles(tmp_path: Any, fake_clock: Any, qapp: obj
         fees = [m.record(r)["fee"] for r in range(200)]
         assert fees == sorted(fees, reverse=True)
         assert m.loaded_pages() == [0]
+    finally:
+        services.close()
+
+
+# -- the first page before the total (count on a worker thread) ----------------------------
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.interrupted = 0
+
+    def interrupt(self) -> None:
+        self.interrupted += 1
+
+
+class FakeDatabase:
+    """Stands in for the services' database: a connection per ``connection_context``."""
+
+    def __init__(self) -> None:
+        self.opened = self.closed = 0
+        self.conn = FakeConnection()
+
+    @contextlib.contextmanager
+    def connection_context(self) -> Iterator[None]:
+        self.opened += 1
+        try:
+            yield
+        finally:
+            self.closed += 1
+
+    def connection(self) -> FakeConnection:
+        return self.conn
+
+
+class GatedHandles(FakeHandles):
+    """Counts wait for ``gate`` (so a test can change the filter while one runs); the
+    worker thread's calls are recorded with the thread that made them."""
+
+    def __init__(self, count: int = ROWS) -> None:
+        super().__init__(count)
+        self.gate = threading.Event()
+        self.gate.set()
+        self.count_threads: list[str] = []
+
+    def list(self, params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+        if count:
+            self.count_threads.append(threading.current_thread().name)
+            assert self.gate.wait(10)
+        return super().list(params, count=count)
+
+
+@pytest.fixture
+def gated() -> GatedHandles:
+    return GatedHandles()
+
+
+def deferred(fetch: Any, db: FakeDatabase | None = None) -> PagedTableModel:
+    return PagedTableModel(fetch, COLUMNS, page_size=10, count_database=db or FakeDatabase())
+
+
+def test_first_page_shows_before_the_count_which_then_grows_the_rows(
+        gated: GatedHandles, qtbot: Any) -> None:
+    db = FakeDatabase()
+    m = deferred(gated.list, db)
+    gated.gate.clear()
+    with qtbot.waitSignal(m.counting):
+        m.set_filter(where_and=[["fee", "=", 3]])
+    first = gated.calls[0]
+    assert first["count"] is False and first["page_size"] == 11  # one more: is there more?
+    assert m.rowCount() == 11 and not m.total_known  # 10 loaded + "a further row exists"
+    assert m.record(0)["fee"] == 3
+    with qtbot.waitSignal(m.loaded) as blocker:
+        gated.gate.set()
+    expected = sum(1 for r in gated.rows if r["fee"] == 3)
+    assert blocker.args == [expected] and m.rowCount() == expected and m.total_known
+    assert gated.count_threads == ["mixtimer-table-count"]  # counted off the GUI thread
+    assert m.wait_for_count() and db.opened == db.closed == 1  # its connection is closed
+
+
+def test_a_count_for_an_older_filter_is_ignored_and_interrupted(
+        gated: GatedHandles, qtbot: Any) -> None:
+    db = FakeDatabase()
+    m = deferred(gated.list, db)
+    gated.gate.clear()
+    m.set_filter(where_and=[["fee", "=", 3]])
+    qtbot.waitUntil(lambda: len(gated.count_threads) == 1)
+    counts: list[int] = []
+    m.loaded.connect(counts.append)
+    m.set_filter(where_and=[["fee", "=", 5]])  # while the fee 3 count is still running
+    assert db.conn.interrupted == 1
+    gated.gate.set()
+    qtbot.waitUntil(lambda: m.total_known)
+    expected = sum(1 for r in gated.rows if r["fee"] == 5)
+    assert counts == [expected]  # the fee 3 total never reached the view
+    assert m.rowCount() == expected and all(m.record(r)["fee"] == 5 for r in (0, expected - 1))
+    assert len(gated.count_threads) == 2  # one at a time: the second began after the first
+
+
+def test_a_count_that_comes_after_a_small_filter_is_ignored(
+        gated: GatedHandles, qtbot: Any) -> None:
+    m = deferred(gated.list)
+    gated.gate.clear()
+    m.set_filter(where_and=[["fee", "=", 3]])
+    qtbot.waitUntil(lambda: len(gated.count_threads) == 1)
+    m.set_filter(where_and=[["uid", "=", "MTH0000000000007"]])  # one row: counted at once
+    assert m.total_known and m.rowCount() == 1
+    gated.gate.set()
+    assert m.wait_for_count()
+    qtbot.wait(20)  # let the stale result arrive
+    assert m.rowCount() == 1 and len(gated.count_threads) == 1
+
+
+def test_a_result_that_fits_one_page_needs_no_count(fake: FakeHandles, qtbot: Any) -> None:
+    m = deferred(fake.list)
+    with qtbot.waitSignal(m.loaded) as blocker:
+        m.set_filter(where_and=[["uid", "=", "MTH0000000000007"]])
+    assert blocker.args == [1] and m.total_known and not m.counting_in_background
+    assert [c["count"] for c in fake.calls] == [False]
+
+
+def test_scrolling_to_the_end_before_the_count_fetches_more(
+        gated: GatedHandles, qtbot: Any) -> None:
+    m = deferred(gated.list)
+    gated.gate.clear()
+    m.refresh()
+    assert m.rowCount() == 11 and m.canFetchMore()
+    m.fetchMore()
+    assert m.rowCount() == 21 and m.loaded_pages() == [0, 1]
+    assert m.record(15) == sorted(gated.rows, key=lambda r: r["uid"])[-16]
+    gated.gate.set()
+    qtbot.waitUntil(lambda: m.total_known)
+    assert m.rowCount() == ROWS and not m.canFetchMore()
+
+
+def test_refresh_keeps_the_old_count_until_the_new_one_arrives(
+        gated: GatedHandles, qtbot: Any) -> None:
+    m = deferred(gated.list)
+    m.refresh()
+    qtbot.waitUntil(lambda: m.total_known)
+    assert m.rowCount() == ROWS
+    gated.rows.append({"uid": "MTH9999999999999", "fee": 1, "object_name": "新"})
+    gated.gate.clear()
+    m.refresh()
+    assert m.rowCount() == ROWS and m.record(0)["uid"] == "MTH9999999999999"
+    with qtbot.waitSignal(m.rowsInserted):
+        gated.gate.set()
+    assert m.rowCount() == ROWS + 1
+
+
+def test_a_failed_count_keeps_the_rows_known(qtbot: Any, fake: FakeHandles) -> None:
+    def fetch(params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+        if count:
+            raise FieldError("count refused", "where_and")
+        return fake.list(params, count=False)
+
+    m = deferred(fetch)
+    m.refresh()
+    assert m.wait_for_count()
+    qtbot.waitUntil(lambda: not m.counting_in_background)
+    assert m.rowCount() == 11 and not m.total_known and m.canFetchMore()
+
+
+def test_deferred_count_over_the_real_handles_service(tmp_path: Any, fake_clock: Any,
+                                                      qtbot: Any) -> None:
+    from mixtimer_gui.demo_data import generate
+
+    db = tmp_path / "demo.db"
+    generate(db, objects=10, projects=4, handles=600, seed=5, now=fake_clock.now())
+    services = Services.open(db, clock=fake_clock)
+    try:
+        m = PagedTableModel(services.handles.list, [Column("created", "时间")], page_size=100,
+                            count_database=services.db)
+        with qtbot.waitSignal(m.loaded, timeout=10_000) as blocker:
+            m.set_order("-created")
+        assert blocker.args == [services.handles.list({"page_size": 1})["total_records"]]
+        assert m.wait_for_count()
     finally:
         services.close()
