@@ -21,7 +21,7 @@ from mixtimer_gui.exports.csv_import import (
     read_table,
 )
 from mixtimer_gui.services import Services
-from mixtimer_gui.store.db import StoreError
+from mixtimer_gui.store.db import DatabaseLockedError, ReadOnlyDatabaseError
 
 PROG = "mixtimer-gui"
 
@@ -49,13 +49,13 @@ def run_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def _open_for_reading(db_path: Path) -> Services:
-    """Read-only when possible: an export never writes, and skips the integrity check that
-    opening for writing runs (half a second on a million handles). A database that needs
-    upgrading first is opened as usual."""
+    """Opened as usual, so a damaged database is reported (with its newest good backup)
+    before anything is written. One that cannot be written (read-only, or locked by another
+    program) is still readable: an export never writes."""
     try:
-        return Services.open(db_path, read_only=True)
-    except StoreError:
         return Services.open(db_path)
+    except (ReadOnlyDatabaseError, DatabaseLockedError):
+        return Services.open(db_path, read_only=True)
 
 
 def run_import(db_path: Path, args: argparse.Namespace) -> int:

@@ -173,3 +173,24 @@ def test_export_over_the_database_is_refused(sample: Sample, db_path: Path, suff
     assert code == 1 and "数据库" in stderr
     assert reopen(db_path).handles.list({})["total_records"] == len(sample.handles)
     assert len(db_path.read_bytes()) >= len(before) // 2
+
+
+def test_a_database_that_cannot_be_written_is_exported_read_only(
+        sample: Sample, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mixtimer_gui.store.db import ReadOnlyDatabaseError
+
+    opened = Services.open
+    modes: list[bool] = []
+
+    def open_(path: Path, *args: object, read_only: bool = False, **kwargs: object) -> Services:
+        modes.append(read_only)
+        if not read_only:
+            raise ReadOnlyDatabaseError("只读")
+        return opened(path, read_only=True)
+
+    monkeypatch.setattr(Services, "open", open_)
+    out = tmp_path / "x.csv"
+    code, stdout, _ = run(capsys, "export-handles", "--db", str(db_path), "--out", str(out))
+    assert code == 0 and modes == [False, True]
+    assert f"已导出 {len(sample.handles)} " in stdout
