@@ -10,6 +10,7 @@ header sorting in SQL), the status badge and the progress-bar delegates, the fil
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,17 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QShortcut,
+    QShowEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +65,8 @@ from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.services import Services, events
+
+log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 30
 # The data of a filter combo's "all" item. Not None: PySide6 6.12.0 drops a reference to
@@ -165,6 +178,70 @@ def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) 
     index = combo.findData(chosen)
     combo.setCurrentIndex(max(0, index))
     combo.blockSignals(False)
+
+
+Choices = Callable[[], list[tuple[str, Any]]]
+
+
+class ChoiceCombo(QComboBox):
+    """A filter combo ("All …" first) whose choices load on first need: when it pops up or
+    takes a key or the wheel, or when its tab asks after being shown. 6,100 objects and
+    every project at window start cost more than the rest of the start (DESIGN §6).
+
+    ``choices()`` returns ``(label, value)`` pairs; a failure leaves the combo at "All"."""
+
+    def __init__(self, choices: Choices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._choices = choices
+        self.filled = False
+        self.addItem("", ANY)
+
+    def ensure_filled(self) -> None:
+        if not self.filled:
+            self.reload()
+
+    def reload(self) -> None:
+        try:
+            items = self._choices()
+        except Exception:  # a failed picker must not take the tab down
+            log.exception("filter choices failed")
+            return
+        fill_combo(self, self.itemText(0), items)
+        self.filled = True
+
+    def reload_if_filled(self) -> None:
+        """A project/object/person changed: refresh choices already shown (else: later)."""
+        if self.filled:
+            self.reload()
+
+    def select_value(self, value: Any) -> bool:
+        """Choose ``value`` (loading the choices first); ``False`` if it is not there."""
+        self.ensure_filled()
+        index = self.findData(value)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        return index >= 0
+
+    def showPopup(self) -> None:
+        self.ensure_filled()
+        super().showPopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.ensure_filled()
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.ensure_filled()
+        super().wheelEvent(event)
+
+
+def fill_when_shown(tab: QWidget, combos: Callable[[], list[ChoiceCombo]]) -> None:
+    """After ``tab`` first shows (its first page painted), fill its choice combos."""
+    def fill() -> None:
+        for combo in combos():
+            combo.ensure_filled()
+
+    QTimer.singleShot(0, tab, fill)
 
 
 def filter_bar(*widgets: QWidget, stretch_after: int | None = None) -> QFrame:
@@ -339,14 +416,13 @@ class TasksTab(QWidget):
         self._load_units()
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         _show_order(self.view, self.model)
-        # The project and object combos fill in after the first page shows.
-        QTimer.singleShot(0, self._load_choices)
+        self._shown_once = False  # the project and object combos fill after the first show
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE), self.refresh,
                                 parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.STATISTIC),
-                                        self._load_choices, parent=self)
+                                        self._reload_choices, parent=self)
         self._tick = QTimer(self)
         self._tick.setInterval(CLOCK_TICK_MS)
         self._tick.timeout.connect(self.refresh)
@@ -379,9 +455,9 @@ class TasksTab(QWidget):
         self.status_combo.addItem("", ANY)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)
-        self.project_combo = QComboBox()
+        self.project_combo = ChoiceCombo(self._project_choices)
         self.project_combo.setMinimumWidth(160)
-        self.object_combo = QComboBox()
+        self.object_combo = ChoiceCombo(self._object_choices)
         self.object_combo.setMinimumWidth(140)
         for combo in (self.status_combo, self.project_combo, self.object_combo):
             combo.currentIndexChanged.connect(self._apply_filters)
@@ -470,14 +546,22 @@ class TasksTab(QWidget):
 
     # -- filters --------------------------------------------------------------------------
 
-    def _load_choices(self) -> None:
-        projects = self.services.projects.list({"page_size": 1000, "order_by": "name"})["data"]
-        fill_combo(self.project_combo, self.tr("All projects"),
-                   [(p["name"], p["uid"]) for p in projects])
-        objects = self.services.objects.list({"page_size": 1000, "order_by": "name"})["data"]
-        fill_combo(self.object_combo, self.tr("All objects"),
-                   [(o["name"], o["uid"]) for o in objects])
+    def _project_choices(self) -> list[tuple[str, Any]]:
+        return [(name, uid) for uid, name in self.services.projects.names()]
+
+    def _object_choices(self) -> list[tuple[str, Any]]:
+        return [(name, uid) for uid, name in self.services.objects.names()]
+
+    def _reload_choices(self) -> None:
+        self.project_combo.reload_if_filled()
+        self.object_combo.reload_if_filled()
         self._load_units()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            fill_when_shown(self, lambda: [self.project_combo, self.object_combo])
 
     def _load_units(self) -> None:
         """Meter units for the cycle and progress columns ("every 500 h")."""

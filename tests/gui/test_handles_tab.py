@@ -61,7 +61,8 @@ def tab(qtbot: Any, services: Services, bridge: ChangeBridge,
         history: dict[str, Any]) -> HandlesTab:
     widget = HandlesTab(services, bridge)
     qtbot.addWidget(widget)
-    qtbot.waitUntil(lambda: widget.handler_combo.count() > 1)  # filled after the first page
+    widget.show()
+    qtbot.waitUntil(lambda: widget.handler_combo.count() > 1)  # filled once shown
     return widget
 
 
@@ -195,7 +196,10 @@ def test_pages_load_lazily_and_rows_have_a_fixed_height(
     qtbot.addWidget(tab)
     tab.resize(900, 500)
     tab.show()
+    # The first page shows before the total, which a worker thread counts.
+    qtbot.waitUntil(lambda: tab.model.total_known, timeout=10_000)
     assert tab.model.rowCount() == 454
+    assert tab.count.text() == tab.tr("%n record(s)", "", 454)
     assert tab.model.loaded_pages() == [0]
     tab.view.scrollToBottom()
     qtbot.waitUntil(lambda: 2 in tab.model.loaded_pages())

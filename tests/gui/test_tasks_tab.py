@@ -41,7 +41,8 @@ def tab(qtbot: Any, services: Services, bridge: ChangeBridge,
         ids: dict[str, Any]) -> TasksTab:
     widget = TasksTab(services, bridge)
     qtbot.addWidget(widget)
-    qtbot.waitUntil(lambda: widget.object_combo.count() > 1)  # filled after the first page
+    widget.show()
+    qtbot.waitUntil(lambda: widget.object_combo.count() > 1)  # filled once shown
     return widget
 
 

@@ -1,0 +1,34 @@
+"""Names for pickers: (id, name) pairs of projects, objects and people, ordered by name.
+
+Filter combos need only these two columns; the list methods also load every project's
+object list and audit fields (0.06 s per call at 60 projects and 10,000 project objects,
+called by four tabs at start).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store.models import Handler, MaintenanceObject, Project
+
+
+def _pairs(ctx: ServiceContext, key: Any, name: Any) -> list[tuple[Any, str]]:
+    with ctx.read():
+        query = key.model.select(key, name).order_by(name, key).tuples()
+        return [(k, n or "") for k, n in query]
+
+
+def project_names(ctx: ServiceContext) -> list[tuple[str, str]]:
+    """``(uid, name)`` of every project."""
+    return _pairs(ctx, Project.uid, Project.name)
+
+
+def object_names(ctx: ServiceContext) -> list[tuple[str, str]]:
+    """``(uid, name)`` of every maintenance object."""
+    return _pairs(ctx, MaintenanceObject.uid, MaintenanceObject.name)
+
+
+def handler_names(ctx: ServiceContext) -> list[tuple[int, str]]:
+    """``(id, name)`` of every person."""
+    return _pairs(ctx, Handler.id, Handler.name)
