@@ -104,6 +104,12 @@ class ObjectService:
         return _list(self.ctx, MaintenanceObject, queries.OBJECT_FIELDS, data,
                      wire.maintenance_object)
 
+    def names(self) -> list[tuple[str, str]]:
+        """``(uid, name)`` of every object, by name: for pickers."""
+        from mixtimer_gui.services.names import object_names
+
+        return object_names(self.ctx)
+
     @staticmethod
     def _get(uid: str) -> MaintenanceObject:
         obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == uid)
@@ -249,6 +255,12 @@ class HandlerService:
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return _list(self.ctx, Handler, queries.HANDLER_FIELDS, data, wire.handler,
                      order_default="id")
+
+    def names(self) -> list[tuple[int, str]]:
+        """``(id, name)`` of every person, by name: for pickers."""
+        from mixtimer_gui.services.names import handler_names
+
+        return handler_names(self.ctx)
 
     def create(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Add a person by name (extension); the id is the next free one unless given."""

@@ -151,6 +151,12 @@ class ProjectService:
             records = [wire.project(r, objects.get(r["uid"], [])) for r in result.rows]
         return wire.page_result(result, records)
 
+    def names(self) -> list[tuple[str, str]]:
+        """``(uid, name)`` of every project, by name: for pickers (no object lists)."""
+        from mixtimer_gui.services.names import project_names
+
+        return project_names(self.ctx)
+
     # -- helpers --------------------------------------------------------------------------
 
     def _get(self, uid: str) -> Project:
