@@ -20,8 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urlsplit
 
 from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
 from mixtimer_gui.services import Services
@@ -318,7 +317,10 @@ def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
 def _database_file(name: str) -> Path:
     """The file behind a database name, which is a ``file:`` URI for read-only opens."""
     if name.startswith("file:"):
-        return Path(url2pathname(urlsplit(name).path))
+        path = unquote(urlsplit(name).path)
+        if os.name == "nt" and re.match(r"/[A-Za-z]:", path):
+            path = path[1:]  # file:///C:/data/mixtimer.db
+        return Path(path)
     return Path(name)
 
 
