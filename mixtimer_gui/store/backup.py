@@ -113,12 +113,15 @@ def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MA
 
 
 def daily_backup_due(db_path: Path | str, now: int) -> bool:
-    """True when the database exists and has no automatic or manual copy from today."""
+    """True when the database exists and has no automatic copy from today.
+
+    A manual copy does not count: the automatic one is also the day's integrity check.
+    """
     db_path = Path(db_path)
     if not db_path.is_file() or db_path.stat().st_size == 0:
         return False
     today = _local_day(now)
-    return not any(b.kind in (DAILY, MANUAL) and _local_day(b.time) == today
+    return not any(b.kind == DAILY and _local_day(b.time) == today
                    for b in list_backups(db_path))
 
 

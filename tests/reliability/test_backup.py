@@ -122,9 +122,9 @@ def test_daily_backup_once_per_local_day(filled, db_path: Path) -> None:
     assert backup.daily_backup_due(db_path, at(2024, 5, 12, 0))
 
 
-def test_manual_backup_counts_as_todays_copy(filled, db_path: Path) -> None:
+def test_manual_backup_does_not_replace_the_daily_check(filled, db_path: Path) -> None:
     backup.backup_now(db_path, at(2024, 5, 11, 8))
-    assert not backup.daily_backup_due(db_path, at(2024, 5, 11, 20))
+    assert backup.daily_backup_due(db_path, at(2024, 5, 11, 20))
 
 
 def test_no_daily_backup_for_a_missing_database(tmp_path: Path) -> None:
