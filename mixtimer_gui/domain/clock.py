@@ -79,9 +79,15 @@ def _detect_zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_local(moment: int) -> datetime:
-    """An epoch moment as an aware datetime in the local zone."""
-    return datetime.fromtimestamp(moment, local_zone())
+    """An epoch moment as an aware datetime in the local zone.
+
+    Computed from the epoch rather than with ``fromtimestamp``, which raises ``OSError`` on
+    Windows for moments before 1970 (a reading dated 1969 must still display there)."""
+    return (_EPOCH + timedelta(seconds=moment)).astimezone(local_zone())
 
 
 def from_local(civil: datetime) -> int:

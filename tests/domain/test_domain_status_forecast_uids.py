@@ -166,3 +166,15 @@ def test_from_local_never_moves_backward(civil: datetime, zone: str) -> None:
     civil = civil.replace(microsecond=0)
     shown = clock.to_local(clock.from_local(civil)).replace(tzinfo=None)
     assert shown == civil or shown - civil == timedelta(hours=1)  # a gap time moves forward
+
+
+@settings(max_examples=80, deadline=None)
+@given(moment=st.integers(-2_000_000_000, 8_000_000_000),
+       zone=st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York"]))
+def test_to_local_equals_fromtimestamp_and_works_before_1970(moment: int, zone: str) -> None:
+    clock.set_local_zone(zone)
+    got = clock.to_local(moment)
+    want = datetime.fromtimestamp(moment, clock.local_zone())
+    assert (got, got.utcoffset(), got.fold) == (want, want.utcoffset(), want.fold)
+    assert clock.format_wire(clock.parse_wire(clock.format_wire(moment))) == \
+        clock.format_wire(moment)
