@@ -36,14 +36,15 @@ class Services:
     @classmethod
     def open(cls, path: Path | str, clock: Clock | None = None,
              bus: ChangeBus | None = None, *, synchronous: str = "normal",
-             read_only: bool = False) -> Services:
+             read_only: bool = False, check: bool | str = True) -> Services:
         """Open (create, migrate) the database at ``path`` and the services on it.
 
         ``synchronous="full"`` also survives power loss (each commit waits for the disk);
-        ``read_only=True`` views a locked or read-only database (writes raise ``StoreError``).
+        ``read_only=True`` views a locked or read-only database (writes raise ``StoreError``);
+        ``check="auto"`` skips the start-up ``quick_check`` of a large, cleanly closed file.
         """
         path = Path(path)
-        db = open_database(path, synchronous=synchronous, read_only=read_only)
+        db = open_database(path, synchronous=synchronous, read_only=read_only, check=check)
         return cls(db, clock, bus, data_dir=path.parent)
 
     @property

@@ -386,3 +386,12 @@ def test_cli_reports_a_damaged_database_in_one_line(closed_db, tmp_path: Path, c
     assert "Traceback" not in err
     assert_unchanged(before, db_path)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_services_open_passes_the_check_policy(closed_db, monkeypatch) -> None:
+    db_path, _, _ = closed_db
+    monkeypatch.setattr(health, "AUTO_CHECK_MAX_BYTES", 0)
+    corrupt(db_path)
+    with pytest.raises(DamagedDatabaseError):
+        Services.open(db_path)
+    Services.open(db_path, check="auto").close()  # large and cleanly closed: not checked
