@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from svc_factories import ProjectFactory
+from svc_factories import ProjectFactory, project_data
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
@@ -250,3 +250,26 @@ def test_statistic_task_without_forecast_has_empty_due(services: Services, meter
     got = tasks_of(uid)["a"]
     assert (got["start_value"], got["due_value"], got["due_at"]) == (0, 25, "")
     assert got["status"] == "正常"
+
+
+def test_reading_list_of_one_meter(services: Services, meter: str) -> None:
+    services.statistics.create({"uid": "count", "name": "产量"})
+    services.statistics.add_value({"statistics_id": meter, "value": 1})
+    services.statistics.add_value({"statistics_id": "count", "value": 7})
+    page = services.statistics.value_list({"statistics_id": "count"})
+    assert [(r["statistics_id"], r["value"]) for r in page["data"]] == [("count", 7)]
+    assert services.statistics.value_list({})["total_records"] == 2
+
+
+def test_handles_keep_the_names_they_were_written_with(services: Services,
+                                                       make_project: ProjectFactory,
+                                                       tasks_of: Tasks) -> None:
+    services.objects.create({"uid": "kyj1", "name": "空压机1号"})
+    uid = make_project(start=True, name="保养", object_id_list=["kyj1"])
+    h = services.handles.handle({"task_id": tasks_of(uid)["kyj1"]["uid"]})
+    services.objects.update({"uid": "kyj1", "name": "空压机一号"})
+    services.projects.stop({"uid": uid})
+    services.projects.update(project_data(uid=uid, name="二级保养", object_id_list=["kyj1"]))
+    got = services.handles.get(h)
+    assert (got["object_name"], got["project_name"]) == ("空压机1号", "保养")
+    assert tasks_of(uid)["kyj1"]["object_name"] == "空压机一号"
