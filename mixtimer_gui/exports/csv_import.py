@@ -1,7 +1,8 @@
 """Import maintenance objects and meter readings from CSV, all or nothing.
 
 A file is read whole (imports are catalogue-sized), decoded as UTF-8 (with or without BOM) or,
-failing that, as GB18030 (a superset of the GBK that Chinese Excel writes). The header row may
+failing that, as GB18030 (a superset of the GBK that Chinese Excel writes); Excel's "Unicode
+text" (UTF-16 with BOM, tab-separated) is read too. The header row may
 use wire names (``name``) or Chinese titles (``名称``). Each row goes through the same service
 call the API uses, so a bad row is reported with the service's own message, and all rows run
 inside one outer transaction: with any bad row nothing is kept, unless the caller asked to
@@ -113,6 +114,11 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(_XLSX_MAGIC):
         raise ImportFileError("这是 Excel 工作簿(.xlsx)而不是 CSV:请在 Excel 中"
                               "“另存为”CSV 后再导入")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError("文件的 UTF-16 编码有误:请另存为 UTF-8 的 CSV") from None
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -146,7 +152,8 @@ def parse_table(text: str, kind: str, *, path: Path | None = None,
     if kind not in _HEADERS:
         raise ValueError(f"unknown import kind {kind!r}")
     # strict: an unclosed quote would otherwise swallow the rest of the file into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True,
+                        delimiter=_delimiter_of(text))
     try:
         head = next(reader, None)
         if head is None or not any(cell.strip() for cell in head):
@@ -159,6 +166,12 @@ def parse_table(text: str, kind: str, *, path: Path | None = None,
     if not table.rows and not table.shape_errors:
         raise ImportFileError("文件中只有表头,没有数据行")
     return table
+
+
+def _delimiter_of(text: str) -> str:
+    """Tab for Excel's "Unicode text" (tab-separated) files, else comma."""
+    first = text.split("\n", 1)[0]
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def _map_header(head: list[str], kind: str) -> tuple[dict[str, int], dict[str, str],

@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500  # a file of 10,000 bad rows is told in numbers, not in 10,000 lines
-CSV_FILTER = "CSV (*.csv);;All files (*)"
+CSV_FILTER = "CSV (*.csv *.txt);;All files (*)"
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 

@@ -318,3 +318,13 @@ def test_a_huge_file_is_refused_before_reading(tmp_path: Path,
     path = write_csv(tmp_path / "o.csv", [["name"], ["甲乙丙丁"]])
     with pytest.raises(ImportFileError, match="MB"):
         read_table(path, OBJECTS)
+
+
+def test_excel_unicode_text_is_utf16_and_tab_separated(services: Services,
+                                                       tmp_path: Path) -> None:
+    path = tmp_path / "o.txt"
+    path.write_bytes("名称\t位置\r\n空压机\t一楼,东侧\r\n".encode("utf-16"))
+    table = read_table(path, OBJECTS)
+    assert table.encoding == "UTF-16"
+    assert table.rows == [(2, {"name": "空压机", "location": "一楼,东侧"})]
+    assert import_table(services, table).imported == 1
