@@ -267,3 +267,23 @@ def test_migrated_schema_equals_what_the_models_would_create(v1_path: Path,
     finally:
         db.close()
     assert schema_of(v1_path) == schema_of(from_models)
+
+
+def test_a_failing_migration_step_leaves_the_old_version_intact(
+        v1_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def half_then_fail(db: Any) -> None:
+        db.execute_sql('ALTER TABLE "handle" ADD COLUMN "skipped_cycles" INTEGER NOT NULL '
+                       "DEFAULT 0")
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [migrations.MIGRATIONS[0], (2, half_then_fail)])
+    with pytest.raises(RuntimeError):
+        store_db.open_database(v1_path)
+    store_db.database.obj.close()
+    monkeypatch.undo()
+    assert store_db.read_schema_version(v1_path) == 1
+    assert "skipped_cycles" not in columns_of(v1_path)["handle"]
+    for table, rows in V1_ROWS.items():
+        assert len(rows_of(v1_path, table)) == len(rows), table
+    store_db.open_database(v1_path).close()  # and the real migration still runs afterwards
+    assert store_db.read_schema_version(v1_path) == 2
