@@ -41,7 +41,7 @@ def test_four_threads_writing_handles_lose_nothing(services: Services, db_path: 
     services.projects.start({"uid": "p"})
     tasks = [t["uid"] for t in services.tasks.list({"order_by": "uid"})["data"]]
     errors: list[BaseException] = []
-    start = threading.Barrier(THREADS)
+    start = threading.Barrier(THREADS, timeout=60)
 
     def writer(n: int) -> None:
         try:
@@ -64,7 +64,8 @@ def test_four_threads_writing_handles_lose_nothing(services: Services, db_path: 
         finally:
             services.db.close()  # this thread's connection
 
-    run_threads(services, [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)])
+    run_threads(services, [threading.Thread(target=writer, args=(n,), daemon=True)
+                           for n in range(THREADS)])
     assert not errors, errors
     expected = THREADS * (HANDLES_PER_THREAD + 5)
     page = services.handles.list({"page_size": 1000})
@@ -97,7 +98,7 @@ def test_readings_and_handles_from_threads_keep_meters_monotonic(
     task = services.tasks.list({})["data"][0]["uid"]
     errors: list[BaseException] = []
     refused: list[str] = []
-    start = threading.Barrier(THREADS)
+    start = threading.Barrier(THREADS, timeout=60)
 
     def worker(n: int) -> None:
         try:
@@ -116,7 +117,8 @@ def test_readings_and_handles_from_threads_keep_meters_monotonic(
         finally:
             services.db.close()
 
-    run_threads(services, [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)])
+    run_threads(services, [threading.Thread(target=worker, args=(n,), daemon=True)
+                           for n in range(THREADS)])
     assert not errors, errors
     assert all("value" in text for text in refused)
     values = [r["value"] for r in services.statistics.value_list(
