@@ -19,6 +19,9 @@ BAD_PATH = 10404
 BAD_METHOD = 10405
 TOO_LARGE = 10413
 INTERNAL = 10500
+# This project's addition: the database cannot take the request now (disk full, read-only,
+# locked by another program). Not a bug, so not 10500; ``info`` says what to do.
+UNAVAILABLE = 10503
 
 MESSAGES: dict[int, str] = {
     OK: "成功",
@@ -30,6 +33,7 @@ MESSAGES: dict[int, str] = {
     BAD_METHOD: "请求-方法错误",
     TOO_LARGE: "请求-内容过大",
     INTERNAL: "服务器内部错误",
+    UNAVAILABLE: "服务-暂不可用",
 }
 
 HTTP_STATUS: dict[int, str] = {
@@ -42,6 +46,7 @@ HTTP_STATUS: dict[int, str] = {
     BAD_METHOD: "405 Method Not Allowed",
     TOO_LARGE: "413 Content Too Large",
     INTERNAL: "500 Internal Server Error",
+    UNAVAILABLE: "503 Service Unavailable",
 }
 
 # What a client sees of a bug: nothing that helps an attacker, something that helps a user.

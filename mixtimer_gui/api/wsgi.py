@@ -39,6 +39,7 @@ from mixtimer_gui.api.envelope import Answer, ApiError
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.services import Services
 from mixtimer_gui.store import Database
+from mixtimer_gui.store.db import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,11 @@ class ActionApp:
                 result = row.call(self.services, data)
         except DomainError as exc:
             return env.failure(row.name, env.BAD_PARAMETER, exc.message)
+        except StoreError as exc:
+            # Disk full, read-only or locked: the store already said what to do, and nothing
+            # was written. The client may retry once the condition is gone.
+            log.warning("action %s refused by the database: %s", row.name, exc)
+            return env.failure(row.name, env.UNAVAILABLE, str(exc))
         return env.success(row.name, result)
 
 
