@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Logs, settings and the default database of anything the tests start (subprocesses too) go
+# to a private folder, never the developer's own.
+_HOME = tempfile.mkdtemp(prefix="mixtimer-tests-")
+for _var in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = os.path.join(_HOME, _var.lower())
 
 from mixtimer_gui.domain import clock as clock_mod  # noqa: E402
 from mixtimer_gui.domain.clock import FakeClock  # noqa: E402

@@ -17,7 +17,9 @@ from types import FrameType
 
 from mixtimer_gui.api.server import ApiServer, BindRefusedError, check_bind
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, check_block
+from mixtimer_gui.logging_setup import setup_logging
 from mixtimer_gui.services import Services
+from mixtimer_gui.store.backup import DailyBackups
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +32,10 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _configure_logging() -> None:
-    # The window configures its own log file; headless, stderr is the log (stdout is for the
-    # one "listening" line).
+    # The rotating log file, copied to stderr: stdout is reserved for the one "listening"
+    # line. A process that already configured logging (a test, an embedding) keeps its own.
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        setup_logging(stderr=True)
 
 
 def _say_error(message: str) -> None:
@@ -57,6 +58,9 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
     _configure_logging()
     stop = threading.Event()
     services = Services.open(db_path)
+    # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
+    backups = DailyBackups(db_path, services.clock)
+    backups.start()
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token)
         try:
@@ -79,6 +83,7 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
                 cleanup()
             _restore_handlers(previous)
     finally:
+        backups.stop()
         services.close()
     return EXIT_OK
 

@@ -1,4 +1,5 @@
-"""DESIGN §5: `serve` runs the reminders headless and writes what fires to the log."""
+"""DESIGN §5 and issue 7: `serve` runs the reminders headless (logged), keeps today's
+verified backup, and writes its log file."""
 
 from __future__ import annotations
 
@@ -53,3 +54,29 @@ def test_serve_logs_the_catch_up_reminder_once(tmp_path: Path) -> None:
     first = serve_once()
     assert [task for task, _ in first] == [task_uid]
     assert serve_once() == first
+
+
+def test_serve_keeps_a_daily_backup_and_a_log_file(tmp_path: Path) -> None:
+    db = tmp_path / "serve" / "mixtimer.db"
+    _overdue_project(db)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mixtimer_gui", "serve", "--db", str(db), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "XDG_STATE_HOME": str(tmp_path / "state")})
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("listening on ")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    daily = [p for p in (db.parent / "backups").glob("*.db") if "daily" in p.name]
+    assert len(daily) == 1
+    with sqlite3.connect(daily[0]) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM project").fetchone()[0] == 1
+    logs = list((tmp_path / "state").rglob("mixtimer-gui.log"))
+    assert logs and "reminder" in logs[0].read_text(encoding="utf-8").lower()
