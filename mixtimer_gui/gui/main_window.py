@@ -459,8 +459,8 @@ class MainWindow(QMainWindow):
         tab has its own Ctrl+F (say), the window's action keeps its menu entry but drops the
         key; on a tab without one, the window's key comes back.
         """
-        tab = self.tabs.currentWidget()
-        owned = _keys_bound_inside(tab) if tab is not None else set()
+        page = QTabWidget.currentWidget(self.tabs)  # a tab not built yet binds nothing yet
+        owned = _keys_bound_inside(page) if page is not None else set()
         for action, keys in self._window_keys.items():
             mine = [k for k in keys if k.toString() not in owned]
             action.setShortcuts(mine)

@@ -447,3 +447,37 @@ def test_none_survives_many_void_qt_calls(qapp: Any) -> None:
     for _ in range(100_000):
         label.setText("x")
     assert sys.getrefcount(None) > 100_000 or sys.getrefcount(None) >= before
+
+
+def test_reminders_and_the_api_start_after_the_window_shows(
+        db_path: Path, settings_path: Path, qapp: Any, quiet_start: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, bool]] = []
+
+    def reminders(_app: Any, window: MainWindow, _services: Any) -> object:
+        calls.append(("reminders", window.isVisible()))
+        return object()
+
+    def server(_settings: Any, _services: Any, window: MainWindow) -> None:
+        calls.append(("server", window.isVisible()))
+
+    def one_turn(app: Any) -> int:
+        assert calls == []  # nothing yet when the window first shows
+        app.processEvents()
+        return 0
+
+    monkeypatch.setattr(app_module, "install_reminders", reminders)
+    monkeypatch.setattr(app_module, "start_api_server", server)
+    monkeypatch.setattr(app_module, "exec_app", one_turn)
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    assert calls == [("reminders", True), ("server", True)]
+
+
+def test_a_loop_that_never_ran_starts_no_reminders_later(
+        db_path: Path, settings_path: Path, qapp: Any, quiet_start: list[Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(app_module, "install_reminders", lambda *a: calls.append("r"))
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    qapp.processEvents()
+    assert calls == []
