@@ -20,6 +20,7 @@ import pytest
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services import Services
+from mixtimer_gui.store import queries
 
 
 def project(uid: str, name: str, period_num: int, unit: str, objects: list[str],
@@ -515,3 +516,28 @@ def test_current_value_filters(services: Services) -> None:
                             ([["current_value", "<", 5]], [])):
         page = services.tasks.list({"where_and": where})
         assert [t["project_id"] for t in page["data"]] == expected
+
+
+# -- the whitelist is exactly the wire record -----------------------------------------------
+
+
+def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
+                                                       fake_clock: FakeClock) -> None:
+    seeded.statistics.create({"uid": "hours", "name": "运行小时"})
+    seeded.statistics.add_value({"statistics_id": "hours", "value": 1})
+    entities = [
+        (seeded.projects.list, queries.PROJECT_FIELDS),
+        (seeded.tasks.list, queries.task_fields(fake_clock.now())),
+        (seeded.handles.list, queries.HANDLE_FIELDS),
+        (seeded.objects.list, queries.OBJECT_FIELDS),
+        (seeded.statistics.list, queries.STATISTIC_FIELDS),
+        (seeded.statistics.value_list, queries.READING_FIELDS),
+        (seeded.handlers.list, queries.HANDLER_FIELDS),
+    ]
+    sample = {"text": "zz", "list_text": "zz", "status": "正常", "time": "2000-01-01"}
+    for lister, fields in entities:
+        record = lister({})["data"][0]
+        assert set(fields) == set(record), lister
+        for name, spec in fields.items():  # and each of them really filters
+            op = "=" if spec.is_list else "!="
+            lister({"where_and": [[name, op, sample.get(spec.kind, 0)]]})
