@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from svc_factories import ProjectFactory
 
+from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import TASK_NOT_FOUND, FieldError, NotFoundError
 from mixtimer_gui.services import Services
@@ -283,3 +284,16 @@ def test_handles_announce_handle_and_task(services: Services, task: str) -> None
     assert ("handle", (h["uid"],)) in heard
     assert ("task", (task,)) in heard
     assert ("handler", ("1",)) in heard
+
+
+def test_status_changes_exactly_at_notice_and_due(services: Services, fake_clock: FakeClock,
+                                                  task: str) -> None:
+    # Started 05-11 09:00, notice 05-12 09:00, due 05-13 09:00.
+    expectations = [("2024-05-12 08:59:59", "正常"), ("2024-05-12 09:00:00", "即将到期"),
+                    ("2024-05-13 08:59:59", "即将到期"), ("2024-05-13 09:00:00", "已到期"),
+                    ("2025-01-01 00:00:00", "已到期")]
+    for moment, expected in expectations:
+        fake_clock.set(clock.parse_wire(moment))
+        assert services.tasks.get({"uid": task})["status"] == expected, moment
+        listed = services.tasks.list({"where_and": [["status", "=", expected]]})["data"]
+        assert [t["uid"] for t in listed] == [task], moment
