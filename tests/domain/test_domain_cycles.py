@@ -316,3 +316,24 @@ def test_statistic_without_forecast_has_no_due() -> None:
     cycle = cycles.begin_statistic(rule, at(2024, 5, 11), 100.0)
     placed = cycles.place_statistic_due(rule, cycle, None, None)
     assert placed.due_at is None and placed.notice_at is None
+
+
+@PROPERTY
+@given(start=moments, forecast_offset=st.one_of(st.none(), st.integers(-10**7, 10**8)),
+       reached_offset=st.one_of(st.none(), st.integers(0, 10**8)),
+       notice=st.integers(0, 40), notice_unit=st.sampled_from(cycles.NOTICE_UNITS))
+def test_statistic_due_never_before_the_cycle_start(start: int, forecast_offset: int | None,
+                                                    reached_offset: int | None, notice: int,
+                                                    notice_unit: str) -> None:
+    rule = CycleRule(STATISTIC, 25, "", notice, notice_unit)
+    cycle = cycles.begin_statistic(rule, start, 100.0)
+    placed = cycles.place_statistic_due(
+        rule, cycle, None if forecast_offset is None else start + forecast_offset,
+        None if reached_offset is None else start + reached_offset)
+    if forecast_offset is None and reached_offset is None:
+        assert placed.due_at is None
+        return
+    assert placed.due_at is not None and placed.notice_at is not None
+    assert start <= placed.notice_at <= placed.due_at
+    if reached_offset is not None:
+        assert placed.due_at <= start + reached_offset  # a reached threshold is due at once
