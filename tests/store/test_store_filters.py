@@ -541,3 +541,17 @@ def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
         for name, spec in fields.items():  # and each of them really filters
             op = "=" if spec.is_list else "!="
             lister({"where_and": [[name, op, sample.get(spec.kind, 0)]]})
+
+
+def test_list_filters_with_names_only_and_ids_only_handles(seeded: Services) -> None:
+    task = task_uids(seeded, "p1")[0]
+    seeded.handles.handle({"uid": "names", "task_id": task, "handler_name_list": ["临时工"]})
+    seeded.handles.handle({"uid": "ids", "task_id": task, "handler_id_list": [7]})
+    assert handles(seeded, where_and=[["handler_id_list", "=", 7]]) == ["ids"]
+    assert handles(seeded, where_and=[["handler_id_list", "!=", 7]]) == ["h1", "h2", "h3",
+                                                                        "names"]
+    assert handles(seeded, where_and=[["handler_id_list", "not in", [1, 7]]]) == ["h2", "h3",
+                                                                                 "names"]
+    assert handles(seeded, where_and=[["handler_name_list", "=", "临时工"]]) == ["names"]
+    assert handles(seeded, where_and=[["handler_name_list", "=", "7"]]) == ["ids"]
+    assert handles(seeded, where_and=[["handler_name_list", "not like", "%"]]) == ["h3"]
