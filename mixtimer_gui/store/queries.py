@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, SQL, Node, NodeList, Select, fn
+from peewee import JOIN, SQL, CharField, Node, NodeList, Select, TextField, fn
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.filters import FilterField
@@ -44,12 +44,15 @@ def _exists(model: Any, key: Any, outer: Any, element: Any) -> f.ListMatcher:
     (element, key) index instead of once per outer row (at 1 M handles a person's count took
     0.31 s as a correlated EXISTS, 0.11 s so). The unary ``+`` keeps SQLite from driving the
     query by the IN list, which would sort every match before the first page (0.28 s vs
-    0.01 s for ``ORDER BY created DESC LIMIT 200``).
+    0.01 s for ``ORDER BY created DESC LIMIT 200``). Both hints are portable SQL: unary
+    ``+`` on a number, ``|| ''`` on text (PostgreSQL has no unary plus for text).
     """
+    unindexed = (outer.concat("") if isinstance(outer, CharField | TextField)
+                 else NodeList((SQL("+"), outer), glue=""))
 
     def matcher(pred: Callable[[Any], Node]) -> Node:
         sub = model.select(key).where(pred(element))
-        return NodeList((SQL("+"), outer), glue="").in_(sub)
+        return unindexed.in_(sub)
 
     return matcher
 
