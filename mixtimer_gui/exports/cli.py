@@ -49,11 +49,13 @@ def run_export(db_path: Path, args: argparse.Namespace) -> int:
 
 
 def _open_for_reading(db_path: Path) -> Services:
-    """Opened as usual, so a damaged database is reported (with its newest good backup)
-    before anything is written. One that cannot be written (read-only, or locked by another
-    program) is still readable: an export never writes."""
+    """Opened for writing, so a damaged database is reported (with its newest good backup) up
+    front; ``check="auto"`` skips only the integrity scan of a large, cleanly closed file (half
+    a second at a million handles; the daily backup verifies those). One that cannot be
+    written (read-only, or locked by another program) is still readable: an export never
+    writes."""
     try:
-        return Services.open(db_path)
+        return Services.open(db_path, check="auto")
     except (ReadOnlyDatabaseError, DatabaseLockedError):
         return Services.open(db_path, read_only=True)
 
