@@ -363,3 +363,15 @@ def statistic_input(data: Mapping[str, Any]) -> StatisticInput:
                           read_text(data, "alias", max_len=NAME_MAX),
                           read_text(data, "unit", max_len=20, strip=True),
                           read_text(data, "description"), org, operator)
+
+
+# A reading dated further ahead than this is a typing mistake (2042 for 2024): accepting it
+# would refuse every later real reading by the non-decreasing rule, with no way to undo it.
+READING_FUTURE_TOLERANCE_S = 86400
+
+
+def check_reading_time(moment: int, now: int) -> None:
+    """A meter reading's ``time`` may not lie more than a day after ``now``."""
+    if moment > now + READING_FUTURE_TOLERANCE_S:
+        raise FieldError(f"time 不能晚于当前时间一天以上(收到 {clock.format_wire(moment)}),"
+                         "请检查年份和日期", "time")

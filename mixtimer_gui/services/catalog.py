@@ -187,6 +187,7 @@ class StatisticService:
             self._get(uid, field="statistics_id")
             now = self.ctx.clock.now()
             moment = rules.read_time(data, "time") or now
+            rules.check_reading_time(moment, now)
             self._check_monotonic(uid, moment, value)
             Reading.create(statistics_id=uid, time=moment, value=value, created=now)
             changed = self._reforecast(uid)

@@ -83,7 +83,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "update_v2_statistics": {"uid": "STAT1", "name": "运行小时"},
     "delete_v2_statistics": {"uid": "STAT1"},
     "add_v2_statistics_value": {"statistics_id": "STAT1", "value": 900,
-                                "time": "2024-05-20 08:00:00"},
+                                "time": "2024-05-14 10:00:00"},
 }
 
 
