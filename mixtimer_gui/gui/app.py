@@ -23,9 +23,13 @@ from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.single_instance import SingleInstance
 from mixtimer_gui.gui.theme import apply_app_style
 from mixtimer_gui.services import Services
-from mixtimer_gui.store.db import StoreError
+from mixtimer_gui.store.db import StoreError, limit_page_caches
 
 log = logging.getLogger(__name__)
+
+# SQLite's memory for the whole window (the main connection and worker threads' counts and
+# charts together); DESIGN §6 allows 150 MiB with the window open on 1 M handles.
+SQLITE_MEMORY_MIB = 16
 
 
 def make_application() -> QApplication:
@@ -182,6 +186,10 @@ def run_app(db_path: Path, lang: str | None = None,
     if services is None:
         instance.close()
         return 1
+    try:
+        limit_page_caches(services.db, SQLITE_MEMORY_MIB)
+    except Exception:  # a cap on a cache must never keep the window from opening
+        log.exception("limiting SQLite's memory failed")
 
     from mixtimer_gui.gui.main_window import MainWindow
 

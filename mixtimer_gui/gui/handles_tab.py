@@ -248,7 +248,7 @@ class HandlesTab(QWidget):
         self.all_time.toggled.connect(self._apply_filters)
         self.all_time.toggled.connect(self._enable_dates)
         self.project_combo = ChoiceCombo(self._project_choices)
-        self.object_combo = ChoiceCombo(self._object_choices)
+        self.object_combo = ChoiceCombo(self._object_choices, fill_on_show=False)
         self.handler_combo = ChoiceCombo(self._handler_choices)
         self.kind_combo = QComboBox()
         for kind in (ANY, HANDLED, IGNORED):

@@ -237,9 +237,8 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self.bridge.changed.connect(self._on_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.retranslate()
         self._restore_state()
-        self._update_status()
+        self.retranslate()  # also fills the status bar
 
     # -- building ---------------------------------------------------------------------------
 

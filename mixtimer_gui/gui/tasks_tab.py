@@ -185,16 +185,22 @@ Choices = Callable[[], list[tuple[str, Any]]]
 
 class ChoiceCombo(QComboBox):
     """A filter combo ("All …" first) whose choices load on first need: when it pops up or
-    takes a key or the wheel, or when its tab asks after being shown. 6,100 objects and
-    every project at window start cost more than the rest of the start (DESIGN §6).
+    takes a key or the wheel, or (``fill_on_show``) once its tab has first shown. 6,100
+    objects and every project at window start cost more than the rest of the start, and a
+    combo of 6,100 objects holds ~10 MiB (DESIGN §6): long lists wait for the popup.
 
     ``choices()`` returns ``(label, value)`` pairs; a failure leaves the combo at "All"."""
 
-    def __init__(self, choices: Choices, parent: QWidget | None = None) -> None:
+    def __init__(self, choices: Choices, parent: QWidget | None = None, *,
+                 fill_on_show: bool = True) -> None:
         super().__init__(parent)
         self._choices = choices
+        self.fill_on_show = fill_on_show
         self.filled = False
         self.addItem("", ANY)
+        # Sized by a typical name, not by measuring thousands of items.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
 
     def ensure_filled(self) -> None:
         if not self.filled:
@@ -239,7 +245,8 @@ def fill_when_shown(tab: QWidget, combos: Callable[[], list[ChoiceCombo]]) -> No
     """After ``tab`` first shows (its first page painted), fill its choice combos."""
     def fill() -> None:
         for combo in combos():
-            combo.ensure_filled()
+            if combo.fill_on_show:
+                combo.ensure_filled()
 
     QTimer.singleShot(0, tab, fill)
 
@@ -457,7 +464,7 @@ class TasksTab(QWidget):
             self.status_combo.addItem(humanize.status_label(value), value)
         self.project_combo = ChoiceCombo(self._project_choices)
         self.project_combo.setMinimumWidth(160)
-        self.object_combo = ChoiceCombo(self._object_choices)
+        self.object_combo = ChoiceCombo(self._object_choices, fill_on_show=False)
         self.object_combo.setMinimumWidth(140)
         for combo in (self.status_combo, self.project_combo, self.object_combo):
             combo.currentIndexChanged.connect(self._apply_filters)

@@ -102,7 +102,7 @@ def test_the_restored_current_tab_builds_when_the_window_shows(
 # -- combos ---------------------------------------------------------------------------------
 
 
-def test_combos_fill_once_the_tab_shows_from_name_lists(
+def test_short_combos_fill_once_the_tab_shows_from_name_lists(
         services: Services, bridge: ChangeBridge, ids: dict[str, Any], qtbot: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
     def no_full_lists(_data: Any) -> Any:
@@ -115,10 +115,15 @@ def test_combos_fill_once_the_tab_shows_from_name_lists(
     assert [c.count() for c in (tab.project_combo, tab.object_combo,
                                 tab.handler_combo)] == [1, 1, 1]  # not shown: not loaded
     tab.show()
-    qtbot.waitUntil(lambda: tab.object_combo.count() == 5)
+    qtbot.waitUntil(lambda: tab.project_combo.count() > 1)
+    assert tab.project_combo.findData(ids["projects"]["daily"]) > 0
+    assert tab.handler_combo.filled
+    # Objects (thousands at a plant) wait for their list to open.
+    assert tab.object_combo.count() == 1 and not tab.object_combo.filled
+    tab.object_combo.showPopup()
     assert [tab.object_combo.itemText(i) for i in range(1, 5)] == sorted(
         ["空压机 1号", "空压机 2号", "冷却塔", "叉车"])
-    assert tab.project_combo.findData(ids["projects"]["daily"]) > 0
+    tab.object_combo.hidePopup()
 
 
 def test_a_combo_fills_when_it_pops_up_before_its_tab_filled_it(
@@ -189,3 +194,13 @@ def test_handles_tab_says_counting_until_the_total_arrives(
     qtbot.waitUntil(lambda: tab.model.total_known, timeout=10_000)
     assert tab.count.text() == tab.tr("%n record(s)", "", 260)
     assert tab.model.rowCount() == 260
+
+
+def test_sqlite_memory_is_capped_for_the_whole_process(services: Services) -> None:
+    from mixtimer_gui.store.db import limit_page_caches
+
+    try:
+        limit_page_caches(services.db, 16)
+        assert services.db.execute_sql("PRAGMA soft_heap_limit").fetchone()[0] == 16 * 2**20
+    finally:
+        limit_page_caches(services.db, 0)  # process-wide: leave the other tests unlimited

@@ -42,7 +42,7 @@ def tab(qtbot: Any, services: Services, bridge: ChangeBridge,
     widget = TasksTab(services, bridge)
     qtbot.addWidget(widget)
     widget.show()
-    qtbot.waitUntil(lambda: widget.object_combo.count() > 1)  # filled once shown
+    qtbot.waitUntil(lambda: widget.project_combo.count() > 1)  # filled once shown
     return widget
 
 
@@ -75,10 +75,10 @@ def test_status_filter(tab: TasksTab) -> None:
 def test_project_and_object_filters(tab: TasksTab, ids: dict[str, Any]) -> None:
     tab.project_combo.setCurrentIndex(tab.project_combo.findData(ids["projects"]["daily"]))
     assert {r["object_id"] for r in rows(tab)} == {"OBJ-P1", "OBJ-P2"}
-    tab.object_combo.setCurrentIndex(tab.object_combo.findData("OBJ-P2"))
+    tab.object_combo.select_value("OBJ-P2")  # objects load when the list opens
     assert uids(tab) == {ids["tasks"][("空压机日检", "OBJ-P2")]}
     tab.project_combo.setCurrentIndex(0)
-    tab.object_combo.setCurrentIndex(tab.object_combo.findData("OBJ-P1"))
+    tab.object_combo.select_value("OBJ-P1")
     assert {r["project_name"] for r in rows(tab)} == {"空压机日检", "换油"}
 
 
