@@ -28,41 +28,12 @@ def _overdue_project(db: Path) -> str:
         services.close()
 
 
-def test_serve_logs_the_catch_up_reminder_once(tmp_path: Path) -> None:
-    db = tmp_path / "serve" / "mixtimer.db"
-    task_uid = _overdue_project(db)
-
-    def serve_once() -> list[tuple[str, str]]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mixtimer_gui", "serve", "--db", str(db), "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            assert proc.stdout is not None
-            assert proc.stdout.readline().startswith("listening on ")
-            proc.send_signal(signal.SIGTERM)
-            _, err = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        assert proc.returncode == 0, err
-        with sqlite3.connect(db) as conn:
-            return conn.execute('SELECT task_id, kind FROM reminder_log').fetchall()
-
-    # The catch-up is logged before the listening line; a second start repeats nothing.
-    first = serve_once()
-    assert [task for task, _ in first] == [task_uid]
-    assert serve_once() == first
-
-
-def test_serve_keeps_a_daily_backup_and_a_log_file(tmp_path: Path) -> None:
-    db = tmp_path / "serve" / "mixtimer.db"
-    _overdue_project(db)
+def _serve_until_ready(db: Path, **env: str) -> None:
+    """Run `serve` until its listening line, then stop it with SIGTERM; it must exit 0."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "mixtimer_gui", "serve", "--db", str(db), "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "XDG_STATE_HOME": str(tmp_path / "state")})
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith("listening on ")
@@ -73,6 +44,28 @@ def test_serve_keeps_a_daily_backup_and_a_log_file(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
+
+
+def _reminders(db: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT task_id, kind FROM reminder_log").fetchall()
+
+
+def test_serve_logs_the_catch_up_reminder_once(tmp_path: Path) -> None:
+    db = tmp_path / "serve" / "mixtimer.db"
+    task_uid = _overdue_project(db)
+    # The catch-up is logged before the listening line; a second start repeats nothing.
+    _serve_until_ready(db)
+    first = _reminders(db)
+    assert [task for task, _ in first] == [task_uid]
+    _serve_until_ready(db)
+    assert _reminders(db) == first
+
+
+def test_serve_keeps_a_daily_backup_and_a_log_file(tmp_path: Path) -> None:
+    db = tmp_path / "serve" / "mixtimer.db"
+    _overdue_project(db)
+    _serve_until_ready(db, XDG_STATE_HOME=str(tmp_path / "state"))
     daily = [p for p in (db.parent / "backups").glob("*.db") if "daily" in p.name]
     assert len(daily) == 1
     with sqlite3.connect(daily[0]) as conn:
