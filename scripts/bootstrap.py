@@ -30,7 +30,7 @@ def venv_python() -> Path:
 
 
 def ensure_environment() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 -- this script may run on an older Python
         sys.exit("MixTimer GUI needs Python 3.11 or newer; this is " + sys.version.split()[0])
     python = venv_python()
     if not python.exists():
