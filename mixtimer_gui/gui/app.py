@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # SQLite's memory for the whole window (the main connection and worker threads' counts and
 # charts together); DESIGN §6 allows 150 MiB with the window open on 1 M handles.
-SQLITE_MEMORY_MIB = 16
+SQLITE_MEMORY_MIB = 8
 
 
 def make_application() -> QApplication:
