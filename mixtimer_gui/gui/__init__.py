@@ -14,6 +14,15 @@ def _make_singletons_immortal() -> None:
     large no leak can ever reach zero. Nothing else changes: they are never freed anyway."""
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        qt_binding = version("PySide6_Essentials")
+    except PackageNotFoundError:
+        qt_binding = ""
+    # pyproject.toml excludes 6.12.0; this guard is for an environment that has it anyway.
+    if qt_binding != "6.12.0":
+        return
     import ctypes
 
     for singleton in (None, True, False):
