@@ -98,10 +98,14 @@ class BarChart(QWidget):
         label_w = min(rect.width() * 0.38,
                       max(metrics.horizontalAdvance(b.label) for b in self._bars) + 12)
         value_w = metrics.horizontalAdvance(self.value_text(top)) + 14
-        row = min(30.0, rect.height() / len(self._bars))
+        # Rows never shorter than a line of text (labels overlapped in a short window): the
+        # bars that do not fit are left out from the end (callers put the important first).
+        fits = max(1, int(rect.height() // (metrics.height() + 2)))
+        bars = self._bars[:fits]
+        row = min(30.0, rect.height() / len(bars))
         thickness = max(6.0, row * 0.6)
         plot_w = max(10.0, rect.width() - label_w - value_w)
-        for number, bar in enumerate(self._bars):
+        for number, bar in enumerate(bars):
             y = rect.top() + row * number
             painter.setPen(QColor("#37474f"))
             label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, int(label_w - 8))
