@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from mixtimer_gui.gui import app as app_module
@@ -462,8 +463,9 @@ def test_reminders_and_the_api_start_after_the_window_shows(
         calls.append(("server", window.isVisible()))
 
     def one_turn(app: Any) -> int:
-        assert calls == []  # nothing yet when the window first shows
         app.processEvents()
+        assert calls == []  # nothing yet when the window first paints
+        QTest.qWait(app_module.BACKGROUND_START_MS + 200)
         return 0
 
     monkeypatch.setattr(app_module, "install_reminders", reminders)
@@ -479,5 +481,5 @@ def test_a_loop_that_never_ran_starts_no_reminders_later(
     calls: list[str] = []
     monkeypatch.setattr(app_module, "install_reminders", lambda *a: calls.append("r"))
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
-    qapp.processEvents()
+    QTest.qWait(app_module.BACKGROUND_START_MS + 200)
     assert calls == []
