@@ -241,6 +241,10 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
       <translation>导出 CSV…</translation>
     </message>
     <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
       <source>All projects</source>
       <translation>全部项目</translation>
     </message>
