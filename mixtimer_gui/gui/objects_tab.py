@@ -64,8 +64,8 @@ class ObjectsTab(QWidget):
         self.model.error.connect(lambda m: self.count.setText(m))
         self._build()
         self.retranslate()
-        self.model.set_order("name")
-        self._apply_filters()
+        self.model.set_order("name", load=False)
+        self._apply_filters()  # the one query of the set-up
         self.live = LiveRefresh(bridge.changed, (events.OBJECT,), self.refresh, parent=self)
 
     def _columns(self) -> list[Column]:

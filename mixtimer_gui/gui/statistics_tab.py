@@ -66,8 +66,8 @@ class StatisticsTab(QWidget):
                                         self._reading_columns(), parent=self)
         self._build()
         self.retranslate()
-        self.model.set_order("name")
-        self._apply_filters()
+        self.model.set_order("name", load=False)
+        self._apply_filters()  # the one query of the set-up
         self.readings.set_order("-time")
         self._show_selected()
         self.live = LiveRefresh(bridge.changed, (events.STATISTIC,), self.refresh, parent=self)

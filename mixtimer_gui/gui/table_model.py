@@ -115,6 +115,7 @@ class PagedTableModel(QAbstractTableModel):
         self._count_lock = threading.Lock()
         self._count_conn: Any = None  # the counting thread's connection, to interrupt it
         self._count_ready.connect(self._apply_count)
+        self._loaded_once = False
         self.fetch_calls = 0  # how many pages were fetched: tests and benchmarks read it
 
     # -- the public interface ---------------------------------------------------------------
@@ -158,9 +159,13 @@ class PagedTableModel(QAbstractTableModel):
         self._where_in = list(where_in or [])
         self._reload()
 
-    def set_order(self, order_by: str) -> None:
+    def set_order(self, order_by: str, *, load: bool = True) -> None:
+        """Order by ``order_by`` and reload; ``load=False`` before the first load only
+        remembers it, so setting up order and filters queries once (a tab's set-up)."""
         previous = self._order_by
         self._order_by = order_by
+        if not load:
+            return
         if not self._reload(quiet=True):
             # An order the service refuses (e.g. a computed column): keep the old one.
             self._order_by = previous
@@ -179,6 +184,7 @@ class PagedTableModel(QAbstractTableModel):
         except DomainError as exc:
             self._clear(str(exc.message))
             return
+        self._loaded_once = True
         if total is None:
             self._resize(max(self._total, len(rows) + 1), rows)
             self._start_count()
@@ -285,7 +291,8 @@ class PagedTableModel(QAbstractTableModel):
         if not field:
             return
         prefix = "-" if order == Qt.SortOrder.DescendingOrder else ""
-        self.set_order(prefix + field)
+        # A view turning sorting on before the first load asks for nothing to be shown yet.
+        self.set_order(prefix + field, load=self._loaded_once)
 
     # -- paging -----------------------------------------------------------------------------
 
@@ -370,6 +377,7 @@ class PagedTableModel(QAbstractTableModel):
                 return False
             self._clear(exc.message)
             return False
+        self._loaded_once = True
         self.beginResetModel()
         self._store_first(rows, len(rows) + 1 if total is None else total)
         self._counted = total is not None
@@ -383,6 +391,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def _clear(self, message: str) -> None:
         self._generation += 1
+        self._loaded_once = True
         self.beginResetModel()
         self._pages.clear()
         self._total = 0

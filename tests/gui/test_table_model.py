@@ -384,3 +384,14 @@ def test_deferred_count_over_the_real_handles_service(tmp_path: Any, fake_clock:
         assert m.wait_for_count()
     finally:
         services.close()
+
+
+def test_order_and_filter_set_up_together_query_once(fake: FakeHandles, qapp: object) -> None:
+    m = PagedTableModel(fake.list, COLUMNS, page_size=100)
+    m.sort(1, Qt.SortOrder.DescendingOrder)  # a view turning sorting on: nothing shown yet
+    m.set_order("-fee", load=False)
+    assert fake.calls == []
+    m.set_filter(where_and=[["fee", "=", 5]])
+    assert len(fake.calls) == 1 and fake.calls[0]["order_by"] == "-fee"
+    m.sort(0, Qt.SortOrder.AscendingOrder)  # once loaded, a header click re-queries
+    assert len(fake.calls) == 2 and fake.calls[1]["order_by"] == "uid"
