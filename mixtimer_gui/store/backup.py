@@ -151,6 +151,33 @@ def ensure_daily_backup(db_path: Path | str, now: int, *,
     return made
 
 
+def check_mark(db_path: Path | str) -> Path:
+    """A marker beside the database: "run the full integrity check at the next open"."""
+    return Path(f"{db_path}.needs-check")
+
+
+def mark_for_check(db_path: Path | str) -> None:
+    """The daily copy found damage: make the next start check (and so offer recovery),
+    even where ``check="auto"`` would skip a large file."""
+    try:
+        check_mark(db_path).write_text("daily backup found the database damaged\n",
+                                       encoding="utf-8")
+    except OSError as exc:
+        log.error("cannot leave the check mark beside %s: %s", db_path, exc)
+
+
+def clear_check_mark(db_path: Path | str) -> None:
+    mark = check_mark(db_path)
+    if not mark.exists():  # the usual case; also a read-only folder refuses even an unlink
+        return
+    try:
+        mark.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # read-only: the next start checks again, which is only slower
+        log.warning("cannot remove %s: %s", mark, exc)
+
+
 class DailyBackups:
     """The automatic daily copy for a running program (the window or ``serve``).
 
@@ -174,6 +201,7 @@ class DailyBackups:
             return ensure_daily_backup(self.db_path, self.clock.now())
         except DamagedDatabaseError as exc:
             log.critical("%s", exc)
+            mark_for_check(self.db_path)
             if self.on_damaged is not None:
                 self.on_damaged(exc)
         except StoreError as exc:

@@ -153,6 +153,7 @@ def preflight(path: Path, *, quick_check: bool = True,
     """
     if quick_check:
         _quick_check(path)
+        backup.clear_check_mark(path)
     if not is_writable(path):
         error = ReadOnlyDatabaseError(read_only_message(path))
         error.path = path  # type: ignore[attr-defined]
@@ -182,9 +183,10 @@ def quick_check_due(path: Path) -> bool:
     Small files always. A large file only when a WAL with frames is left beside it: the last
     program did not close it cleanly (a crash, a kill, a power cut), or another one has it
     open. Large files are otherwise checked once a day, off the start-up path, by
-    ``backup.ensure_daily_backup`` verifying its page-for-page copy.
+    ``backup.ensure_daily_backup`` verifying its page-for-page copy; damage found there
+    leaves ``backup.check_mark`` so the next start checks (and offers recovery).
     """
-    if path.stat().st_size <= AUTO_CHECK_MAX_BYTES:
+    if path.stat().st_size <= AUTO_CHECK_MAX_BYTES or backup.check_mark(path).exists():
         return True
     wal = Path(f"{path}-wal")
     return wal.exists() and wal.stat().st_size > 0

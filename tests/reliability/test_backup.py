@@ -399,3 +399,28 @@ def test_rotation_removes_stale_partial_copies_only(filled, db_path: Path) -> No
     os.utime(stale, (0, 0))
     backup.rotate(made.parent, at(2024, 5, 11))
     assert not stale.exists() and fresh.exists()
+
+
+def test_damage_found_by_the_daily_copy_is_checked_at_the_next_start(
+        filled, db_path: Path, monkeypatch) -> None:
+    services, _ = filled
+    services.close()
+    monkeypatch.setattr(health, "AUTO_CHECK_MAX_BYTES", 0)  # "large": skipped at start
+    corrupt(db_path)
+    open_database(db_path, check="auto").close()  # a clean large file opens unchecked
+    reported: list[DamagedDatabaseError] = []
+    daily = backup.DailyBackups(db_path, FakeClock(at(2024, 5, 11)),
+                                on_damaged=reported.append)
+    assert daily.run_once() is None and len(reported) == 1
+    assert backup.check_mark(db_path).exists()
+    # The next start runs the full check despite check="auto", and so offers recovery.
+    with pytest.raises(DamagedDatabaseError):
+        open_database(db_path, check="auto")
+
+
+def test_a_passing_check_clears_the_mark(filled, db_path: Path) -> None:
+    services, _ = filled
+    services.close()
+    backup.mark_for_check(db_path)
+    open_database(db_path, check="auto").close()
+    assert not backup.check_mark(db_path).exists()
