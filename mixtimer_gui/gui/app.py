@@ -8,21 +8,22 @@ the first window and exits 0.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from mixtimer_gui import logging_setup
 from mixtimer_gui.domain.errors import DomainError
-from mixtimer_gui.gui import i18n
+from mixtimer_gui.gui import error_dialog, i18n
 from mixtimer_gui.gui.icons import app_icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.single_instance import SingleInstance
 from mixtimer_gui.gui.theme import apply_app_style
 from mixtimer_gui.services import Services
+from mixtimer_gui.store.backup import DailyBackups
 from mixtimer_gui.store.db import StoreError, limit_page_caches
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,14 @@ def make_application() -> QApplication:
 
 
 def open_services(db_path: Path) -> Services:
-    """The services on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``."""
-    return Services.open(db_path)
+    """The services on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``.
+
+    ``check="auto"``: the full ``quick_check`` runs for files under 64 MiB and after an
+    unclean shutdown; a large, cleanly closed file (0.5 s per 500 MB at every start) is
+    checked through the verified daily copy instead (``DailyBackups``), which reports damage
+    while the window runs.
+    """
+    return Services.open(db_path, check="auto")
 
 
 def open_read_only(db_path: Path) -> Services:
@@ -71,17 +78,12 @@ def report_open_failure(db_path: Path, exc: Exception) -> None:
 
 
 def choose_recovery(db_path: Path, exc: StoreError) -> str:
-    """What to do about a database that would not open: "retry", "read_only" or "quit".
+    """What to do about a database that would not open: "retry", "read_only" or "quit",
+    asked through the recovery dialog (restore the newest good backup, retry a lock, view
+    read-only)."""
+    from mixtimer_gui.gui.recovery_dialog import Recovery
+    from mixtimer_gui.gui.recovery_dialog import choose_recovery as dialog
 
-    The recovery dialog (restore the newest good backup, retry a lock, view read-only) when
-    this build has it; otherwise the plain message.
-    """
-    try:
-        from mixtimer_gui.gui.recovery_dialog import Recovery
-        from mixtimer_gui.gui.recovery_dialog import choose_recovery as dialog
-    except ImportError:
-        report_open_failure(db_path, exc)
-        return "quit"
     choice = dialog(None, exc, db_path)
     if choice in (Recovery.RESTORED, Recovery.RETRY):
         return "retry"
@@ -113,21 +115,13 @@ def open_with_recovery(db_path: Path) -> Services | None:
 
 
 def setup_logging() -> None:
-    """The rotating log file (another module); the window works without it."""
-    try:
-        from mixtimer_gui.logging_setup import setup_logging as setup
-    except ImportError:
-        return
-    setup()
+    """The rotating log file in the user log folder."""
+    logging_setup.setup_logging()
 
 
 def install_error_hook(app: QApplication) -> object | None:
-    """Unexpected errors: logged, shown with "copy details", survived (another module)."""
-    try:
-        from mixtimer_gui.gui.error_dialog import install_error_hook as install
-    except ImportError:
-        return None
-    return install(app, QApplication.activeWindow)
+    """Unexpected errors: logged, shown with "copy details", survived."""
+    return error_dialog.install_error_hook(app, QApplication.activeWindow)
 
 
 def exec_app(app: QApplication) -> int:
@@ -135,14 +129,12 @@ def exec_app(app: QApplication) -> int:
 
 
 def install_reminders(app: QApplication, window: object, services: Services) -> object | None:
-    """The tray and reminders (another module); the window works without them."""
+    """The tray and reminders; the window works without them if they fail."""
+    # Imported here: the scheduler and tray load after the first paint.
+    from mixtimer_gui.gui import reminders_wiring
+
     try:
-        wiring = importlib.import_module("mixtimer_gui.gui.reminders_wiring")
-    except ImportError:
-        log.info("reminders wiring not available")
-        return None
-    try:
-        return wiring.install_reminders(app, window, services)
+        return reminders_wiring.install_reminders(app, window, services)
     except Exception:  # reminders failing must not keep the window from opening
         log.exception("installing reminders failed")
         return None
@@ -170,6 +162,32 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
                 "App", "The action API server did not start: %1").replace("%1", str(exc)))
         return None
     return server
+
+
+class DamageNotice(QObject):
+    """Carries the daily backup's damage report from its thread to the GUI thread."""
+
+    damaged = Signal(str)
+
+
+def start_daily_backups(db_path: Path, services: Services, window: QWidget) -> DailyBackups:
+    """Today's verified copy and hourly checks; damage found there is told to the user,
+    and the next start runs the full check and offers the newest good backup."""
+    notice = DamageNotice(window)
+
+    def warn(message: str) -> None:
+        QMessageBox.warning(window, QApplication.translate("App", "The database is damaged"),
+                            QApplication.translate(
+                                "App", "The daily check found the database damaged:\n\n%1\n\n"
+                                "Close MixTimer and start it again: it will offer to restore "
+                                "the newest good backup. The damaged file is kept.")
+                            .replace("%1", message))
+
+    notice.damaged.connect(warn)
+    backups = DailyBackups(db_path, services.clock,
+                           on_damaged=lambda exc: notice.damaged.emit(str(exc)))
+    backups.start()
+    return backups
 
 
 def run_app(db_path: Path, lang: str | None = None,
@@ -205,6 +223,7 @@ def run_app(db_path: Path, lang: str | None = None,
     def start_background() -> None:
         started["reminders"] = install_reminders(app, window, services)
         started["server"] = start_api_server(settings, services, window)
+        started["backups"] = start_daily_backups(db_path, services, window)
 
     background = QTimer(window)
     background.setSingleShot(True)
@@ -217,6 +236,9 @@ def run_app(db_path: Path, lang: str | None = None,
         server = started.get("server")
         if server is not None:
             server.stop()  # type: ignore[attr-defined]
+        backups = started.get("backups")
+        if backups is not None:
+            backups.stop()  # type: ignore[attr-defined]
         started.clear()
         del error_hook
         window.bridge.close()

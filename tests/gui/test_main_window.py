@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from mixtimer_gui.gui import app as app_module
 from mixtimer_gui.gui import i18n
@@ -306,18 +306,6 @@ def test_run_app_reports_what_it_cannot_recover(db_path: Path, settings_path: Pa
     assert shown and "磁盘不可读" in shown[0] and str(db_path) in shown[0]
 
 
-def test_without_the_recovery_dialog_a_store_error_is_a_message(
-        db_path: Path, qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    shown: list[str] = []
-    monkeypatch.setitem(sys.modules, "mixtimer_gui.gui.recovery_dialog", None)
-    monkeypatch.setattr(app_module.QMessageBox, "critical",
-                        lambda _parent, _title, text: shown.append(text))
-    assert app_module.choose_recovery(db_path, StoreError("来自更新的版本")) == "quit"
-    assert "来自更新的版本" in shown[0]
-
-
 def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
                                                   app_settings: AppSettings, qtbot: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -483,3 +471,41 @@ def test_a_loop_that_never_ran_starts_no_reminders_later(
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
     QTest.qWait(app_module.BACKGROUND_START_MS + 200)
     assert calls == []
+
+
+def test_the_window_keeps_a_daily_backup(db_path: Path, settings_path: Path, qapp: Any,
+                                         quiet_start: list[Any],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def one_turn(app: Any) -> int:
+        QTest.qWait(app_module.BACKGROUND_START_MS + 200)
+        return 0
+
+    monkeypatch.setattr(app_module, "install_reminders", lambda *a: None)
+    monkeypatch.setattr(app_module, "exec_app", one_turn)
+    assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
+    # run_app stops (and so waits for) the backup thread before it returns.
+    assert [p for p in (db_path.parent / "backups").glob("*.db") if "daily" in p.name]
+
+
+def test_damage_found_by_the_daily_check_is_told_on_the_gui_thread(
+        services: Any, db_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from mixtimer_gui.store.db import DamagedDatabaseError
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    warnings: list[tuple[str, bool]] = []
+    monkeypatch.setattr(app_module.QMessageBox, "warning", lambda parent, title, text:
+                        warnings.append((text, threading.current_thread()
+                                         is threading.main_thread())))
+    backups = app_module.start_daily_backups(db_path, services, window)
+    try:
+        worker = threading.Thread(target=backups.on_damaged, args=(
+            DamagedDatabaseError("数据库已损坏", db_path, None),))
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: bool(warnings))
+    finally:
+        backups.stop()
+    assert "数据库已损坏" in warnings[0][0] and warnings[0][1]

@@ -23,6 +23,22 @@ Check the path (--db or MIXTIMER_DB) and that the file is not from a newer versi
       <source>The action API server did not start: %1</source>
       <translation>动作 API 服务未能启动:%1</translation>
     </message>
+    <message>
+      <source>The database is damaged</source>
+      <translation>数据库已损坏</translation>
+    </message>
+    <message>
+      <source>The daily check found the database damaged:
+
+%1
+
+Close MixTimer and start it again: it will offer to restore the newest good backup. The damaged file is kept.</source>
+      <translation>每日检查发现数据库已损坏:
+
+%1
+
+请关闭 MixTimer 后重新启动:启动时会提供恢复到最新的完好备份。损坏的文件会被保留。</translation>
+    </message>
   </context>
   <context>
     <name>DueCalendar</name>
