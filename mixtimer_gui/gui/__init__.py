@@ -14,14 +14,11 @@ def _make_singletons_immortal() -> None:
     large no leak can ever reach zero. Nothing else changes: they are never freed anyway."""
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return
-    from importlib.metadata import PackageNotFoundError, version
+    import PySide6  # the version attribute only; Qt's modules load where they are used
 
-    try:
-        qt_binding = version("PySide6_Essentials")
-    except PackageNotFoundError:
-        qt_binding = ""
     # pyproject.toml excludes 6.12.0; this guard is for an environment that has it anyway.
-    if qt_binding != "6.12.0":
+    # (PySide6.__version__ rather than importlib.metadata: that costs ~14 ms at start.)
+    if PySide6.__version__ != "6.12.0":
         return
     import ctypes
 
