@@ -220,6 +220,7 @@ def app_window(app: Any, mode: str, repeats: int) -> dict[str, Any]:
 
 def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[float]]:
     from common import timed_ms
+    from PySide6.QtCore import QEvent
 
     from mixtimer_gui.gui.handles_tab import HandlesTab
 
@@ -250,6 +251,9 @@ def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[floa
             fresh.close()
             fresh.deleteLater()
         out["first_page"].append(timed_ms(build))
+        # processEvents() leaves deferred deletes of its own loop level pending: without
+        # this, every measured tab stayed alive and counted in the window's peak memory.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         out["first_page_service"].append(timed_ms(
             lambda: services.handles.list({"page_size": tab.model.page_size,
