@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -399,12 +398,8 @@ class HandlesTab(QWidget):
         self.detail.show_record(self.selected_handle())
 
     def export_csv(self) -> None:
-        try:
-            from mixtimer_gui.gui import csv_dialogs  # C's module; the tab works without it
-        except ImportError:
-            QMessageBox.information(self, self.tr("Export CSV"),
-                                    self.tr("CSV export is not available in this build."))
-            return
+        from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
+
         csv_dialogs.export_handles(self, self.services, self.model.filter_params())
 
     def _show_count(self, total: int) -> None:

@@ -185,12 +185,8 @@ class ObjectsTab(QWidget):
         return True
 
     def import_csv(self) -> None:
-        try:
-            from mixtimer_gui.gui import csv_dialogs  # C's module; the tab works without it
-        except ImportError:
-            QMessageBox.information(self, self.tr("Import CSV"),
-                                    self.tr("CSV import is not available in this build."))
-            return
+        from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
+
         csv_dialogs.import_objects(self, self.services)
         self.refresh()
 

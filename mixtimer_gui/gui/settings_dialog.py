@@ -8,13 +8,10 @@ backup module is present.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import secrets
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -42,6 +39,8 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.services import Services, events
+from mixtimer_gui.store import backup as backup_store
+from mixtimer_gui.store.db import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +48,10 @@ LANGUAGE_NAMES = (("zh_CN", "中文"), ("en", "English"))
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def backup_module() -> ModuleType | None:
-    """``mixtimer_gui.store.backup`` when this build has it."""
-    if importlib.util.find_spec("mixtimer_gui.store.backup") is None:
-        return None
-    try:
-        return importlib.import_module("mixtimer_gui.store.backup")
-    except ImportError:
-        return None
-
-
 def bind_problem(bind: str, token: str) -> str:
     """The API server's refusal for this bind/token pair, or ``""``."""
-    try:
-        from mixtimer_gui.api.server import check_bind
-    except ImportError:
-        return ""
+    from mixtimer_gui.api.server import check_bind  # waitress loads with the dialog only
+
     try:
         check_bind(bind.strip(), token.strip() or None)
     except ValueError as exc:
@@ -86,7 +73,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.services = services
         self.language_changed = False
-        self.backups = backup_module()
+        self.backups = backup_store  # tests may stand in for it
         self.setWindowIcon(icon("settings"))
         self.setMinimumWidth(640)
         self._build()
@@ -195,7 +182,6 @@ class SettingsDialog(QDialog):
         self.backup_status.setWordWrap(True)
         backup.addWidget(self.backup_status)
         root.addWidget(self.backup_box)
-        self.backup_box.setVisible(self.backups is not None)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -297,11 +283,9 @@ class SettingsDialog(QDialog):
 
     def _load_backups(self) -> None:
         self.backup_list.clear()
-        if self.backups is None:
-            return
         try:
             infos = self.backups.list_backups(self.db_path())
-        except Exception as exc:  # a listing problem must not block the settings
+        except (StoreError, OSError) as exc:  # a listing problem must not block the settings
             log.warning("listing backups failed: %s", exc)
             infos = []
         for info in infos[:50]:
@@ -316,11 +300,9 @@ class SettingsDialog(QDialog):
         self.restore_button.setEnabled(True)
 
     def backup_now(self) -> Path | None:
-        if self.backups is None:
-            return None
         try:
             path = self.backups.backup_now(self.db_path(), self.services.clock.now())
-        except Exception as exc:  # BackupError has a sentence for the user
+        except (StoreError, OSError) as exc:  # BackupError has a sentence for the user
             self.backup_status.setText(str(exc))
             return None
         self.backup_status.setText(self.tr("Backed up to %1").replace("%1", str(path)))
@@ -328,8 +310,6 @@ class SettingsDialog(QDialog):
         return path
 
     def restore_backup(self) -> None:
-        if self.backups is None:
-            return
         item = self.backup_list.currentItem()
         path = item.data(PATH_ROLE) if item is not None else ""
         if not path:
@@ -350,11 +330,10 @@ class SettingsDialog(QDialog):
 
     def restore_from(self, path: Path) -> bool:
         """Swap ``path`` in: close this thread's connection, restore, reconnect, announce."""
-        assert self.backups is not None
         self.services.db.close()
         try:
             kept = self.backups.restore(self.db_path(), path)
-        except Exception as exc:  # BackupError / DatabaseInUseError: nothing changed
+        except (StoreError, OSError) as exc:  # BackupError / DatabaseInUseError: unchanged
             self.backup_status.setText(str(exc))
             return False
         finally:

@@ -61,15 +61,10 @@ def add_handles(services: Services, clock: FakeClock, task_uid: str, count: int,
 
 
 def fake_csv_dialogs(monkeypatch: pytest.MonkeyPatch, **functions: Any) -> None:
-    """Stand in for C's ``gui.csv_dialogs`` (present or not) with ``functions``;
-    ``missing=True`` makes the import fail instead, as before C's module landed."""
+    """Stand in for ``gui.csv_dialogs`` with ``functions`` (the tabs' hand-over only)."""
     import mixtimer_gui.gui as gui_package
 
     name = "mixtimer_gui.gui.csv_dialogs"
-    if functions.pop("missing", False):
-        monkeypatch.setitem(sys.modules, name, None)
-        monkeypatch.delattr(gui_package, "csv_dialogs", raising=False)
-        return
     fake = types.ModuleType(name)
     for key, function in functions.items():
         setattr(fake, key, function)

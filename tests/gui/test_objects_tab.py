@@ -186,12 +186,3 @@ def test_import_csv_hands_over_and_shows_the_new_rows(tab: ObjectsTab, services:
     tab.import_button.click()
     assert calls == [(tab, services)]
     assert "导入的设备" in names(tab)  # at once, not only after the live refresh
-
-
-def test_import_without_the_csv_module_says_so(tab: ObjectsTab,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    said: list[str] = []
-    fake_csv_dialogs(monkeypatch, missing=True)
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: said.append(text))
-    tab.import_csv()
-    assert said and "not available" in said[0]

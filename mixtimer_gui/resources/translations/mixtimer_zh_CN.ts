@@ -276,14 +276,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>Export the records the filters show</source>
       <translation>导出筛选出的记录</translation>
     </message>
-    <message>
-      <source>Export CSV</source>
-      <translation>导出 CSV</translation>
-    </message>
-    <message>
-      <source>CSV export is not available in this build.</source>
-      <translation>此版本不提供 CSV 导出。</translation>
-    </message>
     <message numerus="yes">
       <source>%n record(s)</source>
       <translation>
@@ -717,14 +709,6 @@ Maintenance planner for supervisors.</source>
     <message>
       <source>Cannot delete</source>
       <translation>无法删除</translation>
-    </message>
-    <message>
-      <source>Import CSV</source>
-      <translation>导入 CSV</translation>
-    </message>
-    <message>
-      <source>CSV import is not available in this build.</source>
-      <translation>此版本不提供 CSV 导入。</translation>
     </message>
   </context>
   <context>
@@ -1606,14 +1590,6 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Cannot delete</source>
       <translation>无法删除</translation>
-    </message>
-    <message>
-      <source>Import CSV</source>
-      <translation>导入 CSV</translation>
-    </message>
-    <message>
-      <source>CSV import is not available in this build.</source>
-      <translation>此版本不提供 CSV 导入。</translation>
     </message>
   </context>
   <context>
