@@ -152,53 +152,84 @@ def text_of(widget: QLineEdit | QPlainTextEdit) -> str:
     return widget.text()
 
 
-class ObjectDialog(FormDialog):
-    """Create (``record`` None) or edit a maintenance object."""
+class CatalogDialog(FormDialog):
+    """The form of a catalogue record, ``uid, name, alias, …, description``: create
+    (``record`` None) or edit. Subclasses give the service and their own fields, which
+    stand between the alias and the description."""
 
-    def __init__(self, services: Services, record: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
-        title = self.tr("Edit object") if record else self.tr("New object")
+    def __init__(self, title: str, services: Services, service: Any,
+                 record: dict[str, Any] | None, parent: QWidget | None,
+                 name_hint: str = "") -> None:
         super().__init__(title, parent)
         self.services = services
+        self.service = service  # services.objects or services.statistics
         self.record = record
         self.saved_uid = ""
         self.uid_edit = QLineEdit()
         self.uid_edit.setPlaceholderText(self.tr("Leave empty to number it automatically"))
         self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(name_hint)
         self.alias_edit = QLineEdit()
         self.alias_edit.setPlaceholderText(self.tr("Short name; empty = the name"))
-        self.location_edit = QLineEdit()
-        self.location_edit.setPlaceholderText(self.tr("e.g. Workshop 2, line B"))
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(90)
         self.add_field("uid", self.tr("ID"), self.uid_edit)
         self.add_field("name", self.tr("Name"), self.name_edit)
         self.add_field("alias", self.tr("Alias"), self.alias_edit)
-        self.add_field("location", self.tr("Location"), self.location_edit)
+        self.add_own_fields()
         self.add_field("description", self.tr("Description"), self.description_edit)
         if record:
             self._fill(record)
         self.name_edit.setFocus()
         self.resize(460, self.sizeHint().height())
 
+    def add_own_fields(self) -> None:
+        """Create and add the fields of this kind of record."""
+
+    def fill_own(self, record: dict[str, Any]) -> None:
+        """Show ``record``'s values in this kind's own fields."""
+
+    def own_payload(self) -> dict[str, Any]:
+        return {}
+
     def _fill(self, record: dict[str, Any]) -> None:
         self.uid_edit.setText(record.get("uid", ""))
         self.uid_edit.setReadOnly(True)
         self.name_edit.setText(record.get("name", ""))
         self.alias_edit.setText(record.get("alias", ""))
-        self.location_edit.setText(record.get("location", ""))
         self.description_edit.setPlainText(record.get("description", ""))
+        self.fill_own(record)
 
     def payload(self) -> dict[str, Any]:
         return {"uid": self.uid_edit.text().strip(), "name": self.name_edit.text(),
-                "alias": self.alias_edit.text(), "location": self.location_edit.text(),
+                "alias": self.alias_edit.text(), **self.own_payload(),
                 "description": self.description_edit.toPlainText(),
                 "organization_id": (self.record or {}).get("organization_id", "")}
 
     def save(self) -> None:
         if self.record:
-            result = self.services.objects.update(self.payload())
+            result = self.service.update(self.payload())
         else:
-            result = self.services.objects.create(self.payload())
+            result = self.service.create(self.payload())
         self.saved_uid = result["uid"]
+
+
+class ObjectDialog(CatalogDialog):
+    """Create (``record`` None) or edit a maintenance object."""
+
+    def __init__(self, services: Services, record: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        title = self.tr("Edit object") if record else self.tr("New object")
+        super().__init__(title, services, services.objects, record, parent)
+
+    def add_own_fields(self) -> None:
+        self.location_edit = QLineEdit()
+        self.location_edit.setPlaceholderText(self.tr("e.g. Workshop 2, line B"))
+        self.add_field("location", self.tr("Location"), self.location_edit)
+
+    def fill_own(self, record: dict[str, Any]) -> None:
+        self.location_edit.setText(record.get("location", ""))
+
+    def own_payload(self) -> dict[str, Any]:
+        return {"location": self.location_edit.text()}

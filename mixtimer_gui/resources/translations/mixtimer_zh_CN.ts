@@ -41,6 +41,33 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>CatalogDialog</name>
+    <message>
+      <source>Leave empty to number it automatically</source>
+      <translation>留空则自动编号</translation>
+    </message>
+    <message>
+      <source>Short name; empty = the name</source>
+      <translation>简称;留空则与名称相同</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+  </context>
+  <context>
     <name>DueCalendar</name>
     <message>
       <source>%1 task(s) due</source>
@@ -614,36 +641,12 @@ Maintenance planner for supervisors.</source>
       <translation>新建对象</translation>
     </message>
     <message>
-      <source>Leave empty to number it automatically</source>
-      <translation>留空则自动编号</translation>
-    </message>
-    <message>
-      <source>Short name; empty = the name</source>
-      <translation>简称;留空则与名称相同</translation>
-    </message>
-    <message>
       <source>e.g. Workshop 2, line B</source>
       <translation>例如:二车间 B 线</translation>
     </message>
     <message>
-      <source>ID</source>
-      <translation>编号</translation>
-    </message>
-    <message>
-      <source>Name</source>
-      <translation>名称</translation>
-    </message>
-    <message>
-      <source>Alias</source>
-      <translation>别名</translation>
-    </message>
-    <message>
       <source>Location</source>
       <translation>位置</translation>
-    </message>
-    <message>
-      <source>Description</source>
-      <translation>描述</translation>
     </message>
   </context>
   <context>
@@ -1469,28 +1472,8 @@ The current database is kept in the backups folder.</source>
       <translation>新建统计项</translation>
     </message>
     <message>
-      <source>Leave empty to number it automatically</source>
-      <translation>留空则自动编号</translation>
-    </message>
-    <message>
       <source>e.g. Compressor 1 running hours</source>
       <translation>例如:1 号空压机运行小时</translation>
-    </message>
-    <message>
-      <source>Short name; empty = the name</source>
-      <translation>简称;留空则与名称相同</translation>
-    </message>
-    <message>
-      <source>ID</source>
-      <translation>编号</translation>
-    </message>
-    <message>
-      <source>Name</source>
-      <translation>名称</translation>
-    </message>
-    <message>
-      <source>Alias</source>
-      <translation>别名</translation>
     </message>
     <message>
       <source>Unit</source>
@@ -1499,10 +1482,6 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Readings are cumulative: a meter only counts up.</source>
       <translation>读数是累计值:计数只增不减。</translation>
-    </message>
-    <message>
-      <source>Description</source>
-      <translation>描述</translation>
     </message>
   </context>
   <context>
