@@ -70,19 +70,12 @@ def cached_demo_db(handles: int) -> tuple[Path, dict[str, Any]]:
 
 def scratch_copy(source: Path, target: Path) -> Path:
     """A private copy for measurements that write (reminder log, window settings)."""
+    from mixtimer_gui.store.db import backup_to
+
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    return backup_to(source, target)
 
 
 def count_rows(db: Path, table: str) -> int:
