@@ -17,11 +17,21 @@ _HOME = tempfile.mkdtemp(prefix="mixtimer-tests-")
 for _var in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
 from mixtimer_gui.domain import clock as clock_mod  # noqa: E402
 from mixtimer_gui.domain.clock import FakeClock  # noqa: E402
 from mixtimer_gui.services import Services  # noqa: E402
 
 TEST_ZONE = "Asia/Shanghai"
+
+# CI replays the same examples on every run, so a landing never hinges on the luck of the
+# draw; on a developer's machine hypothesis keeps exploring new ones (and remembers what
+# failed in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None,
+                                     print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
