@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,20 +33,17 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, stored_thumbnail
-from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
-from mixtimer_gui.gui.tasks_tab import (
+from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
+    ListTab,
     count_label,
     fill_when_shown,
     filter_bar,
     like_pattern,
     make_table,
-    refresh_keeping_selection,
-    restore_table,
     retitle_columns,
-    save_table,
     search_box,
     selected_record,
 )
@@ -186,7 +183,7 @@ def _with_id(name: str | None, uid: str | None) -> str:
     return name or uid or ""
 
 
-class HandlesTab(QWidget):
+class HandlesTab(ListTab):
     """维保记录: filters (dates, project, object, handler, text, handled/ignored), a paged
     list, the selected record's details and pictures, and CSV export of exactly the rows
     the filters select.
@@ -298,17 +295,6 @@ class HandlesTab(QWidget):
         retitle_columns(self.model, self._columns())
         self.detail.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def save_state(self, settings: AppSettings) -> None:
-        save_table(settings, self.TABLE_KEY, self.view, self.splitter)
-
-    def restore_state(self, settings: AppSettings) -> None:
-        restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
-
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(QDate(day.year, day.month, day.day))
         edit.setCalendarPopup(True)
@@ -386,10 +372,6 @@ class HandlesTab(QWidget):
         self._show_selected()
 
     # -- actions --------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        refresh_keeping_selection(self.view, self.model)
-        self._show_selected()
 
     def selected_handle(self) -> dict[str, Any] | None:
         return selected_record(self.view)

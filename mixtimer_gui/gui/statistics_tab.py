@@ -8,69 +8,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from mixtimer_gui.domain.clock import parse_wire
-from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.catalog_tab import CatalogTab
 from mixtimer_gui.gui.charts import ReadingsChart
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.icons import icon
-from mixtimer_gui.gui.objects_tab import add_action, select_uid
 from mixtimer_gui.gui.reading_dialog import ReadingDialog
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.statistic_dialog import StatisticDialog
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
-from mixtimer_gui.gui.tasks_tab import (
+from mixtimer_gui.gui.widgets import (
     count_label,
     filter_bar,
-    like_pattern,
     make_table,
-    refresh_keeping_selection,
     restore_table,
     retitle_columns,
     save_table,
-    search_box,
     selected_record,
 )
 from mixtimer_gui.services import Services, events
 
-SEARCH_FIELDS = ("uid", "name", "alias", "unit", "description")
 CHART_READINGS = 1000  # the most recent readings drawn; older ones stay in the list
 NO_STATISTIC = "\x00"  # a filter value no uid can have: an empty readings list
 
 
-class StatisticsTab(QWidget):
+class StatisticsTab(CatalogTab):
     TABLE_KEY = "statistics"
+    TABLE_NAME = "statisticsTable"
+    SEARCH_FIELDS = ("uid", "name", "alias", "unit", "description")
     READINGS_KEY = "readings"
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.bridge = bridge
-        self.model = PagedTableModel(services.statistics.list, self._columns(), parent=self)
-        self.model.loaded.connect(self._show_count)
+        super().__init__(services, services.statistics, bridge, parent)
         self.readings = PagedTableModel(services.statistics.value_list,
                                         self._reading_columns(), parent=self)
         self._build()
-        self.retranslate()
-        self.model.set_order("name", load=False)
-        self._apply_filters()  # the one query of the set-up
+        self._start(events.STATISTIC)
         self.readings.set_order("-time")
         self._show_selected()
-        self.live = LiveRefresh(bridge.changed, (events.STATISTIC,), self.refresh, parent=self)
         self.readings_live = LiveRefresh(bridge.changed, (events.READING,),
                                          self.refresh_readings, parent=self)
 
@@ -96,32 +77,11 @@ class StatisticsTab(QWidget):
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search, self._search_debounce = search_box("", self._apply_filters, self)
-        self.view = make_table(self.model, "statisticsTable")
-        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.view.selectionModel().selectionChanged.connect(self._show_selected)
-        self.new_button = QPushButton(icon("add"), "")
-        self.edit_button = QPushButton(icon("edit"), "")
-        self.delete_button = QPushButton(icon("delete"), "")
-        self.import_button = QPushButton(icon("import"), "")
-        self.new_button.clicked.connect(self.new_statistic)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.import_button.clicked.connect(self.import_csv)
-        self.count = count_label()
+        self._build_list()
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(filter_bar(self.search, self.new_button, stretch_after=0))
-        column.addWidget(self.view, 1)
-        column.addWidget(filter_bar(self.count, self.delete_button, self.edit_button,
-                                    stretch_after=0))
-        self.edit_action = add_action(self.view, "", self.edit_selected,
-                                      QKeySequence(Qt.Key.Key_Return),
-                                      QKeySequence(Qt.Key.Key_Enter))
-        self.delete_action = add_action(self.view, "", self.delete_selected,
-                                        QKeySequence(QKeySequence.StandardKey.Delete))
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._list_column(column, self.new_button)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("statisticsSplitter")
         self.splitter.addWidget(left)
@@ -131,11 +91,6 @@ class StatisticsTab(QWidget):
         self.splitter.setSizes([440, 760])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
-        for keys, slot in ((QKeySequence.StandardKey.New, self.new_statistic),
-                           (QKeySequence.StandardKey.Find, self.search.setFocus),
-                           (QKeySequence.StandardKey.Refresh, self.refresh)):
-            shortcut = QShortcut(QKeySequence(keys), self, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _readings_pane(self) -> QWidget:
         self.title = QLabel()
@@ -163,31 +118,21 @@ class StatisticsTab(QWidget):
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search statistics…"))
         self.new_button.setText(self.tr("New statistic…"))
-        self.edit_button.setText(self.tr("Edit…"))
-        self.delete_button.setText(self.tr("Delete"))
         self.import_button.setText(self.tr("Import readings CSV…"))
         self.add_reading_button.setText(self.tr("Add reading…"))
-        self.edit_action.setText(self.tr("Edit…"))
-        self.delete_action.setText(self.tr("Delete"))
-        self._show_count(self.model.total)
+        super().retranslate()
         self._show_readings_count(self.readings.total)
-        retitle_columns(self.model, self._columns())
         retitle_columns(self.readings, self._reading_columns())
         if self.selected_statistic() is None:
             self.title.setText(self.tr("Select a statistic"))
         self.chart.update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def save_state(self, settings: AppSettings) -> None:
-        save_table(settings, self.TABLE_KEY, self.view, self.splitter)
+        super().save_state(settings)
         save_table(settings, self.READINGS_KEY, self.readings_view, self.inner_splitter)
 
     def restore_state(self, settings: AppSettings) -> None:
-        restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
+        super().restore_state(settings)
         restore_table(settings, self.READINGS_KEY, self.readings_view, self.inner_splitter)
 
     def _show_count(self, total: int) -> None:
@@ -198,15 +143,7 @@ class StatisticsTab(QWidget):
 
     # -- list -----------------------------------------------------------------------------
 
-    def _apply_filters(self) -> None:
-        text = self.search.text().strip()
-        where_or = ([[f, "like", like_pattern(text)] for f in SEARCH_FIELDS] if text else [])
-        self.model.set_filter(where_or=where_or)
-        self._select_first_when_none()
-        self._show_selected()
-
-    def refresh(self) -> None:
-        refresh_keeping_selection(self.view, self.model)
+    def _rows_changed(self) -> None:
         self._select_first_when_none()
         self._show_selected()
 
@@ -221,10 +158,10 @@ class StatisticsTab(QWidget):
         return selected_record(self.view)
 
     def _show_selected(self, *_args: object) -> None:
+        super()._show_selected()
         statistic = self.selected_statistic()
         has = statistic is not None
-        for button in (self.edit_button, self.delete_button, self.add_reading_button):
-            button.setEnabled(has)
+        self.add_reading_button.setEnabled(has)
         self.title.setText(statistic["name"] if has else self.tr("Select a statistic"))
         uid = statistic["uid"] if has else NO_STATISTIC
         self.readings.set_filter([["statistics_id", "=", uid]])
@@ -246,14 +183,15 @@ class StatisticsTab(QWidget):
 
     # -- actions --------------------------------------------------------------------------
 
-    def new_statistic(self) -> bool:
-        return self.run_dialog(StatisticDialog(self.services, None, self))
+    def _dialog(self, record: dict[str, Any] | None) -> QDialog:
+        return StatisticDialog(self.services, record, self)
 
-    def edit_selected(self) -> bool:
-        statistic = self.selected_statistic()
-        if statistic is None:
-            return False
-        return self.run_dialog(StatisticDialog(self.services, statistic, self))
+    def _delete_question(self, record: dict[str, Any]) -> tuple[str, str]:
+        return (self.tr("Delete statistic"),
+                self.tr("Delete “%1” and all its readings?").replace("%1", record["name"]))
+
+    def new_statistic(self) -> bool:
+        return self.new_record()
 
     def add_reading(self) -> bool:
         statistic = self.selected_statistic()
@@ -264,34 +202,8 @@ class StatisticsTab(QWidget):
             self.refresh_readings()
         return accepted
 
-    def delete_selected(self) -> bool:
-        statistic = self.selected_statistic()
-        if statistic is None:
-            return False
-        answer = QMessageBox.question(
-            self, self.tr("Delete statistic"),
-            self.tr("Delete “%1” and all its readings?").replace("%1", statistic["name"]))
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            self.services.statistics.delete({"uid": statistic["uid"]})
-        except DomainError as exc:
-            QMessageBox.warning(self, self.tr("Cannot delete"), exc.message)
-            return False
-        self.refresh()
-        return True
-
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
 
         csv_dialogs.import_readings(self, self.services)
         self.refresh_readings()
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        if accepted:
-            self.refresh()
-            select_uid(self.view, self.model, getattr(dialog, "saved_uid", ""))
-        return accepted

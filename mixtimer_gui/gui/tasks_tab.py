@@ -2,10 +2,9 @@
 
 Filters are the wire's ``where_and`` / ``where_or`` / ``where_in`` run in SQL by the service;
 the list is a ``PagedTableModel``, ordered by due date (soonest first) unless the user sorts a
-column. 处理 (Enter / double-click) and 忽略 open their dialogs.
-
-Also home to the small helpers the other list tabs share: the table set-up (fixed row heights,
-header sorting in SQL), the status badge and the progress-bar delegates, the filter combos.
+column. 处理 (Enter / double-click) and 忽略 open their dialogs. The status badge and the
+progress bar are drawn by delegates; the list helpers it shares with the other tabs are in
+``gui.widgets``.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -26,29 +24,22 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QColor,
-    QKeyEvent,
     QKeySequence,
     QPainter,
     QPen,
     QShortcut,
     QShowEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -59,247 +50,32 @@ from mixtimer_gui.domain.clock import parse_wire
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import Debouncer, LiveRefresh, emit
+from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
 from mixtimer_gui.gui.icons import icon
-from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
+from mixtimer_gui.gui.widgets import (
+    ANY,
+    ChoiceCombo,
+    ListTab,
+    count_label,
+    draw_pill,
+    fill_when_shown,
+    filter_bar,
+    like_pattern,
+    make_table,
+    retitle_columns,
+    search_box,
+    selected_record,
+    show_order,
+)
 from mixtimer_gui.services import Services, events
 
 log = logging.getLogger(__name__)
 
-ROW_HEIGHT = 30
-# The data of a filter combo's "all" item. Not None: PySide6 6.12.0 drops a reference to
-# None each time a None item data is stored or read back (QVariant conversion), which aborts
-# CPython after a few thousand filter changes.
-ANY = "\x00any"
 PROGRESS_COLUMN = 6
-SEARCH_DELAY_MS = 250
 CLOCK_TICK_MS = 60_000  # "due in N days" and the status move with time, not only with writes
 Index = QModelIndex | QPersistentModelIndex
-
-# -- shared list helpers -------------------------------------------------------------------
-
-
-def make_table(model: PagedTableModel, object_name: str) -> QTableView:
-    """A table view fit for a million rows: fixed row heights, no content-based sizing,
-    sorting by the header re-queries in SQL (the model's ``sort``)."""
-    view = QTableView()
-    view.setObjectName(object_name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    rows = view.verticalHeader()
-    rows.setVisible(False)
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(ROW_HEIGHT)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for number, column in enumerate(model.columns):
-        view.setColumnWidth(number, column.width)
-    # Not setSortingEnabled(True): it would sort by column 0 at once, dropping the default
-    # order; the indicator shows the model's order and a click asks the model to re-query.
-    header.setSectionsClickable(True)
-    header.setSortIndicatorShown(True)
-    _show_order(view, model)
-    header.sortIndicatorChanged.connect(model.sort)
-    return view
-
-
-def _show_order(view: QTableView, model: PagedTableModel) -> None:
-    header = view.horizontalHeader()
-    shown = model.column_of_order()
-    header.blockSignals(True)
-    if shown is None:
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    else:
-        header.setSortIndicator(*shown)
-    header.blockSignals(False)
-
-
-def selected_record(view: QTableView) -> dict[str, Any] | None:
-    model = view.model()
-    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
-    if not rows or not isinstance(model, PagedTableModel):
-        return None
-    return model.record(rows[0].row())
-
-
-def refresh_keeping_selection(view: QTableView, model: PagedTableModel) -> None:
-    """Re-query; the selected record stays selected when it is still among the loaded rows
-    (a new row on top shifts positions, so the selection follows the uid, not the row)."""
-    before = selected_record(view)
-    key = None if before is None else before.get("uid", before.get("id"))
-    model.refresh()
-    if key is None:
-        return
-    row = model.row_of_uid(key)
-    if row is not None:
-        current = view.selectionModel().selectedRows()
-        if not current or current[0].row() != row:
-            view.selectRow(row)
-
-
-def search_box(placeholder: str, on_change: Callable[[], None],
-               parent: QWidget) -> tuple[QLineEdit, Debouncer]:
-    """A search line whose typing re-queries once the user pauses (Enter: at once)."""
-    edit = QLineEdit(parent)
-    edit.setPlaceholderText(placeholder)
-    edit.setClearButtonEnabled(True)
-    edit.setMinimumWidth(200)
-    debouncer = Debouncer(on_change, SEARCH_DELAY_MS, parent)
-    edit.textChanged.connect(debouncer)
-    edit.returnPressed.connect(debouncer.flush)
-    return edit, debouncer
-
-
-def like_pattern(text: str) -> str:
-    """The user's words as a LIKE pattern; their own % and _ match literally enough to be
-    harmless (values travel as parameters, never pasted into SQL)."""
-    return f"%{text.strip()}%"
-
-
-def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
-    """Refill a filter combo, keeping the chosen value when it still exists."""
-    chosen = combo.currentData() if combo.currentIndex() > 0 else ANY
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(everything, ANY)
-    for label, value in items:
-        combo.addItem(label, value)
-    index = combo.findData(chosen)
-    combo.setCurrentIndex(max(0, index))
-    combo.blockSignals(False)
-
-
-Choices = Callable[[], list[tuple[str, Any]]]
-
-
-class ChoiceCombo(QComboBox):
-    """A filter combo ("All …" first) whose choices load on first need: when it pops up or
-    takes a key or the wheel, or (``fill_on_show``) once its tab has first shown. 6,100
-    objects and every project at window start cost more than the rest of the start, and a
-    combo of 6,100 objects holds ~10 MiB (DESIGN §6): long lists wait for the popup.
-
-    ``choices()`` returns ``(label, value)`` pairs; a failure leaves the combo at "All"."""
-
-    def __init__(self, choices: Choices, parent: QWidget | None = None, *,
-                 fill_on_show: bool = True) -> None:
-        super().__init__(parent)
-        self._choices = choices
-        self.fill_on_show = fill_on_show
-        self.filled = False
-        self.addItem("", ANY)
-        # Sized by a typical name, not by measuring thousands of items.
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(12)
-
-    def ensure_filled(self) -> None:
-        if not self.filled:
-            self.reload()
-
-    def reload(self) -> None:
-        try:
-            items = self._choices()
-        except Exception:  # a failed picker must not take the tab down
-            log.exception("filter choices failed")
-            return
-        fill_combo(self, self.itemText(0), items)
-        self.filled = True
-
-    def reload_if_filled(self) -> None:
-        """A project/object/person changed: refresh choices already shown (else: later)."""
-        if self.filled:
-            self.reload()
-
-    def select_value(self, value: Any) -> bool:
-        """Choose ``value`` (loading the choices first); ``False`` if it is not there."""
-        self.ensure_filled()
-        index = self.findData(value)
-        if index >= 0:
-            self.setCurrentIndex(index)
-        return index >= 0
-
-    def showPopup(self) -> None:
-        self.ensure_filled()
-        super().showPopup()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        self.ensure_filled()
-        super().keyPressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self.ensure_filled()
-        super().wheelEvent(event)
-
-
-def fill_when_shown(tab: QWidget, combos: Callable[[], list[ChoiceCombo]]) -> None:
-    """After ``tab`` first shows (its first page painted), fill its choice combos."""
-    def fill() -> None:
-        for combo in combos():
-            if combo.fill_on_show:
-                combo.ensure_filled()
-
-    QTimer.singleShot(0, tab, fill)
-
-
-def filter_bar(*widgets: QWidget, stretch_after: int | None = None) -> QFrame:
-    bar = QFrame()
-    bar.setObjectName("filterBar")
-    row = QHBoxLayout(bar)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(8)
-    for number, widget in enumerate(widgets):
-        row.addWidget(widget)
-        if stretch_after is not None and number == stretch_after:
-            row.addStretch(1)
-    if stretch_after is None:
-        row.addStretch(1)
-    return bar
-
-
-def retitle_columns(model: PagedTableModel, fresh: list[Column]) -> None:
-    """Give the model's columns the titles of ``fresh`` (the same columns, translated now)."""
-    for column, translated in zip(model.columns, fresh, strict=False):
-        column.title = translated.title
-    if fresh:
-        emit(model.headerDataChanged, Qt.Orientation.Horizontal, 0, len(fresh) - 1)
-
-
-def save_table(settings: AppSettings, key: str, view: QTableView,
-               splitter: QSplitter | None = None) -> None:
-    model = view.model()
-    settings.set_column_widths(key, [view.columnWidth(n) for n in range(model.columnCount())])
-    if splitter is not None:
-        settings.set_splitter_state(key, splitter.saveState())
-
-
-def restore_table(settings: AppSettings, key: str, view: QTableView,
-                  splitter: QSplitter | None = None) -> None:
-    """Widths the user set last time; a saved list for other columns is ignored."""
-    widths = settings.column_widths(key)
-    if len(widths) == view.model().columnCount():
-        for number, width in enumerate(widths):
-            if width > 0:
-                view.setColumnWidth(number, width)
-    if splitter is not None:
-        state = settings.splitter_state(key)
-        if not state.isEmpty():
-            splitter.restoreState(state)
-
-
-def count_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #5f6b73;")
-    return label
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):
@@ -318,14 +94,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         height = min(option.rect.height() - 8, metrics.height() + 6)
         pill = QRectF(option.rect.left() + 6, option.rect.center().y() - height / 2 + 1,
                       min(width, option.rect.width() - 12), height)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(pill, height / 2, height / 2)
-        painter.setPen(foreground)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+        draw_pill(painter, pill, text, background, foreground)
 
     @staticmethod
     def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
@@ -402,7 +171,7 @@ def _time_progress(record: dict[str, Any], now: int) -> float | None:
 # -- the tab --------------------------------------------------------------------------------
 
 
-class TasksTab(QWidget):
+class TasksTab(ListTab):
     """维保任务. ``show_tasks(uids)`` narrows the list to exactly those tasks (tray clicks,
     the overview), with a bar that says so and clears it."""
 
@@ -422,7 +191,7 @@ class TasksTab(QWidget):
         self.retranslate()
         self._load_units()
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
-        _show_order(self.view, self.model)
+        show_order(self.view, self.model)
         self._shown_once = False  # the project and object combos fill after the first show
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE), self.refresh,
@@ -474,7 +243,7 @@ class TasksTab(QWidget):
         self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(
             self.services.clock.now, lambda uid: self._units.get(uid, ""), self.view))
         self.view.doubleClicked.connect(lambda _i: self.handle_selected())
-        self.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
         self.count = count_label()
         self.handle_button = QPushButton(icon("handle"), "")
         self.ignore_button = QPushButton(icon("ignore"), "")
@@ -488,7 +257,7 @@ class TasksTab(QWidget):
         layout.addWidget(filter_bar(self.count, self.ignore_button, self.handle_button,
                                     stretch_after=0))
         self._actions()
-        self._update_actions()
+        self._show_selected()
 
     def _reminded_bar(self) -> QFrame:
         bar = QFrame()
@@ -540,17 +309,6 @@ class TasksTab(QWidget):
         self._show_count(self.model.total)
         retitle_columns(self.model, self._columns())
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def save_state(self, settings: AppSettings) -> None:
-        save_table(settings, self.TABLE_KEY, self.view)
-
-    def restore_state(self, settings: AppSettings) -> None:
-        restore_table(settings, self.TABLE_KEY, self.view)
-
     # -- filters --------------------------------------------------------------------------
 
     def _project_choices(self) -> list[tuple[str, Any]]:
@@ -593,7 +351,7 @@ class TasksTab(QWidget):
 
     def _apply_filters(self) -> None:
         self.model.set_filter(*self.filters())
-        self._update_actions()
+        self._show_selected()
 
     def show_tasks(self, task_uids: list[str]) -> None:
         """Show exactly these tasks (other filters are cleared so none of them hides)."""
@@ -622,10 +380,6 @@ class TasksTab(QWidget):
         self.reminded_bar.setVisible(bool(self._reminded))
 
     # -- actions --------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        refresh_keeping_selection(self.view, self.model)
-        self._update_actions()
 
     def selected_task(self) -> dict[str, Any] | None:
         return selected_record(self.view)
@@ -660,7 +414,8 @@ class TasksTab(QWidget):
             self.refresh()
         return accepted
 
-    def _update_actions(self, *_args: object) -> None:
+    def _show_selected(self, *_args: object) -> None:
+        """Handle and ignore need a task."""
         has = self.selected_task() is not None
         self.handle_button.setEnabled(has)
         self.ignore_button.setEnabled(has)

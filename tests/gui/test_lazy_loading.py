@@ -16,7 +16,7 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.handles_tab import HandlesTab
 from mixtimer_gui.gui.main_window import MainWindow, TabHost
 from mixtimer_gui.gui.settings import AppSettings
-from mixtimer_gui.gui.tasks_tab import ANY, ChoiceCombo
+from mixtimer_gui.gui.widgets import ANY, ChoiceCombo
 from mixtimer_gui.services import Services
 
 

@@ -68,6 +68,21 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>CatalogTab</name>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Cannot delete</source>
+      <translation>无法删除</translation>
+    </message>
+  </context>
+  <context>
     <name>DueCalendar</name>
     <message>
       <source>%1 task(s) due</source>
@@ -690,14 +705,6 @@ Maintenance planner for supervisors.</source>
       <translation>新建对象…</translation>
     </message>
     <message>
-      <source>Edit…</source>
-      <translation>编辑…</translation>
-    </message>
-    <message>
-      <source>Delete</source>
-      <translation>删除</translation>
-    </message>
-    <message>
       <source>Import CSV…</source>
       <translation>导入 CSV…</translation>
     </message>
@@ -708,10 +715,6 @@ Maintenance planner for supervisors.</source>
     <message>
       <source>Delete “%1”? Its maintenance records are kept.</source>
       <translation>删除“%1”?其维保记录会保留。</translation>
-    </message>
-    <message>
-      <source>Cannot delete</source>
-      <translation>无法删除</translation>
     </message>
   </context>
   <context>
@@ -1533,14 +1536,6 @@ The current database is kept in the backups folder.</source>
       <translation>新建统计项…</translation>
     </message>
     <message>
-      <source>Edit…</source>
-      <translation>编辑…</translation>
-    </message>
-    <message>
-      <source>Delete</source>
-      <translation>删除</translation>
-    </message>
-    <message>
       <source>Import readings CSV…</source>
       <translation>导入读数 CSV…</translation>
     </message>
@@ -1565,10 +1560,6 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Delete “%1” and all its readings?</source>
       <translation>删除“%1”及其全部读数?</translation>
-    </message>
-    <message>
-      <source>Cannot delete</source>
-      <translation>无法删除</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,343 @@
+"""Small widgets and helpers the list tabs share.
+
+A table view fit for a million rows bound to a ``PagedTableModel`` (fixed row heights, header
+sorting in SQL, remembered column widths), a debounced search box, the filter bars and combos,
+and ``ListTab``: what every list tab does the same way (re-word on a language change, keep
+the selection across a refresh, save and restore its table).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from mixtimer_gui.gui.debounce import Debouncer, emit
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.gui.table_model import Column, PagedTableModel
+
+log = logging.getLogger(__name__)
+
+ROW_HEIGHT = 30
+# The data of a filter combo's "all" item. Not None: PySide6 6.12.0 drops a reference to
+# None each time a None item data is stored or read back (QVariant conversion), which aborts
+# CPython after a few thousand filter changes.
+ANY = "\x00any"
+SEARCH_DELAY_MS = 250
+
+
+def make_table(model: PagedTableModel, object_name: str) -> QTableView:
+    """A table view fit for a million rows: fixed row heights, no content-based sizing,
+    sorting by the header re-queries in SQL (the model's ``sort``)."""
+    view = QTableView()
+    view.setObjectName(object_name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    rows = view.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(ROW_HEIGHT)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for number, column in enumerate(model.columns):
+        view.setColumnWidth(number, column.width)
+    # Not setSortingEnabled(True): it would sort by column 0 at once, dropping the default
+    # order; the indicator shows the model's order and a click asks the model to re-query.
+    header.setSectionsClickable(True)
+    header.setSortIndicatorShown(True)
+    show_order(view, model)
+    header.sortIndicatorChanged.connect(model.sort)
+    return view
+
+
+def show_order(view: QTableView, model: PagedTableModel) -> None:
+    header = view.horizontalHeader()
+    shown = model.column_of_order()
+    header.blockSignals(True)
+    if shown is None:
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    else:
+        header.setSortIndicator(*shown)
+    header.blockSignals(False)
+
+
+def selected_record(view: QTableView) -> dict[str, Any] | None:
+    model = view.model()
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows or not isinstance(model, PagedTableModel):
+        return None
+    return model.record(rows[0].row())
+
+
+def refresh_keeping_selection(view: QTableView, model: PagedTableModel) -> None:
+    """Re-query; the selected record stays selected when it is still among the loaded rows
+    (a new row on top shifts positions, so the selection follows the uid, not the row)."""
+    before = selected_record(view)
+    key = None if before is None else before.get("uid", before.get("id"))
+    model.refresh()
+    if key is None:
+        return
+    row = model.row_of_uid(key)
+    if row is not None:
+        current = view.selectionModel().selectedRows()
+        if not current or current[0].row() != row:
+            view.selectRow(row)
+
+
+def search_box(placeholder: str, on_change: Callable[[], None],
+               parent: QWidget) -> tuple[QLineEdit, Debouncer]:
+    """A search line whose typing re-queries once the user pauses (Enter: at once)."""
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setMinimumWidth(200)
+    debouncer = Debouncer(on_change, SEARCH_DELAY_MS, parent)
+    edit.textChanged.connect(debouncer)
+    edit.returnPressed.connect(debouncer.flush)
+    return edit, debouncer
+
+
+def like_pattern(text: str) -> str:
+    """The user's words as a LIKE pattern; their own % and _ match literally enough to be
+    harmless (values travel as parameters, never pasted into SQL)."""
+    return f"%{text.strip()}%"
+
+
+def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
+    """Refill a filter combo, keeping the chosen value when it still exists."""
+    chosen = combo.currentData() if combo.currentIndex() > 0 else ANY
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, ANY)
+    for label, value in items:
+        combo.addItem(label, value)
+    index = combo.findData(chosen)
+    combo.setCurrentIndex(max(0, index))
+    combo.blockSignals(False)
+
+
+Choices = Callable[[], list[tuple[str, Any]]]
+
+
+class ChoiceCombo(QComboBox):
+    """A filter combo ("All …" first) whose choices load on first need: when it pops up or
+    takes a key or the wheel, or (``fill_on_show``) once its tab has first shown. 6,100
+    objects and every project at window start cost more than the rest of the start, and a
+    combo of 6,100 objects holds ~10 MiB (DESIGN §6): long lists wait for the popup.
+
+    ``choices()`` returns ``(label, value)`` pairs; a failure leaves the combo at "All"."""
+
+    def __init__(self, choices: Choices, parent: QWidget | None = None, *,
+                 fill_on_show: bool = True) -> None:
+        super().__init__(parent)
+        self._choices = choices
+        self.fill_on_show = fill_on_show
+        self.filled = False
+        self.addItem("", ANY)
+        # Sized by a typical name, not by measuring thousands of items.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
+
+    def ensure_filled(self) -> None:
+        if not self.filled:
+            self.reload()
+
+    def reload(self) -> None:
+        try:
+            items = self._choices()
+        except Exception:  # a failed picker must not take the tab down
+            log.exception("filter choices failed")
+            return
+        fill_combo(self, self.itemText(0), items)
+        self.filled = True
+
+    def reload_if_filled(self) -> None:
+        """A project/object/person changed: refresh choices already shown (else: later)."""
+        if self.filled:
+            self.reload()
+
+    def select_value(self, value: Any) -> bool:
+        """Choose ``value`` (loading the choices first); ``False`` if it is not there."""
+        self.ensure_filled()
+        index = self.findData(value)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        return index >= 0
+
+    def showPopup(self) -> None:
+        self.ensure_filled()
+        super().showPopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.ensure_filled()
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.ensure_filled()
+        super().wheelEvent(event)
+
+
+def fill_when_shown(tab: QWidget, combos: Callable[[], list[ChoiceCombo]]) -> None:
+    """After ``tab`` first shows (its first page painted), fill its choice combos."""
+    def fill() -> None:
+        for combo in combos():
+            if combo.fill_on_show:
+                combo.ensure_filled()
+
+    QTimer.singleShot(0, tab, fill)
+
+
+def filter_bar(*widgets: QWidget, stretch_after: int | None = None) -> QFrame:
+    bar = QFrame()
+    bar.setObjectName("filterBar")
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    for number, widget in enumerate(widgets):
+        row.addWidget(widget)
+        if stretch_after is not None and number == stretch_after:
+            row.addStretch(1)
+    if stretch_after is None:
+        row.addStretch(1)
+    return bar
+
+
+def retitle_columns(model: PagedTableModel, fresh: list[Column]) -> None:
+    """Give the model's columns the titles of ``fresh`` (the same columns, translated now)."""
+    for column, translated in zip(model.columns, fresh, strict=False):
+        column.title = translated.title
+    if fresh:
+        emit(model.headerDataChanged, Qt.Orientation.Horizontal, 0, len(fresh) - 1)
+
+
+def save_table(settings: AppSettings, key: str, view: QTableView,
+               splitter: QSplitter | None = None) -> None:
+    model = view.model()
+    settings.set_column_widths(key, [view.columnWidth(n) for n in range(model.columnCount())])
+    if splitter is not None:
+        settings.set_splitter_state(key, splitter.saveState())
+
+
+def restore_table(settings: AppSettings, key: str, view: QTableView,
+                  splitter: QSplitter | None = None) -> None:
+    """Widths the user set last time; a saved list for other columns is ignored."""
+    widths = settings.column_widths(key)
+    if len(widths) == view.model().columnCount():
+        for number, width in enumerate(widths):
+            if width > 0:
+                view.setColumnWidth(number, width)
+    if splitter is not None:
+        state = settings.splitter_state(key)
+        if not state.isEmpty():
+            splitter.restoreState(state)
+
+
+def count_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #5f6b73;")
+    return label
+
+
+
+def add_action(widget: QWidget, text: str, slot: Any, *keys: QKeySequence) -> QAction:
+    """An action on a table view: in its context menu, with shortcuts while it has focus."""
+    action = QAction(text, widget)
+    if keys:
+        action.setShortcuts(list(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
+
+
+def select_uid(view: QTableView, model: PagedTableModel, uid: str) -> None:
+    """Select the row of ``uid`` when it is among the loaded rows (a just-saved record)."""
+    row = model.row_of_uid(uid) if uid else None
+    if row is not None:
+        view.selectRow(row)
+        view.scrollTo(model.index(row, 0))
+
+
+def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
+              foreground: QColor) -> None:
+    """``text`` centred on a rounded ``background`` pill (the status and running badges)."""
+    radius = rect.height() / 2
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(background)
+    painter.drawRoundedRect(rect, radius, radius)
+    painter.setPen(foreground)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+def single_shot_timer(parent: QWidget, delay_ms: int, slot: Callable[[], None]) -> QTimer:
+    """A timer that calls ``slot`` once, ``delay_ms`` after its last ``start()``."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(delay_ms)
+    timer.timeout.connect(slot)
+    return timer
+
+
+class ListTab(QWidget):
+    """What the paged list tabs do alike: re-word themselves on a language change, keep the
+    selected record across a refresh, and remember their table (and splitter) in settings.
+
+    A subclass builds ``view`` over ``model``, may set ``splitter``, and says in
+    ``_show_selected`` what follows the selection (buttons, details)."""
+
+    TABLE_KEY = ""
+    splitter: QSplitter | None = None
+    view: QTableView
+    model: PagedTableModel
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def save_state(self, settings: AppSettings) -> None:
+        save_table(settings, self.TABLE_KEY, self.view, self.splitter)
+
+    def restore_state(self, settings: AppSettings) -> None:
+        restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
+
+    def refresh(self) -> None:
+        refresh_keeping_selection(self.view, self.model)
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        """After a refresh or a new filter: the rows may differ, so may the selection."""
+        self._show_selected()
+
+    def _show_selected(self, *_args: object) -> None:
+        """Bring what depends on the selection (buttons, details) up to date."""
