@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QLayout, QMessageBox, QPushButton, QWidget
 
 from mixtimer_gui.domain.errors import DomainError
@@ -17,12 +17,13 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ListTab,
     add_action,
+    add_shortcuts,
     count_label,
     filter_bar,
-    like_pattern,
     make_table,
     retitle_columns,
     search_box,
+    search_conditions,
     select_uid,
     selected_record,
 )
@@ -90,11 +91,9 @@ class CatalogTab(ListTab):
         self.delete_action = add_action(self.view, "", self.delete_selected,
                                         QKeySequence(QKeySequence.StandardKey.Delete))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for keys, slot in ((QKeySequence.StandardKey.New, self.new_record),
-                           (QKeySequence.StandardKey.Find, self.search.setFocus),
-                           (QKeySequence.StandardKey.Refresh, self.refresh)):
-            shortcut = QShortcut(QKeySequence(keys), self, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add_shortcuts(self, (QKeySequence.StandardKey.New, self.new_record),
+                      (QKeySequence.StandardKey.Find, self.search.setFocus),
+                      (QKeySequence.StandardKey.Refresh, self.refresh))
 
     @staticmethod
     def _button(icon_name: str, slot: Any) -> QPushButton:
@@ -120,10 +119,8 @@ class CatalogTab(ListTab):
     # -- list -------------------------------------------------------------------------------
 
     def _apply_filters(self) -> None:
-        text = self.search.text().strip()
-        where_or = ([[f, "like", like_pattern(text)] for f in self.SEARCH_FIELDS]
-                    if text else [])
-        self.model.set_filter(where_or=where_or)
+        self.model.set_filter(where_or=search_conditions(self.search.text(),
+                                                         self.SEARCH_FIELDS))
         self._rows_changed()
 
     def _show_selected(self, *_args: object) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,13 +38,15 @@ from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
     ListTab,
+    add_shortcuts,
+    choices_of,
+    chosen_conditions,
     count_label,
-    fill_when_shown,
     filter_bar,
-    like_pattern,
     make_table,
     retitle_columns,
     search_box,
+    search_conditions,
     selected_record,
 )
 from mixtimer_gui.services import Services, events
@@ -208,8 +210,6 @@ class HandlesTab(ListTab):
         self._build()
         self.retranslate()
         self.model.set_order("-created")  # loads the first page; no filter is set yet
-        # The combos (thousands of objects) fill in after the first page shows, or on use.
-        self._shown_once = False
         self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh, parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.HANDLER),
@@ -243,9 +243,10 @@ class HandlesTab(ListTab):
         self.date_to = self._date_edit(today)
         self.all_time.toggled.connect(self._apply_filters)
         self.all_time.toggled.connect(self._enable_dates)
-        self.project_combo = ChoiceCombo(self._project_choices)
-        self.object_combo = ChoiceCombo(self._object_choices, fill_on_show=False)
-        self.handler_combo = ChoiceCombo(self._handler_choices)
+        self.project_combo = ChoiceCombo(choices_of(self.services.projects.names))
+        self.object_combo = ChoiceCombo(choices_of(self.services.objects.names),
+                                        fill_on_show=False)
+        self.handler_combo = ChoiceCombo(choices_of(self.services.handlers.names))
         self.kind_combo = QComboBox()
         for kind in (ANY, HANDLED, IGNORED):
             self.kind_combo.addItem("", kind)
@@ -274,10 +275,8 @@ class HandlesTab(ListTab):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(filter_bar(self.count, self.export_button, stretch_after=0))
         self._enable_dates(True)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
-        reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
+                      (QKeySequence.StandardKey.Refresh, self.refresh))
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
@@ -309,27 +308,8 @@ class HandlesTab(ListTab):
         self.date_from.setEnabled(not all_time)
         self.date_to.setEnabled(not all_time)
 
-    def _project_choices(self) -> list[tuple[str, Any]]:
-        return [(name, uid) for uid, name in self.services.projects.names()]
-
-    def _object_choices(self) -> list[tuple[str, Any]]:
-        return [(name, uid) for uid, name in self.services.objects.names()]
-
-    def _handler_choices(self) -> list[tuple[str, Any]]:
-        return [(name, handler_id) for handler_id, name in self.services.handlers.names()]
-
     def _choice_combos(self) -> list[ChoiceCombo]:
         return [self.project_combo, self.object_combo, self.handler_combo]
-
-    def _reload_choices(self) -> None:
-        for combo in self._choice_combos():
-            combo.reload_if_filled()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            fill_when_shown(self, self._choice_combos)
 
     # -- filters --------------------------------------------------------------------------
 
@@ -354,17 +334,11 @@ class HandlesTab(ListTab):
             # Through the end of the last day: before the next midnight.
             where_and += [["created", ">=", first.isoformat()],
                           ["created", "<", (last + timedelta(days=1)).isoformat()]]
-        for field, combo in (("project_id", self.project_combo),
-                             ("object_id", self.object_combo),
-                             ("handler_id_list", self.handler_combo),
-                             ("is_ignored", self.kind_combo)):
-            value = combo.currentData() if combo.currentIndex() > 0 else ANY
-            if value != ANY:
-                where_and.append([field, "=", value])
-        text = self.search.text().strip()
-        where_or = ([[field, "like", like_pattern(text)] for field in TEXT_FIELDS]
-                    if text else [])
-        return where_and, where_or
+        where_and += chosen_conditions((("project_id", self.project_combo),
+                                        ("object_id", self.object_combo),
+                                        ("handler_id_list", self.handler_combo),
+                                        ("is_ignored", self.kind_combo)))
+        return where_and, search_conditions(self.search.text(), TEXT_FIELDS)
 
     def _apply_filters(self) -> None:
         where_and, where_or = self.filters()

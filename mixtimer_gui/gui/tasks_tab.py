@@ -27,8 +27,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPen,
-    QShortcut,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,14 +56,16 @@ from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
     ListTab,
+    add_shortcuts,
+    choices_of,
+    chosen_conditions,
     count_label,
     draw_pill,
-    fill_when_shown,
     filter_bar,
-    like_pattern,
     make_table,
     retitle_columns,
     search_box,
+    search_conditions,
     selected_record,
     show_order,
 )
@@ -192,7 +192,6 @@ class TasksTab(ListTab):
         self._load_units()
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         show_order(self.view, self.model)
-        self._shown_once = False  # the project and object combos fill after the first show
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE), self.refresh,
                                 parent=self)
@@ -231,9 +230,10 @@ class TasksTab(ListTab):
         self.status_combo.addItem("", ANY)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)
-        self.project_combo = ChoiceCombo(self._project_choices)
+        self.project_combo = ChoiceCombo(choices_of(self.services.projects.names))
         self.project_combo.setMinimumWidth(160)
-        self.object_combo = ChoiceCombo(self._object_choices, fill_on_show=False)
+        self.object_combo = ChoiceCombo(choices_of(self.services.objects.names),
+                                        fill_on_show=False)
         self.object_combo.setMinimumWidth(140)
         for combo in (self.status_combo, self.project_combo, self.object_combo):
             combo.currentIndexChanged.connect(self._apply_filters)
@@ -286,10 +286,8 @@ class TasksTab(ListTab):
         self.ignore_action.triggered.connect(self.ignore_selected)
         self.view.addActions([self.handle_action, self.ignore_action])
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        reload = QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
-        reload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
+                      (QKeySequence.StandardKey.Refresh, self.refresh))
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search project or object…"))
@@ -311,22 +309,12 @@ class TasksTab(ListTab):
 
     # -- filters --------------------------------------------------------------------------
 
-    def _project_choices(self) -> list[tuple[str, Any]]:
-        return [(name, uid) for uid, name in self.services.projects.names()]
-
-    def _object_choices(self) -> list[tuple[str, Any]]:
-        return [(name, uid) for uid, name in self.services.objects.names()]
+    def _choice_combos(self) -> list[ChoiceCombo]:
+        return [self.project_combo, self.object_combo]
 
     def _reload_choices(self) -> None:
-        self.project_combo.reload_if_filled()
-        self.object_combo.reload_if_filled()
+        super()._reload_choices()
         self._load_units()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            fill_when_shown(self, lambda: [self.project_combo, self.object_combo])
 
     def _load_units(self) -> None:
         """Meter units for the cycle and progress columns ("every 500 h")."""
@@ -335,17 +323,11 @@ class TasksTab(ListTab):
 
     def filters(self) -> tuple[list, list, list]:
         """(where_and, where_or, where_in) for what the filter widgets say."""
-        where_and: list = []
-        for field, combo in (("status", self.status_combo), ("project_id", self.project_combo),
-                             ("object_id", self.object_combo)):
-            value = combo.currentData() if combo.currentIndex() > 0 else ANY
-            if value != ANY:
-                where_and.append([field, "=", value])
-        where_or: list = []
-        text = self.search.text().strip()
-        if text:
-            where_or = [[field, "like", like_pattern(text)] for field in (
-                "project_name", "object_name", "project_alias", "object_alias")]
+        where_and = chosen_conditions((("status", self.status_combo),
+                                       ("project_id", self.project_combo),
+                                       ("object_id", self.object_combo)))
+        where_or = search_conditions(self.search.text(), ("project_name", "object_name",
+                                                          "project_alias", "object_alias"))
         where_in = [["uid", list(self._reminded)]] if self._reminded else []
         return where_and, where_or, where_in
 

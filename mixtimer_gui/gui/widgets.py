@@ -9,11 +9,20 @@ the selection across a refresh, save and restore its table).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QWheelEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+    QShowEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -263,6 +272,34 @@ def count_label() -> QLabel:
 
 
 
+def choices_of(names: Callable[[], list[tuple[Any, str]]]) -> Choices:
+    """A ``ChoiceCombo``'s choices from a service's ``names()`` (``(value, name)`` pairs)."""
+    return lambda: [(name, value) for value, name in names()]
+
+
+def chosen_conditions(combos: Iterable[tuple[str, QComboBox]]) -> list[list]:
+    """``[field, "=", value]`` for each filter combo that is not on its "All" item."""
+    conditions = []
+    for field, combo in combos:
+        value = combo.currentData() if combo.currentIndex() > 0 else ANY
+        if value != ANY:
+            conditions.append([field, "=", value])
+    return conditions
+
+
+def search_conditions(text: str, fields: Iterable[str]) -> list[list]:
+    """``where_or``: any of ``fields`` holds the words typed (nothing typed: no condition)."""
+    text = text.strip()
+    return [[field, "like", like_pattern(text)] for field in fields] if text else []
+
+
+def add_shortcuts(widget: QWidget, *bindings: tuple[Any, Callable[[], Any]]) -> None:
+    """Keys that work anywhere inside ``widget`` (its tab), not only in the focused child."""
+    for keys, slot in bindings:
+        shortcut = QShortcut(QKeySequence(keys), widget, slot)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+
 def add_action(widget: QWidget, text: str, slot: Any, *keys: QKeySequence) -> QAction:
     """An action on a table view: in its context menu, with shortcuts while it has focus."""
     action = QAction(text, widget)
@@ -310,9 +347,12 @@ class ListTab(QWidget):
     selected record across a refresh, and remember their table (and splitter) in settings.
 
     A subclass builds ``view`` over ``model``, may set ``splitter``, and says in
-    ``_show_selected`` what follows the selection (buttons, details)."""
+    ``_show_selected`` what follows the selection (buttons, details). Its filter combos
+    (``_choice_combos``; thousands of objects) fill once its first page has shown, or on use.
+    """
 
     TABLE_KEY = ""
+    _shown_once = False
     splitter: QSplitter | None = None
     view: QTableView
     model: PagedTableModel
@@ -341,3 +381,18 @@ class ListTab(QWidget):
 
     def _show_selected(self, *_args: object) -> None:
         """Bring what depends on the selection (buttons, details) up to date."""
+
+    def _choice_combos(self) -> list[ChoiceCombo]:
+        return []
+
+    def _reload_choices(self) -> None:
+        """A project/object/person changed: refresh the choices already loaded."""
+        for combo in self._choice_combos():
+            combo.reload_if_filled()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self._choice_combos():
+                fill_when_shown(self, self._choice_combos)
