@@ -42,10 +42,8 @@ class CatalogTab(ListTab):
 
     def __init__(self, services: Services, catalog: Any, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
+        super().__init__(services, bridge, parent)
         self.catalog = catalog
-        self.bridge = bridge
         self.model = PagedTableModel(catalog.list, self._columns(), parent=self)
         self.model.loaded.connect(self._show_count)
 
@@ -158,10 +156,7 @@ class CatalogTab(ListTab):
         raise NotImplementedError
 
     def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        if accepted:
-            self.refresh()
+        accepted = super().run_dialog(dialog)
+        if accepted:  # show the record just saved
             select_uid(self.view, self.model, getattr(dialog, "saved_uid", ""))
         return accepted

@@ -197,9 +197,7 @@ class HandlesTab(ListTab):
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.bridge = bridge
+        super().__init__(services, bridge, parent)
         # At 1 M records a person filter or a text search takes ~0.3 s to count: the first
         # page shows at once and the total follows from a worker thread.
         self.model = PagedTableModel(services.handles.list, self._columns(), parent=self,

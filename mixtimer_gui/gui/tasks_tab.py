@@ -179,9 +179,7 @@ class TasksTab(ListTab):
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.bridge = bridge
+        super().__init__(services, bridge, parent)
         self._units: dict[str, str] = {}
         self._reminded: list[str] = []
         self.model = PagedTableModel(services.tasks.list, self._columns(), parent=self)
@@ -375,26 +373,18 @@ class TasksTab(ListTab):
             return None
 
     def handle_selected(self) -> bool:
-        task = self.selected_task()
-        task = self._fresh(task) if task else None
-        if task is None:
-            return False
-        return self.run_dialog(HandleDialog(self.services, task, self))
+        return self._open_on_selected(HandleDialog)
 
     def ignore_selected(self) -> bool:
+        return self._open_on_selected(IgnoreDialog)
+
+    def _open_on_selected(self, dialog: Callable[..., QDialog]) -> bool:
+        """Run ``dialog`` on the selected task as it is now; ``False`` if none or gone."""
         task = self.selected_task()
         task = self._fresh(task) if task else None
         if task is None:
             return False
-        return self.run_dialog(IgnoreDialog(self.services, task, self))
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        if accepted:
-            self.refresh()
-        return accepted
+        return self.run_dialog(dialog(self.services, task, self))
 
     def _show_selected(self, *_args: object) -> None:
         """Handle and ignore need a task."""

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -36,9 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import Debouncer, emit
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
+from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +360,12 @@ class ListTab(QWidget):
     view: QTableView
     model: PagedTableModel
 
+    def __init__(self, services: Services, bridge: ChangeBridge,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.bridge = bridge
+
     def retranslate(self) -> None:
         raise NotImplementedError
 
@@ -384,6 +393,14 @@ class ListTab(QWidget):
 
     def _choice_combos(self) -> list[ChoiceCombo]:
         return []
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
+            self.refresh()
+        return accepted
 
     def _reload_choices(self) -> None:
         """A project/object/person changed: refresh the choices already loaded."""
