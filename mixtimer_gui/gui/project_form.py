@@ -14,7 +14,7 @@ import logging
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +37,7 @@ from mixtimer_gui.domain import clock, cycles, rules
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.widgets import single_shot_timer
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,8 @@ class ProjectForm(QDialog):
         self._object_names: dict[str, str] = {}
         self.setWindowIcon(icon("projects"))
         self.setMinimumSize(900, 640)
-        self._validate_timer = self._timer(VALIDATE_DELAY_MS, self.validate_now)
-        self._search_timer = self._timer(SEARCH_DELAY_MS, self._load_objects)
+        self._validate_timer = single_shot_timer(self, VALIDATE_DELAY_MS, self.validate_now)
+        self._search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self._load_objects)
         self._build()
         self._load_statistics()
         self._fill(self.project)
@@ -70,13 +71,6 @@ class ProjectForm(QDialog):
         self._connect()
         self.retranslate()
         self.validate_now()
-
-    def _timer(self, delay: int, slot: Any) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(delay)
-        timer.timeout.connect(slot)
-        return timer
 
     # -- layout -----------------------------------------------------------------------------
 

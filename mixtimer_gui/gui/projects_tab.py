@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
+from mixtimer_gui.gui.widgets import draw_pill, select_uid, single_shot_timer
 from mixtimer_gui.services import Services, events
 
 log = logging.getLogger(__name__)
@@ -71,14 +72,7 @@ class BadgeDelegate(QStyledItemDelegate):
         height = metrics.height() + 4
         rect = QRectF(option.rect.left() + 6, option.rect.center().y() - height / 2 + 1,
                       width, height)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(rect, height / 2, height / 2)
-        painter.setPen(foreground)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+        draw_pill(painter, rect, text, background, foreground)
 
 
 class ProjectsTab(QWidget):
@@ -92,8 +86,8 @@ class ProjectsTab(QWidget):
         self._form_factory = None  # tests replace the dialog runner
         self._statistic_units: dict[str, str] = {}
         self._load_statistic_units()
-        self._search_timer = self._timer(SEARCH_DELAY_MS, self.apply_filter)
-        self._live_timer = self._timer(LIVE_DELAY_MS, self._refresh_if_visible)
+        self._search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_filter)
+        self._live_timer = single_shot_timer(self, LIVE_DELAY_MS, self._refresh_if_visible)
         bridge.changed.connect(self._on_changed)
         self.model = PagedTableModel(services.projects.list, self._columns(), page_size=200,
                                      parent=self)
@@ -102,13 +96,6 @@ class ProjectsTab(QWidget):
         self.model.loaded.connect(self._on_loaded)
         self.retranslate()
         self.apply_filter()
-
-    def _timer(self, delay: int, slot: Any) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(delay)
-        timer.timeout.connect(slot)
-        return timer
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -322,12 +309,7 @@ class ProjectsTab(QWidget):
         return project["uid"] if project else None
 
     def select_uid(self, uid: str) -> bool:
-        row = self.model.row_of_uid(uid)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
+        return select_uid(self.table, self.model, uid)
 
     def _reselect(self, uid: str | None) -> None:
         if uid is not None and not self.select_uid(uid):

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -314,12 +314,15 @@ def add_action(widget: QWidget, text: str, slot: Any, *keys: QKeySequence) -> QA
     return action
 
 
-def select_uid(view: QTableView, model: PagedTableModel, uid: str) -> None:
-    """Select the row of ``uid`` when it is among the loaded rows (a just-saved record)."""
+def select_uid(view: QTableView, model: PagedTableModel, uid: str) -> bool:
+    """Select the row of ``uid`` when it is among the loaded rows (a just-saved record);
+    ``False`` when it is not."""
     row = model.row_of_uid(uid) if uid else None
-    if row is not None:
-        view.selectRow(row)
-        view.scrollTo(model.index(row, 0))
+    if row is None:
+        return False
+    view.selectRow(row)
+    view.scrollTo(model.index(row, 0))
+    return True
 
 
 def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
@@ -336,7 +339,7 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
     painter.restore()
 
 
-def single_shot_timer(parent: QWidget, delay_ms: int, slot: Callable[[], None]) -> QTimer:
+def single_shot_timer(parent: QObject, delay_ms: int, slot: Callable[[], None]) -> QTimer:
     """A timer that calls ``slot`` once, ``delay_ms`` after its last ``start()``."""
     timer = QTimer(parent)
     timer.setSingleShot(True)
