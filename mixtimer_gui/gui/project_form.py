@@ -37,7 +37,7 @@ from mixtimer_gui.domain import clock, cycles, rules
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.icons import icon
-from mixtimer_gui.gui.widgets import single_shot_timer
+from mixtimer_gui.gui.widgets import role_label, single_shot_timer
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,7 @@ class ProjectForm(QDialog):
         self.period_unit_combo = QComboBox(self.cycle_box)
         for value in cycles.PERIOD_UNITS:
             self.period_unit_combo.addItem("", value)
-        self.period_unit_text = QLabel(self.cycle_box)
-        self.period_unit_text.setProperty("role", "hint")
+        self.period_unit_text = role_label(self.cycle_box, "hint")
         period_row = self._pair(self.period_num_spin, self.period_unit_combo,
                                 self.period_unit_text)
         self.period_label = self._row(cycle, period_row, "period_num",
@@ -136,9 +135,7 @@ class ProjectForm(QDialog):
         for value in cycles.ANCHOR_TYPES:
             self.anchor_combo.addItem("", value)
         self.anchor_label = self._row(cycle, self.anchor_combo, "anchor_type")
-        self.statistic_hint = QLabel(self.cycle_box)
-        self.statistic_hint.setProperty("role", "hint")
-        self.statistic_hint.setWordWrap(True)
+        self.statistic_hint = role_label(self.cycle_box, "hint", wrap=True)
         cycle.addRow(self.statistic_hint)
         left.addWidget(self.cycle_box)
 
@@ -162,8 +159,7 @@ class ProjectForm(QDialog):
         self.object_list.setUniformItemSizes(True)
         self.object_list.setMinimumHeight(160)
         objects.addWidget(self.object_list, 1)
-        self.object_count = QLabel(self.objects_box)
-        self.object_count.setProperty("role", "hint")
+        self.object_count = role_label(self.objects_box, "hint")
         objects.addWidget(self.object_count)
         self._add_error_label("object_id_list", objects)
         new_row = QHBoxLayout()
@@ -212,9 +208,7 @@ class ProjectForm(QDialog):
         return holder
 
     def _error_label(self, parent: QWidget) -> QLabel:
-        label = QLabel(parent)
-        label.setProperty("role", "error")
-        label.setWordWrap(True)
+        label = role_label(parent, "error", wrap=True)
         label.hide()
         return label
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -46,7 +45,7 @@ from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
-from mixtimer_gui.gui.widgets import draw_pill, select_uid, single_shot_timer
+from mixtimer_gui.gui.widgets import draw_pill, role_label, select_uid, single_shot_timer
 from mixtimer_gui.services import Services, events
 
 log = logging.getLogger(__name__)
@@ -215,8 +214,7 @@ class ProjectsTab(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([900, 320])
         layout.addWidget(self.splitter, 1)
-        self.count_label = QLabel(self)
-        self.count_label.setProperty("role", "hint")
+        self.count_label = role_label(self, "hint")
         layout.addWidget(self.count_label)
 
         self.search_edit.textChanged.connect(self._search_timer.start)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.gui.widgets import role_label
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.store import backup as backup_store
 from mixtimer_gui.store.db import StoreError
@@ -140,13 +141,10 @@ class SettingsDialog(QDialog):
         self.token_label = QLabel(self.api_box)
         self.token_label.setBuddy(self.token_edit)
         api.addRow(self.token_label, token_row)
-        self.api_error = QLabel(self.api_box)
-        self.api_error.setProperty("role", "error")
+        self.api_error = role_label(self.api_box, "error")
         self.api_error.hide()
         api_column.addWidget(self.api_error)
-        self.api_hint = QLabel(self.api_box)
-        self.api_hint.setProperty("role", "hint")
-        self.api_hint.setWordWrap(True)
+        self.api_hint = role_label(self.api_box, "hint", wrap=True)
         api_column.addWidget(self.api_hint)
         root.addWidget(self.api_box)
 
@@ -177,9 +175,7 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         backup.addLayout(buttons)
-        self.backup_status = QLabel(self.backup_box)
-        self.backup_status.setProperty("role", "hint")
-        self.backup_status.setWordWrap(True)
+        self.backup_status = role_label(self.backup_box, "hint", wrap=True)
         backup.addWidget(self.backup_status)
         root.addWidget(self.backup_box)
 

@@ -2,8 +2,9 @@
 
 A table view fit for a million rows bound to a ``PagedTableModel`` (fixed row heights, header
 sorting in SQL, remembered column widths), a debounced search box, the filter bars and combos,
-and ``ListTab``: what every list tab does the same way (re-word on a language change, keep
-the selection across a refresh, save and restore its table).
+labels styled by role, and ``ListTab``: what every list tab does the same way (re-word on
+a language change, keep the selection across a refresh, save and restore its table, run its
+dialogs).
 """
 
 from __future__ import annotations
@@ -266,6 +267,15 @@ def restore_table(settings: AppSettings, key: str, view: QTableView,
         state = settings.splitter_state(key)
         if not state.isEmpty():
             splitter.restoreState(state)
+
+
+def role_label(parent: QWidget, role: str, *, wrap: bool = False) -> QLabel:
+    """A label the theme styles by its role: "hint" (grey) or "error" (red)."""
+    label = QLabel(parent)
+    label.setProperty("role", role)
+    if wrap:
+        label.setWordWrap(True)
+    return label
 
 
 def count_label() -> QLabel:
