@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,6 @@ from mixtimer_gui.gui.handles_tab import HandlesTab
 from mixtimer_gui.gui.images import thumbnail_path
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
-
-
-@pytest.fixture
-def bridge(services: Services, qapp: Any) -> Iterator[ChangeBridge]:
-    bridge = ChangeBridge(services.bus)
-    yield bridge
-    bridge.close()
 
 
 @pytest.fixture

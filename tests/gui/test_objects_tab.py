@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,13 +16,6 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.object_dialog import ObjectDialog
 from mixtimer_gui.gui.objects_tab import ObjectsTab
 from mixtimer_gui.services import Services
-
-
-@pytest.fixture
-def bridge(services: Services, qapp: Any) -> Iterator[ChangeBridge]:
-    bridge = ChangeBridge(services.bus)
-    yield bridge
-    bridge.close()
 
 
 @pytest.fixture

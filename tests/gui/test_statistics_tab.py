@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -22,13 +21,6 @@ from mixtimer_gui.gui.reading_dialog import ReadingDialog
 from mixtimer_gui.gui.statistic_dialog import StatisticDialog
 from mixtimer_gui.gui.statistics_tab import StatisticsTab
 from mixtimer_gui.services import Services
-
-
-@pytest.fixture
-def bridge(services: Services, qapp: Any) -> Iterator[ChangeBridge]:
-    bridge = ChangeBridge(services.bus)
-    yield bridge
-    bridge.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and the words it shows (due in words, cycles)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,13 +19,6 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
 from mixtimer_gui.gui.tasks_tab import TasksTab
 from mixtimer_gui.services import Services
-
-
-@pytest.fixture
-def bridge(services: Services, qapp: Any) -> Iterator[ChangeBridge]:
-    bridge = ChangeBridge(services.bus)
-    yield bridge
-    bridge.close()
 
 
 @pytest.fixture
