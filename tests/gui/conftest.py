@@ -35,6 +35,18 @@ def bridge(services: Any, qapp: Any) -> Iterator[Any]:
     b.close()
 
 
+@pytest.fixture
+def window(services: Any, app_settings: Any, qtbot: Any) -> Any:
+    """The main window in English on the test's database and settings file."""
+    from mixtimer_gui.gui import i18n
+    from mixtimer_gui.gui.main_window import MainWindow
+
+    i18n.install_language("en")
+    w = MainWindow(services, app_settings)
+    qtbot.addWidget(w)
+    return w
+
+
 @pytest.fixture(autouse=True)
 def _english_after_test() -> Iterator[None]:
     """A test that switches language must not leave the next one in Chinese."""

@@ -11,7 +11,6 @@ from lists_seed import add_handles, seed
 from PySide6.QtWidgets import QComboBox
 
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.handles_tab import HandlesTab
 from mixtimer_gui.gui.main_window import MainWindow, TabHost
@@ -23,14 +22,6 @@ from mixtimer_gui.services import Services
 @pytest.fixture
 def ids(services: Services, fake_clock: FakeClock) -> dict[str, Any]:
     return seed(services, fake_clock)
-
-
-@pytest.fixture
-def window(services: Services, app_settings: AppSettings, qtbot: Any) -> MainWindow:
-    i18n.install_language("en")
-    w = MainWindow(services, app_settings)
-    qtbot.addWidget(w)
-    return w
 
 
 def built(window: MainWindow) -> set[str]:

@@ -27,14 +27,6 @@ ENGLISH_TABS = ["Overview", "Projects", "Tasks", "Handles", "Objects", "Statisti
 CHINESE_TABS = ["概览", "维保项目", "维保任务", "维保记录", "维保对象", "统计"]
 
 
-@pytest.fixture
-def window(services: Services, app_settings: AppSettings, qtbot: Any) -> MainWindow:
-    i18n.install_language("en")
-    w = MainWindow(services, app_settings)
-    qtbot.addWidget(w)
-    return w
-
-
 def _tab_titles(window: MainWindow) -> list[str]:
     return [window.tabs.tabText(i) for i in range(6)]
 
