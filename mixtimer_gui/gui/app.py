@@ -164,6 +164,36 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
     return server
 
 
+class ApiServerSwitch:
+    """Keeps the action API server in step with Settings while the window is open: a
+    change of on/off, bind, port or token restarts it when the dialog is accepted."""
+
+    def __init__(self, settings: AppSettings, services: Services, window: object) -> None:
+        self.settings = settings
+        self.services = services
+        self.window = window
+        self.server: object | None = None
+        self._running_config: tuple[object, ...] | None = None
+
+    def _config(self) -> tuple[object, ...]:
+        s = self.settings
+        return (s.api_enabled, s.api_bind, s.api_port, s.api_token)
+
+    def apply(self) -> None:
+        config = self._config()
+        if config == self._running_config:
+            return
+        self.stop()
+        self.server = start_api_server(self.settings, self.services, self.window)
+        self._running_config = config
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()  # type: ignore[attr-defined]
+        self.server = None
+        self._running_config = None
+
+
 class DamageNotice(QObject):
     """Carries the daily backup's damage report from its thread to the GUI thread."""
 
@@ -219,10 +249,12 @@ def run_app(db_path: Path, lang: str | None = None,
     instance.activated.connect(window.bring_to_front)
     window.show()
     started: dict[str, object | None] = {}
+    api = ApiServerSwitch(settings, services, window)
 
     def start_background() -> None:
         started["reminders"] = install_reminders(app, window, services)
-        started["server"] = start_api_server(settings, services, window)
+        api.apply()
+        window.settings_applied.connect(api.apply)
         started["backups"] = start_daily_backups(db_path, services, window)
 
     background = QTimer(window)
@@ -233,9 +265,7 @@ def run_app(db_path: Path, lang: str | None = None,
         return exec_app(app)
     finally:
         background.stop()  # a loop that never ran must not start them after the close
-        server = started.get("server")
-        if server is not None:
-            server.stop()  # type: ignore[attr-defined]
+        api.stop()
         backups = started.get("backups")
         if backups is not None:
             backups.stop()  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ opens.
 
 Signals:
     hidden_to_tray(): the window was closed while a tray icon exists (the tray may say so).
+    settings_applied(): the settings dialog was accepted; the API server follows its values.
 """
 
 from __future__ import annotations
@@ -206,6 +207,7 @@ class LazyTabs(Mapping[str, QWidget]):
 
 class MainWindow(QMainWindow):
     hidden_to_tray = Signal()
+    settings_applied = Signal()  # the settings dialog was accepted (the API server follows)
 
     def __init__(self, services: Services, settings: AppSettings,
                  parent: QWidget | None = None) -> None:
@@ -405,8 +407,11 @@ class MainWindow(QMainWindow):
         from mixtimer_gui.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.services, self)
-        if dialog.exec() and dialog.language_changed:
+        if not dialog.exec():
+            return
+        if dialog.language_changed:
             i18n.install_language(self.settings.language)
+        emit(self.settings_applied)
 
     def quit(self) -> None:
         self._quitting = True

@@ -208,7 +208,7 @@ class SettingsDialog(QDialog):
         self.token_label.setText(self.tr("&Token:"))
         self.token_edit.setPlaceholderText(self.tr("required for any address but 127.0.0.1"))
         self.generate_button.setText(self.tr("&Generate"))
-        self.api_hint.setText(self.tr("Changes to the server take effect at the next start."))
+        self.api_hint.setText(self.tr("The server restarts with these settings when you press OK."))
         self.data_box.setTitle(self.tr("Data folder"))
         self.open_folder_button.setText(self.tr("Open in &file manager"))
         self.backup_box.setTitle(self.tr("Backups"))

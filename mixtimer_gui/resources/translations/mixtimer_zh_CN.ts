@@ -1401,8 +1401,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>生成(&amp;G)</translation>
     </message>
     <message>
-      <source>Changes to the server take effect at the next start.</source>
-      <translation>服务设置在下次启动时生效。</translation>
+      <source>The server restarts with these settings when you press OK.</source>
+      <translation>按“确定”后,服务将按这些设置重新启动。</translation>
     </message>
     <message>
       <source>Data folder</source>
