@@ -25,6 +25,14 @@ TRANSLATIONS = ROOT / "mixtimer_gui" / "resources" / "translations"
 TS = TRANSLATIONS / "mixtimer_zh_CN.ts"
 QM = TRANSLATIONS / "mixtimer_zh_CN.qm"
 DICTIONARY = TRANSLATIONS / "zh_CN.json"
+# English needs a catalogue only for plurals: "%n day(s)" reads "1 day" / "3 days".
+EN_TS = TRANSLATIONS / "mixtimer_en.ts"
+EN_QM = TRANSLATIONS / "mixtimer_en.qm"
+# Plural sources whose singular is more than dropping "(s)".
+EN_SINGULAR = {
+    "%n bad row(s) were left out.": "%n bad row was left out.",
+    "%n maintenance task(s) need attention": "%n maintenance task needs attention",
+}
 
 
 def tool(name: str) -> str:
@@ -41,6 +49,38 @@ def run_lupdate() -> None:
 
 def run_lrelease() -> None:
     subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=ROOT)
+    subprocess.run([tool("pyside6-lrelease"), str(EN_TS), "-qm", str(EN_QM)], check=True,
+                   cwd=ROOT)
+
+
+def english_forms(source: str) -> tuple[str, str]:
+    """The singular and plural English of a ``%n …(s)`` source."""
+    singular = EN_SINGULAR.get(source, source.replace("(s)", ""))
+    return singular, source.replace("(s)", "s")
+
+
+def write_english_plurals() -> None:
+    """``mixtimer_en.ts``: the plural sources of the zh_CN catalogue with their two English
+    forms; every other English text is the source itself and needs no entry."""
+    zh = ET.parse(TS).getroot()
+    root = ET.Element("TS", {"version": "2.1", "language": "en_US"})
+    for context in zh.iter("context"):
+        plurals = [m for m in context.iter("message") if m.get("numerus") == "yes"]
+        if not plurals:
+            continue
+        out = ET.SubElement(root, "context")
+        ET.SubElement(out, "name").text = context.findtext("name")
+        for message in plurals:
+            source = message.findtext("source") or ""
+            entry = ET.SubElement(out, "message", {"numerus": "yes"})
+            ET.SubElement(entry, "source").text = source
+            translation = ET.SubElement(entry, "translation")
+            for form in english_forms(source):
+                ET.SubElement(translation, "numerusform").text = form
+    tree = ET.ElementTree(root)
+    ET.indent(tree)
+    EN_TS.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+                     + ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
 
 
 def load_dictionary() -> dict[str, str]:
@@ -133,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         run_lupdate()
         missing = fill(load_dictionary())
+        write_english_plurals()
         run_lrelease()
     for source in missing:
         print(f"untranslated: {source!r}")

@@ -40,13 +40,20 @@ def install_language(language: str | None) -> str:
     _current = language
     if language == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        # The source strings are English; this catalogue only gives "%n day(s)" its
+        # singular and plural forms.
+        _install(app, f"{CATALOGUE}_en", str(TRANSLATIONS_DIR))
         return language
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name, folder in ((f"qtbase_{language}", qt_dir),
                          (f"{CATALOGUE}_{language}", str(TRANSLATIONS_DIR))):
-        translator = QTranslator()
-        if translator.load(name, folder) and app is not None:
-            app.installTranslator(translator)
-            _installed.append(translator)
+        _install(app, name, folder)
     return language
+
+
+def _install(app: QCoreApplication | None, name: str, folder: str) -> None:
+    translator = QTranslator()
+    if translator.load(name, folder) and app is not None:
+        app.installTranslator(translator)
+        _installed.append(translator)

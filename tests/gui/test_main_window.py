@@ -75,6 +75,22 @@ def test_every_source_string_has_a_chinese_translation() -> None:
     assert TS.with_suffix(".qm").stat().st_size > 1000
 
 
+def test_english_plurals_read_naturally(window: MainWindow) -> None:
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language("en")
+    say = QApplication.translate
+    assert say("Humanize", "overdue by %n day(s)", None, 1) == "overdue by 1 day"
+    assert say("Humanize", "overdue by %n day(s)", None, 3) == "overdue by 3 days"
+    assert say("CsvDialogs", "%n bad row(s) were left out.", None, 1) == \
+        "1 bad row was left out."
+    # Every plural source of the zh_CN catalogue has its two English forms.
+    english = ET.parse(TS.with_name("mixtimer_en.ts")).getroot()
+    plural_sources = {m.findtext("source") for m in ET.parse(TS).getroot().iter("message")
+                      if m.get("numerus") == "yes"}
+    assert plural_sources == {m.findtext("source") for m in english.iter("message")}
+
+
 def test_window_state_persists_across_a_restart(services: Services, settings_path: Path,
                                                 qtbot: Any) -> None:
     first = MainWindow(services, AppSettings(settings_path))
