@@ -48,13 +48,9 @@ def window(services: Any, app_settings: Any, qtbot: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _english_after_test() -> Iterator[None]:
-    """A test that switches language must not leave the next one in Chinese."""
-    yield
-    from PySide6.QtCore import QCoreApplication
+def _english(qapp: Any) -> None:
+    """Every GUI test starts in English: the source strings, with the English plural forms
+    ("3 days"); a test that switches language cannot leave the next one in Chinese."""
+    from mixtimer_gui.gui import i18n
 
-    if QCoreApplication.instance() is not None:
-        from mixtimer_gui.gui import i18n
-
-        if i18n.current_language() != "en":
-            i18n.install_language("en")
+    i18n.install_language("en")

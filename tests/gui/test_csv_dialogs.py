@@ -100,7 +100,7 @@ def test_export_writes_the_filtered_rows_and_offers_the_folder(
                                                   "order_by": "-created"})
     box = wait_box(qtbot, parent)
     assert box.objectName() == "csvExportDone"
-    assert "Exported 2 record(s)" in box.text() and str(target) in box.text()
+    assert "Exported 2 records" in box.text() and str(target) in box.text()
     rows = read_rows(target)
     assert [r[0] for r in rows[1:]] == [handles[1], handles[0]]  # the list's order
     assert rows[1][12] == "'=换油,滤芯"

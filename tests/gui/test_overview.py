@@ -60,7 +60,7 @@ def test_tiles_count_tasks_by_status(overview: OverviewTab, seeded: Services,
 
 def test_due_list_holds_the_next_14_days_soonest_first(overview: OverviewTab) -> None:
     assert _due_rows(overview) == [("三日检", "2024-05-14 09:00")] * 2
-    assert overview.due_list.topLevelItem(0).text(1) == "due in 3 day(s)"
+    assert overview.due_list.topLevelItem(0).text(1) == "due in 3 days"
 
 
 def test_clicking_a_due_task_opens_it(overview: OverviewTab, qtbot: Any) -> None:

@@ -204,17 +204,17 @@ def test_sorting_by_a_header_requeries(tab: TasksTab) -> None:
 
 def test_due_in_words(qapp: Any) -> None:
     now = parse_wire("2024-05-11 09:00:00")
-    assert humanize.due_in_words("2024-05-14 08:00:00", now) == "due in 3 day(s)"
+    assert humanize.due_in_words("2024-05-14 08:00:00", now) == "due in 3 days"
     assert humanize.due_in_words("2024-05-11 23:00:00", now) == "due today"
     assert humanize.due_in_words("2024-05-11 08:00:00", now) == "overdue since today"
-    assert humanize.due_in_words("2024-05-09 10:00:00", now) == "overdue by 2 day(s)"
+    assert humanize.due_in_words("2024-05-09 10:00:00", now) == "overdue by 2 days"
     assert humanize.due_in_words("", now) == ""
 
 
 def test_cycle_and_domain_labels(qapp: Any) -> None:
     natural = {"cycle_type": "自然时间周期", "period_num": 2, "period_unit": "日"}
-    assert humanize.cycle_label(natural) == "every 2 day(s)"
-    assert humanize.cycle_label({**natural, "period_unit": "月"}) == "every 2 month(s)"
+    assert humanize.cycle_label(natural) == "every 2 days"
+    assert humanize.cycle_label({**natural, "period_unit": "月"}) == "every 2 months"
     meter = {"cycle_type": "统计周期", "period_num": 25, "statistics_id": "S1"}
     assert humanize.cycle_label(meter, "运行小时") == "every 25 运行小时"
     assert humanize.status_label("已到期") == "Overdue"

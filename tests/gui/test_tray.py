@@ -159,7 +159,7 @@ def test_notification_texts_single_and_summary(tray: ReminderTray, services: Ser
     clock.advance(days=2)
     summary = bundle(ReminderEngine(services).scan())[0]
     title, text = tray.describe(summary)
-    assert summary.is_summary and title == "5 maintenance task(s) need attention"
+    assert summary.is_summary and title == "5 maintenance tasks need attention"
     assert text.splitlines()[0] == "Overdue: 1 · Due: 4 · Due soon: 0"
     assert text.splitlines()[-1] == "…"
 
