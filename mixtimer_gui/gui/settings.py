@@ -8,6 +8,7 @@ must not stop the app from starting.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,14 @@ class AppSettings:
 
     def set_column_widths(self, table: str, widths: list[int]) -> None:
         self._set(f"columns/{table}", ",".join(str(int(w)) for w in widths))
+
+    def sort_order(self, table: str) -> str:
+        """The ``order_by`` a list was last sorted by (``"-due_at"``), ``""`` if unset."""
+        raw = self._str(f"sorting/{table}", "").strip()
+        return raw if re.fullmatch(r"-?[a-z_]{1,40}", raw) else ""
+
+    def set_sort_order(self, table: str, order_by: str) -> None:
+        self._set(f"sorting/{table}", order_by)
 
     def splitter_state(self, name: str) -> QByteArray:
         return self._bytes(f"splitters/{name}")

@@ -251,22 +251,38 @@ def save_table(settings: AppSettings, key: str, view: QTableView,
                splitter: QSplitter | None = None) -> None:
     model = view.model()
     settings.set_column_widths(key, [view.columnWidth(n) for n in range(model.columnCount())])
+    if isinstance(model, PagedTableModel):
+        settings.set_sort_order(key, model.order_by())
     if splitter is not None:
         settings.set_splitter_state(key, splitter.saveState())
 
 
 def restore_table(settings: AppSettings, key: str, view: QTableView,
                   splitter: QSplitter | None = None) -> None:
-    """Widths the user set last time; a saved list for other columns is ignored."""
+    """Widths and sort order the user set last time; a saved list for other columns is
+    ignored."""
     widths = settings.column_widths(key)
     if len(widths) == view.model().columnCount():
         for number, width in enumerate(widths):
             if width > 0:
                 view.setColumnWidth(number, width)
+    _restore_sorting(settings, key, view)
     if splitter is not None:
         state = settings.splitter_state(key)
         if not state.isEmpty():
             splitter.restoreState(state)
+
+
+def _restore_sorting(settings: AppSettings, key: str, view: QTableView) -> None:
+    model = view.model()
+    saved = settings.sort_order(key)
+    if not isinstance(model, PagedTableModel) or not saved or saved == model.order_by():
+        return
+    fields = {column.order_field() for column in model.columns}
+    if saved.lstrip("-") not in fields:
+        return  # a column that is no longer sortable (or a hand-edited file)
+    model.set_order(saved)  # a refused order keeps the previous one
+    show_order(view, model)
 
 
 def role_label(parent: QWidget, role: str, *, wrap: bool = False) -> QLabel:

@@ -290,3 +290,32 @@ def test_progress_is_shown_for_running_cycles_only(tab: TasksTab) -> None:
     assert fraction == pytest.approx(300 / 500) and text == "1300 / 1500 小时"
     assert delegate.progress(by_project["冷却塔月保"])[0] is not None
     assert delegate.progress(by_project["叉车年检"]) == (None, "")
+
+
+def test_the_sort_order_is_remembered(qtbot: Any, services: Services, bridge: ChangeBridge,
+                                      ids: dict[str, Any], app_settings: Any) -> None:
+    first = TasksTab(services, bridge)
+    qtbot.addWidget(first)
+    column = next(n for n, c in enumerate(first.model.columns) if c.order_field() == "due_at")
+    first.model.sort(column, Qt.SortOrder.DescendingOrder)
+    assert first.model.order_by() == "-due_at"
+    first.save_state(app_settings)
+
+    again = TasksTab(services, bridge)
+    qtbot.addWidget(again)
+    assert again.model.order_by() != "-due_at"  # the tab's own default first
+    again.restore_state(app_settings)
+    assert again.model.order_by() == "-due_at"
+    shown = again.view.horizontalHeader()
+    assert (shown.sortIndicatorSection(), shown.sortIndicatorOrder()) == (
+        column, Qt.SortOrder.DescendingOrder)
+
+
+def test_a_stale_saved_order_is_ignored(qtbot: Any, services: Services, bridge: ChangeBridge,
+                                        ids: dict[str, Any], app_settings: Any) -> None:
+    app_settings.set_sort_order("tasks", "-no_such_field")
+    tab = TasksTab(services, bridge)
+    qtbot.addWidget(tab)
+    default = tab.model.order_by()
+    tab.restore_state(app_settings)
+    assert tab.model.order_by() == default
