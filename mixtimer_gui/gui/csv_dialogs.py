@@ -100,7 +100,8 @@ class _Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self._progress, self.stop.is_set)
+            with self.services.ctx.thread_connection():  # closed when the work ends
+                result = self.work(self._progress, self.stop.is_set)
         except (ExportCancelled, ImportCancelled):
             self._emit(self.signals.cancelled)
         except (DomainError, ExportError, ImportFileError) as exc:
@@ -114,8 +115,6 @@ class _Worker(QRunnable):
                        _tr("Something went wrong; the details are in the log."))
         else:
             self._emit(self.signals.done, result)
-        finally:
-            self.services.db.close()  # this thread's connection only
 
     def _progress(self, done: int, total: int) -> None:
         if not self._emit(self.signals.progress, done, total):

@@ -201,7 +201,7 @@ class HandlesTab(ListTab):
         # At 1 M records a person filter or a text search takes ~0.3 s to count: the first
         # page shows at once and the total follows from a worker thread.
         self.model = PagedTableModel(services.handles.list, self._columns(), parent=self,
-                                     count_database=services.db)
+                                     count_connection=services.ctx.thread_connection)
         self.model.loaded.connect(self._show_count)
         self.model.counting.connect(self._show_counting)
         self.model.error.connect(self._show_error)

@@ -334,7 +334,7 @@ class OverviewTab(QWidget):
     def _compute_charts(self) -> None:
         """Worker thread: its own database connection; the result goes back as a signal."""
         try:
-            with self.services.db.connection_context():
+            with self.services.ctx.thread_connection():
                 now = self.services.clock.now()
                 since = months_back(now, 12)
                 payload = (self.reports.on_time_rate_by_project(since),

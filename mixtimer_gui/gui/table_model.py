@@ -6,8 +6,8 @@ a proxy model: sorting 100 k Python rows in a proxy took seconds). Filters are t
 ``where_and`` / ``where_or`` / ``where_in``, so what the list shows is exactly what the API
 and the CSV export would return for the same parameters.
 
-With ``count_database`` (the services' database, whose ``connection_context()`` gives a
-worker its own connection; for a fetch that takes ``count=``), a new filter shows its first
+With ``count_connection`` (``services.ctx.thread_connection``: a worker's own connection
+and a way to interrupt it; for a fetch that takes ``count=``), a new filter shows its first
 page without waiting for the total: page 1 is fetched with one extra row and no count, and
 the count runs on a worker thread with its own connection (closed after). Until it
 arrives, ``rowCount`` is the rows loaded plus one when a further row exists; views that
@@ -29,6 +29,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,9 @@ from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.debounce import emit
+
+# services.ctx.thread_connection: a worker thread's own connection, yielding its interrupt.
+CountConnection = Callable[[], AbstractContextManager[Callable[[], None]]]
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +96,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def __init__(self, fetch: Fetch, columns: list[Column], page_size: int = 200,
                  parent: QObject | None = None, *,
-                 count_database: Any = None) -> None:
+                 count_connection: CountConnection | None = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._columns = list(columns)
@@ -104,8 +108,8 @@ class PagedTableModel(QAbstractTableModel):
         self._where_in: list = []
         self._order_by = ""
         self._accepts_count = _accepts_keyword(fetch, "count")
-        self._count_database = count_database if self._accepts_count else None
-        if self._count_database is not None:
+        self._count_connection = count_connection if self._accepts_count else None
+        if self._count_connection is not None:
             self._page_size = min(self._page_size, 999)  # page 1 asks one row more
         self._counted = True  # False while a worker counts the current filter
         self._more = False  # before the count: a row exists past the loaded ones
@@ -113,7 +117,8 @@ class PagedTableModel(QAbstractTableModel):
         self._count_thread: threading.Thread | None = None
         self._count_again = False
         self._count_lock = threading.Lock()
-        self._count_conn: Any = None  # the counting thread's connection, to interrupt it
+        # Interrupts the counting thread's statement (None while no count runs).
+        self._count_interrupt: Callable[[], None] | None = None
         self._count_ready.connect(self._apply_count)
         self._loaded_once = False
         self.fetch_calls = 0  # how many pages were fetched: tests and benchmarks read it
@@ -333,7 +338,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def _first_page(self) -> tuple[list[dict], int | None]:
         """Page 1 and the total; ``None`` for a total the worker will count."""
-        if self._count_database is None:
+        if self._count_connection is None:
             first = self._fetch_page(0, count=True)
             return list(first.get("data") or []), int(first.get("total_records") or 0)
         self.fetch_calls += 1
@@ -421,15 +426,15 @@ class PagedTableModel(QAbstractTableModel):
         """Worker thread: the total for ``params`` on a connection of its own."""
         total: int | None = None
         try:
-            database = self._count_database
-            with database.connection_context():
+            assert self._count_connection is not None
+            with self._count_connection() as interrupt:
                 with self._count_lock:
-                    self._count_conn = _raw_connection(database)
+                    self._count_interrupt = interrupt
                 try:
                     result = self._fetch(params, count=True)
                 finally:
                     with self._count_lock:
-                        self._count_conn = None
+                        self._count_interrupt = None
             total = int(result.get("total_records") or 0)
         except Exception as exc:  # interrupted (a newer filter) or refused: no count
             log.debug("background count stopped: %s", exc)
@@ -438,10 +443,9 @@ class PagedTableModel(QAbstractTableModel):
 
     def _interrupt_count(self) -> None:
         with self._count_lock:
-            conn = self._count_conn
-            if conn is not None:
+            if self._count_interrupt is not None:
                 with contextlib.suppress(Exception):
-                    conn.interrupt()
+                    self._count_interrupt()
 
     def _apply_count(self, message: object) -> None:
         generation, total = message  # type: ignore[misc]
@@ -467,15 +471,6 @@ class PagedTableModel(QAbstractTableModel):
             thread.join(timeout_s)
             return not thread.is_alive()
         return True
-
-
-def _raw_connection(database: Any) -> Any:
-    """The DB-API connection of ``database`` on this thread, when it can say (to interrupt)."""
-    connection = getattr(database, "connection", None)
-    if callable(connection):
-        with contextlib.suppress(Exception):
-            return connection()
-    return None
 
 
 def _accepts_keyword(func: Callable, name: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,14 @@ class ServiceContext:
         """A read transaction: one consistent snapshot, no write lock."""
         with self.db.atomic(lock_type="DEFERRED"):
             yield
+
+    @contextmanager
+    def thread_connection(self) -> Iterator[Callable[[], None]]:
+        """A connection of the calling (worker) thread's own for the block, closed after,
+        so a finished worker holds none. Yields a function that interrupts the statement
+        running on it from any thread (a count made stale by a newer filter)."""
+        with self.db.connection_context():
+            yield self.db.connection().interrupt
 
     def changed(self, entity: str, *uids: str) -> None:
         changes = getattr(self._local, "changes", None)

@@ -239,6 +239,12 @@ class FakeDatabase:
     def connection(self) -> FakeConnection:
         return self.conn
 
+    @contextlib.contextmanager
+    def thread_connection(self) -> Iterator[Any]:
+        """As ``ServiceContext.thread_connection``: open, yield the interrupt, close."""
+        with self.connection_context():
+            yield self.conn.interrupt
+
 
 class GatedHandles(FakeHandles):
     """Counts wait for ``gate`` (so a test can change the filter while one runs); the
@@ -263,7 +269,8 @@ def gated() -> GatedHandles:
 
 
 def deferred(fetch: Any, db: FakeDatabase | None = None) -> PagedTableModel:
-    return PagedTableModel(fetch, COLUMNS, page_size=10, count_database=db or FakeDatabase())
+    return PagedTableModel(fetch, COLUMNS, page_size=10,
+                           count_connection=(db or FakeDatabase()).thread_connection)
 
 
 def test_first_page_shows_before_the_count_which_then_grows_the_rows(
@@ -377,7 +384,7 @@ def test_deferred_count_over_the_real_handles_service(tmp_path: Any, fake_clock:
     services = Services.open(db, clock=fake_clock)
     try:
         m = PagedTableModel(services.handles.list, [Column("created", "时间")], page_size=100,
-                            count_database=services.db)
+                            count_connection=services.ctx.thread_connection)
         with qtbot.waitSignal(m.loaded, timeout=10_000) as blocker:
             m.set_order("-created")
         assert blocker.args == [services.handles.list({"page_size": 1})["total_records"]]

@@ -127,3 +127,24 @@ def test_one_call_announces_each_uid_once(services: Services,
     services.projects.restart({"uid": uid})
     tasks = [uids for entity, uids in heard if entity == "task"]
     assert len(tasks) == 1 and len(tasks[0]) == len(set(tasks[0])) == 2
+
+
+def test_a_thread_connection_is_closed_after_and_can_be_interrupted(services) -> None:
+    """ServiceContext.thread_connection: a worker's own connection, closed when done."""
+    import threading
+
+    from mixtimer_gui.store.models import Handle
+
+    seen: dict[str, object] = {}
+
+    def worker() -> None:
+        with services.ctx.thread_connection() as interrupt:
+            seen["open"] = not services.db.is_closed()
+            interrupt()  # no statement runs: SQLite ignores it, the next query works
+            seen["count"] = Handle.select().count()
+        seen["closed"] = services.db.is_closed()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert seen == {"open": True, "count": 0, "closed": True}
