@@ -201,3 +201,29 @@ def test_pages_load_lazily_and_rows_have_a_fixed_height(
     columns = tab.view.horizontalHeader()
     assert all(columns.sectionResizeMode(c) != QHeaderView.ResizeMode.ResizeToContents
                for c in range(columns.count()))
+
+
+def test_a_handle_posted_to_the_action_api_appears_in_the_open_list(
+        qtbot: Any, tab: HandlesTab, services: Services, history: dict[str, Any]) -> None:
+    """Issue 5 "Live", end to end: a real HTTP client, the real server, the open tab."""
+    import json
+    import urllib.request
+
+    from mixtimer_gui.api.server import ApiServer
+
+    task = history["ids"]["tasks"][("空压机日检", "OBJ-P2")]
+    server = ApiServer(services, port=0)
+    server.start()
+    try:
+        body = json.dumps({"action": "v2_handle", "task_id": task, "result": "经 API 记录",
+                           "handler_id_list": [9], "handler_name_list": ["赵工"]}).encode()
+        request = urllib.request.Request(server.url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            uid = json.loads(reply.read())["result"]["uid"]
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    finally:
+        server.stop()
+    newest = tab.model.record(0)
+    assert newest is not None and newest["uid"] == uid
+    assert newest["result"] == "经 API 记录" and newest["handler_name_list"] == ["赵工"]
