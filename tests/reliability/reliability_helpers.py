@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from mixtimer_gui.services import Services
 
 
@@ -100,6 +102,23 @@ def tiny_tmpfs(folder: Path, size: str) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@contextlib.contextmanager
+def tmpfs_or_skip(folder: Path, size: str) -> Iterator[Path]:
+    """``tiny_tmpfs`` for a test: skipped, with the reason, where mounting is not allowed."""
+    if not can_mount():
+        pytest.skip("needs root to mount a small file system; the max_page_count and mode=ro "
+                    "tests cover the rule")
+    try:
+        mount = tiny_tmpfs(folder, size)
+        mounted = mount.__enter__()
+    except OSError as exc:
+        pytest.skip(f"mount refused here: {exc}")
+    try:
+        yield mounted
+    finally:
+        mount.__exit__(None, None, None)
 
 
 def remount_read_only(folder: Path) -> None:

@@ -19,7 +19,7 @@ from reliability_helpers import (
     integrity,
     set_schema_version,
     started_task,
-    tiny_tmpfs,
+    tmpfs_or_skip,
 )
 
 from mixtimer_gui.domain import clock
@@ -96,17 +96,10 @@ def test_backup_on_a_full_disk_leaves_no_partial_copy(tmp_path: Path) -> None:
     for _ in range(200):
         handle(services, task, "x" * 500)
     services.close()
-    try:
-        mount = tiny_tmpfs(data / "backups", "64k")
-        folder = mount.__enter__()
-    except OSError as exc:
-        pytest.skip(f"tmpfs refused here: {exc}")
-    try:
+    with tmpfs_or_skip(data / "backups", "64k") as folder:
         with pytest.raises(BackupError, match="磁盘"):
             backup.backup_now(db_path)
         assert list(folder.iterdir()) == []
-    finally:
-        mount.__exit__(None, None, None)
     assert integrity(db_path) == "ok"
 
 

@@ -12,7 +12,6 @@ import peewee
 import pytest
 from reliability_helpers import (
     assert_unchanged,
-    can_mount,
     corrupt,
     files_of,
     handle,
@@ -21,7 +20,7 @@ from reliability_helpers import (
     remount_read_only,
     set_schema_version,
     started_task,
-    tiny_tmpfs,
+    tmpfs_or_skip,
 )
 
 from mixtimer_gui.domain.clock import FakeClock
@@ -245,14 +244,7 @@ def test_read_only_file_by_permissions(closed_db) -> None:
 @pytest.fixture
 def read_only_folder(tmp_path: Path, fake_clock) -> Iterator[tuple[Path, str, set[str]]]:
     """A database on a file system remounted read-only (the folder and the file)."""
-    if not can_mount():
-        pytest.skip("needs root to mount a read-only file system")
-    try:
-        mount = tiny_tmpfs(tmp_path / "ro", "8m")
-        folder = mount.__enter__()
-    except OSError as exc:
-        pytest.skip(f"mount refused here: {exc}")
-    try:
+    with tmpfs_or_skip(tmp_path / "ro", "8m") as folder:
         db_path = folder / "mixtimer.db"
         services = Services.open(db_path, clock=fake_clock)
         task = started_task(services)
@@ -261,8 +253,6 @@ def read_only_folder(tmp_path: Path, fake_clock) -> Iterator[tuple[Path, str, se
         uids = handle_uids(db_path)
         remount_read_only(folder)
         yield db_path, task, uids
-    finally:
-        mount.__exit__(None, None, None)
 
 
 def test_read_only_folder_is_reported_and_viewable(read_only_folder, fake_clock) -> None:
@@ -331,14 +321,7 @@ def test_size_limited_database_refuses_the_write_keeps_the_rest(closed_db, fake_
 
 
 def test_full_disk_refuses_the_write_keeps_the_rest(tmp_path: Path, fake_clock) -> None:
-    if not can_mount():
-        pytest.skip("needs root to mount a tiny tmpfs; the max_page_count test covers the rule")
-    try:
-        mount = tiny_tmpfs(tmp_path / "small", "1m")
-        folder = mount.__enter__()
-    except OSError as exc:
-        pytest.skip(f"tmpfs refused here: {exc}")
-    try:
+    with tmpfs_or_skip(tmp_path / "small", "1m") as folder:
         db_path = folder / "mixtimer.db"
         ballast = folder / "ballast"
         ballast.write_bytes(b"\0" * 300_000)
@@ -351,8 +334,6 @@ def test_full_disk_refuses_the_write_keeps_the_rest(tmp_path: Path, fake_clock) 
         services.close()
         assert integrity(db_path) == "ok"
         assert len(handle_uids(db_path)) == len(acknowledged) + 1
-    finally:
-        mount.__exit__(None, None, None)
 
 
 def test_peewee_wrapped_full_error_is_explained() -> None:
