@@ -4,13 +4,16 @@ for ``serve``.
 ``setup_logging(level)`` is safe to call more than once (it replaces its own handlers) and
 never fails: when the log folder cannot be written, it logs to stderr only and says so there.
 Tracebacks of unexpected errors go here, never to the user (DESIGN §7).
+
+The window opens the file after its first paint (``logging.handlers`` alone costs ~8 ms of
+start-up): ``hold_early_records()`` keeps what is logged before that, and ``setup_logging``
+writes it into the file first.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from mixtimer_gui import paths
@@ -22,6 +25,33 @@ FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
 
 _MARK = "_mixtimer_handler"  # tags the handlers this module installed
 
+class EarlyRecords(logging.Handler):
+    """Holds the records logged before the log file is opened, for ``setup_logging`` to
+    write; warnings and errors also reach stderr at once, as they would with no handler."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.LIMIT:
+            self.records.append(record)
+        if record.levelno >= logging.WARNING and logging.lastResort is not None:
+            logging.lastResort.handle(record)
+
+
+def hold_early_records(level: int | str = logging.INFO) -> None:
+    """Keep what is logged from now until ``setup_logging`` opens the file."""
+    shutdown_logging()
+    root = logging.getLogger()
+    root.setLevel(_level_of(level))
+    handler = EarlyRecords()
+    setattr(handler, _MARK, True)
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+
 
 def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = None,
                   stderr: bool = False) -> Path | None:
@@ -29,9 +59,13 @@ def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = Non
 
     ``stderr=True`` also copies records to stderr (``serve``: its stdout is reserved for
     the "listening on" line). Returns the log file, or ``None`` when it could not be opened.
+    Records held by ``hold_early_records`` are written first.
     """
-    shutdown_logging()
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger()
+    early = [r for h in root.handlers if isinstance(h, EarlyRecords) for r in h.records]
+    shutdown_logging()
     root.setLevel(_level_of(level))
     formatter = logging.Formatter(FORMAT)
     log_file: Path | None = (log_dir or paths.log_dir()) / LOG_FILE_NAME
@@ -52,6 +86,10 @@ def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = Non
         handler.setFormatter(formatter)
         root.addHandler(handler)
     logging.captureWarnings(True)
+    for record in early:
+        for handler in handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
     return log_file
 
 
@@ -66,7 +104,7 @@ def shutdown_logging() -> None:
 def current_log_file() -> Path | None:
     """The file ``setup_logging`` writes to (for "open the log folder" or error details)."""
     for handler in logging.getLogger().handlers:
-        if getattr(handler, _MARK, False) and isinstance(handler, RotatingFileHandler):
+        if getattr(handler, _MARK, False) and isinstance(handler, logging.FileHandler):
             return Path(handler.baseFilename)
     return None
 

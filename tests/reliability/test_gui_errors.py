@@ -295,3 +295,24 @@ def test_newer_version_offers_only_quit(qtbot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.restore_button.isHidden() and dialog.read_only_button.isHidden()
     assert "升级" in dialog.message.text()
+
+
+def test_records_before_the_log_file_are_written_into_it(tmp_path: Path, capsys) -> None:
+    """The window opens its log file after its first paint; what was logged before is kept
+    and written first, and a warning is on stderr at once (the file may never open)."""
+    logging_setup.hold_early_records()
+    try:
+        logging.getLogger("t").info("before the file %d", 1)
+        logging.getLogger("t").warning("an early warning")
+        assert "an early warning" in capsys.readouterr().err
+        path = logging_setup.setup_logging(log_dir=tmp_path)
+        logging.getLogger("t").info("after the file")
+    finally:
+        logging_setup.shutdown_logging()
+    assert path is not None and logging_setup.current_log_file() is None
+    text = path.read_text(encoding="utf-8")
+    assert text.index("before the file 1") < text.index("an early warning") \
+        < text.index("after the file")
+    logging_setup.setup_logging(log_dir=tmp_path)  # a second set-up writes nothing twice
+    logging_setup.shutdown_logging()
+    assert path.read_text(encoding="utf-8").count("before the file 1") == 1
