@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
 # Status colours: green = fine, amber = coming due, red = due, grey = not running.
@@ -37,14 +37,18 @@ def status_background(status: str) -> QColor:
 
 
 def apply_app_style(app: QApplication) -> None:
-    """A readable CJK font where one is installed, and a light, calm style sheet."""
-    families = set(QFontDatabase.families())
-    for family in CJK_FAMILIES:
-        if family in families:
-            font = QFont(family, 10)
-            app.setFont(font)
-            break
-    app.setStyle("Fusion")
+    """A readable CJK font where one is installed, and a light, calm style sheet.
+
+    The font names its CJK families in order of preference and Qt takes the first one it
+    has (listing the font database first costs ~3 ms of start-up); the system's default
+    family stays last for machines without any of them.
+    """
+    font = QFont(app.font())
+    font.setFamilies([*CJK_FAMILIES, app.font().family()])
+    font.setPointSize(10)
+    app.setFont(font)
+    if app.style().name().lower() != "fusion":  # creating a style again costs ~4 ms
+        app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
 
 
