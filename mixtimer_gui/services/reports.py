@@ -64,8 +64,7 @@ class ReportService:
         with self.ctx.read():
             moments = report_queries.due_moments_between(start, end)
         counts: dict[date, int] = {}
-        for due in moments:
-            day = clock.to_local(due).date()
+        for day in clock.local_dates(moments):
             counts[day] = counts.get(day, 0) + 1
         return counts
 

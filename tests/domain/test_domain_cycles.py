@@ -337,3 +337,23 @@ def test_statistic_due_never_before_the_cycle_start(start: int, forecast_offset:
     assert start <= placed.notice_at <= placed.due_at
     if reached_offset is not None:
         assert placed.due_at <= start + reached_offset  # a reached threshold is due at once
+
+
+# -- local dates (the overview calendar) ----------------------------------------------------
+
+
+@PROPERTY
+@given(moments=st.lists(st.integers(-3 * 10**9, 4 * 10**9), max_size=40),
+       zone=st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/Santiago",
+                             "Asia/Kathmandu", "Australia/Lord_Howe", "UTC"]))
+def test_local_dates_agree_with_to_local(moments: list[int], zone: str) -> None:
+    clock.set_local_zone(zone)
+    assert clock.local_dates(moments) == [clock.to_local(m).date() for m in moments]
+
+
+def test_local_dates_around_a_dst_change_at_midnight() -> None:
+    clock.set_local_zone("America/Santiago")  # 2024-04-07 00:00 DST goes back to 04-06 23:00
+    first = clock.from_local(datetime(2024, 4, 6, 23, 30))
+    moments = [first, first + 3600, first + 2 * 3600]
+    assert [str(d) for d in clock.local_dates(moments)] == ["2024-04-06", "2024-04-06",
+                                                            "2024-04-07"]
