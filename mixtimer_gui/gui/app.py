@@ -1,9 +1,15 @@
-"""Start the window: QApplication, translations, one instance per database, services, window.
+"""Start the window: QApplication, translations, one instance per database, window, services.
 
-``run_app`` is what ``mixtimer-gui`` runs without a subcommand. A database that can't be
-opened gets the recovery dialog (restore a backup, retry a lock, view read-only) or a clear
-message, and exit status 1 if the user quits; a second launch on the same database raises
-the first window and exits 0.
+``run_app`` is what ``mixtimer-gui`` runs without a subcommand. The window's shell (menus,
+tab bar, "Opening the database…") is shown first; once it has been painted, ``WindowStart``
+opens the database and attaches it, and the current tab fills in. So the window is on
+screen while the store, the services and the first tab's data load (DESIGN §6: start to a
+shown window ≤ 1.5 × a bare PySide6 window), and nothing on the way to the first paint
+imports Peewee or the services.
+
+A database that can't be opened gets the recovery dialog over the shell (restore a backup,
+retry a lock, view read-only) or a clear message, and exit status 1 if the user quits; a
+second launch on the same database raises the first window and exits 0.
 """
 
 from __future__ import annotations
@@ -11,30 +17,37 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from mixtimer_gui import logging_setup
 from mixtimer_gui.domain.errors import DomainError
-from mixtimer_gui.gui import error_dialog, i18n
+from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.icons import app_icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.single_instance import SingleInstance
 from mixtimer_gui.gui.theme import apply_app_style
-from mixtimer_gui.services import Services
-from mixtimer_gui.store.backup import DailyBackups
-from mixtimer_gui.store.db import StoreError, limit_page_caches
+
+if TYPE_CHECKING:  # loaded after the first paint (WindowStart.open_database)
+    from mixtimer_gui.gui.main_window import MainWindow
+    from mixtimer_gui.services import Services
+    from mixtimer_gui.store.backup import DailyBackups
+    from mixtimer_gui.store.db import StoreError
 
 log = logging.getLogger(__name__)
 
 # SQLite's memory for the whole window (the main connection and worker threads' counts and
 # charts together); DESIGN §6 allows 150 MiB with the window open on 1 M handles.
 SQLITE_MEMORY_MIB = 8
-# The tray, reminders and API server start this long after the window is shown: loading the
-# scheduler and the first reminder scan (~70 ms at 10,000 tasks) would otherwise come before
-# the window's first paint; nothing in them is urgent to a fraction of a second.
+# The tray, reminders and API server start this long after the database is attached: loading
+# the scheduler and the first reminder scan (~70 ms at 10,000 tasks) would otherwise come
+# before the first tab's data; nothing in them is urgent to a fraction of a second.
 BACKGROUND_START_MS = 300
+# The database opens after the shell's first paint; a window that is not painted this soon
+# (started minimised, say) opens it anyway.
+PAINT_WAIT_MS = 500
 
 
 def make_application() -> QApplication:
@@ -58,33 +71,36 @@ def open_services(db_path: Path) -> Services:
     checked through the verified daily copy instead (``DailyBackups``), which reports damage
     while the window runs.
     """
+    from mixtimer_gui.services import Services
+
     return Services.open(db_path, check="auto")
 
 
 def open_read_only(db_path: Path) -> Services:
     """The services on a read-only view of ``db_path`` (writes then fail with a message)."""
+    from mixtimer_gui.services import Services
     from mixtimer_gui.store.db import open_database
 
     return Services(open_database(db_path, read_only=True), data_dir=db_path.parent)
 
 
-def report_open_failure(db_path: Path, exc: Exception) -> None:
+def report_open_failure(db_path: Path, exc: Exception, parent: QWidget | None = None) -> None:
     QMessageBox.critical(
-        None, QApplication.translate("App", "MixTimer cannot open its database"),
+        parent, QApplication.translate("App", "MixTimer cannot open its database"),
         QApplication.translate(
             "App", "The database %1 could not be opened:\n\n%2\n\nCheck the path (--db or "
             "MIXTIMER_DB) and that the file is not from a newer version of MixTimer.")
         .replace("%1", str(db_path)).replace("%2", str(exc)))
 
 
-def choose_recovery(db_path: Path, exc: StoreError) -> str:
+def choose_recovery(db_path: Path, exc: StoreError, parent: QWidget | None = None) -> str:
     """What to do about a database that would not open: "retry", "read_only" or "quit",
     asked through the recovery dialog (restore the newest good backup, retry a lock, view
     read-only)."""
     from mixtimer_gui.gui.recovery_dialog import Recovery
     from mixtimer_gui.gui.recovery_dialog import choose_recovery as dialog
 
-    choice = dialog(None, exc, db_path)
+    choice = dialog(parent, exc, db_path)
     if choice in (Recovery.RESTORED, Recovery.RETRY):
         return "retry"
     return "read_only" if choice == Recovery.READ_ONLY else "quit"
@@ -93,15 +109,17 @@ def choose_recovery(db_path: Path, exc: StoreError) -> str:
 MAX_OPEN_ATTEMPTS = 5
 
 
-def open_with_recovery(db_path: Path) -> Services | None:
+def open_with_recovery(db_path: Path, parent: QWidget | None = None) -> Services | None:
     """Open the database, offering recovery while it fails; ``None``: the user gave up."""
+    from mixtimer_gui.store.db import StoreError
+
     for _attempt in range(MAX_OPEN_ATTEMPTS):
         try:
             return open_services(db_path)
         except StoreError as exc:
-            choice = choose_recovery(db_path, exc)
+            choice = choose_recovery(db_path, exc, parent)
         except (DomainError, OSError) as exc:
-            report_open_failure(db_path, exc)
+            report_open_failure(db_path, exc, parent)
             return None
         if choice == "quit":
             return None
@@ -109,23 +127,40 @@ def open_with_recovery(db_path: Path) -> Services | None:
             try:
                 return open_read_only(db_path)
             except (StoreError, OSError) as exc:
-                report_open_failure(db_path, exc)
+                report_open_failure(db_path, exc, parent)
                 return None
     return None
 
 
+def hold_log_records() -> None:
+    """Keep what is logged until ``setup_logging`` (after the first paint) opens the file."""
+    logging_setup.hold_early_records()
+
+
 def setup_logging() -> None:
-    """The rotating log file in the user log folder."""
+    """The rotating log file in the user log folder (with the records held until now)."""
     logging_setup.setup_logging()
 
 
 def install_error_hook(app: QApplication) -> object | None:
-    """Unexpected errors: logged, shown with "copy details", survived."""
+    """Unexpected errors: logged, shown with "copy details", survived.
+
+    Installed by ``WindowStart`` after the first paint: its queued signal needs Qt's
+    namespace of enums (~11 ms), which nothing in the shell does; an error before then
+    ends ``run_app`` with its traceback in the held log records and on stderr.
+    """
+    from mixtimer_gui.gui import error_dialog
+
     return error_dialog.install_error_hook(app, QApplication.activeWindow)
 
 
 def exec_app(app: QApplication) -> int:
     return app.exec()
+
+
+def leave_app(app: QApplication, status: int) -> None:
+    """End ``exec_app`` with ``status`` (tests that run no loop replace both)."""
+    app.exit(status)
 
 
 def install_reminders(app: QApplication, window: object, services: Services) -> object | None:
@@ -203,6 +238,8 @@ class DamageNotice(QObject):
 def start_daily_backups(db_path: Path, services: Services, window: QWidget) -> DailyBackups:
     """Today's verified copy and hourly checks; damage found there is told to the user,
     and the next start runs the full check and offers the newest good backup."""
+    from mixtimer_gui.store.backup import DailyBackups
+
     notice = DamageNotice(window)
 
     def warn(message: str) -> None:
@@ -220,57 +257,135 @@ def start_daily_backups(db_path: Path, services: Services, window: QWidget) -> D
     return backups
 
 
+class WindowStart(QObject):
+    """After the shell's first paint: open the database (with recovery), attach it to the
+    window, and a moment later start the tray, reminders, API server and daily backups.
+
+    ``gave_up``: the user quit the recovery, the exit status is 1. ``close()`` stops what
+    was started and closes the database, whether or not the event loop ever ran.
+    """
+
+    def __init__(self, app: QApplication, window: MainWindow, db_path: Path,
+                 settings: AppSettings) -> None:
+        super().__init__(window)
+        self.app = app
+        self.window = window
+        self.db_path = db_path
+        self.settings = settings
+        self.services: Services | None = None
+        self.api: ApiServerSwitch | None = None
+        self.started: dict[str, object | None] = {}
+        self.gave_up = False
+        self.error_hook: object | None = None
+        self._requested = False
+        self._log_open = False
+        self._background = self._single_shot(BACKGROUND_START_MS, self.start_background)
+        self._unpainted = self._single_shot(PAINT_WAIT_MS, self._open_soon)
+        window.installEventFilter(self)
+        self._unpainted.start()
+
+    def _single_shot(self, ms: int, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self._open_soon()
+        return False
+
+    def _open_soon(self) -> None:
+        if self._requested:
+            return
+        self._requested = True
+        self._unpainted.stop()
+        self.window.removeEventFilter(self)
+        # Queued: runs once this paint has reached the screen.
+        QTimer.singleShot(0, self, self.open_database)
+
+    def open_log(self) -> None:
+        """The log file, with what was held until now; once, after the first tab's data
+        (opening it is ~8 ms that the window's numbers need not wait for)."""
+        if not self._log_open:
+            self._log_open = True
+            setup_logging()
+
+    def open_database(self) -> None:
+        self.error_hook = install_error_hook(self.app)
+        services = open_with_recovery(self.db_path, self.window)
+        if services is None:
+            self.open_log()
+            self.gave_up = True
+            self.window.hide()
+            leave_app(self.app, 1)
+            return
+        try:
+            from mixtimer_gui.store.db import limit_page_caches
+
+            limit_page_caches(services.db, SQLITE_MEMORY_MIB)
+        except Exception:  # a cap on a cache must never keep the window from opening
+            log.exception("limiting SQLite's memory failed")
+        self.services = services
+        self.window.attach(services)
+        self.api = ApiServerSwitch(self.settings, services, self.window)
+        self._background.start()
+
+    def start_background(self) -> None:
+        self.open_log()
+        if self.services is None or self.api is None:
+            return
+        self.started["reminders"] = install_reminders(self.app, self.window, self.services)
+        self.api.apply()
+        self.window.settings_applied.connect(self.api.apply)
+        self.started["backups"] = start_daily_backups(self.db_path, self.services, self.window)
+
+    def stop(self) -> None:
+        """Stop the timers (a loop that never ran must not start anything after the close),
+        the API server and the backups."""
+        self._unpainted.stop()
+        self._background.stop()
+        if self.api is not None:
+            self.api.stop()
+        backups = self.started.get("backups")
+        if backups is not None:
+            backups.stop()  # type: ignore[attr-defined]
+        self.started.clear()
+
+    def close(self) -> None:
+        self.open_log()  # a run too short for the background start still gets its log
+        self.stop()
+        if self.services is not None:
+            self.services.close()
+            self.services = None
+
+
 def run_app(db_path: Path, lang: str | None = None,
             settings: AppSettings | None = None) -> int:
-    setup_logging()
+    hold_log_records()
     app = make_application()
     settings = settings or AppSettings()
     i18n.install_language(lang or settings.language)
-    error_hook = install_error_hook(app)
 
     instance = SingleInstance(db_path)
     if instance.ask_running_instance():
+        setup_logging()
         log.info("another window has %s open; asked it to come forward", db_path)
         return 0
     instance.listen()
 
-    services = open_with_recovery(db_path)
-    if services is None:
-        instance.close()
-        return 1
-    try:
-        limit_page_caches(services.db, SQLITE_MEMORY_MIB)
-    except Exception:  # a cap on a cache must never keep the window from opening
-        log.exception("limiting SQLite's memory failed")
-
     from mixtimer_gui.gui.main_window import MainWindow
 
-    window = MainWindow(services, settings)
+    window = MainWindow(None, settings)
     instance.activated.connect(window.bring_to_front)
+    start = WindowStart(app, window, db_path, settings)
     window.show()
-    started: dict[str, object | None] = {}
-    api = ApiServerSwitch(settings, services, window)
-
-    def start_background() -> None:
-        started["reminders"] = install_reminders(app, window, services)
-        api.apply()
-        window.settings_applied.connect(api.apply)
-        started["backups"] = start_daily_backups(db_path, services, window)
-
-    background = QTimer(window)
-    background.setSingleShot(True)
-    background.timeout.connect(start_background)
-    background.start(BACKGROUND_START_MS)
     try:
-        return exec_app(app)
+        status = exec_app(app)
+        return 1 if start.gave_up else status
     finally:
-        background.stop()  # a loop that never ran must not start them after the close
-        api.stop()
-        backups = started.get("backups")
-        if backups is not None:
-            backups.stop()  # type: ignore[attr-defined]
-        started.clear()
-        del error_hook
+        start.stop()
         window.bridge.close()
         instance.close()
-        services.close()
+        start.close()

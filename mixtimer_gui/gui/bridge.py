@@ -11,23 +11,41 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal, Slot
 
 from mixtimer_gui.gui.debounce import emit
-from mixtimer_gui.services.events import ChangeBus
+
+if TYPE_CHECKING:  # the window's shell has a bridge before the services are loaded
+    from mixtimer_gui.services.events import ChangeBus
 
 
 class ChangeBridge(QObject):
     changed = Signal(str, list)
     _relay = Signal(str, list)
 
-    def __init__(self, bus: ChangeBus, parent: QObject | None = None) -> None:
+    def __init__(self, bus: ChangeBus | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # Queued even when the writer is the GUI thread: a listener then never runs inside
-        # the writer's call stack (e.g. a table refresh in the middle of a form's Save).
-        self._relay.connect(self._emit_changed, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = bus.subscribe(self._on_bus)
+        self._relaying = False
+        self._unsubscribe: Callable[[], None] = _nothing
+        if bus is not None:
+            self.listen_to(bus)
         self.destroyed.connect(self._unsubscribe_quietly)
+
+    def listen_to(self, bus: ChangeBus) -> None:
+        """Relay ``bus`` from now on (instead of any bus before it)."""
+        if not self._relaying:
+            # Queued even when the writer is the GUI thread: a listener then never runs
+            # inside the writer's call stack (a table refresh in the middle of a form's
+            # Save). Connected here, not in __init__: the window's shell has a bridge before
+            # its first paint, and Qt's namespace of enums costs ~11 ms to create.
+            self._relay.connect(self._emit_changed, QtCore.Qt.ConnectionType.QueuedConnection)
+            self._relaying = True
+        self._unsubscribe()
+        self._unsubscribe = bus.subscribe(self._on_bus)
 
     def close(self) -> None:
         """Stop listening to the bus (the window is closing)."""
@@ -42,3 +60,7 @@ class ChangeBridge(QObject):
 
     def _unsubscribe_quietly(self, *_: object) -> None:
         self._unsubscribe()
+
+
+def _nothing() -> None:
+    pass

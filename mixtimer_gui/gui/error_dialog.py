@@ -45,8 +45,6 @@ from PySide6.QtWidgets import (
 from mixtimer_gui import __version__
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.logging_setup import current_log_file
-from mixtimer_gui.store.db import StoreError
-from mixtimer_gui.store.health import explain_write_error
 
 log = logging.getLogger("mixtimer_gui.errors")
 qt_log = logging.getLogger("qt")
@@ -159,6 +157,10 @@ class ErrorHook(QObject):
         self.reported.emit(self.summary_of(exc), self.details_of(info, where))
 
     def summary_of(self, exc: BaseException) -> str:
+        # Imported here: the hook is installed before the window shows, the store after.
+        from mixtimer_gui.store.db import StoreError
+        from mixtimer_gui.store.health import explain_write_error
+
         known = explain_write_error(exc)
         if isinstance(exc, StoreError | DomainError):
             known = exc

@@ -10,9 +10,15 @@ saves most of a second (DESIGN §6). The tab bar holds a ``TabHost`` for each; a
 module is not there (or fails to build) becomes a labelled placeholder so the window still
 opens.
 
+The window can be shown before its database is open: ``MainWindow(None, settings)`` is the
+shell (menus, tab bar, "Opening the database…"), and ``attach(services)`` builds the current
+tab once the database is there. ``gui.app`` starts this way so the window is on screen
+while the store and the services load; the actions that need data wait for ``attach``.
+
 Signals:
     hidden_to_tray(): the window was closed while a tray icon exists (the tray may say so).
     settings_applied(): the settings dialog was accepted; the API server follows its values.
+    attached(): the database is there (``attach``); the current tab has been built.
 """
 
 from __future__ import annotations
@@ -20,8 +26,13 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+# Qt's own namespace is reached as ``QtCore.Qt`` where it is used: importing the name
+# creates its ~100 enum classes (~11 ms), which the shell shown before the database never
+# needs.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,8 +52,10 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.icons import app_icon, icon
 from mixtimer_gui.gui.settings import AppSettings
-from mixtimer_gui.services import Services, events
-from mixtimer_gui.services.reports import ReportService
+
+if TYPE_CHECKING:  # the services load after the window is first shown (gui.app)
+    from mixtimer_gui.services import Services
+    from mixtimer_gui.services.reports import ReportService
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +112,7 @@ class PlaceholderTab(QWidget):
         self.key = key
         layout = QVBoxLayout(self)
         self.label = QLabel(self)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.label.setProperty("role", "hint")
         layout.addWidget(self.label)
         self.retranslate()
@@ -118,19 +131,24 @@ class PlaceholderTab(QWidget):
 
 
 class TabHost(QWidget):
-    """Keeps a tab's place in the tab bar; builds the tab when first shown (or asked)."""
+    """Keeps a tab's place in the tab bar; builds the tab when first shown (or asked) once
+    ``can_build()`` says the window has its database."""
 
     def __init__(self, key: str, build: Callable[[str], QWidget],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 can_build: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent)
         self.key = key
         self._build = build
+        self._can_build = can_build
         self.tab: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
     def materialize(self) -> QWidget:
         if self.tab is None:
+            if not self._can_build():
+                raise RuntimeError(f"the {self.key} tab needs the database (attach first)")
             self.tab = self._build(self.key)
             self.layout().addWidget(self.tab)
             if self.isVisible():
@@ -138,7 +156,8 @@ class TabHost(QWidget):
         return self.tab
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.materialize()
+        if self._can_build():
+            self.materialize()
         super().showEvent(event)
 
 
@@ -208,14 +227,15 @@ class LazyTabs(Mapping[str, QWidget]):
 class MainWindow(QMainWindow):
     hidden_to_tray = Signal()
     settings_applied = Signal()  # the settings dialog was accepted (the API server follows)
+    attached = Signal()  # the database is there and the current tab is built
 
-    def __init__(self, services: Services, settings: AppSettings,
+    def __init__(self, services: Services | None, settings: AppSettings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: Services | None = None
         self.settings = settings
-        self.reports = ReportService(services.ctx)
-        self.bridge = ChangeBridge(services.bus, self)
+        self.reports: ReportService | None = None
+        self.bridge = ChangeBridge(None, self)
         self._tray_available = False
         self._quitting = False
         self._reminder_center: QWidget | None = None
@@ -241,12 +261,33 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._restore_state()
         self.retranslate()  # also fills the status bar
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: Services) -> None:
+        """The database is open: build the current tab (if shown), turn on the actions that
+        need data, count the status bar's numbers."""
+        from mixtimer_gui.services.reports import ReportService
+
+        self.services = services
+        self.reports = ReportService(services.ctx)
+        self.bridge.listen_to(services.bus)
+        for action in self._data_actions:
+            action.setEnabled(True)
+        page = QTabWidget.currentWidget(self.tabs)
+        if isinstance(page, TabHost) and page.isVisible():
+            page.materialize()
+        self._update_status()
+        emit(self.attached)
+
+    def is_attached(self) -> bool:
+        return self.services is not None
 
     # -- building ---------------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
         for key, _module, _cls, icon_name in TAB_SPECS:
-            host = TabHost(key, self._build_tab, self)
+            host = TabHost(key, self._build_tab, self, can_build=self.is_attached)
             self.tab_by_key[key] = host
             self.tabs.addTab(host, icon(icon_name), tab_title(key))
 
@@ -282,8 +323,11 @@ class MainWindow(QMainWindow):
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # setShortcuts, and no copy of a QKeySequence: the overloads of setShortcut and
+            # of the copy reach into Qt's namespace (see the imports). Window-wide is
+            # QAction's default context.
+            keys = shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)
+            action.setShortcuts([keys])
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -303,8 +347,7 @@ class MainWindow(QMainWindow):
                                           "delete")
         self.open_action = self._action("open", None,
                                         lambda: self._call_in_list("open_selected"), "edit")
-        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return),
-                                       QKeySequence(Qt.Key.Key_Enter)])
+        self.open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         self.settings_action = self._action("settings", QKeySequence("Ctrl+,"),
                                             self.open_settings, "settings")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.quit)
@@ -317,6 +360,11 @@ class MainWindow(QMainWindow):
         self._window_keys = {action: list(action.shortcuts()) for action in (
             self.new_action, self.find_action, self.refresh_action, self.delete_action,
             self.open_action)}
+        # Until the database is attached there is no tab to act on.
+        self._data_actions = (self.new_action, self.find_action, self.refresh_action,
+                              self.delete_action, self.open_action, self.settings_action)
+        for action in self._data_actions:
+            action.setEnabled(False)
         self._yield_keys_to_tab()
 
     def _build_menu(self) -> None:
@@ -434,6 +482,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _on_changed(self, entity: str, _uids: list) -> None:
+        from mixtimer_gui.services import events
+
         if entity in (events.TASK, events.PROJECT, events.HANDLE):
             self._status_timer.start()
 
@@ -480,6 +530,9 @@ class MainWindow(QMainWindow):
     # -- status bar -------------------------------------------------------------------------
 
     def _update_status(self) -> None:
+        if self.reports is None or self.services is None:
+            self._status_label.setText(self.tr("Opening the database…"))
+            return
         try:
             counts = self.reports.status_counts()
         except Exception:  # the status bar must never take the window down

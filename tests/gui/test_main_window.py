@@ -226,16 +226,26 @@ def test_run_app_exits_0_when_another_window_has_the_database(
         first.close()
 
 
+def _main_windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
 @pytest.fixture
-def quiet_start(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """run_app without the user's log folder and without entering the event loop."""
+def quiet_start(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> list[Any]:
+    """run_app without the user's log folder and without its own event loop: events are
+    processed until the window has its database (or was hidden because the user gave up),
+    then the visible windows are collected and hidden."""
     windows: list[Any] = []
+    monkeypatch.setattr(app_module, "hold_log_records", lambda: None)
     monkeypatch.setattr(app_module, "setup_logging", lambda: None)
     monkeypatch.setattr(app_module, "install_error_hook", lambda app: None)
+    # exit() with no loop running would end the next loop pytest-qt runs at once.
+    monkeypatch.setattr(app_module, "leave_app", lambda app, status: None)
 
     def no_loop(app: Any) -> int:
-        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
-                       and w.isVisible())
+        qtbot.waitUntil(lambda: all(w.is_attached() or not w.isVisible()
+                                    for w in _main_windows()), timeout=5000)
+        windows.extend(w for w in _main_windows() if w.isVisible())
         for window in windows:
             window.hide()
         return 0
@@ -262,7 +272,7 @@ def test_run_app_quits_when_the_user_gives_up_on_a_broken_database(
 
     monkeypatch.setattr(app_module, "open_services", refuse)
     monkeypatch.setattr(app_module, "choose_recovery",
-                        lambda path, exc: asked.append(str(exc)) or "quit")
+                        lambda path, exc, parent: asked.append(str(exc)) or "quit")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
     assert asked == ["数据库已损坏"] and quiet_start == []
 
@@ -280,7 +290,8 @@ def test_run_app_retries_after_recovery(db_path: Path, settings_path: Path, qapp
         return real_open(path)
 
     monkeypatch.setattr(app_module, "open_services", locked_once)
-    monkeypatch.setattr(app_module, "choose_recovery", lambda path, exc: "retry")
+    monkeypatch.setattr(app_module, "choose_recovery",
+                        lambda path, exc, parent: "retry")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
     assert len(attempts) == 2 and len(quiet_start) == 1
 
@@ -294,7 +305,8 @@ def test_run_app_can_open_read_only(db_path: Path, settings_path: Path, qapp: An
         raise StoreError("数据库被另一个程序锁定")
 
     monkeypatch.setattr(app_module, "open_services", locked)
-    monkeypatch.setattr(app_module, "choose_recovery", lambda path, exc: "read_only")
+    monkeypatch.setattr(app_module, "choose_recovery",
+                        lambda path, exc, parent: "read_only")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
     assert len(quiet_start) == 1
 

@@ -631,6 +631,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>关于 MixTimer(&amp;A)</translation>
     </message>
     <message>
+      <source>Opening the database…</source>
+      <translation>正在打开数据库…</translation>
+    </message>
+    <message>
       <source>Due: %1   Due soon: %2   Database: %3</source>
       <translation>已到期:%1   即将到期:%2   数据库:%3</translation>
     </message>
