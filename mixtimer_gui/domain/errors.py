@@ -6,14 +6,32 @@ message next to the widget bound to ``field``; the CLI prints it as one line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Self
+
+from mixtimer_gui.domain import messages
+
 
 class DomainError(Exception):
-    """A request that the rules refuse. ``field`` is the wire name, or "" when none applies."""
+    """A request that the rules refuse. ``field`` is the wire name, or "" when none applies.
 
-    def __init__(self, message: str, field: str = "") -> None:
+    Built with ``of`` from a template of ``domain.messages``, it also keeps ``template`` and
+    ``values``, so a screen can say it in its own words; ``message`` is the wire's sentence.
+    """
+
+    def __init__(self, message: str, field: str = "", *, template: str = "",
+                 values: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.template = template
+        self.values = dict(values or {})
+
+    @classmethod
+    def of(cls, template: str, field: str = "", **values: Any) -> Self:
+        """The error saying ``template`` about ``field`` with ``values`` filled in."""
+        return cls(template.format(field=field, **values), field, template=template,
+                   values=values)
 
 
 class FieldError(DomainError):
@@ -29,5 +47,5 @@ class StateError(DomainError):
 
 
 # The original document's own texts, kept verbatim because clients may match on them.
-PROJECT_RUNNING = "项目下还有维保正在运行,请先停止项目下所有维保"
-TASK_NOT_FOUND = "task not found"
+PROJECT_RUNNING = messages.PROJECT_RUNNING
+TASK_NOT_FOUND = messages.TASK_NOT_FOUND_PLAIN

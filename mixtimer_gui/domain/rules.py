@@ -2,7 +2,8 @@
 
 Every function takes the wire-shaped ``dict`` a client sent (or a form built) and returns
 clean Python values, or raises ``FieldError`` whose message names the wire field and says what
-to do. Messages are Chinese, like the rest of the wire, with the field name verbatim.
+to do. Messages are Chinese, like the rest of the wire, with the field name verbatim; their
+templates are in ``domain.messages``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mixtimer_gui.domain import clock, cycles, uids
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 
 NAME_MAX = 100
@@ -31,17 +33,17 @@ def read_text(data: Mapping[str, Any], field: str, *, required: bool = False,
     if value is None:
         value = ""
     elif isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FieldError(f"{field} 应为文本,请改为字符串", field)
+        raise FieldError.of(say.NOT_TEXT, field)
     elif not isinstance(value, str):
         value = str(value)
     if strip:
         value = value.strip()
     if required and not value.strip():
-        raise FieldError(f"{field} 不能为空,请填写", field)
+        raise FieldError.of(say.REQUIRED, field)
     if len(value) > max_len:
-        raise FieldError(f"{field} 过长({len(value)} 字),最多 {max_len} 字", field)
+        raise FieldError.of(say.TOO_LONG, field, length=len(value), max_len=max_len)
     if "\x00" in value:
-        raise FieldError(f"{field} 含有不允许的空字符,请删除", field)
+        raise FieldError.of(say.NUL_CHARACTER, field)
     return value
 
 
@@ -51,16 +53,16 @@ def read_int(data: Mapping[str, Any], field: str, *, default: int | None = None,
     value = data.get(field)
     if value is None or value == "":
         if default is None:
-            raise FieldError(f"{field} 必填,请填写整数", field)
+            raise FieldError.of(say.INTEGER_REQUIRED, field)
         return default
-    number = _as_number(value, field, "整数")
+    number = _as_number(value, field, integer=True)
     if not float(number).is_integer():
-        raise FieldError(f"{field} 应为整数,收到 {value!r}", field)
+        raise FieldError.of(say.NOT_INTEGER, field, value=value)
     result = int(number)
     if abs(result) > MAX_INT:
-        raise FieldError(f"{field} 数值过大,最大 {MAX_INT}", field)
+        raise FieldError.of(say.INTEGER_TOO_LARGE, field, maximum=MAX_INT)
     if minimum is not None and result < minimum:
-        raise FieldError(f"{field} 不能小于 {minimum},收到 {result}", field)
+        raise FieldError.of(say.BELOW_MINIMUM, field, minimum=minimum, value=result)
     return result
 
 
@@ -69,30 +71,35 @@ def read_number(data: Mapping[str, Any], field: str, *, default: float | None = 
     value = data.get(field)
     if value is None or value == "":
         if default is None:
-            raise FieldError(f"{field} 必填,请填写数字", field)
+            raise FieldError.of(say.NUMBER_REQUIRED, field)
         return default
-    result = float(_as_number(value, field, "数字"))
+    result = float(_as_number(value, field, integer=False))
     if minimum is not None and result < minimum:
-        raise FieldError(f"{field} 不能小于 {_plain(minimum)},收到 {_plain(result)}", field)
+        raise FieldError.of(say.BELOW_MINIMUM, field, minimum=_plain(minimum),
+                            value=_plain(result))
     if abs(result) > 1e15:
-        raise FieldError(f"{field} 数值过大", field)
+        raise FieldError.of(say.NUMBER_TOO_LARGE, field)
     return result
 
 
-def _as_number(value: Any, field: str, kind: str) -> int | float:
+def _as_number(value: Any, field: str, *, integer: bool) -> int | float:
     if isinstance(value, bool):
-        raise FieldError(f"{field} 应为{kind},收到布尔值", field)
+        raise FieldError.of(say.INTEGER_NOT_BOOLEAN if integer else say.NUMBER_NOT_BOOLEAN,
+                            field)
     if isinstance(value, int | float):
         number: int | float = value
     elif isinstance(value, str):
         try:
             number = float(value.strip()) if value.strip() else math.nan
         except ValueError:
-            raise FieldError(f"{field} 应为{kind},收到 {value!r}", field) from None
+            raise FieldError.of(say.NOT_INTEGER if integer else say.NOT_NUMBER, field,
+                                value=value) from None
     else:
-        raise FieldError(f"{field} 应为{kind}", field)
+        raise FieldError.of(say.INTEGER_WRONG_TYPE if integer else say.NUMBER_WRONG_TYPE,
+                            field)
     if isinstance(number, float) and not math.isfinite(number):
-        raise FieldError(f"{field} 应为有限的{kind},收到 {value!r}", field)
+        raise FieldError.of(say.INTEGER_NOT_FINITE if integer else say.NUMBER_NOT_FINITE,
+                            field, value=value)
     return number
 
 
@@ -108,7 +115,7 @@ def read_choice(data: Mapping[str, Any], field: str, choices: tuple[str, ...], *
     value = (synonyms or {}).get(value, value)
     if value not in choices:
         shown = "、".join(f"'{c}'" for c in choices)
-        raise FieldError(f"{field} 只可使用 {shown},收到 '{value}'", field)
+        raise FieldError.of(say.NOT_ONE_OF, field, choices=shown, value=value)
     return value
 
 
@@ -122,11 +129,11 @@ def _list_value(data: Mapping[str, Any], field: str) -> list[Any]:
             try:
                 value = json.loads(text)
             except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
-                raise FieldError(f"{field} 不是合法的 JSON 列表", field) from None
+                raise FieldError.of(say.NOT_JSON_LIST, field) from None
         else:
             value = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
     if not isinstance(value, list):
-        raise FieldError(f"{field} 应为列表", field)
+        raise FieldError.of(say.NOT_A_LIST, field)
     return value
 
 
@@ -135,13 +142,13 @@ def read_str_list(data: Mapping[str, Any], field: str, *, max_items: int = 1000)
     result: list[str] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise FieldError(f"{field} 的元素应为字符串", field)
+            raise FieldError.of(say.ITEMS_NOT_TEXT, field)
         text = str(item)
         if "\x00" in text or len(text) > 200:
-            raise FieldError(f"{field} 的元素过长或含有空字符", field)
+            raise FieldError.of(say.ITEM_TOO_LONG, field)
         result.append(text)
     if len(result) > max_items:
-        raise FieldError(f"{field} 最多 {max_items} 项", field)
+        raise FieldError.of(say.TOO_MANY_ITEMS, field, max_items=max_items)
     return result
 
 
@@ -151,12 +158,12 @@ def read_int_list(data: Mapping[str, Any], field: str) -> list[int]:
     for index, item in enumerate(items):
         result.append(read_int({field: item}, field) if item != "" else _missing(field, index))
     if len(result) > 1000:
-        raise FieldError(f"{field} 最多 1000 项", field)
+        raise FieldError.of(say.TOO_MANY_ITEMS, field, max_items=1000)
     return result
 
 
 def _missing(field: str, index: int) -> int:
-    raise FieldError(f"{field} 第 {index + 1} 项为空,应为整数", field)
+    raise FieldError.of(say.EMPTY_ITEM, field, position=index + 1)
 
 
 def read_time(data: Mapping[str, Any], field: str) -> int | None:
@@ -167,22 +174,21 @@ def read_time(data: Mapping[str, Any], field: str) -> int | None:
     try:
         return clock.parse_wire(text)
     except (ValueError, OverflowError, OSError):
-        raise FieldError(f"{field} 时间格式应为 YYYY-MM-DD HH:MM:SS,收到 '{text}'",
-                         field) from None
+        raise FieldError.of(say.BAD_TIME, field, text=text) from None
 
 
 def read_client_uid(data: Mapping[str, Any], field: str = "uid") -> str:
     """An optional client-given uid; ``""`` means "generate one"."""
     uid = read_text(data, field, strip=True)
     if uid and not uids.is_valid_client_uid(uid):
-        raise FieldError(f"{field} 只能由 1–64 个字母、数字、'_'、'.'、'-' 组成", field)
+        raise FieldError.of(say.BAD_UID, field)
     return uid
 
 
 def read_uid(data: Mapping[str, Any], field: str = "uid") -> str:
     uid = read_text(data, field, strip=True, max_len=64)
     if not uid:
-        raise FieldError(f"{field} 必填,请给出编号", field)
+        raise FieldError.of(say.UID_REQUIRED, field)
     return uid
 
 
@@ -235,8 +241,7 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
     if cycle_type == cycles.NATURAL:
         unit = read_text(data, "period_unit", strip=True)
         if not unit:
-            raise FieldError("period_unit 不能为空:自然时间周期须选择 时/日/周/月/年,"
-                             "否则会添加失败", "period_unit")
+            raise FieldError.of(say.PERIOD_UNIT_REQUIRED, "period_unit")
         period_unit = read_choice(data, "period_unit", cycles.PERIOD_UNITS)
     else:
         period_unit = read_text(data, "period_unit", strip=True, max_len=10)
@@ -248,8 +253,7 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
     objects = dedupe(read_str_list(data, "object_id_list"))
     for object_id in objects:
         if not uids.is_valid_client_uid(object_id):
-            raise FieldError(f"object_id_list 中的 '{object_id[:40]}' 不是合法的对象编号"
-                             "(1–64 个字母、数字、'_'、'.'、'-')", "object_id_list")
+            raise FieldError.of(say.BAD_OBJECT_ID, "object_id_list", object_id=object_id[:40])
     org, operator = read_audit(data)
     return ProjectInput(
         uid=read_client_uid(data),
@@ -274,7 +278,7 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
 def _check_span(field: str, count: int, unit: str) -> None:
     limit = cycles.MAX_PERIOD[unit]
     if count > limit:
-        raise FieldError(f"{field} 过大:以 '{unit}' 为单位最多 {limit}(100 年)", field)
+        raise FieldError.of(say.SPAN_TOO_LONG, field, unit=unit, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -301,8 +305,8 @@ def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleIn
     ids = read_int_list(data, "handler_id_list")
     names = read_str_list(data, "handler_name_list")
     if ids and names and len(ids) != len(names):
-        raise FieldError(f"handler_id_list 与 handler_name_list 长度应相同"
-                         f"({len(ids)} 对 {len(names)})", "handler_name_list")
+        raise FieldError.of(say.LIST_LENGTHS_DIFFER, "handler_name_list", ids=len(ids),
+                            names=len(names))
     return HandleInput(
         uid=read_client_uid(data),
         task_id=task_id,
@@ -373,5 +377,4 @@ READING_FUTURE_TOLERANCE_S = 86400
 def check_reading_time(moment: int, now: int) -> None:
     """A meter reading's ``time`` may not lie more than a day after ``now``."""
     if moment > now + READING_FUTURE_TOLERANCE_S:
-        raise FieldError(f"time 不能晚于当前时间一天以上(收到 {clock.format_wire(moment)}),"
-                         "请检查年份和日期", "time")
+        raise FieldError.of(say.READING_TOO_FAR_AHEAD, "time", moment=clock.format_wire(moment))

@@ -60,6 +60,8 @@ class RowError:
     field: str  # the wire field, "" when the row as a whole is wrong
     column: str  # the column title as written in the file
     message: str
+    # The service's refusal, when it was one: a screen says it in its own words from it.
+    error: DomainError | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"第 {self.line} 行"
@@ -290,4 +292,4 @@ def _in_import_order(services: Services,
 
 
 def _row_error(line: int, exc: DomainError, titles: Mapping[str, str]) -> RowError:
-    return RowError(line, exc.field, titles.get(exc.field, exc.field), exc.message)
+    return RowError(line, exc.field, titles.get(exc.field, exc.field), exc.message, exc)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mixtimer_gui.domain import cycles, rules, uids
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.services import cycle_ops, events, wire
@@ -54,7 +55,7 @@ class ObjectService:
         with self.ctx.write():
             uid = inp.uid or _new_uid(MaintenanceObject, uids.OBJECT_PREFIX)
             if MaintenanceObject.get_or_none(MaintenanceObject.uid == uid) is not None:
-                raise FieldError(f"uid '{uid}' 已存在,请换一个编号或留空自动生成", "uid")
+                raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
             MaintenanceObject.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
                                      description=inp.description, location=inp.location,
@@ -86,8 +87,7 @@ class ObjectService:
             users = [p.project_id for p in ProjectObject.select(ProjectObject.project_id)
                      .where(ProjectObject.object_id == uid).limit(5)]
             if users:
-                raise StateError(f"对象 '{uid}' 仍被项目 {', '.join(users)} 使用,"
-                                 "请先从这些项目的 object_id_list 中移除", "uid")
+                raise StateError.of(say.OBJECT_IN_USE, "uid", uid=uid, projects=", ".join(users))
             obj.delete_instance()
             self.ctx.changed(events.OBJECT, uid)
         return {"uid": uid}
@@ -97,7 +97,7 @@ class ObjectService:
         with self.ctx.read():
             row = MaintenanceObject.select().where(MaintenanceObject.uid == uid).dicts().first()
         if row is None:
-            raise NotFoundError(f"object not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.OBJECT_NOT_FOUND, "uid", uid=uid)
         return wire.maintenance_object(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,7 +114,7 @@ class ObjectService:
     def _get(uid: str) -> MaintenanceObject:
         obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == uid)
         if obj is None:
-            raise NotFoundError(f"object not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.OBJECT_NOT_FOUND, "uid", uid=uid)
         return obj
 
 
@@ -129,7 +129,7 @@ class StatisticService:
         with self.ctx.write():
             uid = inp.uid or _new_uid(Statistic, uids.STATISTIC_PREFIX)
             if Statistic.get_or_none(Statistic.uid == uid) is not None:
-                raise FieldError(f"uid '{uid}' 已存在,请换一个编号或留空自动生成", "uid")
+                raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
             Statistic.create(uid=uid, name=inp.name, alias=inp.alias or inp.name, unit=inp.unit,
                              description=inp.description, organization_id=inp.organization_id,
@@ -157,8 +157,8 @@ class StatisticService:
             users = [p.uid for p in Project.select(Project.uid)
                      .where(Project.statistics_id == uid).limit(5)]
             if users:
-                raise StateError(f"统计 '{uid}' 仍被项目 {', '.join(users)} 使用,"
-                                 "请先修改这些项目的 statistics_id", "uid")
+                raise StateError.of(say.STATISTIC_IN_USE, "uid", uid=uid,
+                                    projects=", ".join(users))
             Reading.delete().where(Reading.statistics_id == uid).execute()
             stat.delete_instance()
             self.ctx.changed(events.STATISTIC, uid)
@@ -169,7 +169,7 @@ class StatisticService:
         with self.ctx.read():
             row = Statistic.select().where(Statistic.uid == uid).dicts().first()
         if row is None:
-            raise NotFoundError(f"statistics not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.STATISTIC_NOT_FOUND, "uid", uid=uid)
         return wire.statistic(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -212,14 +212,12 @@ class StatisticService:
                                                       & (Reading.time <= moment))
                   .order_by(Reading.time.desc(), Reading.id.desc()).limit(1).scalar())
         if before is not None and value < before:
-            raise FieldError(f"value 不能小于之前的读数 {wire.number(before)}"
-                             "(统计读数是累计值,只增不减)", "value")
+            raise FieldError.of(say.READING_BELOW_EARLIER, "value", before=wire.number(before))
         after = (Reading.select(Reading.value).where((Reading.statistics_id == uid)
                                                      & (Reading.time > moment))
                  .order_by(Reading.time, Reading.id).limit(1).scalar())
         if after is not None and value > after:
-            raise FieldError(f"value 不能大于之后的读数 {wire.number(after)}"
-                             "(统计读数是累计值,只增不减)", "value")
+            raise FieldError.of(say.READING_ABOVE_LATER, "value", after=wire.number(after))
 
     @staticmethod
     def _reforecast(uid: str) -> list[str]:
@@ -243,7 +241,7 @@ class StatisticService:
     def _get(uid: str, field: str = "uid") -> Statistic:
         stat = Statistic.get_or_none(Statistic.uid == uid)
         if stat is None:
-            raise NotFoundError(f"statistics not found: {field} '{uid}' 不存在", field)
+            raise NotFoundError.of(say.STATISTIC_NOT_FOUND, field, uid=uid)
         return stat
 
 
@@ -271,7 +269,7 @@ class HandlerService:
             if given not in (None, ""):
                 handler_id = rules.read_int(data, "id", minimum=0)
                 if Handler.get_or_none(Handler.id == handler_id) is not None:
-                    raise FieldError(f"id {handler_id} 已存在", "id")
+                    raise FieldError.of(say.HANDLER_ID_TAKEN, "id", handler_id=handler_id)
             else:
                 handler_id = (Handler.select(Handler.id).order_by(Handler.id.desc())
                               .limit(1).scalar() or 0) + 1

@@ -6,8 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules, uids
-from mixtimer_gui.domain.errors import TASK_NOT_FOUND, FieldError, NotFoundError
+from mixtimer_gui.domain.errors import FieldError, NotFoundError
 from mixtimer_gui.domain.rules import HandleInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
@@ -41,7 +42,7 @@ class HandleService:
         with self.ctx.read():
             row = Handle.select().where(Handle.uid == uid).dicts().first()
         if row is None:
-            raise NotFoundError(f"handle not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.HANDLE_NOT_FOUND, "uid", uid=uid)
         return wire.handle(row)
 
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
@@ -64,12 +65,12 @@ class HandleService:
                 existing = Handle.get_or_none(Handle.uid == inp.uid)
                 if existing is not None:
                     if existing.task_id != inp.task_id:
-                        raise FieldError(f"uid '{inp.uid}' 已用于另一个任务"
-                                         f"({existing.task_id}),请换一个编号", "uid")
+                        raise FieldError.of(say.HANDLE_UID_USED, "uid", uid=inp.uid,
+                                            task_id=existing.task_id)
                     return {"uid": existing.uid}  # a safe retry: nothing changes
             task = Task.get_or_none(Task.uid == inp.task_id)
             if task is None:
-                raise NotFoundError(TASK_NOT_FOUND, "task_id")
+                raise NotFoundError.of(say.TASK_NOT_FOUND_PLAIN, "task_id")
             project = Project.get(Project.uid == task.project_id)
             obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == task.object_id)
             now = self.ctx.clock.now()

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 
 IMAGES_FIELD = "images"
@@ -65,25 +66,24 @@ def check_image(source: Path) -> str:
     """
     ext = source.suffix.lower()
     if ext not in ALLOWED_EXTENSIONS:
-        raise FieldError(f"images: 不支持的文件类型 '{source.name}',"
-                         f"请选择 {' '.join(ALLOWED_EXTENSIONS)} 图片", IMAGES_FIELD)
+        raise FieldError.of(say.IMAGE_TYPE, IMAGES_FIELD, name=source.name,
+                            allowed=" ".join(ALLOWED_EXTENSIONS))
     try:
         size = source.stat().st_size
         if not source.is_file():
             raise OSError
     except OSError:
-        raise FieldError(f"images: 找不到文件 '{source}',请重新选择", IMAGES_FIELD) from None
+        raise FieldError.of(say.IMAGE_MISSING, IMAGES_FIELD, path=source) from None
     if size == 0:
-        raise FieldError(f"images: 文件 '{source.name}' 是空的,请换一张图片", IMAGES_FIELD)
+        raise FieldError.of(say.IMAGE_EMPTY, IMAGES_FIELD, name=source.name)
     if size > MAX_IMAGE_BYTES:
-        raise FieldError(f"images: 文件 '{source.name}' 太大({size // (1024 * 1024)} MiB),"
-                         f"最大 {MAX_IMAGE_BYTES // (1024 * 1024)} MiB", IMAGES_FIELD)
+        raise FieldError.of(say.IMAGE_TOO_LARGE, IMAGES_FIELD, name=source.name,
+                            size=size // (1024 * 1024), maximum=MAX_IMAGE_BYTES // (1024 * 1024))
     with source.open("rb") as fh:
         head = fh.read(16)
     if not any(head.startswith(sig) for sig in _SIGNATURES[ext]) or (
             ext == ".webp" and head[8:12] != b"WEBP"):
-        raise FieldError(f"images: 文件 '{source.name}' 不是有效的 {ext[1:]} 图片",
-                         IMAGES_FIELD)
+        raise FieldError.of(say.IMAGE_INVALID, IMAGES_FIELD, name=source.name, kind=ext[1:])
     return ext
 
 
@@ -106,8 +106,8 @@ def store_images(data_dir: Path, sources: Iterable[Path | str]) -> list[str]:
     """Validate every file first, then copy them all; nothing is copied if one is refused."""
     paths = [Path(s) for s in sources]
     if len(paths) > MAX_IMAGES:
-        raise FieldError(f"images: 最多附加 {MAX_IMAGES} 张图片,当前 {len(paths)} 张",
-                         IMAGES_FIELD)
+        raise FieldError.of(say.TOO_MANY_IMAGES, IMAGES_FIELD, maximum=MAX_IMAGES,
+                            count=len(paths))
     for path in paths:
         check_image(path)
     return list(dict.fromkeys(store_image(data_dir, p) for p in paths))

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mixtimer_gui.domain import cycles, rules, uids
-from mixtimer_gui.domain.errors import PROJECT_RUNNING, FieldError, NotFoundError, StateError
+from mixtimer_gui.domain import messages as say
+from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.domain.rules import ProjectInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
@@ -27,7 +28,7 @@ class ProjectService:
             now = self.ctx.clock.now()
             uid = inp.uid or self._new_uid()
             if Project.get_or_none(Project.uid == uid) is not None:
-                raise FieldError(f"uid '{uid}' 已存在,请换一个编号或留空自动生成", "uid")
+                raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             self._check_statistic(inp)
             project = Project.create(
                 uid=uid, created=now, last_modified=now, created_by=inp.operator,
@@ -44,7 +45,7 @@ class ProjectService:
         with self.ctx.write():
             project = self._get(uid)
             if project.is_active:
-                raise StateError(PROJECT_RUNNING, "uid")
+                raise StateError.of(say.PROJECT_RUNNING, "uid")
             self._check_statistic(inp)
             now = self.ctx.clock.now()
             cycle_kind_changed = (project.cycle_type != inp.cycle_type
@@ -72,7 +73,7 @@ class ProjectService:
         with self.ctx.write():
             project = self._get(uid)
             if project.is_active:
-                raise StateError(PROJECT_RUNNING, "uid")
+                raise StateError.of(say.PROJECT_RUNNING, "uid")
             task_uids = [t.uid for t in Task.select(Task.uid).where(Task.project_id == uid)]
             Task.delete().where(Task.project_id == uid).execute()
             ProjectObject.delete().where(ProjectObject.project_id == uid).execute()
@@ -134,7 +135,7 @@ class ProjectService:
         with self.ctx.read():
             row = (Project.select().where(Project.uid == uid).dicts().first())
             if row is None:
-                raise NotFoundError(f"project not found: uid '{uid}' 不存在", "uid")
+                raise NotFoundError.of(say.PROJECT_NOT_FOUND, "uid", uid=uid)
             return wire.project(row, queries.project_object_ids([uid]).get(uid, []))
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,7 +163,7 @@ class ProjectService:
     def _get(self, uid: str) -> Project:
         project = Project.get_or_none(Project.uid == uid)
         if project is None:
-            raise NotFoundError(f"project not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.PROJECT_NOT_FOUND, "uid", uid=uid)
         return project
 
     def _new_uid(self) -> str:
@@ -185,19 +186,17 @@ class ProjectService:
     def _check_statistic(inp: ProjectInput) -> None:
         if inp.statistics_id and Statistic.get_or_none(
                 Statistic.uid == inp.statistics_id) is None:
-            raise NotFoundError(f"statistics_id '{inp.statistics_id}' 不存在,请先创建该统计"
-                                "或留空", "statistics_id")
+            raise NotFoundError.of(say.STATISTIC_UNKNOWN, "statistics_id", uid=inp.statistics_id)
 
     @staticmethod
     def _check_startable(project: Project) -> None:
         if project.cycle_type != cycles.STATISTIC:
             return
         if not project.statistics_id:
-            raise FieldError("statistics_id 为空:统计周期的项目须先关联统计才能启动",
-                             "statistics_id")
+            raise FieldError.of(say.STATISTIC_NEEDED_TO_START, "statistics_id")
         if Statistic.get_or_none(Statistic.uid == project.statistics_id) is None:
-            raise NotFoundError(f"statistics_id '{project.statistics_id}' 不存在,无法启动",
-                                "statistics_id")
+            raise NotFoundError.of(say.STATISTIC_GONE, "statistics_id",
+                                   uid=project.statistics_id)
 
     def _set_active(self, project: Project, now: int) -> None:
         project.is_active = 1

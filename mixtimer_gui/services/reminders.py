@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from mixtimer_gui.domain import clock, rules
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services import events, wire
 from mixtimer_gui.services.context import ServiceContext
@@ -150,12 +151,12 @@ class ReminderService:
 
     def pause_for(self, seconds: int) -> PauseState:
         if seconds <= 0:
-            raise FieldError("暂停时长应为正数秒", "seconds")
+            raise FieldError.of(say.PAUSE_NOT_POSITIVE, "seconds")
         return self.pause_until(self.ctx.clock.now() + seconds)
 
     def pause_until(self, moment: int) -> PauseState:
         if moment <= self.ctx.clock.now():
-            raise FieldError("暂停的结束时间应在现在之后", "until")
+            raise FieldError.of(say.PAUSE_IN_THE_PAST, "until")
         self._set_setting(PAUSE_KEY, str(int(moment)))
         return PauseState(True, int(moment))
 
@@ -186,8 +187,8 @@ class ReminderService:
     def set_repeat_hours(self, hours: Any) -> float:
         value = rules.read_number({"overdue_repeat_hours": hours}, "overdue_repeat_hours")
         if not 1 <= value <= MAX_REPEAT_HOURS:
-            raise FieldError(f"逾期重复提醒间隔应在 1 到 {int(MAX_REPEAT_HOURS)} 小时之间",
-                             "overdue_repeat_hours")
+            raise FieldError.of(say.REPEAT_OUT_OF_RANGE, "overdue_repeat_hours",
+                                maximum=int(MAX_REPEAT_HOURS))
         self._set_setting(REPEAT_KEY, repr(float(value)))
         return float(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.errors import NotFoundError
 from mixtimer_gui.services import wire
@@ -22,7 +23,7 @@ class TaskService:
         with self.ctx.read():
             row = queries.task_select(self.ctx.clock.now()).where(Task.uid == uid).dicts().first()
         if row is None:
-            raise NotFoundError(f"task not found: uid '{uid}' 不存在", "uid")
+            raise NotFoundError.of(say.TASK_NOT_FOUND, "uid", uid=uid)
         return wire.task(row)
 
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import FieldError
@@ -109,10 +110,11 @@ def page_params(data: Mapping[str, Any]) -> tuple[int, int]:
     """``page_index`` (≥ 1, default 1) and ``page_size`` (1–1000, default 10, capped)."""
     size = rules.read_int(data, "page_size", default=10)
     if size < 1:
-        raise FieldError(f"page_size 应为 1–{MAX_PAGE_SIZE} 的整数,收到 {size}", "page_size")
+        raise FieldError.of(say.PAGE_SIZE_OUT_OF_RANGE, "page_size", maximum=MAX_PAGE_SIZE,
+                            value=size)
     index = rules.read_int(data, "page_index", default=1)
     if index < 1:
-        raise FieldError(f"page_index 从 1 开始,收到 {index}", "page_index")
+        raise FieldError.of(say.PAGE_INDEX_TOO_SMALL, "page_index", value=index)
     return index, min(size, MAX_PAGE_SIZE)
 
 
