@@ -13,6 +13,7 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ListTab,
@@ -147,7 +148,7 @@ class CatalogTab(ListTab):
         try:
             self.catalog.delete({"uid": record["uid"]})
         except DomainError as exc:
-            QMessageBox.warning(self, self.tr("Cannot delete"), exc.message)
+            QMessageBox.warning(self, self.tr("Cannot delete"), say(exc))
             return False
         self.refresh()
         return True

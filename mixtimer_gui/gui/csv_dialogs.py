@@ -61,6 +61,7 @@ from mixtimer_gui.exports.csv_import import (
     import_table,
     read_table,
 )
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
@@ -416,8 +417,8 @@ class ImportDialog(QDialog):
         model = QStandardItemModel(0, 3, self)
         model.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Column"), self.tr("Problem")])
         for error in self.checked.errors[:SHOWN_ERRORS]:
-            model.appendRow([_item(str(error.line)), _item(error.column),
-                             _item(error.message)])
+            problem = error.message if error.error is None else say(error.error, error.column)
+            model.appendRow([_item(str(error.line)), _item(error.column), _item(problem)])
         return model
 
     def _table_view(self, model: QStandardItemModel) -> QTableView:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.services import Services
 
 ERROR_STYLE = "color: #b3261e;"
@@ -59,6 +60,7 @@ class FormDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._labels: dict[str, str] = {}
 
     def add_field(self, field: str, label: str, widget: QWidget,
                   hint: str = "") -> QWidget:
@@ -81,6 +83,7 @@ class FormDialog(QDialog):
         column.addWidget(error)
         self.form.addRow(label, box)
         self._fields[field] = (widget, error)
+        self._labels[field] = label.replace("&", "").rstrip(":\uff1a")  # without mnemonic or colon
         return widget
 
     # -- errors ---------------------------------------------------------------------------
@@ -88,12 +91,12 @@ class FormDialog(QDialog):
     def show_error(self, error: DomainError) -> None:
         bound = self._fields.get(error.field)
         if bound is None:
-            self.banner.setText(error.message)
+            self.banner.setText(say(error))
             self.banner.show()
             self._fit()
             return
         widget, label = bound
-        label.setText(error.message)
+        label.setText(say(error, self._labels.get(error.field)))
         label.show()
         widget.setStyleSheet(INVALID_STYLE)
         widget.setFocus()

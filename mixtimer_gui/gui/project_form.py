@@ -37,6 +37,7 @@ from mixtimer_gui.domain import clock, cycles, rules
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.widgets import role_label, single_shot_timer
 from mixtimer_gui.services import Services
 
@@ -506,7 +507,7 @@ class ProjectForm(QDialog):
                 widget.style().polish(widget)
         label.style().unpolish(label)
         label.style().polish(label)
-        label.setText(error.message)
+        label.setText(say(error))
         label.show()
 
     def error_text(self, field: str) -> str:
@@ -603,7 +604,7 @@ class ProjectForm(QDialog):
         try:
             uid = self.services.objects.create({"name": name})["uid"]
         except DomainError as exc:
-            self.new_object_error.setText(exc.message)
+            self.new_object_error.setText(say(exc))
             self.new_object_error.show()
             return
         self.new_object_edit.clear()

@@ -42,6 +42,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
@@ -451,7 +452,7 @@ class ProjectsTab(QWidget):
         try:  # fresh from the store: the API may have changed or deleted it meanwhile
             project = self.services.projects.get({"uid": project["uid"]})
         except DomainError as exc:
-            QMessageBox.warning(self, self.tr("Not done"), exc.message)
+            QMessageBox.warning(self, self.tr("Not done"), say(exc))
             self.refresh()
             return
         restart = False
@@ -525,7 +526,7 @@ class ProjectsTab(QWidget):
         try:
             method({"uid": uid})
         except DomainError as exc:
-            QMessageBox.warning(self, self.tr("Not done"), exc.message)
+            QMessageBox.warning(self, self.tr("Not done"), say(exc))
             return False
         return True
 

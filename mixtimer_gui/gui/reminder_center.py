@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
@@ -214,7 +215,7 @@ class ReminderCenter(QWidget):
         try:
             action()
         except DomainError as exc:
-            self._show_error(exc.message)
+            self._show_error(say(exc))
             return
         # The bus announces the change too; refreshing now keeps the view exact at once.
         self.refresh()

@@ -45,6 +45,7 @@ from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.debounce import emit
+from mixtimer_gui.gui.messages import say
 
 # services.ctx.thread_connection: a worker thread's own connection, yielding its interrupt.
 CountConnection = Callable[[], AbstractContextManager[Callable[[], None]]]
@@ -187,7 +188,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             rows, total = self._first_page()
         except DomainError as exc:
-            self._clear(str(exc.message))
+            self._clear(say(exc))
             return
         self._loaded_once = True
         if total is None:
@@ -247,7 +248,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             result = self._fetch_page(number, count=False)
         except DomainError as exc:
-            emit(self.error, exc.message)
+            emit(self.error, say(exc))
             return
         page = list(result.get("data") or [])
         self._remember(number, page)
@@ -324,7 +325,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             result = self._fetch_page(number, count=False)
         except DomainError as exc:
-            emit(self.error, exc.message)
+            emit(self.error, say(exc))
             return []
         page = list(result.get("data") or [])
         self._remember(number, page)
@@ -380,7 +381,7 @@ class PagedTableModel(QAbstractTableModel):
         except DomainError as exc:
             if quiet:
                 return False
-            self._clear(exc.message)
+            self._clear(say(exc))
             return False
         self._loaded_once = True
         self.beginResetModel()

@@ -51,6 +51,7 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ANY,
@@ -369,7 +370,7 @@ class TasksTab(ListTab):
         try:
             return self.services.tasks.get({"uid": task["uid"]})
         except DomainError as exc:
-            self._show_error(exc.message)
+            self._show_error(say(exc))
             return None
 
     def handle_selected(self) -> bool:

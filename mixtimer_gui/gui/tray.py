@@ -26,6 +26,7 @@ from mixtimer_gui.domain import clock, status
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.messages import say
 from mixtimer_gui.reminders.engine import Notification, Reminder
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE
@@ -263,7 +264,7 @@ class ReminderTray(QObject):
             else:
                 reminders.resume()
         except DomainError as exc:
-            self.tray.showMessage(self.tr("MixTimer"), exc.message,
+            self.tray.showMessage(self.tr("MixTimer"), say(exc),
                                   QSystemTrayIcon.MessageIcon.Warning, MESSAGE_MS)
             return
         self.refresh()

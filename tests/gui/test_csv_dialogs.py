@@ -230,6 +230,8 @@ def test_bad_rows_are_listed_and_only_good_rows_on_request(
     model = dialog.errors.model()
     assert [(model.index(r, 0).data(), model.index(r, 1).data()) for r in
             range(model.rowCount())] == [("3", "uid"), ("4", "name")]
+    # The problem in the window's words, naming the column as the file does.
+    assert model.index(1, 2).data() == "name is required: please fill it in."
     assert not dialog.import_all.isVisible() and dialog.import_good.isVisible()
     assert "2" in dialog.import_good.text()
     dialog.import_good.click()

@@ -101,7 +101,7 @@ def test_a_task_deleted_meanwhile_is_reported_and_nothing_is_written(
 
     assert not dialog.submit()
 
-    assert dialog.error_text("") == "task not found"
+    assert dialog.error_text("") == "The task is gone (its project may have been deleted)."
     assert handle_count(services) == before
 
 

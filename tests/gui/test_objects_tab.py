@@ -43,12 +43,12 @@ def test_empty_name_shows_under_name_and_saves_nothing(qtbot: Any,
     dialog.name_edit.setText("   ")
     dialog.location_edit.setText("仓库")
     assert not dialog.submit()
-    assert "name" in dialog.error_text("name")
+    assert dialog.error_text("name") == "Name is required: please fill it in."
     assert dialog.error_text("location") == "" and dialog.error_text("") == ""
     assert object_count(services) == 0
 
 
-@pytest.mark.parametrize("uid, words", [("bad uid!", "uid"), ("P1", "已存在")])
+@pytest.mark.parametrize("uid, words", [("bad uid!", "may only use"), ("P1", "is taken")])
 def test_bad_or_taken_uid_shows_under_uid(qtbot: Any, services: Services, uid: str,
                                           words: str) -> None:
     services.objects.create({"uid": "P1", "name": "空压机"})
@@ -121,7 +121,7 @@ def test_delete_of_an_object_in_use_shows_the_services_message(
 
     assert not tab.delete_selected()
 
-    assert len(warnings) == 1 and "T1" in warnings[0] and "使用" in warnings[0]
+    assert len(warnings) == 1 and "T1" in warnings[0] and "still used" in warnings[0]
     assert services.objects.get({"uid": "T1"})["name"] == "冷却塔"
 
 

@@ -118,7 +118,7 @@ def test_a_refused_start_says_why(tab: ProjectsTab, services: Services,
     monkeypatch.setattr("mixtimer_gui.gui.projects_tab.QMessageBox.warning",
                         lambda _parent, _title, text: warned.append(text))
     tab.start_selected()
-    assert warned and "statistics_id" in warned[0]
+    assert warned and warned[0].startswith("Statistic is empty")
     assert services.projects.get({"uid": uid})["is_active"] == 0
 
 

@@ -116,6 +116,97 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>Fields</name>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Cycle type</source>
+      <translation>周期类型</translation>
+    </message>
+    <message>
+      <source>Statistic</source>
+      <translation>统计项</translation>
+    </message>
+    <message>
+      <source>Cycle length</source>
+      <translation>周期</translation>
+    </message>
+    <message>
+      <source>Cycle unit</source>
+      <translation>周期单位</translation>
+    </message>
+    <message>
+      <source>Remind before</source>
+      <translation>提前提醒</translation>
+    </message>
+    <message>
+      <source>Reminder unit</source>
+      <translation>提醒单位</translation>
+    </message>
+    <message>
+      <source>Next cycle starts</source>
+      <translation>下个周期起算</translation>
+    </message>
+    <message>
+      <source>Maintenance guide</source>
+      <translation>维保指南</translation>
+    </message>
+    <message>
+      <source>Objects</source>
+      <translation>维保对象</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Pictures</source>
+      <translation>图片</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Overdue repeat</source>
+      <translation>逾期重复提醒间隔</translation>
+    </message>
+  </context>
+  <context>
     <name>HandleDetail</name>
     <message>
       <source>Pictures</source>
