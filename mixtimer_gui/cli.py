@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         imp.add_argument("file", metavar="FILE.csv")
         imp.add_argument("--keep-good", action="store_true",
                          help="import the good rows even when some rows are bad")
+        if name == "import-objects":
+            imp.add_argument("--update", action="store_true",
+                             help="update objects whose number (uid) already exists, from the "
+                                  "file's columns, instead of refusing those rows")
 
     demo = sub.add_parser("demo-data", help="fill the database with realistic demo data")
     _db_option(demo)

@@ -68,7 +68,8 @@ def run_import(db_path: Path, args: argparse.Namespace) -> int:
         return _fail(str(exc))
     services = Services.open(db_path)
     try:
-        result = import_table(services, table, commit=True, keep_good=bool(args.keep_good))
+        result = import_table(services, table, commit=True, keep_good=bool(args.keep_good),
+                              update_existing=bool(getattr(args, "update", False)))
     finally:
         services.close()
     return _report(result, kind, Path(args.file))
@@ -79,10 +80,13 @@ def _report(result: ImportResult, kind: str, path: Path) -> int:
     for error in result.errors:
         print(f"{PROG}: {path.name} {error}", file=sys.stderr)
     if result.committed:
+        updated = f",其中更新已有对象 {result.updated} 条" if result.updated else ""
         skipped = f",{len(result.errors)} 行有错误未导入" if result.errors else ""
-        print(f"已导入 {result.imported} 条{what}(共 {result.total} 行{skipped})")
+        print(f"已导入 {result.imported} 条{what}(共 {result.total} 行{updated}{skipped})")
         return 0
+    hint = (f";对象编号已存在的 {result.existing} 行可加 --update 更新"
+            if result.existing and not result.updated else "")
     if result.good:
         return _fail(f"{len(result.errors)} 行有错误,没有导入任何数据;改正后重试,"
-                     f"或加 --keep-good 只导入正确的 {result.good} 行")
-    return _fail(f"{len(result.errors)} 行都有错误,没有导入任何数据")
+                     f"或加 --keep-good 只导入正确的 {result.good} 行{hint}")
+    return _fail(f"{len(result.errors)} 行都有错误,没有导入任何数据{hint}")

@@ -8,6 +8,12 @@ call the API uses, so a bad row is reported with the service's own message, and 
 inside one outer transaction: with any bad row nothing is kept, unless the caller asked to
 keep the good rows. A dry run (``commit=False``) does the same work and rolls it back, which is
 how the GUI previews exactly what an import would do.
+
+An object row whose 对象编号 (uid) is already taken is refused, unless the caller asked to
+update existing objects (``update_existing``): then the file's columns replace those fields
+of the stored object (an empty cell clears it, as in the sheet) and the columns the file does
+not have keep their stored values. The result counts such rows either way (``existing``),
+so a preview can offer the choice.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mixtimer_gui.domain import rules
-from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.domain.errors import DomainError, NotFoundError
 from mixtimer_gui.exports.cells import restore
 from mixtimer_gui.services import Services
 
@@ -94,6 +100,8 @@ class ImportResult:
     good: int  # rows that were imported (or, in a dry run / refused run, would be)
     errors: list[RowError]
     committed: bool
+    existing: int = 0  # object rows naming an object that is already there
+    updated: int = 0  # of the good rows, those that updated an existing object
 
     @property
     def imported(self) -> int:
@@ -228,7 +236,7 @@ def _example_header(kind: str) -> str:
 
 
 def import_table(services: Services, table: ImportTable, *, commit: bool = True,
-                 keep_good: bool = False,
+                 keep_good: bool = False, update_existing: bool = False,
                  progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Apply every row through the services in one transaction.
@@ -237,9 +245,10 @@ def import_table(services: Services, table: ImportTable, *, commit: bool = True,
     ``keep_good`` is false. Each row runs in its own savepoint (the service's nested write),
     so a bad row leaves no trace even when the good rows are kept. ``progress(done, total)``
     is called every 200 rows; when ``cancelled()`` turns true everything is rolled back and
-    ``ImportCancelled`` raised.
+    ``ImportCancelled`` raised. ``update_existing``: see the module docstring.
     """
-    apply = _applier(services, table.kind)
+    counts = _Counts()
+    apply = _applier(services, table.kind, update_existing, counts)
     errors = list(table.shape_errors)
     good = 0
     ordered = _in_import_order(services, table)
@@ -247,7 +256,7 @@ def import_table(services: Services, table: ImportTable, *, commit: bool = True,
         with services.ctx.write():
             for done, (line, record) in enumerate(ordered, 1):
                 try:
-                    apply(record)
+                    counts.updated += apply(record)
                     good += 1
                 except DomainError as exc:
                     errors.append(_row_error(line, exc, table.titles))
@@ -263,13 +272,49 @@ def import_table(services: Services, table: ImportTable, *, commit: bool = True,
     else:
         committed = True
     errors.sort(key=lambda e: e.line)
-    return ImportResult(len(table.rows) + len(table.shape_errors), good, errors, committed)
+    return ImportResult(len(table.rows) + len(table.shape_errors), good, errors, committed,
+                        counts.existing, counts.updated)
 
 
-def _applier(services: Services, kind: str) -> Callable[[Mapping[str, str]], Any]:
-    if kind == OBJECTS:
-        return services.objects.create
-    return services.statistics.add_value
+@dataclass
+class _Counts:
+    existing: int = 0
+    updated: int = 0
+
+
+def _applier(services: Services, kind: str, update_existing: bool,
+             counts: _Counts) -> Callable[[Mapping[str, str]], int]:
+    """The call for one row; it returns 1 when the row updated an existing object."""
+    if kind == READINGS:
+        def add_reading(record: Mapping[str, str]) -> int:
+            services.statistics.add_value(record)
+            return 0
+
+        return add_reading
+
+    def apply_object(record: Mapping[str, str]) -> int:
+        uid = record.get("uid", "").strip()
+        current = _stored_object(services, uid) if uid else None
+        if current is None:
+            services.objects.create(record)
+            return 0
+        counts.existing += 1
+        if not update_existing:
+            services.objects.create(record)  # refused: the number is taken
+            return 0
+        services.objects.update({**current, **record, "uid": uid})
+        return 1
+
+    return apply_object
+
+
+def _stored_object(services: Services, uid: str) -> dict[str, Any] | None:
+    try:
+        return services.objects.get({"uid": uid})
+    except NotFoundError:
+        return None
+    except DomainError:  # a malformed number: the create reports it against the row
+        return None
 
 
 def _in_import_order(services: Services,

@@ -133,6 +133,24 @@ def test_import_keep_good(services: Services, db_path: Path, tmp_path: Path,
     assert reopen(db_path).objects.list({})["total_records"] == 1
 
 
+def test_import_update_changes_existing_objects(services: Services, db_path: Path,
+                                                tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    services.objects.create({"uid": "P1", "name": "泵", "location": "一楼"})
+    path = tmp_path / "o.csv"
+    path.write_text("对象编号,名称\r\nP1,一号泵\r\nP2,二号泵\r\n", encoding="utf-8")
+    code, stdout, stderr = run(capsys, "import-objects", "--db", str(db_path), str(path))
+    assert code == 1 and "第 2 行「对象编号」" in stderr and "--update" in stderr
+    code, stdout, stderr = run(capsys, "import-objects", "--db", str(db_path), str(path),
+                               "--update")
+    assert (code, stderr) == (0, "") and "已导入 2 " in stdout and "更新已有对象 1 条" in stdout
+    stored = {o["uid"]: o for o in reopen(db_path).objects.list({})["data"]}
+    assert (stored["P1"]["name"], stored["P1"]["location"]) == ("一号泵", "一楼")
+    code, _, stderr = run(capsys, "import-readings", "--db", str(db_path), str(path),
+                          "--update")
+    assert code == 2  # readings have nothing to update: the option is not there
+
+
 def test_import_readings(services: Services, db_path: Path, tmp_path: Path,
                          capsys: pytest.CaptureFixture[str]) -> None:
     services.statistics.create({"uid": "m1", "name": "表"})

@@ -192,6 +192,43 @@ def test_keep_good_imports_the_good_rows_only(services: Services, tmp_path: Path
     assert heard == [(events.OBJECT, ("a", "c"))]
 
 
+def test_a_taken_number_is_a_bad_row_and_counted_as_existing(services: Services,
+                                                             tmp_path: Path) -> None:
+    services.objects.create({"uid": "P1", "name": "泵", "location": "一车间"})
+    rows = [["对象编号", "名称"], ["P1", "一号泵"], ["P2", "二号泵"]]
+    result = import_file(services, write_csv(tmp_path / "o.csv", rows))
+    assert (result.committed, result.good, result.existing, result.updated) == (False, 1, 1, 0)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "uid")]
+    assert objects(services)["P1"]["name"] == "泵"
+
+
+def test_update_existing_replaces_the_files_columns_and_keeps_the_rest(
+        services: Services, tmp_path: Path) -> None:
+    services.objects.create({"uid": "P1", "name": "泵", "alias": "老泵", "location": "一车间",
+                             "description": "原描述"})
+    heard: list[tuple[str, tuple[str, ...]]] = []
+    services.bus.subscribe(lambda entity, uids: heard.append((entity, uids)))
+    rows = [["对象编号", "名称", "位置"], ["P1", "一号泵", ""], ["P2", "二号泵", "二车间"]]
+    result = import_file(services, write_csv(tmp_path / "o.csv", rows), update_existing=True)
+    assert (result.committed, result.good, result.existing, result.updated) == (True, 2, 1, 1)
+    stored = objects(services)
+    # name and location come from the file (an empty cell clears it); alias and
+    # description are not in the file and keep their stored values.
+    assert (stored["P1"]["name"], stored["P1"]["location"]) == ("一号泵", "")
+    assert (stored["P1"]["alias"], stored["P1"]["description"]) == ("老泵", "原描述")
+    assert stored["P2"]["location"] == "二车间"
+    assert sorted(uid for entity, uids in heard if entity == events.OBJECT
+                  for uid in uids) == ["P1", "P2"]
+
+
+def test_update_existing_still_refuses_a_bad_row(services: Services, tmp_path: Path) -> None:
+    services.objects.create({"uid": "P1", "name": "泵"})
+    rows = [["uid", "name"], ["P1", ""]]
+    result = import_file(services, write_csv(tmp_path / "o.csv", rows), update_existing=True)
+    assert not result.committed and [e.field for e in result.errors] == ["name"]
+    assert objects(services)["P1"]["name"] == "泵"
+
+
 def test_a_dry_run_reports_but_keeps_nothing(services: Services, tmp_path: Path) -> None:
     rows = [["name"], ["甲"], ["乙"]]
     result = import_file(services, write_csv(tmp_path / "o.csv", rows), commit=False)
