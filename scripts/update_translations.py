@@ -32,6 +32,7 @@ EN_QM = TRANSLATIONS / "mixtimer_en.qm"
 EN_SINGULAR = {
     "%n bad row(s) were left out.": "%n bad row was left out.",
     "%n maintenance task(s) need attention": "%n maintenance task needs attention",
+    "%n existing object(s) were updated.": "%n existing object was updated.",
 }
 
 

@@ -11,7 +11,9 @@ so the event loop keeps running (and tests can drive them).
 - ``import_objects(parent, services)`` / ``import_readings(parent, services)``: open-file
   chooser, a dry run (the real import, rolled back), then a preview of the first rows and
   every bad row with its line and column; "Import" when all rows are good, "Import the good
-  rows" when some are bad. The import runs in one transaction.
+  rows" when some are bad. The import runs in one transaction. When object rows name objects
+  that are already there, a check box offers to update them from the file instead (the
+  preview is checked again that way).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -296,20 +299,38 @@ def _start_import(parent: QWidget, services: Services, kind: str) -> None:
     job.failed.connect(_failure(parent, title))
 
 
+def _check_again(parent: QWidget, services: Services, table: ImportTable,
+                 update_existing: bool) -> None:
+    """The dry run once more, updating existing objects or not, then a fresh preview."""
+    title, _ = _titles(table.kind)
+
+    def check(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        return import_table(services, table, commit=False, update_existing=update_existing,
+                            progress=progress, cancelled=cancelled)
+
+    job = CsvJob(parent, services, _tr("Checking %1…").replace("%1", table.path.name), check)
+    job.done.connect(lambda checked: _preview(parent, services, table, checked,
+                                              update_existing))
+    job.failed.connect(_failure(parent, title))
+
+
 def _preview(parent: QWidget, services: Services, table: ImportTable,
-             checked: ImportResult) -> ImportDialog:
-    dialog = ImportDialog(table, checked, parent)
-    dialog.chosen.connect(lambda keep_good: _run_import(parent, services, table, keep_good))
+             checked: ImportResult, update_existing: bool = False) -> ImportDialog:
+    dialog = ImportDialog(table, checked, parent, update_existing=update_existing)
+    dialog.chosen.connect(lambda keep_good: _run_import(parent, services, table, keep_good,
+                                                        update_existing))
+    dialog.update_chosen.connect(lambda update: _check_again(parent, services, table, update))
     dialog.open()
     return dialog
 
 
 def _run_import(parent: QWidget, services: Services, table: ImportTable,
-                keep_good: bool) -> None:
+                keep_good: bool, update_existing: bool = False) -> None:
     title, _ = _titles(table.kind)
 
     def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-        return import_table(services, table, keep_good=keep_good, progress=progress,
+        return import_table(services, table, keep_good=keep_good,
+                            update_existing=update_existing, progress=progress,
                             cancelled=cancelled)
 
     job = CsvJob(parent, services, _tr("Importing %1…").replace("%1", table.path.name), work)
@@ -321,6 +342,8 @@ def _imported(parent: QWidget, table: ImportTable, result: ImportResult) -> QMes
     title, what = _titles(table.kind)
     if result.committed:
         text = _tr("Imported %1 %2.").replace("%1", str(result.imported)).replace("%2", what)
+        if result.updated:
+            text += " " + _tr("%n existing object(s) were updated.", "", result.updated)
         if result.errors:
             text += " " + _tr("%n bad row(s) were left out.", "", len(result.errors))
         return _message(parent, QMessageBox.Icon.Information, title, text)
@@ -337,10 +360,11 @@ class ImportDialog(QDialog):
     good rows" (True); the dialog then closes.
     """
 
-    chosen = Signal(bool)
+    chosen = Signal(bool)  # keep_good
+    update_chosen = Signal(bool)  # check again, updating existing objects or not
 
     def __init__(self, table: ImportTable, checked: ImportResult,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, update_existing: bool = False) -> None:
         super().__init__(parent)
         self.table = table
         self.checked = checked
@@ -355,6 +379,16 @@ class ImportDialog(QDialog):
         layout.addWidget(QLabel(self.tr("First rows:")))
         self.preview = self._table_view(self._preview_model())
         layout.addWidget(self.preview, 2)
+        self.update_box = QCheckBox(self.tr(
+            "Update the %n object(s) whose number is already there, from this file", "",
+            checked.existing))
+        self.update_box.setToolTip(self.tr(
+            "The file's columns replace those fields (an empty cell clears one); the "
+            "columns the file does not have stay as they are."))
+        self.update_box.setChecked(update_existing)
+        self.update_box.setVisible(table.kind == OBJECTS and checked.existing > 0)
+        self.update_box.toggled.connect(self._choose_update)
+        layout.addWidget(self.update_box)
         self.errors_label = QLabel()
         self.errors = self._table_view(self._errors_model())
         if checked.errors:
@@ -382,6 +416,10 @@ class ImportDialog(QDialog):
         self.accept()
         self.chosen.emit(keep_good)
 
+    def _choose_update(self, update: bool) -> None:
+        self.reject()  # a fresh preview follows, checked the new way
+        self.update_chosen.emit(update)
+
     def _summary_text(self, what: str) -> str:
         text = self.tr("%1: %2 row(s), %3 encoding.").replace("%1", self.table.path.name) \
             .replace("%2", str(self.checked.total)).replace("%3", self.table.encoding)
@@ -392,6 +430,9 @@ class ImportDialog(QDialog):
         else:
             text += " " + self.tr("All rows are good: %1 %2 will be imported.") \
                 .replace("%1", str(self.checked.good)).replace("%2", what)
+        if self.checked.updated:
+            text += " " + self.tr("%n existing object(s) will be updated.", "",
+                                  self.checked.updated)
         if self.table.ignored_columns:
             text += " " + self.tr("Columns not used: %1.").replace(
                 "%1", "、".join(self.table.ignored_columns))

@@ -240,6 +240,39 @@ def test_bad_rows_are_listed_and_only_good_rows_on_request(
     assert uids == {"a", "d"}
 
 
+def test_existing_objects_can_be_updated_from_the_file(
+        qtbot: Any, parent: QWidget, services: Services, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    services.objects.create({"uid": "P1", "name": "泵", "location": "一楼"})
+    rows = "对象编号,名称\r\nP1,一号泵\r\nP2,二号泵\r\n"
+    choose_open(monkeypatch, write(tmp_path / "o.csv", rows))
+    csv_dialogs.import_objects(parent, services)
+    first = wait_import_dialog(qtbot, parent)
+    assert first.update_box.isVisible() and not first.update_box.isChecked()
+    assert "1" in first.update_box.text() and first.errors.model().rowCount() == 1
+    first.update_box.setChecked(True)  # checks the file again, updating this time
+    qtbot.waitUntil(lambda: any(d.isVisible() and d is not first
+                                for d in parent.findChildren(ImportDialog)), timeout=WAIT_MS)
+    second = next(d for d in parent.findChildren(ImportDialog)
+                  if d.isVisible() and d is not first)
+    assert second.update_box.isChecked() and not second.errors.isVisible()
+    assert "1 existing object will be updated." in second.summary.text()
+    assert services.objects.get({"uid": "P1"})["name"] == "泵"  # a check keeps nothing
+    second.import_all.click()
+    box = wait_box(qtbot, parent)
+    assert "Imported 2" in box.text() and "1 existing object was updated." in box.text()
+    stored = services.objects.get({"uid": "P1"})
+    assert (stored["name"], stored["location"]) == ("一号泵", "一楼")
+
+
+def test_readings_offer_no_update(qtbot: Any, parent: QWidget, services: Services,
+                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    services.statistics.create({"uid": "m1", "name": "表"})
+    choose_open(monkeypatch, write(tmp_path / "r.csv", "statistics_id,value\r\nm1,5\r\n"))
+    csv_dialogs.import_readings(parent, services)
+    assert not wait_import_dialog(qtbot, parent).update_box.isVisible()
+
+
 def test_cancelling_the_preview_imports_nothing(qtbot: Any, parent: QWidget,
                                                 services: Services, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,10 +66,24 @@
   <context>
     <name>ImportDialog</name>
     <message numerus="yes">
+      <source>Update the %n object(s) whose number is already there, from this file</source>
+      <translation>
+        <numerusform>Update the %n object whose number is already there, from this file</numerusform>
+        <numerusform>Update the %n objects whose number is already there, from this file</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>Import the good rows (%n)</source>
       <translation>
         <numerusform>Import the good rows (%n)</numerusform>
         <numerusform>Import the good rows (%n)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n existing object(s) will be updated.</source>
+      <translation>
+        <numerusform>%n existing object will be updated.</numerusform>
+        <numerusform>%n existing objects will be updated.</numerusform>
       </translation>
     </message>
   </context>
@@ -144,6 +158,13 @@
 %1</numerusform>
         <numerusform>Exported %n records to
 %1</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n existing object(s) were updated.</source>
+      <translation>
+        <numerusform>%n existing object was updated.</numerusform>
+        <numerusform>%n existing objects were updated.</numerusform>
       </translation>
     </message>
   </context>

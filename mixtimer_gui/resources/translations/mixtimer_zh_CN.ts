@@ -592,6 +592,16 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>First rows:</source>
       <translation>前几行:</translation>
     </message>
+    <message numerus="yes">
+      <source>Update the %n object(s) whose number is already there, from this file</source>
+      <translation>
+        <numerusform>用本文件更新编号已存在的 %n 个对象</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>The file's columns replace those fields (an empty cell clears one); the columns the file does not have stay as they are.</source>
+      <translation>文件中有的列替换对象的相应内容(空单元格即清空);文件中没有的列保持不变。</translation>
+    </message>
     <message>
       <source>Import</source>
       <translation>导入</translation>
@@ -613,6 +623,12 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>All rows are good: %1 %2 will be imported.</source>
       <translation>所有行均正确:将导入 %1 %2。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n existing object(s) will be updated.</source>
+      <translation>
+        <numerusform>其中 %n 个已有对象将被更新。</numerusform>
+      </translation>
     </message>
     <message>
       <source>Columns not used: %1.</source>
@@ -1846,6 +1862,12 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>reading(s)</source>
       <translation>条读数</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n existing object(s) were updated.</source>
+      <translation>
+        <numerusform>其中 %n 个已有对象已更新。</numerusform>
+      </translation>
     </message>
   </context>
 </TS>
