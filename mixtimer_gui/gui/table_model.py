@@ -15,9 +15,15 @@ scroll to the end fetch more (``fetchMore``). A count for an older filter is ign
 running one is interrupted. At 1 M handles a LIKE search or a person filter takes ~0.3 s
 to count but ~10 ms to show its first page.
 
+``set_filter(..., background=True)`` fetches page 1 itself on a worker too: a text search
+for a word that is nowhere scans every row even for its first page (~0.5 s at 1 M
+handles), and the window must not stand still meanwhile. The rows shown stay until the new
+page arrives; a newer filter interrupts the search and wins.
+
 Signals:
     loaded(int): after each (re)count, with the total number of matching rows.
     counting(): a first page is shown and its total is being counted.
+    searching(): a first page is being fetched in the background.
     error(str): a ``DomainError`` from the fetch (the model is then empty).
 """
 
@@ -35,6 +41,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -90,8 +97,10 @@ class Column:
 class PagedTableModel(QAbstractTableModel):
     loaded = Signal(int)
     counting = Signal()
+    searching = Signal()
     error = Signal(str)
     _count_ready = Signal(object)  # (generation, total or None), from the counting thread
+    _page_ready = Signal(object)  # (generation, rows or None, error or None), from a search
 
     MAX_CACHED_PAGES = 8
 
@@ -121,6 +130,10 @@ class PagedTableModel(QAbstractTableModel):
         # Interrupts the counting thread's statement (None while no count runs).
         self._count_interrupt: Callable[[], None] | None = None
         self._count_ready.connect(self._apply_count)
+        self._page_thread: threading.Thread | None = None
+        self._page_again = False
+        self._page_interrupt: Callable[[], None] | None = None
+        self._page_ready.connect(self._apply_page)
         self._loaded_once = False
         self.fetch_calls = 0  # how many pages were fetched: tests and benchmarks read it
 
@@ -158,12 +171,23 @@ class PagedTableModel(QAbstractTableModel):
     def page_size(self) -> int:
         return self._page_size
 
+    @property
+    def searching_in_background(self) -> bool:
+        return self._page_thread is not None
+
     def set_filter(self, where_and: list | None = None, where_or: list | None = None,
-                   where_in: list | None = None) -> None:
+                   where_in: list | None = None, *, background: bool = False) -> None:
+        """Show what the filter matches; ``background``: fetch page 1 on a worker (with
+        ``count_connection``; otherwise at once, as without it)."""
         self._where_and = list(where_and or [])
         self._where_or = list(where_or or [])
         self._where_in = list(where_in or [])
-        self._reload()
+        if background and self._count_connection is not None:
+            self._generation += 1
+            emit(self.searching)
+            self._start_page()
+        else:
+            self._reload()
 
     def set_order(self, order_by: str, *, load: bool = True) -> None:
         """Order by ``order_by`` and reload; ``load=False`` before the first load only
@@ -185,6 +209,7 @@ class PagedTableModel(QAbstractTableModel):
 
         With a background count the old row count stands until the new one arrives."""
         self._generation += 1
+        self._interrupt_page()
         try:
             rows, total = self._first_page()
         except DomainError as exc:
@@ -376,6 +401,7 @@ class PagedTableModel(QAbstractTableModel):
     def _reload(self, *, quiet: bool = False) -> bool:
         """Reset the model on a new filter or order; ``False`` if the fetch was refused."""
         self._generation += 1
+        self._interrupt_page()  # a search in the background is stale now
         try:
             rows, total = self._first_page()
         except DomainError as exc:
@@ -383,6 +409,11 @@ class PagedTableModel(QAbstractTableModel):
                 return False
             self._clear(say(exc))
             return False
+        self._show_first(rows, total)
+        return True
+
+    def _show_first(self, rows: list[dict], total: int | None) -> None:
+        """A fresh page 1; ``total`` ``None``: counted on a worker."""
         self._loaded_once = True
         self.beginResetModel()
         self._store_first(rows, len(rows) + 1 if total is None else total)
@@ -393,7 +424,6 @@ class PagedTableModel(QAbstractTableModel):
             self._start_count()
         else:
             emit(self.loaded, self._total)
-        return True
 
     def _clear(self, message: str) -> None:
         self._generation += 1
@@ -464,6 +494,80 @@ class PagedTableModel(QAbstractTableModel):
         self._more = False
         self._resize(total)
         emit(self.loaded, total)
+
+    # -- a first page in the background ----------------------------------------------------
+
+    def _start_page(self) -> None:
+        if self._page_thread is not None:
+            # One search at a time (one extra connection): stop the stale one, search
+            # again when it has gone.
+            self._page_again = True
+            self._interrupt_page()
+            return
+        params = {**self._params(0), "page_size": self._page_size + 1}
+        self.fetch_calls += 1
+        self._page_thread = threading.Thread(
+            target=self._search, args=(self._generation, params),
+            name="mixtimer-table-search", daemon=True)
+        self._page_thread.start()
+
+    def _search(self, generation: int, params: dict) -> None:
+        """Worker thread: page 1 (and one row more) on a connection of its own."""
+        rows: list[dict] | None = None
+        error: DomainError | None = None
+        try:
+            assert self._count_connection is not None
+            with self._count_connection() as interrupt:
+                with self._count_lock:
+                    self._page_interrupt = interrupt
+                try:
+                    rows = list(self._fetch(params, count=False).get("data") or [])
+                finally:
+                    with self._count_lock:
+                        self._page_interrupt = None
+        except DomainError as exc:
+            error = exc
+        except Exception as exc:  # interrupted by a newer filter, or the database failed
+            log.debug("background search stopped: %s", exc)
+        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
+            emit(self._page_ready, (generation, rows, error))
+
+    def _interrupt_page(self) -> None:
+        with self._count_lock:
+            if self._page_interrupt is not None:
+                with contextlib.suppress(Exception):
+                    self._page_interrupt()
+
+    def _apply_page(self, message: object) -> None:
+        generation, rows, error = message  # type: ignore[misc]
+        self._page_thread = None  # its last act was this emit
+        if self._page_again:
+            self._page_again = False
+            if generation != self._generation:
+                self._start_page()
+                return
+        if generation != self._generation:
+            return  # a search for an older filter
+        if error is not None:
+            self._clear(say(error))
+            return
+        if rows is None:  # the database failed under it: say so rather than stand still
+            self._clear(QCoreApplication.translate("PagedTableModel",
+                                                   "The search failed; please try again."))
+            return
+        self._more = len(rows) > self._page_size
+        if self._more:
+            self._show_first(rows[:self._page_size], None)
+        else:
+            self._show_first(rows, len(rows))
+
+    def wait_for_search(self, timeout_s: float = 10.0) -> bool:
+        """Block until the search thread is done (tests; closing). ``True``: none left."""
+        thread = self._page_thread
+        if thread is not None:
+            thread.join(timeout_s)
+            return not thread.is_alive()
+        return True
 
     def wait_for_count(self, timeout_s: float = 10.0) -> bool:
         """Block until the counting thread is done (tests; closing). ``True``: none left."""

@@ -89,14 +89,17 @@ def test_text_search_covers_description_and_result(qtbot: Any, tab: HandlesTab,
                                                           history: dict[str, Any]) -> None:
     tab.search.setText("填料")
     qtbot.waitUntil(lambda: uids(tab) == [history["tower"]])
-    tab.search.setText("正常")
-    tab.search.returnPressed.emit()
+
+    def search(words: str) -> None:
+        tab.search.setText(words)
+        tab.search.returnPressed.emit()  # a text search runs on a worker thread
+        qtbot.waitUntil(lambda: not tab.model.searching_in_background, timeout=5000)
+
+    search("正常")
     assert set(uids(tab)) == set(history["early"])
-    tab.search.setText("停产")
-    tab.search.returnPressed.emit()
+    search("停产")
     assert uids(tab) == [history["ignored"]]
-    tab.search.setText("没有这种记录")
-    tab.search.returnPressed.emit()
+    search("没有这种记录")
     assert uids(tab) == [] and "0" in tab.count.text()
 
 

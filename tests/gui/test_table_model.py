@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.services import Services
@@ -323,6 +324,87 @@ def test_a_count_that_comes_after_a_small_filter_is_ignored(
     assert m.wait_for_count()
     qtbot.wait(20)  # let the stale result arrive
     assert m.rowCount() == 1 and len(gated.count_threads) == 1
+
+
+# -- a first page in the background (a text search) ----------------------------------------
+
+
+class SlowPages(FakeHandles):
+    """First pages (count=False, page 1) wait for ``gate``; the threads are recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.page_threads: list[str] = []
+
+    def list(self, params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+        if not count and params["page_index"] == 1 and params.get("where_and"):
+            self.page_threads.append(threading.current_thread().name)
+            assert self.gate.wait(10)
+        return super().list(params, count=count)
+
+
+def test_a_background_search_leaves_the_rows_until_its_page_arrives(qtbot: Any) -> None:
+    slow = SlowPages()
+    db = FakeDatabase()
+    m = deferred(slow.list, db)
+    m.refresh()
+    before = m.record(0)
+    with qtbot.waitSignal(m.searching):
+        m.set_filter(where_and=[["fee", "=", 3]], background=True)
+    # set_filter came back at once: the old rows stand while the worker searches
+    assert m.searching_in_background and m.record(0) == before
+    with qtbot.waitSignal(m.counting, timeout=5000):
+        slow.gate.set()
+    assert slow.page_threads == ["mixtimer-table-search"]
+    assert m.record(0)["fee"] == 3 and not m.searching_in_background
+    qtbot.waitUntil(lambda: m.total_known, timeout=5000)
+    assert m.rowCount() == sum(1 for r in slow.rows if r["fee"] == 3)
+    assert m.wait_for_search() and m.wait_for_count()
+
+
+def test_a_newer_filter_interrupts_a_search_and_wins(qtbot: Any) -> None:
+    slow = SlowPages()
+    db = FakeDatabase()
+    m = deferred(slow.list, db)
+    m.refresh()
+    m.set_filter(where_and=[["fee", "=", 3]], background=True)
+    qtbot.waitUntil(lambda: len(slow.page_threads) == 1)
+    m.set_filter(where_and=[["fee", "=", 5]], background=True)  # the fee 3 search is stale
+    assert db.conn.interrupted == 1
+    slow.gate.set()
+    qtbot.waitUntil(lambda: m.total_known and not m.searching_in_background, timeout=5000)
+    assert len(slow.page_threads) == 2  # one at a time: the second began after the first
+    expected = sum(1 for r in slow.rows if r["fee"] == 5)
+    assert m.rowCount() == expected and m.record(0)["fee"] == 5
+    slow.gate.clear()
+    m.set_filter(where_and=[["fee", "=", 7]], background=True)
+    qtbot.waitUntil(lambda: len(slow.page_threads) == 3)
+    m.set_filter(where_and=[])  # an immediate filter while a search runs: it wins too
+    assert db.conn.interrupted == 2
+    slow.gate.set()
+    assert m.wait_for_search()
+    qtbot.waitUntil(lambda: m.total_known, timeout=5000)
+    qtbot.wait(20)  # the stale page has had every chance to arrive
+    assert m.rowCount() == len(slow.rows)
+    assert m.record(0)["uid"] == max(r["uid"] for r in slow.rows)
+
+
+class RefusingHandles(FakeHandles):
+    def list(self, params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
+        if ["fee", "=", -1] in (params.get("where_and") or []):
+            raise FieldError.of(say.BELOW_MINIMUM, "fee", minimum=0, value=-1)
+        return super().list(params, count=count)
+
+
+def test_a_refused_background_search_says_why(qtbot: Any) -> None:
+    m = deferred(RefusingHandles().list)
+    m.refresh()
+    errors: list[str] = []
+    m.error.connect(errors.append)
+    m.set_filter(where_and=[["fee", "=", -1]], background=True)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert errors == ["Fee cannot be less than 0 (it is -1)."] and m.rowCount() == 0
 
 
 def test_a_result_that_fits_one_page_needs_no_count(fake: FakeHandles, qtbot: Any) -> None:

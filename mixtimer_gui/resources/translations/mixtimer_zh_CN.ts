@@ -394,6 +394,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>正在统计…</translation>
     </message>
     <message>
+      <source>Searching…</source>
+      <translation>正在搜索…</translation>
+    </message>
+    <message>
       <source>All projects</source>
       <translation>全部项目</translation>
     </message>
@@ -877,6 +881,13 @@ Maintenance planner for supervisors.</source>
     <message>
       <source>No fees recorded yet.</source>
       <translation>尚无费用记录。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PagedTableModel</name>
+    <message>
+      <source>The search failed; please try again.</source>
+      <translation>搜索失败,请重试。</translation>
     </message>
   </context>
   <context>
