@@ -111,6 +111,44 @@ def test_charts_show_on_time_rate_and_fees(overview: OverviewTab, seeded: Servic
     assert len(fees) == 12
 
 
+def test_the_charts_say_they_are_calculating_until_their_figures_arrive(
+        seeded: Services, bridge: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from mixtimer_gui.services.reports import ReportService
+
+    gate = threading.Event()
+    real = ReportService.fees_by_month
+
+    def slow_fees(self: ReportService, *args: Any) -> Any:
+        assert gate.wait(10)
+        return real(self, *args)
+
+    monkeypatch.setattr(ReportService, "fees_by_month", slow_fees)
+    tab = OverviewTab(seeded, bridge)
+    qtbot.addWidget(tab)
+    # An empty chart is not "no maintenance recorded" while its figures are on the way.
+    assert tab.rate_chart._empty_text == tab.fee_chart._empty_text == "Calculating…"
+    with qtbot.waitSignal(tab.charts_loaded, timeout=5000):
+        gate.set()
+    assert tab.rate_chart._empty_text == "No maintenance recorded yet."
+    assert tab.fee_chart._empty_text == "No fees recorded yet."
+
+
+def test_charts_that_fail_say_so(seeded: Services, bridge: Any, qtbot: Any,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui.services.reports import ReportService
+
+    def broken(self: ReportService, *args: Any) -> Any:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(ReportService, "fees_by_month", broken)
+    tab = OverviewTab(seeded, bridge)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.charts_busy(), timeout=5000)
+    qtbot.waitUntil(lambda: "could not be calculated" in tab.fee_chart._empty_text)
+
+
 def test_changes_refresh_the_overview_when_visible(overview: OverviewTab, seeded: Services,
                                                    qtbot: Any) -> None:
     overview.show()

@@ -871,8 +871,16 @@ Maintenance planner for supervisors.</source>
       <translation>各项目按时完成率(近 12 个月)</translation>
     </message>
     <message>
+      <source>Calculating…</source>
+      <translation>正在计算…</translation>
+    </message>
+    <message>
       <source>No maintenance recorded yet.</source>
       <translation>尚无维保记录。</translation>
+    </message>
+    <message>
+      <source>These figures could not be calculated; the log says why.</source>
+      <translation>无法计算这些数据,原因见日志。</translation>
     </message>
     <message>
       <source>Fees per month</source>
