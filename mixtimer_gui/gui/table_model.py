@@ -18,7 +18,8 @@ to count but ~10 ms to show its first page.
 ``set_filter(..., background=True)`` fetches page 1 itself on a worker too: a text search
 for a word that is nowhere scans every row even for its first page (~0.5 s at 1 M
 handles), and the window must not stand still meanwhile. The rows shown stay until the new
-page arrives; a newer filter interrupts the search and wins.
+page arrives; a newer filter interrupts the search and wins. ``refresh`` (a live change)
+of such a filter goes the same way, keeping row positions as it does otherwise.
 
 Signals:
     loaded(int): after each (re)count, with the total number of matching rows.
@@ -132,6 +133,8 @@ class PagedTableModel(QAbstractTableModel):
         self._count_ready.connect(self._apply_count)
         self._page_thread: threading.Thread | None = None
         self._page_again = False
+        self._background = False  # the filter's first page comes from a worker
+        self._page_refresh = False  # the page on its way refreshes (True) or resets
         self._page_interrupt: Callable[[], None] | None = None
         self._page_ready.connect(self._apply_page)
         self._loaded_once = False
@@ -182,10 +185,11 @@ class PagedTableModel(QAbstractTableModel):
         self._where_and = list(where_and or [])
         self._where_or = list(where_or or [])
         self._where_in = list(where_in or [])
-        if background and self._count_connection is not None:
+        self._background = background and self._count_connection is not None
+        if self._background:
             self._generation += 1
             emit(self.searching)
-            self._start_page()
+            self._start_page(refresh=False)
         else:
             self._reload()
 
@@ -207,14 +211,21 @@ class PagedTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-count and drop cached pages, keeping row positions so selections survive.
 
-        With a background count the old row count stands until the new one arrives."""
+        With a background count the old row count stands until the new one arrives; with a
+        background filter, page 1 comes from a worker too."""
         self._generation += 1
         self._interrupt_page()
+        if self._background:
+            self._start_page(refresh=True)
+            return
         try:
             rows, total = self._first_page()
         except DomainError as exc:
             self._clear(say(exc))
             return
+        self._refresh_with(rows, total)
+
+    def _refresh_with(self, rows: list[dict], total: int | None) -> None:
         self._loaded_once = True
         if total is None:
             self._resize(max(self._total, len(rows) + 1), rows)
@@ -497,7 +508,8 @@ class PagedTableModel(QAbstractTableModel):
 
     # -- a first page in the background ----------------------------------------------------
 
-    def _start_page(self) -> None:
+    def _start_page(self, *, refresh: bool) -> None:
+        self._page_refresh = refresh
         if self._page_thread is not None:
             # One search at a time (one extra connection): stop the stale one, search
             # again when it has gone.
@@ -544,7 +556,7 @@ class PagedTableModel(QAbstractTableModel):
         if self._page_again:
             self._page_again = False
             if generation != self._generation:
-                self._start_page()
+                self._start_page(refresh=self._page_refresh)
                 return
         if generation != self._generation:
             return  # a search for an older filter
@@ -556,10 +568,11 @@ class PagedTableModel(QAbstractTableModel):
                                                    "The search failed; please try again."))
             return
         self._more = len(rows) > self._page_size
-        if self._more:
-            self._show_first(rows[:self._page_size], None)
+        page, total = (rows[:self._page_size], None) if self._more else (rows, len(rows))
+        if self._page_refresh:
+            self._refresh_with(page, total)
         else:
-            self._show_first(rows, len(rows))
+            self._show_first(page, total)
 
     def wait_for_search(self, timeout_s: float = 10.0) -> bool:
         """Block until the search thread is done (tests; closing). ``True``: none left."""

@@ -390,6 +390,27 @@ def test_a_newer_filter_interrupts_a_search_and_wins(qtbot: Any) -> None:
     assert m.record(0)["uid"] == max(r["uid"] for r in slow.rows)
 
 
+def test_a_live_refresh_of_a_search_runs_on_the_worker_and_keeps_positions(
+        qtbot: Any) -> None:
+    slow = SlowPages()
+    slow.gate.set()
+    m = deferred(slow.list)
+    m.set_filter(where_and=[["fee", "=", 3]], background=True)
+    qtbot.waitUntil(lambda: m.total_known and not m.searching_in_background, timeout=5000)
+    rows = m.rowCount()
+    resets: list[int] = []
+    m.modelReset.connect(lambda: resets.append(1))
+    slow.rows.insert(0, {"uid": "MTH9999999999999", "fee": 3, "object_name": "新"})
+    slow.gate.clear()
+    m.refresh()  # as a handle posted over the API would: back at once
+    assert m.searching_in_background and m.rowCount() == rows
+    slow.gate.set()
+    qtbot.waitUntil(lambda: m.total_known and m.rowCount() == rows + 1, timeout=5000)
+    assert m.record(0)["uid"] == "MTH9999999999999"
+    assert resets == []  # rows grew in place: a selection survives a refresh
+    assert slow.page_threads[-1] == "mixtimer-table-search"
+
+
 class RefusingHandles(FakeHandles):
     def list(self, params: dict[str, Any], *, count: bool = True) -> dict[str, Any]:
         if ["fee", "=", -1] in (params.get("where_and") or []):
