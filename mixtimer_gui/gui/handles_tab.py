@@ -360,16 +360,21 @@ class HandlesTab(ListTab):
         csv_dialogs.export_handles(self, self.services, self.model.filter_params())
 
     def _show_count(self, total: int) -> None:
+        self.view.setEnabled(True)
         if not self.model.total_known:
             self._show_counting()
             return
         self.count.setText(self.tr("%n record(s)", "", total))
 
     def _show_counting(self) -> None:
+        self.view.setEnabled(True)
         self.count.setText(self.tr("Counting…"))
 
     def _show_searching(self) -> None:
+        # The rows shown are the last filter's until the search's page arrives: greyed.
+        self.view.setEnabled(False)
         self.count.setText(self.tr("Searching…"))
 
     def _show_error(self, message: str) -> None:
+        self.view.setEnabled(True)
         self.count.setText(message)

@@ -93,7 +93,9 @@ def test_text_search_covers_description_and_result(qtbot: Any, tab: HandlesTab,
     def search(words: str) -> None:
         tab.search.setText(words)
         tab.search.returnPressed.emit()  # a text search runs on a worker thread
+        assert tab.count.text() == "Searching…" and not tab.view.isEnabled()  # stale rows
         qtbot.waitUntil(lambda: not tab.model.searching_in_background, timeout=5000)
+        qtbot.waitUntil(tab.view.isEnabled, timeout=5000)
 
     search("正常")
     assert set(uids(tab)) == set(history["early"])
