@@ -295,8 +295,11 @@ class MainWindow(QMainWindow):
         """Import and build one tab (on its first show), wire it, restore its state."""
         module, cls = next((m, c) for k, m, c, _i in TAB_SPECS if k == key)
         widget = self._make_tab(key, module, cls, self.tab_by_key.page(key))
-        if key in ("overview", "projects") and hasattr(widget, "open_tasks"):
-            widget.open_tasks.connect(self.show_tasks)
+        for name, slot in (("open_tasks", self.show_tasks),
+                           ("open_task_filter", self.show_task_filter)):
+            signal = getattr(widget, name, None)
+            if signal is not None:  # overview and projects lead to the Tasks tab
+                signal.connect(slot)
         restore = getattr(widget, "restore_state", None)
         if callable(restore):
             restore(self.settings)
@@ -419,6 +422,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tab_by_key.page("tasks"))
         if hasattr(tasks, "show_tasks"):
             tasks.show_tasks(list(task_uids))
+        self.bring_to_front()
+
+    def show_task_filter(self, filters: dict) -> None:
+        """Bring up the Tasks tab filtered by ``filters`` (``status``, ``project_id``)."""
+        tasks = self.tab_by_key["tasks"]
+        self.tabs.setCurrentWidget(self.tab_by_key.page("tasks"))
+        if hasattr(tasks, "show_filtered"):
+            tasks.show_filtered(**filters)
         self.bring_to_front()
 
     def add_reminder_center(self, widget: QWidget) -> None:

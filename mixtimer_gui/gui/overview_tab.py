@@ -5,7 +5,8 @@ the days that have due tasks marked (click → that day's tasks), the on-time ra
 over the last 12 months and the fees per month. Figures come from ``services.reports``.
 
 Signals:
-    open_tasks(list): task uids to show in the Tasks tab.
+    open_tasks(list): task uids to show in the Tasks tab (a due-list row, a calendar day).
+    open_task_filter(dict): a filter for the Tasks tab (a status tile: ``{"status": …}``).
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ class OverviewTab(QWidget):
     up to date (they load on a worker thread)."""
 
     open_tasks = Signal(list)
+    open_task_filter = Signal(dict)
     charts_loaded = Signal()
     _charts_ready = Signal(object)
 
@@ -382,9 +384,7 @@ class OverviewTab(QWidget):
     # -- clicks -----------------------------------------------------------------------------
 
     def _open_status(self, status: str) -> None:
-        page = self.services.tasks.list({"page_size": 1000, "order_by": "due_at",
-                                         "where_and": [["status", "=", status]]})
-        emit(self.open_tasks, [t["uid"] for t in page["data"]])
+        emit(self.open_task_filter, {"status": status})
 
     def open_selected(self) -> None:
         """Enter on the due list (the window's Enter key lands here)."""

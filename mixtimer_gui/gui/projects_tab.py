@@ -6,7 +6,7 @@ remove tasks; editing a running project explains the stop-first rule and offers
 "stop, edit, start again".
 
 Signals:
-    open_tasks(list): the task uids of the selected project, for the Tasks tab.
+    open_task_filter(dict): ``{"project_id": …}`` of the selected project, for the Tasks tab.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class BadgeDelegate(QStyledItemDelegate):
 
 
 class ProjectsTab(QWidget):
-    open_tasks = Signal(list)
+    open_task_filter = Signal(dict)
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
@@ -410,9 +410,7 @@ class ProjectsTab(QWidget):
         uid = self.selected_uid()
         if uid is None:
             return
-        page = self.services.tasks.list({"page_size": 1000, "order_by": "due_at",
-                                         "where_and": [["project_id", "=", uid]]})
-        emit(self.open_tasks, [t["uid"] for t in page["data"]])
+        emit(self.open_task_filter, {"project_id": uid})
 
     # -- actions ----------------------------------------------------------------------------
 

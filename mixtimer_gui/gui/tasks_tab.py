@@ -337,6 +337,33 @@ class TasksTab(ListTab):
     def show_tasks(self, task_uids: list[str]) -> None:
         """Show exactly these tasks (other filters are cleared so none of them hides)."""
         self._reminded = list(dict.fromkeys(task_uids))
+        self._clear_filters()
+        self._show_reminded()
+        self._apply_filters()
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    def show_filtered(self, *, status: str | None = None,
+                      project_id: str | None = None) -> None:
+        """Show the tasks in ``status`` and/or of ``project_id`` (a tile or a project
+        clicked): a live filter, so 1,700 due tasks are all there and a task that comes
+        due later joins them."""
+        self._reminded = []
+        self._clear_filters()
+        if status is not None:
+            self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(status)))
+            self.status_combo.blockSignals(False)
+        if project_id is not None:
+            self.project_combo.blockSignals(True)
+            self.project_combo.select_value(project_id)
+            self.project_combo.blockSignals(False)
+        self._show_reminded()
+        self._apply_filters()
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    def _clear_filters(self) -> None:
         for combo in (self.status_combo, self.project_combo, self.object_combo):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
@@ -345,10 +372,6 @@ class TasksTab(ListTab):
         self.search.clear()
         self.search.blockSignals(False)
         self._search_debounce.cancel()
-        self._show_reminded()
-        self._apply_filters()
-        if self.model.rowCount():
-            self.view.selectRow(0)
 
     def clear_reminded(self) -> None:
         self._reminded = []

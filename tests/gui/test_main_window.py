@@ -155,15 +155,42 @@ def test_show_tasks_switches_to_the_tasks_tab(window: MainWindow) -> None:
 
 
 def test_overview_clicks_route_to_the_tasks_tab(window: MainWindow,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    routed: list[list[str]] = []
-    monkeypatch.setattr(window, "show_tasks", lambda uids: routed.append(uids))
+                                               services: Services) -> None:
+    """Through the connections the window made: a due row's uid, then a status tile."""
+    for number in (1, 2):
+        services.objects.create({"uid": f"B{number}", "name": f"泵{number}"})
+    project = services.projects.create({"name": "日检", "cycle_type": "自然时间周期",
+                                        "period_num": 1, "period_unit": "日",
+                                        "object_id_list": ["B1", "B2"]})["uid"]
+    services.projects.start({"uid": project})
+    uids = [t["uid"] for t in services.tasks.list({})["data"]]
     overview = window.tab_by_key["overview"]
-    # The signal was connected to the bound method at build time: call through the window.
-    overview.open_tasks.disconnect()
-    overview.open_tasks.connect(window.show_tasks)
-    overview.open_tasks.emit(["MTT1"])
-    assert routed == [["MTT1"]]
+    overview.open_tasks.emit(uids[:1])
+    tasks = window.tab_by_key["tasks"]
+    assert window.tabs.currentWidget() is tasks
+    assert tasks.filters()[2] == [["uid", uids[:1]]] and tasks.model.rowCount() == 1
+    window.tabs.setCurrentIndex(0)
+    overview.open_task_filter.emit({"status": "正常"})
+    assert window.tabs.currentWidget() is tasks
+    assert tasks.filters()[0] == [["status", "=", "正常"]] and tasks.filters()[2] == []
+    assert tasks.model.rowCount() == 2
+
+
+def test_a_projects_tasks_open_as_a_project_filter(window: MainWindow,
+                                                    services: Services, qtbot: Any) -> None:
+    services.objects.create({"uid": "B1", "name": "泵"})
+    project = services.projects.create({"name": "日检", "cycle_type": "自然时间周期",
+                                        "period_num": 1, "period_unit": "日",
+                                        "object_id_list": ["B1"]})["uid"]
+    projects = window.tab_by_key["projects"]
+    projects.refresh()
+    with qtbot.waitSignal(projects.open_task_filter) as blocker:
+        projects.table.selectRow(0)
+        projects._open_project_tasks()
+    assert blocker.args == [{"project_id": project}]
+    tasks = window.tab_by_key["tasks"]
+    assert window.tabs.currentWidget() is tasks
+    assert ["project_id", "=", project] in tasks.filters()[0]
 
 
 class FakeCenter(QLabel):

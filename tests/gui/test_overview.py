@@ -88,9 +88,10 @@ def test_calendar_marks_due_days_and_a_click_opens_their_tasks(overview: Overvie
 
 def test_a_status_tile_opens_the_tasks_in_that_status(overview: OverviewTab,
                                                       qtbot: Any) -> None:
-    with qtbot.waitSignal(overview.open_tasks) as blocker:
+    # A filter, not a list of uids: every task in the status, and those that join it later.
+    with qtbot.waitSignal(overview.open_task_filter) as blocker:
         overview.tiles["未启动"].clicked.emit("未启动")
-    assert len(blocker.args[0]) == 1
+    assert blocker.args == [{"status": "未启动"}]
 
 
 def test_charts_show_on_time_rate_and_fees(overview: OverviewTab, seeded: Services,
