@@ -108,7 +108,9 @@ class _Worker(QRunnable):
                 result = self.work(self._progress, self.stop.is_set)
         except (ExportCancelled, ImportCancelled):
             self._emit(self.signals.cancelled)
-        except (DomainError, ExportError, ImportFileError) as exc:
+        except DomainError as exc:
+            self._emit(self.signals.failed, say(exc))
+        except (ExportError, ImportFileError) as exc:
             self._emit(self.signals.failed, str(exc))
         except OSError as exc:
             self._emit(self.signals.failed, _tr("Could not write the file: %1").replace(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mixtimer_gui.domain import rules
-from mixtimer_gui.domain.errors import DomainError, FieldError
+from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
 from mixtimer_gui.gui.object_dialog import FormDialog
@@ -215,15 +215,13 @@ class HandleDialog(FormDialog):
         self.add_field("description", self.tr("Description"), self.description_edit)
         self.add_field("images", self.tr("Pictures"), self.attachments)
         self._bind_alias("handler_id_list", "handler_name_list")
-        self._bind_alias("task_id", "")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         self.resize(560, 640)
 
     def _bind_alias(self, field: str, target: str) -> None:
-        """Errors about ``field`` appear where ``target``'s do ("" = the banner)."""
-        if target in self._fields:
-            self._fields[field] = self._fields[target]
+        """Errors about ``field`` appear where ``target``'s do."""
+        self._fields[field] = self._fields[target]
 
     # -- drag & drop of picture files -----------------------------------------------------
 
@@ -296,12 +294,10 @@ class IgnoreDialog(FormDialog):
         self.resize(460, self.sizeHint().height())
 
     def save(self) -> None:
-        reason = self.reason_edit.toPlainText().strip()
-        if not reason:
-            raise DomainError(self.tr("Please write why this cycle is ignored."),
-                              "description")
+        # The reason is optional, as for v2_handle_ignore; the placeholder asks for one.
         self.saved_uid = self.services.handles.ignore(
-            {"task_id": self.task["uid"], "description": reason})["uid"]
+            {"task_id": self.task["uid"],
+             "description": self.reason_edit.toPlainText().strip()})["uid"]
 
 
 def _local_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:

@@ -113,9 +113,6 @@ class FormDialog(QDialog):
         if self.height() < height:
             self.resize(self.width(), height)
 
-    def show_message(self, field: str, message: str) -> None:
-        self.show_error(DomainError(message, field))
-
     def clear_errors(self) -> None:
         self.banner.hide()
         self.banner.clear()
@@ -147,12 +144,6 @@ class FormDialog(QDialog):
             return False
         self.accept()
         return True
-
-
-def text_of(widget: QLineEdit | QPlainTextEdit) -> str:
-    if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
-    return widget.text()
 
 
 class CatalogDialog(FormDialog):

@@ -69,5 +69,5 @@ class ObjectsTab(CatalogTab):
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
 
+        # The import runs on a worker; its writes refresh the list through the bridge.
         csv_dialogs.import_objects(self, self.services)
-        self.refresh()

@@ -205,5 +205,5 @@ class StatisticsTab(CatalogTab):
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
 
+        # The import runs on a worker; its writes refresh the readings through the bridge.
         csv_dialogs.import_readings(self, self.services)
-        self.refresh_readings()

@@ -211,7 +211,7 @@ def test_delete_of_a_statistic_in_use_shows_the_services_message(
 
 
 def test_import_readings_hands_over_and_refreshes(tab: StatisticsTab, services: Services,
-                                                  meter: dict[str, Any],
+                                                  meter: dict[str, Any], qtbot: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     select(tab, meter["uid"])
 
@@ -221,8 +221,9 @@ def test_import_readings_hands_over_and_refreshes(tab: StatisticsTab, services: 
 
     fake_csv_dialogs(monkeypatch, import_readings=import_readings)
     tab.import_button.click()
-    assert tab.readings.record(0)["value"] == 400
-    assert tab.chart.points()[-1][1] == 400
+    # The import's writes reach the readings through the change bridge.
+    qtbot.waitUntil(lambda: tab.readings.record(0)["value"] == 400, timeout=3000)
+    qtbot.waitUntil(lambda: tab.chart.points()[-1][1] == 400, timeout=3000)
 
 
 # -- the chart ------------------------------------------------------------------------------

@@ -133,11 +133,10 @@ def test_handle_action_writes_through_the_dialog(qtbot: Any, tab: TasksTab,
                                 == handle["created"] for r in rows(tab)))
 
 
-def test_ignore_action_needs_a_reason(tab: TasksTab, services: Services) -> None:
+def test_ignore_action_records_the_reason(tab: TasksTab, services: Services) -> None:
     outcomes: list[bool] = []
 
     def run(dialog: IgnoreDialog) -> bool:
-        outcomes.append(dialog.submit())  # empty reason: refused
         dialog.reason_edit.setPlainText("设备停用")
         outcomes.append(dialog.submit())
         return outcomes[-1]
@@ -147,7 +146,7 @@ def test_ignore_action_needs_a_reason(tab: TasksTab, services: Services) -> None
     task = tab.selected_task()
     assert task is not None
     assert tab.ignore_selected()
-    assert outcomes == [False, True]
+    assert outcomes == [True]
     handles = services.handles.list({"where_and": [["task_id", "=", task["uid"]]]})["data"]
     assert [(h["is_ignored"], h["description"]) for h in handles] == [(1, "设备停用")]
 

@@ -555,10 +555,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>Ignore</source>
       <translation>忽略</translation>
     </message>
-    <message>
-      <source>Please write why this cycle is ignored.</source>
-      <translation>请填写忽略本周期的原因。</translation>
-    </message>
   </context>
   <context>
     <name>ImageAttachments</name>
