@@ -151,6 +151,16 @@ def test_import_update_changes_existing_objects(services: Services, db_path: Pat
     assert code == 2  # readings have nothing to update: the option is not there
 
 
+def test_import_into_a_mistyped_database_creates_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text("名称\r\n甲\r\n", encoding="utf-8")
+    missing = tmp_path / "mixtimr.db"
+    code, stdout, stderr = run(capsys, "import-objects", "--db", str(missing), str(path))
+    assert (code, stdout) == (1, "") and stderr.count("\n") == 1 and "不存在" in stderr
+    assert not missing.exists()
+
+
 def test_import_readings(services: Services, db_path: Path, tmp_path: Path,
                          capsys: pytest.CaptureFixture[str]) -> None:
     services.statistics.create({"uid": "m1", "name": "表"})
