@@ -74,9 +74,7 @@ FULL_SIZE = 1_000_000
 # -- the measurements -----------------------------------------------------------------------
 
 
-def bench_module(name: str) -> Any | None:
-    if not (HERE / f"bench_{name}.py").exists():
-        return None
+def bench_module(name: str) -> Any:
     return importlib.import_module(f"bench_{name}")
 
 
@@ -100,12 +98,11 @@ def run_reminders(db: Path, scratch: Path, repeats: int) -> list[Row]:
     module = bench_module("reminders")
     cached = CACHE / "reminders-10k.db"
     if not cached.exists():
-        rows = module.measure(cached, repeats)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "reminders.db"
-            shutil.copyfile(cached, copy)
-            rows = module.measure(copy, repeats)
+        module.build(cached)  # built once, never scanned: every run measures a fresh copy
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "reminders.db"
+        shutil.copyfile(cached, copy)
+        rows = module.measure(copy, repeats)
     named = [{**r, "work": f"reminders {r['work']}"} for r in rows]
     return merge_floor_rows(rows_of(named))
 
@@ -117,13 +114,10 @@ def run_scan(db: Path, scratch: Path, repeats: int) -> list[Row]:
     copy = scratch_copy(db, scratch)
     services = Services.open(copy)
     try:
-        rows = [*task_query_rows(services, copy, repeats)]
-        try:
-            engine_module = importlib.import_module("mixtimer_gui.reminders.engine")
-        except ImportError:
-            rows.append(Row("reminder scan (engine)", note="skipped: no reminders engine"))
-        else:
-            rows.extend(engine_rows(engine_module.ReminderEngine(services), copy, repeats))
+        from mixtimer_gui.reminders.engine import ReminderEngine
+
+        rows = [*task_query_rows(services, copy, repeats),
+                *engine_rows(ReminderEngine(services), copy, repeats)]
     finally:
         services.close()
     return rows
@@ -332,10 +326,6 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     scratch = CACHE / f"scratch-{args.handles}.db"
     for name in wanted:
-        if name != "scan" and bench_module(name) is None:
-            notes.append(f"`bench_{name}.py` is not there yet: skipped")
-            print(f"{name}: skipped (no benchmarks/bench_{name}.py)", flush=True)
-            continue
         print(f"{name} …", flush=True)
         try:
             got = RUNNERS[name](db, scratch, args.repeats)

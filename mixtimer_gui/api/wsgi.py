@@ -49,7 +49,6 @@ DEFAULT_BLOCK = "mixtimer"
 _BLOCK = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def check_block(block: str) -> str:
