@@ -10,7 +10,6 @@ rename.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -25,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.export_source import HandleExportSource
+from mixtimer_gui.store import files
 
 # (wire name, Chinese title), in file order. ``on_time`` is derived: created vs due_at.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -289,8 +289,10 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temp, target)
+        # Without this a power cut soon after can undo the rename: no export, or the old one.
+        files.fsync_dir(target.parent)
     except BaseException:
-        _remove_quietly(temp)
+        files.remove_quietly(temp)
         raise
     return ExportResult(rows, target)
 
@@ -356,8 +358,3 @@ def _temporary_beside(target: Path) -> Path:
         os.close(fd)
         return temp
     raise ExportError(f"无法在 {target.parent} 创建临时文件")
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

@@ -48,6 +48,7 @@ from mixtimer_gui.store.db import (
     backup_to,
     read_schema_version,
 )
+from mixtimer_gui.store.files import fsync_dir, fsync_file, remove_quietly
 from mixtimer_gui.store.migrations import LATEST_VERSION, MIGRATIONS
 
 DAILY = "daily"  # automatic, once a day; the only kind that rotation deletes
@@ -102,11 +103,11 @@ def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MA
     try:
         backup_to(db_path, temp)
         _make_self_contained(temp)
-        _fsync_file(temp)
+        fsync_file(temp)
         os.replace(temp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except (sqlite3.Error, OSError) as exc:
-        _remove_quietly(temp)
+        remove_quietly(temp)
         raise BackupError(f"备份失败({exc}):请检查备份文件夹 {target.parent} 是否可写、"
                           "磁盘是否已满；数据库未被改动") from exc
     return target
@@ -141,7 +142,7 @@ def ensure_daily_backup(db_path: Path | str, now: int, *,
         return None
     made = backup_now(db_path, now, kind=DAILY)
     if verify_copy and not verify(made):
-        _remove_quietly(made)
+        remove_quietly(made)
         good = newest_restorable(db_path)
         where = f"最新的完好备份是 {good.name}" if good else "没有可用的完好备份"
         raise DamagedDatabaseError(
@@ -395,19 +396,19 @@ def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_
             except DatabaseInUseError:
                 _drop_kept(kept)
                 raise
-        _remove_quietly(temp)
+        remove_quietly(temp)
         backup_to(backup_path, temp)
         _make_self_contained(temp)
         _upgrade(temp)
-        _fsync_file(temp)
+        fsync_file(temp)
         for suffix in _SIDE_FILES:  # a stale WAL would be replayed onto the restored file
-            _remove_quietly(Path(f"{db_path}{suffix}"))
+            remove_quietly(Path(f"{db_path}{suffix}"))
         os.replace(temp, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     except (sqlite3.Error, peewee.DatabaseError, StoreError, OSError) as exc:
         if isinstance(exc, DatabaseInUseError):
             raise
-        _remove_quietly(temp)
+        remove_quietly(temp)
         if kept is not None:
             _drop_kept(kept)
         raise BackupError(f"恢复失败({exc}):当前数据库 {db_path} 未被替换；请检查磁盘空间和"
@@ -430,8 +431,8 @@ def _check_restorable(backup_path: Path) -> None:
 
 
 def _drop_kept(kept: Path) -> None:
-    _remove_quietly(Path(f"{kept}-wal"))
-    _remove_quietly(kept)
+    remove_quietly(Path(f"{kept}-wal"))
+    remove_quietly(kept)
 
 
 def _settle(db_path: Path) -> None:
@@ -471,13 +472,13 @@ def _keep_current(db_path: Path, keep_as: str) -> Path:
         target = _free_name(backups_dir_of(db_path), db_path.stem, int(time.time()), keep_as)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(db_path, target)
-    _fsync_file(target)
+    fsync_file(target)
     wal = Path(f"{db_path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         # Named so SQLite replays it when the kept copy is opened: nothing in it is lost.
         shutil.copyfile(wal, Path(f"{target}-wal"))
-        _fsync_file(Path(f"{target}-wal"))
-    _fsync_dir(target.parent)
+        fsync_file(Path(f"{target}-wal"))
+    fsync_dir(target.parent)
     return target
 
 
@@ -512,27 +513,3 @@ def _make_self_contained(path: Path) -> None:
         conn.execute("PRAGMA journal_mode=DELETE").fetchone()
     finally:
         conn.close()
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable; Windows cannot open folders and does not need it."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)

@@ -1,0 +1,32 @@
+"""Helpers for files that are written whole: to a temporary name, synced, then renamed.
+
+Shared by the backups and the CSV export, so both make a rename durable the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def fsync_file(path: Path) -> None:
+    """Flush ``path``'s data to the disk, so a rename cannot outlive its contents."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; Windows cannot open folders and does not need it."""
+    if os.name == "posix":
+        fsync_file(folder)
+
+
+def remove_quietly(path: Path) -> None:
+    """Delete ``path`` if it is there; used while cleaning up after a failure, which a second
+    error here must not hide."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
