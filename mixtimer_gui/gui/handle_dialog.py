@@ -33,6 +33,7 @@ from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
 from mixtimer_gui.gui.object_dialog import FormDialog
+from mixtimer_gui.gui.widgets import rich_text
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
 
@@ -47,13 +48,9 @@ def task_summary(task: dict[str, Any], now: int) -> str:
     words = humanize.due_in_words(task.get("due_at"), now)
     if words:
         parts.append(words)
-    return (f"<b>{_escape(task.get('project_name', ''))}</b> · "
-            f"{_escape(task.get('object_name', ''))}<br><span style='color:#5f6b73'>"
-            f"{_escape(' — '.join(parts))}</span>")
-
-
-def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (f"<b>{rich_text(task.get('project_name', ''))}</b> · "
+            f"{rich_text(task.get('object_name', ''))}<br><span style='color:#5f6b73'>"
+            f"{rich_text(' — '.join(parts))}</span>")
 
 
 class HandlerPicker(QWidget):

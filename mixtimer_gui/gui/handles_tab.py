@@ -7,7 +7,6 @@ user to pause. New handles (from this window or the API) appear through the chan
 
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from mixtimer_gui.gui.widgets import (
     filter_bar,
     make_table,
     retitle_columns,
+    rich_text,
     search_box,
     search_conditions,
     selected_record,
@@ -118,7 +118,7 @@ class HandleDetail(QWidget):
         self.thumbs.clear()
         if record is None:
             self._values = {}
-            hint = _html(self.tr("Select a record to see its details."))
+            hint = rich_text(self.tr("Select a record to see its details."))
             self.fields.setHtml(f"<p style='color:#7b868c'>{hint}</p>")
             self.images_title.hide()
             self.thumbs.hide()
@@ -128,9 +128,10 @@ class HandleDetail(QWidget):
                  else self.tr("Maintenance record"))
         rows = "".join(
             f"<tr><td style='color:#5f6b73; padding:3px 10px 3px 0; white-space:nowrap'>"
-            f"{_html(label)}</td><td style='padding:3px 0'>{_html(self._values[key])}</td></tr>"
+            f"{rich_text(label)}</td>"
+            f"<td style='padding:3px 0'>{rich_text(self._values[key])}</td></tr>"
             for key, label in self._rows())
-        self.fields.setHtml(f"<h3 style='margin:0 0 6px 0'>{_html(title)}</h3>"
+        self.fields.setHtml(f"<h3 style='margin:0 0 6px 0'>{rich_text(title)}</h3>"
                             f"<table cellspacing='0'>{rows}</table>")
         self._show_images(record.get("images") or "")
 
@@ -173,10 +174,6 @@ class HandleDetail(QWidget):
         viewer = ImageViewer(Path(path), self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.open()
-
-
-def _html(text: str) -> str:
-    return html.escape(text or "").replace("\n", "<br>")
 
 
 def _with_id(name: str | None, uid: str | None) -> str:

@@ -38,7 +38,7 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
-from mixtimer_gui.gui.widgets import role_label, single_shot_timer
+from mixtimer_gui.gui.widgets import role_label, single_shot_timer, statistic_unit
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
@@ -309,7 +309,7 @@ class ProjectForm(QDialog):
         for stat in page["data"]:
             unit = f" ({stat['unit']})" if stat.get("unit") else ""
             self.statistic_combo.addItem(f"{stat['name']}{unit}", stat["uid"])
-            self._statistic_units[stat["uid"]] = stat.get("unit") or ""
+            self._statistic_units[stat["uid"]] = statistic_unit(stat)
 
     def _fill(self, project: dict | None) -> None:
         if project is None:

@@ -46,7 +46,14 @@ from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
-from mixtimer_gui.gui.widgets import draw_pill, role_label, select_uid, single_shot_timer
+from mixtimer_gui.gui.widgets import (
+    draw_pill,
+    rich_text,
+    role_label,
+    select_uid,
+    single_shot_timer,
+    statistic_units,
+)
 from mixtimer_gui.services import Services, events
 
 log = logging.getLogger(__name__)
@@ -125,11 +132,7 @@ class ProjectsTab(QWidget):
 
     def _load_statistic_units(self) -> None:
         """Units of the statistics, so a meter cycle reads "every 500 h", not an id."""
-        try:
-            page = self.services.statistics.list({"page_size": 1000})
-        except DomainError:
-            return
-        self._statistic_units = {s["uid"]: s.get("unit") or s["name"] for s in page["data"]}
+        self._statistic_units = statistic_units(self.services)
 
     def _state_text(self, record: dict) -> str:
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
@@ -361,26 +364,26 @@ class ProjectsTab(QWidget):
         if project["cycle_type"] == cycles.STATISTIC:
             rows.append((self.tr("Statistic"), project["statistics_id"] or
                          self.tr("(none: the project cannot start)")))
-        table = "".join(f"<tr><td style='color:#607d8b; padding-right:10px'>{_html(k)}</td>"
-                        f"<td>{_html(str(v))}</td></tr>" for k, v in rows)
+        table = "".join(f"<tr><td style='color:#607d8b; padding-right:10px'>{rich_text(k)}</td>"
+                        f"<td>{rich_text(str(v))}</td></tr>" for k, v in rows)
         badges = " ".join(
-            f"<span style='color:{STATUS_COLORS[s]}'>{_html(humanize.status_label(s))} "
+            f"<span style='color:{STATUS_COLORS[s]}'>{rich_text(humanize.status_label(s))} "
             f"<b>{n}</b></span>&nbsp;&nbsp;" for s, n in counts.items() if n)
-        guide = _html(project["guide"]).replace("\n", "<br>") or "—"
+        guide = rich_text(project["guide"]).replace("\n", "<br>") or "—"
         tasks_heading = self.tr("Tasks")
         objects_heading = self.tr("Objects")
         guide_heading = self.tr("Maintenance guide")
         description_heading = self.tr("Description")
         self.detail.setHtml(
-            f"<h3 style='margin-bottom:2px'>{_html(project['name'])}</h3>"
+            f"<h3 style='margin-bottom:2px'>{rich_text(project['name'])}</h3>"
             f"<p style='color:{color}; margin-top:0'><b>{state}</b></p>"
             f"<table cellspacing='2'>{table}</table>"
             f"<h4>{tasks_heading}</h4><p>{badges or '—'}</p>"
             f"<h4>{objects_heading} ({len(objects)})</h4>"
-            f"<p>{'、'.join(_html(n) for n in objects[:40]) or '—'}"
+            f"<p>{'、'.join(rich_text(n) for n in objects[:40]) or '—'}"
             f"{' …' if len(objects) > 40 else ''}</p>"
             f"<h4>{guide_heading}</h4><p>{guide}</p>"
-            + (f"<h4>{description_heading}</h4><p>{_html(str(project['description']))}</p>"
+            + (f"<h4>{description_heading}</h4><p>{rich_text(str(project['description']))}</p>"
                if project["description"] else ""))
 
     def _task_counts(self, project_uid: str) -> dict[str, int]:
@@ -569,6 +572,4 @@ class ProjectsTab(QWidget):
         settings.set_splitter_state(TABLE_KEY, self.splitter.saveState())
 
 
-def _html(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

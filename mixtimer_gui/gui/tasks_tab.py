@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QKeySequence,
     QPainter,
@@ -57,6 +56,7 @@ from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
     ListTab,
+    add_action,
     add_shortcuts,
     choices_of,
     chosen_conditions,
@@ -69,6 +69,7 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     selected_record,
     show_order,
+    statistic_units,
 )
 from mixtimer_gui.services import Services, events
 
@@ -276,14 +277,11 @@ class TasksTab(ListTab):
         return bar
 
     def _actions(self) -> None:
-        self.handle_action = QAction(icon("handle"), "", self.view)
-        self.handle_action.setShortcuts([QKeySequence(Qt.Key.Key_Return),
-                                         QKeySequence(Qt.Key.Key_Enter)])
-        self.handle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.handle_action.triggered.connect(self.handle_selected)
-        self.ignore_action = QAction(icon("ignore"), "", self.view)
-        self.ignore_action.triggered.connect(self.ignore_selected)
-        self.view.addActions([self.handle_action, self.ignore_action])
+        self.handle_action = add_action(self.view, "", self.handle_selected,
+                                        QKeySequence("Return"), QKeySequence("Enter"))
+        self.handle_action.setIcon(icon("handle"))
+        self.ignore_action = add_action(self.view, "", self.ignore_selected)
+        self.ignore_action.setIcon(icon("ignore"))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
                       (QKeySequence.StandardKey.Refresh, self.refresh))
@@ -317,8 +315,7 @@ class TasksTab(ListTab):
 
     def _load_units(self) -> None:
         """Meter units for the cycle and progress columns ("every 500 h")."""
-        statistics = self.services.statistics.list({"page_size": 1000})["data"]
-        self._units = {s["uid"]: s["unit"] for s in statistics}
+        self._units = statistic_units(self.services)
 
     def filters(self) -> tuple[list, list, list]:
         """(where_and, where_or, where_in) for what the filter widgets say."""

@@ -9,6 +9,7 @@ dialogs).
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import Debouncer, emit
 from mixtimer_gui.gui.settings import AppSettings
@@ -132,6 +134,26 @@ def search_box(placeholder: str, on_change: Callable[[], None],
     edit.textChanged.connect(debouncer)
     edit.returnPressed.connect(debouncer.flush)
     return edit, debouncer
+
+
+def statistic_unit(statistic: dict[str, Any]) -> str:
+    """What a meter counts in, for "every 500 h": its unit, or its name when it has none."""
+    return statistic.get("unit") or statistic.get("name") or ""
+
+
+def statistic_units(services: Services) -> dict[str, str]:
+    """``statistic_unit`` of every statistic by uid ({} when the list is refused)."""
+    try:
+        page = services.statistics.list({"page_size": 1000})
+    except DomainError:
+        return {}
+    return {s["uid"]: statistic_unit(s) for s in page["data"]}
+
+
+def rich_text(text: str | None) -> str:
+    """Plain text for a rich-text label: escaped (a name with ``<`` is shown, not parsed),
+    line breaks kept."""
+    return html.escape(text or "").replace("\n", "<br>")
 
 
 def like_pattern(text: str) -> str:

@@ -254,3 +254,15 @@ def test_chart_draws_any_number_of_points_at_any_size(qtbot: Any, size: tuple[in
         blue = [image.pixelColor(x, y).name() for x in range(0, size[0], 2)
                 for y in range(0, size[1], 2)]
         assert "#2563eb" in blue
+
+
+def test_a_meter_without_a_unit_is_counted_in_its_name_everywhere(services: Services,
+                                                                  qapp: Any) -> None:
+    """The Projects and Tasks tabs and the project form share one rule for "every 500 …"."""
+    from mixtimer_gui.gui.widgets import rich_text, statistic_unit, statistic_units
+
+    services.statistics.create({"uid": "S1", "name": "运行小时", "unit": "h"})
+    services.statistics.create({"uid": "S2", "name": "冲次"})
+    assert statistic_units(services) == {"S1": "h", "S2": "冲次"}
+    assert statistic_unit({"uid": "S3", "name": "模次", "unit": ""}) == "模次"
+    assert rich_text("a<b>&\nc") == "a&lt;b&gt;&amp;<br>c"
