@@ -48,8 +48,10 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
 from mixtimer_gui.gui.widgets import (
     draw_pill,
+    restore_table,
     rich_text,
     role_label,
+    save_table,
     select_uid,
     single_shot_timer,
     statistic_units,
@@ -558,18 +560,10 @@ class ProjectsTab(QWidget):
         super().showEvent(event)
 
     def restore_state(self, settings: AppSettings) -> None:
-        widths = settings.column_widths(TABLE_KEY)
-        for number, width in enumerate(widths[:len(self.model.columns)]):
-            if width > 0:
-                self.table.setColumnWidth(number, width)
-        state = settings.splitter_state(TABLE_KEY)
-        if not state.isEmpty():
-            self.splitter.restoreState(state)
+        restore_table(settings, TABLE_KEY, self.table, self.splitter)
 
     def save_state(self, settings: AppSettings) -> None:
-        settings.set_column_widths(TABLE_KEY, [self.table.columnWidth(n)
-                                               for n in range(len(self.model.columns))])
-        settings.set_splitter_state(TABLE_KEY, self.splitter.saveState())
+        save_table(settings, TABLE_KEY, self.table, self.splitter)
 
 
 

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.gui.projects_tab import ProjectsTab
@@ -197,6 +198,20 @@ def test_column_widths_and_splitter_are_remembered(tab: ProjectsTab, app_setting
     qtbot.addWidget(again)
     again.restore_state(app_settings)
     assert again.table.columnWidth(1) == 333
+
+
+def test_the_sort_order_is_remembered(tab: ProjectsTab, app_settings: Any,
+                                      services: Services, bridge: Any, qtbot: Any) -> None:
+    column = next(n for n, c in enumerate(tab.model.columns) if c.order_field() == "name")
+    tab.model.sort(column, Qt.SortOrder.DescendingOrder)
+    tab.save_state(app_settings)
+    again = ProjectsTab(services, bridge)
+    qtbot.addWidget(again)
+    assert again.model.order_by() != "-name"
+    again.restore_state(app_settings)
+    assert again.model.order_by() == "-name"
+    names = [again.model.record(r)["name"] for r in range(again.model.rowCount())]
+    assert names == sorted(names, reverse=True)
 
 
 def test_editing_a_project_deleted_meanwhile_says_so(tab: ProjectsTab, services: Services,
