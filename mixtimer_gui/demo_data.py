@@ -105,7 +105,6 @@ KINDS: tuple[Kind, ...] = (
     Kind("空调机组", "空调机组{n}号", "KT", ("办公楼", "一车间"), 2, "动力",
          ("风冷螺杆冷水机组 360kW", "组合式空调机组 AHU-20")),
 )
-KIND_BY_KEY = {k.key: k for k in KINDS}
 
 # id, name, team. Ids start at 1 like the original's examples (``handler_id_list: [1,2]``).
 PEOPLE: tuple[tuple[str, str], ...] = (

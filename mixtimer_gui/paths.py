@@ -25,10 +25,6 @@ def resolve_db_path(cli_value: str | None = None) -> Path:
     return default_db_path()
 
 
-def images_dir(db_path: Path) -> Path:
-    return db_path.parent / "images"
-
-
 def backups_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 

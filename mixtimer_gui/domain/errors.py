@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from mixtimer_gui.domain import messages
-
 
 class DomainError(Exception):
     """A request that the rules refuse. ``field`` is the wire name, or "" when none applies.
@@ -44,8 +42,3 @@ class NotFoundError(DomainError):
 
 class StateError(DomainError):
     """The current state forbids the operation (e.g. the project is still running)."""
-
-
-# The original document's own texts, kept verbatim because clients may match on them.
-PROJECT_RUNNING = messages.PROJECT_RUNNING
-TASK_NOT_FOUND = messages.TASK_NOT_FOUND_PLAIN

@@ -65,10 +65,6 @@ class ReminderService:
 
     # -- firing ---------------------------------------------------------------------------
 
-    def pending(self, now: int, repeat_seconds: int) -> list[dict[str, Any]]:
-        with self.ctx.read():
-            return rq.pending(now, repeat_seconds, KINDS)
-
     def record_pending(self, now: int, repeat_seconds: int) -> list[dict[str, Any]]:
         """Log what is owed at ``now`` and return it (``fired_at`` = ``now``).
 

@@ -73,9 +73,6 @@ class BulkWriter:
                                  (prefix,)).fetchone()
         return int(row[0]) if row else 0
 
-    def existing_handler_ids(self) -> set[int]:
-        return {int(r[0]) for r in self._conn.execute('SELECT "id" FROM "handler"')}
-
     # -- inserts ------------------------------------------------------------------------
 
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

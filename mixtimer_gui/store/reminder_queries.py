@@ -1,6 +1,6 @@
 """The reminder scan in SQL: which running tasks owe a reminder now, and when the next one
 could fall due. Owned by the reminders feature (``reminders/engine.py`` holds the same rule in
-Python as ``owed_reminder``; the two must agree).
+Python as ``reminder_state`` and ``owed``; the two must agree).
 
 A task's reminder state at ``now`` is the most advanced of: notice (``notice_at ≤ now``),
 due (``due_at ≤ now``), overdue number ``n ≥ 1`` (``due_at + n·repeat ≤ now``). Each is

@@ -16,7 +16,8 @@ from svc_factories import ProjectFactory
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.domain.errors import TASK_NOT_FOUND, FieldError, NotFoundError
+from mixtimer_gui.domain.errors import FieldError, NotFoundError
+from mixtimer_gui.domain.messages import TASK_NOT_FOUND_PLAIN
 from mixtimer_gui.services import Services
 
 Tasks = Callable[[str], dict[str, dict[str, Any]]]
@@ -44,7 +45,7 @@ def test_handle_returns_a_generated_uid(services: Services, task: str) -> None:
 def test_handle_unknown_task_says_task_not_found(services: Services) -> None:
     with pytest.raises(NotFoundError) as info:
         services.handles.handle({"task_id": "MTT4514097700001"})
-    assert info.value.message == TASK_NOT_FOUND == "task not found"
+    assert info.value.message == TASK_NOT_FOUND_PLAIN == "task not found"
     assert info.value.field == "task_id"
     assert handle_count(services) == 0
 

@@ -22,7 +22,8 @@ from svc_factories import project_data
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.domain.errors import PROJECT_RUNNING, StateError
+from mixtimer_gui.domain.errors import StateError
+from mixtimer_gui.domain.messages import PROJECT_RUNNING
 from mixtimer_gui.services import Services
 
 OBJECTS = st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4)

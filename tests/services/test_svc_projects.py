@@ -1,7 +1,7 @@
 """Projects — spec §3 (create/update/delete/get/start/stop/restart) and §2 (uids, alias).
 
 Code: services/projects.py (ProjectService), domain/rules.py (project_input),
-domain/errors.py (PROJECT_RUNNING, the original's error text).
+domain/messages.py (PROJECT_RUNNING, the original's error text).
 """
 
 from __future__ import annotations
@@ -14,13 +14,8 @@ import pytest
 from svc_factories import ProjectFactory, project_data
 
 from mixtimer_gui.domain.clock import FakeClock, format_wire
-from mixtimer_gui.domain.errors import (
-    PROJECT_RUNNING,
-    DomainError,
-    FieldError,
-    NotFoundError,
-    StateError,
-)
+from mixtimer_gui.domain.errors import DomainError, FieldError, NotFoundError, StateError
+from mixtimer_gui.domain.messages import PROJECT_RUNNING
 from mixtimer_gui.services import Services
 
 Tasks = Callable[[str], dict[str, dict[str, Any]]]
