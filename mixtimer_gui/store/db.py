@@ -15,7 +15,15 @@ BUSY_TIMEOUT_S = 10
 
 
 class StoreError(Exception):
-    """The database cannot be used as asked; ``str()`` is a sentence for the user."""
+    """The database cannot be used as asked; ``str()`` is a sentence for the user.
+
+    ``path`` is the database file concerned when it is known: the recovery dialog offers
+    that file's backups.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class SchemaTooNewError(StoreError):
@@ -31,8 +39,7 @@ class DamagedDatabaseError(StoreError):
     backup that passes the integrity check (``None`` when there is none)."""
 
     def __init__(self, message: str, path: Path, backup: Path | None = None) -> None:
-        super().__init__(message)
-        self.path = path
+        super().__init__(message, path=path)
         self.backup = backup
 
 
@@ -60,7 +67,8 @@ def read_schema_version(path: Path) -> int:
         if not tables:
             return 0
         if "schema_version" not in tables:
-            raise NotADatabaseError(f"{path} 不是 MixTimer 的数据库(缺少 schema_version 表)")
+            raise NotADatabaseError(f"{path} 不是 MixTimer 的数据库(缺少 schema_version 表)",
+                                    path=path)
         row = conn.execute('SELECT MAX("version") FROM "schema_version"').fetchone()
         return int(row[0] or 0)
     except sqlite3.DatabaseError as exc:
@@ -139,9 +147,7 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
         path.parent.mkdir(parents=True, exist_ok=True)
         version = 0
     if version > LATEST_VERSION:
-        raise SchemaTooNewError(
-            f"数据库 {path} 来自更新的版本(结构版本 {version},本程序支持到 {LATEST_VERSION}),"
-            "请升级 MixTimer GUI 后再打开;文件未被改动")
+        raise SchemaTooNewError(health.schema_too_new_message(path, version), path=path)
     if path.exists() and path.stat().st_size > 0:
         wanted = health.quick_check_due(path) if check == "auto" else bool(check)
         health.preflight(path, quick_check=wanted, lock_wait_s=lock_wait_s)

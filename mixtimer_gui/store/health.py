@@ -87,14 +87,28 @@ def not_a_database_message(path: Path) -> str:
             "请用 --db 选择正确的文件，或从备份恢复")
 
 
-def locked_message(path: Path) -> str:
-    return (f"数据库 {path} 正被另一个程序锁定，暂时无法保存；"
+def locked_message(path: Path | None, *, write_failed: bool = False) -> str:
+    """At opening, or after a write failed (``write_failed``: that change is lost, and the
+    path may not be known)."""
+    if write_failed:
+        return f"{_database(path)}正被另一个程序锁定，修改没有保存；请关闭该程序后重试"
+    return (f"{_database(path)}正被另一个程序锁定，暂时无法保存；"
             "请关闭该程序后重试，或以只读方式查看")
 
 
-def read_only_message(path: Path) -> str:
-    return (f"数据库 {path} 或其所在文件夹是只读的，无法保存修改；"
+def read_only_message(path: Path | None, *, write_failed: bool = False) -> str:
+    """At opening, or after a write failed; then the user may already be viewing read-only,
+    so that is not offered again."""
+    if write_failed:
+        return (f"{_database(path)}以只读方式打开(或文件只读),修改没有保存；"
+                "请检查文件权限后重新打开程序")
+    return (f"{_database(path)}或其所在文件夹是只读的，无法保存修改；"
             "请检查文件权限，或以只读方式查看")
+
+
+def schema_too_new_message(path: Path, version: int) -> str:
+    return (f"数据库 {path} 来自更新的版本(结构版本 {version},本程序支持到 "
+            f"{LATEST_VERSION}),请升级 MixTimer GUI 后再打开；文件未被改动")
 
 
 def cannot_create_message(folder: Path) -> str:
@@ -107,6 +121,10 @@ def disk_full_message() -> str:
 
 def unreadable_message(path: Path, detail: object) -> str:
     return f"无法读取数据库 {path}({detail});请检查文件权限和磁盘后重试"
+
+
+def _database(path: Path | None) -> str:
+    return f"数据库 {path} " if path is not None else "数据库"
 
 
 # -- the check ------------------------------------------------------------------------------
@@ -122,9 +140,7 @@ def check_database(path: Path | str, *, lock_wait_s: float = BUSY_TIMEOUT_S) -> 
                                 f"数据库 {path} 尚不存在，将新建一个空数据库")
         version = read_schema_version(path)
         if version > LATEST_VERSION:
-            raise SchemaTooNewError(
-                f"数据库 {path} 来自更新的版本(结构版本 {version},本程序支持到 "
-                f"{LATEST_VERSION}),请升级 MixTimer GUI 后再打开；文件未被改动")
+            raise SchemaTooNewError(schema_too_new_message(path, version), path=path)
         preflight(path, quick_check=True, lock_wait_s=lock_wait_s)
     except StoreError as exc:
         return report_of(path, exc)
@@ -155,9 +171,7 @@ def preflight(path: Path, *, quick_check: bool = True,
         _quick_check(path)
         backup.clear_check_mark(path)
     if not is_writable(path):
-        error = ReadOnlyDatabaseError(read_only_message(path))
-        error.path = path  # type: ignore[attr-defined]
-        raise error
+        raise ReadOnlyDatabaseError(read_only_message(path), path=path)
     _probe_write_lock(path, lock_wait_s)
 
 
@@ -249,25 +263,19 @@ def _probe_write_lock(path: Path, wait_s: float) -> None:
 
 def classify_read_error(path: Path, exc: sqlite3.Error) -> StoreError:
     """The ``StoreError`` for a SQLite error met while reading ``path`` (``.path`` set)."""
-    error = _classify(path, exc)
-    error.path = path  # type: ignore[attr-defined]  # the recovery dialog needs it
-    return error
-
-
-def _classify(path: Path, exc: sqlite3.Error) -> StoreError:
     name = getattr(exc, "sqlite_errorname", "")
     if name.startswith("SQLITE_CORRUPT"):
         good = newest_good_backup(path)
         return DamagedDatabaseError(damaged_message(path, good), path, good)
     if name == "SQLITE_NOTADB":
-        return NotADatabaseError(not_a_database_message(path))
+        return NotADatabaseError(not_a_database_message(path), path=path)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return DatabaseLockedError(locked_message(path))
+        return DatabaseLockedError(locked_message(path), path=path)
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) and not is_writable(path):
-        return ReadOnlyDatabaseError(read_only_message(path))
+        return ReadOnlyDatabaseError(read_only_message(path), path=path)
     if name.startswith("SQLITE_FULL"):
-        return DiskFullError(disk_full_message())
-    return StoreError(unreadable_message(path, exc))
+        return DiskFullError(disk_full_message(), path=path)
+    return StoreError(unreadable_message(path, exc), path=path)
 
 
 def explain_write_error(exc: BaseException) -> StoreError | None:
@@ -282,11 +290,9 @@ def explain_write_error(exc: BaseException) -> StoreError | None:
         if name.startswith("SQLITE_FULL"):
             return DiskFullError(disk_full_message())
         if name.startswith("SQLITE_READONLY"):
-            return ReadOnlyDatabaseError("数据库以只读方式打开(或文件只读),修改没有保存；"
-                                         "请检查文件权限后重新打开程序")
+            return ReadOnlyDatabaseError(read_only_message(None, write_failed=True))
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            return DatabaseLockedError("数据库正被另一个程序锁定，修改没有保存；"
-                                       "请关闭该程序后重试")
+            return DatabaseLockedError(locked_message(None, write_failed=True))
     return None
 
 
@@ -323,8 +329,7 @@ def open_read_only(path: Path) -> SqliteDatabase:
         raise StoreError(f"数据库 {path} 不存在，无法以只读方式查看")
     uri, version = _readable_uri(path)
     if version > LATEST_VERSION:
-        raise SchemaTooNewError(f"数据库 {path} 来自更新的版本(结构版本 {version}),"
-                                "请升级 MixTimer GUI 后再打开；文件未被改动")
+        raise SchemaTooNewError(schema_too_new_message(path, version), path=path)
     if version < LATEST_VERSION:
         raise StoreError(f"数据库 {path} 需要升级到新的结构才能查看，但它无法写入；"
                          "请先复制到可写的位置再打开")
