@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from mixtimer_gui.domain import clock, cycles, forecast, status, uids
+from mixtimer_gui.domain import clock, cycles, forecast, rules, status, uids
 from mixtimer_gui.domain.cycles import Cycle, CycleRule
 
 DAY = 86400
@@ -784,7 +784,8 @@ class HandleWriter:
         if rng.random() < IGNORE_SHARE:
             self.ignored += 1
             ids_json, names_json = "[]", "[]"
-            fee, result, description, ignored = 0.0, "忽略", rng.choice(IGNORE_REASONS), 1
+            fee, result, ignored = 0.0, rules.IGNORED_RESULT, 1
+            description = rng.choice(IGNORE_REASONS)
         else:
             team = self.teams[obj.kind.team]
             size = 1 if rng.random() < 0.65 else (2 if rng.random() < 0.85 else 3)

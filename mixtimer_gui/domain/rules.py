@@ -21,6 +21,8 @@ from mixtimer_gui.domain.errors import FieldError
 NAME_MAX = 100
 TEXT_MAX = 10_000
 MAX_INT = 2**31 - 1
+# What an ignore records as its result; lists and exports tell ignores apart by it.
+IGNORED_RESULT = "忽略"
 
 
 # -- scalar readers -------------------------------------------------------------------------
@@ -301,7 +303,7 @@ def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleIn
     org, operator = read_audit(data)
     if ignoring:
         return HandleInput(read_client_uid(data), task_id, read_text(data, "description"),
-                           [], [], 0.0, "忽略", "", org, operator)
+                           [], [], 0.0, IGNORED_RESULT, "", org, operator)
     ids = read_int_list(data, "handler_id_list")
     names = read_str_list(data, "handler_name_list")
     if ids and names and len(ids) != len(names):

@@ -9,7 +9,7 @@ from typing import Any
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules, uids
 from mixtimer_gui.domain.errors import FieldError, NotFoundError
-from mixtimer_gui.domain.rules import HandleInput
+from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
@@ -21,8 +21,6 @@ from mixtimer_gui.store.models import (
     Project,
     Task,
 )
-
-IGNORED_RESULT = "忽略"
 
 
 class HandleService:
