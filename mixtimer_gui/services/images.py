@@ -87,10 +87,8 @@ def check_image(source: Path) -> str:
     return ext
 
 
-def store_image(data_dir: Path, source: Path | str) -> str:
-    """Copy one image into the images folder; returns its stored name."""
-    source = Path(source)
-    ext = check_image(source)
+def _store_checked(data_dir: Path, source: Path, ext: str) -> str:
+    """Copy one image that ``check_image`` accepted as ``ext``; returns its stored name."""
     digest = hashlib.sha256()
     with source.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 16), b""):
@@ -108,9 +106,9 @@ def store_images(data_dir: Path, sources: Iterable[Path | str]) -> list[str]:
     if len(paths) > MAX_IMAGES:
         raise FieldError.of(say.TOO_MANY_IMAGES, IMAGES_FIELD, maximum=MAX_IMAGES,
                             count=len(paths))
-    for path in paths:
-        check_image(path)
-    return list(dict.fromkeys(store_image(data_dir, p) for p in paths))
+    exts = [check_image(path) for path in paths]
+    return list(dict.fromkeys(_store_checked(data_dir, path, ext)
+                              for path, ext in zip(paths, exts, strict=True)))
 
 
 def _copy_atomically(source: Path, target: Path) -> None:

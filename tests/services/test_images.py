@@ -68,6 +68,21 @@ def test_missing_and_too_big_files_are_refused(tmp_path: Path,
         images.store_images(tmp_path, [write(tmp_path / "big.png", PNG)])
 
 
+def test_each_file_is_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    real_check = images.check_image
+
+    def counting_check(source: Path) -> str:
+        checked.append(source.name)
+        return real_check(source)
+
+    monkeypatch.setattr(images, "check_image", counting_check)
+    a = write(tmp_path / "a.png", PNG)
+    b = write(tmp_path / "b.jpg", JPEG)
+    assert len(images.store_images(tmp_path / "data", [a, b])) == 2
+    assert checked == ["a.png", "b.jpg"]
+
+
 def test_too_many_images_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(images, "MAX_IMAGES", 1)
     a = write(tmp_path / "a.png", PNG)
