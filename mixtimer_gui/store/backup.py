@@ -6,7 +6,8 @@ Public interface (the Settings dialog and the start-up recovery use it; keep it 
   folder's ``backups/``, safe while the app (or ``serve``) is writing.
 - ``ensure_daily_backup(db_path, now) -> Path | None``: the automatic daily copy, verified,
   then rotation (``DamagedDatabaseError`` when the copy shows the database is damaged).
-- ``rotate(backups_dir, now) -> list[Path]``: keeps 7 daily + 4 weekly automatic copies.
+- ``rotate(db_path, now) -> list[Path]``: keeps 7 daily + 4 weekly automatic copies of that
+  database.
 - ``DailyBackups(db_path, clock, on_damaged=...)``: ``start()``/``stop()`` the daily copy in a
   running program.
 - ``list_backups(db_path) -> list[BackupInfo]``: newest first.
@@ -66,6 +67,11 @@ KEEP_WEEKLY = 4
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _STAMP_RE = re.compile(r"(\d{8}-\d{6})")
+# The database's own name may contain "-daily" or a stamp as well, so the stem runs up to the
+# last stamp and the kind is read after it ("-2": a second copy within the same second).
+_NAME_RE = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+?)(?:-\d+)?\.db")
+_MIGRATION_NAME_RE = re.compile(
+    rf"(?P<stem>.+)-v\d+-{BEFORE_MIGRATION}-(?P<stamp>\d{{8}}-\d{{6}})(?:-\d+)?\.db")
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -148,7 +154,7 @@ def ensure_daily_backup(db_path: Path | str, now: int, *,
         raise DamagedDatabaseError(
             f"今天的自动备份未通过完整性检查，数据库 {db_path} 可能已损坏；{where},"
             "请尽快从备份恢复或联系技术支持", db_path, good)
-    rotate(made.parent, now)
+    rotate(db_path, now)
     return made
 
 
@@ -232,8 +238,9 @@ class DailyBackups:
 # -- rotation -------------------------------------------------------------------------------
 
 
-def rotate(backups_dir: Path | str, now: int) -> list[Path]:
-    """Delete automatic copies beyond 7 daily + 4 weekly; returns the deleted files.
+def rotate(db_path: Path | str, now: int) -> list[Path]:
+    """Delete automatic copies of ``db_path`` beyond 7 daily + 4 weekly; returns the deleted
+    files. Copies of other databases sharing the folder are theirs to rotate.
 
     Like restic's ``--keep-daily 7 --keep-weekly 4``: the newest copy of each of the 7 most
     recent days that have one, and of each of the 4 most recent ISO weeks that have one. It
@@ -241,9 +248,8 @@ def rotate(backups_dir: Path | str, now: int) -> list[Path]:
     nor a clock that jumped forwards deletes every copy; copies dated after ``now`` (a clock
     that jumped back) are kept. Manual and safety copies are never deleted here.
     """
-    backups_dir = Path(backups_dir)
-    daily = sorted((b for b in _scan(backups_dir) if b.kind == DAILY),
-                   key=lambda b: b.time, reverse=True)
+    db_path = Path(db_path)
+    daily = [b for b in list_backups(db_path) if b.kind == DAILY]
     keep: set[Path] = {b.path for b in daily if b.time > now}
     past = [b for b in daily if b.time <= now]
     keep |= _newest_per(past, _local_day, KEEP_DAILY)
@@ -253,7 +259,7 @@ def rotate(backups_dir: Path | str, now: int) -> list[Path]:
         if info.path not in keep:
             info.path.unlink(missing_ok=True)
             removed.append(info.path)
-    for partial in backups_dir.glob(".*.part"):  # left by a copy cut off by a crash
+    for partial in backups_dir_of(db_path).glob(".*.part"):  # left by a copy cut off by a crash
         with contextlib.suppress(OSError):
             if time.time() - partial.stat().st_mtime > STALE_PART_S:  # not one in progress
                 partial.unlink()
@@ -286,9 +292,18 @@ def _local_week(moment: int) -> tuple[int, int]:
 def list_backups(db_path: Path | str) -> list[BackupInfo]:
     """The copies of this database in its ``backups/`` folder, newest first."""
     db_path = Path(db_path)
-    return sorted((b for b in _scan(backups_dir_of(db_path))
-                   if b.path.name.startswith(f"{db_path.stem}-")),
+    return sorted((b for b in _scan(backups_dir_of(db_path)) if _is_copy_of(b.path, db_path)),
                   key=lambda b: (b.time, b.path.name), reverse=True)
+
+
+def _is_copy_of(path: Path, db_path: Path) -> bool:
+    """Named after ``db_path``; a prefix alone would also claim "plant-2"'s copies for
+    "plant". A name this module did not write is listed by prefix (as "other", never
+    rotated)."""
+    named = _named(path.name)
+    if named is None:
+        return path.name.startswith(f"{db_path.stem}-")
+    return named["stem"] == db_path.stem
 
 
 def verify(path: Path | str) -> bool:
@@ -343,16 +358,28 @@ def _scan(folder: Path) -> list[BackupInfo]:
     return found
 
 
+def _named(name: str) -> re.Match[str] | None:
+    return _NAME_RE.fullmatch(name) or _MIGRATION_NAME_RE.fullmatch(name)
+
+
 def _parse_name(name: str) -> tuple[int | None, str]:
-    kind = next((k for k in KINDS if f"-{k}" in name), "other")
-    match = _STAMP_RE.search(name)
-    if match is None:
-        return None, kind
+    """The moment and kind a copy's name carries. The kind is read only after the stamp:
+    "plant-daily-…-manual.db" is a manual copy of "plant-daily", which rotation must keep."""
+    named = _named(name)
+    if named is None:
+        found = _STAMP_RE.search(name)
+        return _moment(found.group(1) if found else None), "other"
+    kind = BEFORE_MIGRATION if named.re is _MIGRATION_NAME_RE else named["kind"]
+    return _moment(named["stamp"]), kind if kind in KINDS else "other"
+
+
+def _moment(stamp: str | None) -> int | None:
+    if stamp is None:
+        return None
     try:
-        civil = datetime.strptime(match.group(1), STAMP_FORMAT)
+        return clock.from_local(datetime.strptime(stamp, STAMP_FORMAT))
     except ValueError:
-        return None, kind
-    return clock.from_local(civil), kind
+        return None
 
 
 def _free_name(folder: Path, stem: str, moment: int, kind: str) -> Path:

@@ -144,16 +144,77 @@ def test_rotation_keeps_seven_daily_and_four_weekly(filled, db_path: Path) -> No
 def test_rotation_survives_clock_jumps(filled, db_path: Path) -> None:
     for day in range(1, 15):
         backup.backup_now(db_path, at(2024, 5, day), kind=backup.DAILY)
-    backup.rotate(db_path.parent / "backups", at(2024, 5, 14))
+    backup.rotate(db_path, at(2024, 5, 14))
     kept = {b.path for b in backup.list_backups(db_path)}
     # 2024-05-14 is a Tuesday. Daily: 05-08 … 05-14; weekly: 05-14, 05-12 (daily already)
     # and 05-05; only three weeks have copies.
     assert {p.name[9:17] for p in kept} == {"20240505", *(f"202405{d:02}" for d in range(8, 15))}
     # The clock jumps back a month: the copies now "in the future" are not touched.
-    assert backup.rotate(db_path.parent / "backups", at(2024, 4, 14)) == []
+    assert backup.rotate(db_path, at(2024, 4, 14)) == []
     # … or forward a year: counting days that have copies still keeps them all.
-    assert backup.rotate(db_path.parent / "backups", at(2025, 5, 14)) == []
+    assert backup.rotate(db_path, at(2025, 5, 14)) == []
     assert {b.path for b in backup.list_backups(db_path)} == kept
+
+
+def small_database(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_databases_sharing_a_folder_rotate_only_their_own_copies(tmp_path: Path) -> None:
+    # "plant-2" also starts with "plant-": a prefix alone would mix the two up.
+    plant, plant_2 = small_database(tmp_path / "plant.db"), small_database(tmp_path / "plant-2.db")
+    theirs = {backup.backup_now(plant_2, at(2024, 5, day), kind=backup.DAILY)
+              for day in range(1, 21)}
+    fake = FakeClock(at(2024, 5, 1))
+    for _ in range(20):  # each day's copy of plant rotates plant's copies
+        assert backup.ensure_daily_backup(plant, fake.now()) is not None
+        fake.advance(days=1)
+    # 2024-05-20 is a Monday. Daily: 05-14 … 05-20; weekly: 05-20, 05-19, 05-12, 05-05.
+    kept_days = {"20240505", "20240512", *(f"202405{d}" for d in range(14, 21))}
+    ours = {b.path for b in backup.list_backups(plant)}
+    assert {p.name[len("plant-"):][:8] for p in ours} == kept_days
+    assert {b.path for b in backup.list_backups(plant_2)} == theirs
+    assert all(p.exists() for p in theirs)
+    removed = backup.rotate(plant_2, at(2024, 5, 20))
+    assert len(removed) == 20 - len(kept_days) and set(removed) <= theirs
+    assert {b.path for b in backup.list_backups(plant)} == ours
+    assert all(p.exists() for p in ours)
+
+
+def test_a_database_named_like_a_kind_keeps_its_manual_copies(tmp_path: Path) -> None:
+    db = small_database(tmp_path / "plant-daily.db")
+    manual = backup.backup_now(db, at(2024, 5, 1), kind=backup.MANUAL)
+    assert manual.name == "plant-daily-20240501-090000-manual.db"
+    for day in range(2, 20):
+        backup.backup_now(db, at(2024, 5, day), kind=backup.DAILY)
+    backup.rotate(db, at(2024, 5, 20))
+    assert manual.exists()
+    assert [b.kind for b in backup.list_backups(db) if b.path == manual] == [backup.MANUAL]
+
+
+# (day, hour) of May 2024: at() needs the test's zone, which is set only once a test runs.
+@pytest.mark.parametrize(("name", "kind", "when"), [
+    ("plant-daily-20240501-090000-manual.db", backup.MANUAL, (1, 9)),
+    ("plant-daily-20240501-090000-daily-2.db", backup.DAILY, (1, 9)),
+    ("plant-daily-20240501-090000-before-restore.db", backup.BEFORE_RESTORE, (1, 9)),
+    ("plant-daily-v1-before-migration-20240502-100000.db", backup.BEFORE_MIGRATION, (2, 10)),
+    ("plant-daily-v1-before-migration-20240502-100000-2.db", backup.BEFORE_MIGRATION, (2, 10)),
+    ("plant-daily-20240501-090000-renamed.db", "other", (1, 9)),
+    ("plant-daily-copy.db", "other", None),
+])
+def test_the_kind_is_read_after_the_stamp(tmp_path: Path, name: str, kind: str,
+                                          when: tuple[int, int] | None) -> None:
+    db = tmp_path / "plant-daily.db"
+    copy = tmp_path / "backups" / name
+    copy.parent.mkdir()
+    copy.write_bytes(b"x")
+    (info,) = backup.list_backups(db)
+    assert (info.path, info.kind) == (copy, kind)
+    assert info.time == (int(copy.stat().st_mtime) if when is None else at(2024, 5, *when))
 
 
 def test_list_backups_newest_first_with_kind_time_size(filled, db_path: Path) -> None:
@@ -390,7 +451,7 @@ def test_rotation_removes_stale_partial_copies_only(filled, db_path: Path) -> No
     stale.write_bytes(b"x")
     fresh.write_bytes(b"x")
     os.utime(stale, (0, 0))
-    backup.rotate(made.parent, at(2024, 5, 11))
+    backup.rotate(db_path, at(2024, 5, 11))
     assert not stale.exists() and fresh.exists()
 
 
