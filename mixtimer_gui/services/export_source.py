@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mixtimer_gui.services.context import ServiceContext
-from mixtimer_gui.store import filters, queries
+from mixtimer_gui.store import queries
 from mixtimer_gui.store.models import Handle
 
 # The stored columns an export reads, in the order rows are yielded.
@@ -57,11 +57,8 @@ class HandleExportSource:
                                        where_and=params.get("where_and"),
                                        where_or=params.get("where_or"),
                                        where_in=params.get("where_in"))
-        order_by = params.get("order_by") or DEFAULT_ORDER
-        ordering = filters.build_order(queries.HANDLE_FIELDS, order_by)
-        descending = str(order_by).strip().startswith("-")
-        self._ordered = self._query.order_by(
-            *ordering, Handle.id.desc() if descending else Handle.id.asc())
+        self._ordered = queries.ordered(self._query, queries.HANDLE_FIELDS,
+                                        params.get("order_by") or DEFAULT_ORDER, Handle.id)
 
     def count(self) -> int:
         with self.ctx.read():

@@ -25,6 +25,7 @@ from mixtimer_gui.store.models import (
 )
 
 MAX_PAGE_SIZE = 1000
+DEFAULT_ORDER = "-created"  # every list, newest first (spec §6)
 
 
 def _audit(model: Any) -> dict[str, FilterField]:
@@ -247,17 +248,25 @@ def filtered(query: Select, fields: dict[str, FilterField], *, where_and: Any = 
     return query
 
 
+def ordered(query: Select, fields: dict[str, FilterField], order_by: Any,
+            id_column: Any) -> Select:
+    """``query`` ordered by ``order_by`` (default ``-created``), then by row id in the same
+    direction: equal values would otherwise come back in any order, and a row could show on
+    two pages, or on none."""
+    ordering = f.build_order(fields, order_by, DEFAULT_ORDER)
+    text = order_by if isinstance(order_by, str) and order_by.strip() else DEFAULT_ORDER
+    tie = id_column.desc() if text.strip().startswith("-") else id_column.asc()
+    return query.order_by(*ordering, tie)
+
+
 def page(query: Select, fields: dict[str, FilterField], *, page_index: int, page_size: int,
          order_by: Any, id_column: Any, count: bool = True) -> Page:
-    """One page of ``query`` as dicts, ordered by ``order_by`` then by row id (stable)."""
+    """One page of ``query`` as dicts, ordered as ``ordered`` says."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page_index = max(1, page_index)
-    ordering = f.build_order(fields, order_by)
+    sorted_query = ordered(query, fields, order_by, id_column)
     total = query.order_by().count() if count else -1
-    descending = str(order_by or "-created").strip().startswith("-")
-    tie = id_column.desc() if descending else id_column.asc()
-    rows = list(query.order_by(*ordering, tie).limit(page_size)
-                .offset((page_index - 1) * page_size).dicts())
+    rows = list(sorted_query.limit(page_size).offset((page_index - 1) * page_size).dicts())
     return Page(page_index, page_size, total, rows)
 
 

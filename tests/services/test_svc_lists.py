@@ -104,6 +104,16 @@ def test_same_created_time_keeps_a_stable_order(services: Services) -> None:
     assert len(set(first + second)) == 15
 
 
+def test_equal_values_follow_the_direction_of_the_order(services: Services) -> None:
+    for i in range(4):
+        services.objects.create({"uid": f"same{i}", "name": "x"})  # one created moment
+    in_order = ["same0", "same1", "same2", "same3"]
+    for order_by, expected in (("created", in_order), ("-created", in_order[::-1]),
+                               ("  ", in_order[::-1])):  # blank = the default, -created
+        page = services.objects.list({"order_by": order_by})
+        assert [o["uid"] for o in page["data"]] == expected, order_by
+
+
 def test_empty_list(services: Services) -> None:
     page = services.handles.list({})
     assert page == {"page_index": 1, "page_size": 10, "total_pages": 0, "total_records": 0,
