@@ -30,20 +30,6 @@ def _new_uid(model: Any, prefix: str) -> str:
             return uid
 
 
-def _list(ctx: ServiceContext, model: Any, fields: Any, data: Mapping[str, Any],
-          to_wire: Any, order_default: str = "-created", extra: tuple[Any, ...] = ()
-          ) -> dict[str, Any]:
-    index, size = wire.page_params(data)
-    with ctx.read():
-        query = queries.filtered(model.select(), fields, where_and=data.get("where_and"),
-                                 where_or=data.get("where_or"), where_in=data.get("where_in"),
-                                 extra=extra)
-        result = queries.page(query, fields, page_index=index, page_size=size,
-                              order_by=data.get("order_by") or order_default,
-                              id_column=model.id)
-    return wire.page_result(result, [to_wire(r) for r in result.rows])
-
-
 class ObjectService:
     """Maintenance objects (equipment)."""
 
@@ -101,8 +87,8 @@ class ObjectService:
         return wire.maintenance_object(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return _list(self.ctx, MaintenanceObject, queries.OBJECT_FIELDS, data,
-                     wire.maintenance_object)
+        return wire.list_page(self.ctx, MaintenanceObject.select(), queries.OBJECT_FIELDS, data,
+                              wire.maintenance_object, id_column=MaintenanceObject.id)
 
     def names(self) -> list[tuple[str, str]]:
         """``(uid, name)`` of every object, by name: for pickers."""
@@ -173,7 +159,8 @@ class StatisticService:
         return wire.statistic(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return _list(self.ctx, Statistic, queries.STATISTIC_FIELDS, data, wire.statistic)
+        return wire.list_page(self.ctx, Statistic.select(), queries.STATISTIC_FIELDS, data,
+                              wire.statistic, id_column=Statistic.id)
 
     def add_value(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``add_v2_statistics_value``: a cumulative reading, never below an earlier one.
@@ -203,8 +190,9 @@ class StatisticService:
         by ``where_*`` like any list."""
         statistics_id = rules.read_text(data, "statistics_id", strip=True, max_len=64)
         extra = (Reading.statistics_id == statistics_id,) if statistics_id else ()
-        return _list(self.ctx, Reading, queries.READING_FIELDS, data, wire.reading,
-                     order_default="-time", extra=extra)
+        return wire.list_page(self.ctx, Reading.select(), queries.READING_FIELDS, data,
+                              wire.reading, id_column=Reading.id, order_default="-time",
+                              extra=extra)
 
     @staticmethod
     def _check_monotonic(uid: str, moment: int, value: float) -> None:
@@ -252,8 +240,8 @@ class HandlerService:
         self.ctx = ctx
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return _list(self.ctx, Handler, queries.HANDLER_FIELDS, data, wire.handler,
-                     order_default="id")
+        return wire.list_page(self.ctx, Handler.select(), queries.HANDLER_FIELDS, data,
+                              wire.handler, id_column=Handler.id, order_default="id")
 
     def names(self) -> list[tuple[int, str]]:
         """``(id, name)`` of every person, by name: for pickers."""

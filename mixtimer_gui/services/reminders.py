@@ -17,10 +17,8 @@ from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services import events, wire
 from mixtimer_gui.services.context import ServiceContext
-from mixtimer_gui.store import filters as f
 from mixtimer_gui.store import queries
 from mixtimer_gui.store import reminder_queries as rq
-from mixtimer_gui.store.filters import FilterField
 from mixtimer_gui.store.models import ReminderLog, Setting
 
 NOTICE, DUE, OVERDUE = "提醒", "到期", "逾期"
@@ -31,14 +29,6 @@ REPEAT_KEY = "reminders.overdue_repeat_hours"
 UNTIL_RESUMED = "resume"
 DEFAULT_REPEAT_HOURS = 24.0
 MAX_REPEAT_HOURS = 24.0 * 365
-
-LOG_FIELDS: dict[str, FilterField] = {
-    **queries.REMINDER_FIELDS,
-    "id": FilterField(f.INT, ReminderLog.id),
-    "seq": FilterField(f.INT, ReminderLog.seq),
-    "due_at": FilterField(f.TIME, ReminderLog.due_at),
-    "cycle_start": FilterField(f.TIME, ReminderLog.cycle_start),
-}
 
 
 @dataclass(frozen=True)
@@ -100,16 +90,9 @@ class ReminderService:
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """A page of the log, newest first unless ``order_by`` says otherwise."""
-        index, size = wire.page_params(data)
-        with self.ctx.read():
-            query = queries.filtered(ReminderLog.select(), LOG_FIELDS,
-                                     where_and=data.get("where_and"),
-                                     where_or=data.get("where_or"),
-                                     where_in=data.get("where_in"))
-            result = queries.page(query, LOG_FIELDS, page_index=index, page_size=size,
-                                  order_by=data.get("order_by") or "-fired_at",
-                                  id_column=ReminderLog.id)
-        return wire.page_result(result, [reminder_record(r) for r in result.rows])
+        return wire.list_page(self.ctx, ReminderLog.select(), queries.REMINDER_FIELDS, data,
+                              reminder_record, id_column=ReminderLog.id,
+                              order_default="-fired_at")
 
     def unread_count(self) -> int:
         with self.ctx.read():

@@ -28,15 +28,6 @@ class TaskService:
 
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
         """``get_v2_task_list``; default order ``-created`` like every list (spec §6)."""
-        index, size = wire.page_params(data)
         now = self.ctx.clock.now()
-        fields = queries.task_fields(now)
-        with self.ctx.read():
-            query = queries.filtered(queries.task_select(now), fields,
-                                     where_and=data.get("where_and"),
-                                     where_or=data.get("where_or"),
-                                     where_in=data.get("where_in"))
-            result = queries.page(query, fields, page_index=index, page_size=size,
-                                  order_by=data.get("order_by") or "-created",
-                                  id_column=Task.id, count=count)
-        return wire.page_result(result, [wire.task(r) for r in result.rows])
+        return wire.list_page(self.ctx, queries.task_select(now), queries.task_fields(now), data,
+                              wire.task, id_column=Task.id, count=count)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.filters import FilterField
 from mixtimer_gui.store.queries import MAX_PAGE_SIZE, Page
+
+if TYPE_CHECKING:
+    from peewee import Select
+
+    from mixtimer_gui.services.context import ServiceContext
 
 AUDIT = ("organization_id", "created", "created_by", "last_modified", "last_modified_by")
 
@@ -122,3 +129,20 @@ def page_result(result: Page, records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"page_index": result.page_index, "page_size": result.page_size,
             "total_pages": result.total_pages, "total_records": result.total_records,
             "data": records}
+
+
+def list_page(ctx: ServiceContext, query: Select, fields: dict[str, FilterField],
+              data: Mapping[str, Any], to_wire: Callable[[Mapping[str, Any]], dict[str, Any]],
+              *, id_column: Any, order_default: str = queries.DEFAULT_ORDER,
+              extra: Iterable[Any] = (), count: bool = True) -> dict[str, Any]:
+    """A list request end to end: ``where_*`` on ``fields`` (plus ``extra`` conditions),
+    ``order_by`` (``order_default`` when absent), one page, its records as ``to_wire``."""
+    index, size = page_params(data)
+    with ctx.read():
+        filtered = queries.filtered(query, fields, where_and=data.get("where_and"),
+                                    where_or=data.get("where_or"),
+                                    where_in=data.get("where_in"), extra=extra)
+        result = queries.page(filtered, fields, page_index=index, page_size=size,
+                              order_by=data.get("order_by") or order_default,
+                              id_column=id_column, count=count)
+    return page_result(result, [to_wire(r) for r in result.rows])

@@ -211,8 +211,12 @@ HANDLER_FIELDS: dict[str, FilterField] = {
 }
 
 REMINDER_FIELDS: dict[str, FilterField] = {
+    "id": FilterField(f.INT, ReminderLog.id),
     "task_id": FilterField(f.TEXT, ReminderLog.task_id),
     "kind": FilterField(f.TEXT, ReminderLog.kind),
+    "seq": FilterField(f.INT, ReminderLog.seq),
+    "cycle_start": FilterField(f.TIME, ReminderLog.cycle_start),
+    "due_at": FilterField(f.TIME, ReminderLog.due_at),
     "fired_at": FilterField(f.TIME, ReminderLog.fired_at),
     "project_id": FilterField(f.TEXT, ReminderLog.project_id),
     "project_name": FilterField(f.TEXT, ReminderLog.project_name),

@@ -16,6 +16,7 @@ from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.reminders.engine import ReminderEngine
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE, PauseState
+from mixtimer_gui.store import queries
 
 HOUR = 3600
 DAY = 86400
@@ -48,6 +49,15 @@ def test_list_pages_newest_first_and_filters(services: Services, fired_four: lis
     by_object = services.reminders.list({"where_and": [["object_name", "=", "B"]],
                                          "order_by": "fired_at"})
     assert [r["kind"] for r in by_object["data"]] == [NOTICE, DUE]
+
+
+def test_every_field_of_a_log_record_filters(services: Services, fired_four: list[int]) -> None:
+    log = services.reminders.list({"order_by": "id"})["data"]
+    due = next(r for r in log if r["kind"] == DUE)
+    assert set(due) <= set(queries.REMINDER_FIELDS)
+    for name, value in due.items():
+        page = services.reminders.list({"where_and": [[name, "=", value]], "order_by": "id"})
+        assert page["data"] == [r for r in log if r[name] == value], name
 
 
 def test_bad_list_parameters_name_the_field(services: Services, fired_four: list[int]) -> None:
