@@ -17,8 +17,9 @@ Public interface (the Settings dialog and the start-up recovery use it; keep it 
 
 File names carry the moment of the copy (local time), not the file's mtime, so a copy moved
 between machines or a clock that jumps does not reorder them:
-``<stem>-YYYYmmdd-HHMMSS-<kind>.db`` (and ``<stem>-v<N>-before-migration-<stamp>.db`` written
-by ``db.open_database``).
+``<stem>-YYYYmmdd-HHMMSS-<kind>.db`` (and ``<stem>-v<N>-before-migration-<stamp>.db``, which
+``db.open_database`` has ``before_migration_backup`` write); ``-2``, ``-3`` … follow when
+copies are made within one second.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ from mixtimer_gui.store.db import (
     DamagedDatabaseError,
     StoreError,
     backup_to,
+    migrate,
     read_schema_version,
 )
 from mixtimer_gui.store.files import fsync_dir, fsync_file, remove_quietly
-from mixtimer_gui.store.migrations import LATEST_VERSION, MIGRATIONS
+from mixtimer_gui.store.migrations import LATEST_VERSION
 
 DAILY = "daily"  # automatic, once a day; the only kind that rotation deletes
 MANUAL = "manual"  # "backup now" in Settings; kept until the user deletes it
@@ -104,7 +106,20 @@ def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MA
     if not db_path.is_file():
         raise BackupError(f"数据库 {db_path} 不存在，无法备份")
     moment = int(time.time()) if clock_now is None else clock_now
-    target = _free_name(backups_dir_of(db_path), db_path.stem, moment, kind)
+    return _copy(db_path, _free_name(backups_dir_of(db_path), db_path.stem, moment, kind))
+
+
+def before_migration_backup(db_path: Path, version: int, folder: Path | None = None) -> Path:
+    """The copy ``db.open_database`` makes before upgrading ``db_path`` from schema
+    ``version``: ``<stem>-v<N>-before-migration-<stamp>.db`` in ``folder`` (default
+    ``backups/``), made like every other copy. Raises ``BackupError``; nothing is migrated
+    then."""
+    stamp = clock.to_local(int(time.time())).strftime(STAMP_FORMAT)
+    return _copy(db_path, _free_path(folder or backups_dir_of(db_path),
+                                     f"{db_path.stem}-v{version}-{BEFORE_MIGRATION}-{stamp}"))
+
+
+def _copy(db_path: Path, target: Path) -> Path:
     temp = target.with_name(f".{target.name}.part")
     try:
         backup_to(db_path, temp)
@@ -384,10 +399,15 @@ def _moment(stamp: str | None) -> int | None:
 
 def _free_name(folder: Path, stem: str, moment: int, kind: str) -> Path:
     stamp = clock.to_local(moment).strftime(STAMP_FORMAT)
-    candidate = folder / f"{stem}-{stamp}-{kind}.db"
+    return _free_path(folder, f"{stem}-{stamp}-{kind}")
+
+
+def _free_path(folder: Path, base: str) -> Path:
+    """``<base>.db``, or ``<base>-2.db``, ``-3`` … when copies are made within one second."""
+    candidate = folder / f"{base}.db"
     n = 2
     while candidate.exists():
-        candidate = folder / f"{stem}-{stamp}-{kind}-{n}.db"
+        candidate = folder / f"{base}-{n}.db"
         n += 1
     return candidate
 
@@ -518,14 +538,7 @@ def _upgrade(path: Path) -> None:
     db = SqliteDatabase(str(path))
     db.connect()
     try:
-        with db.atomic():
-            for number, step in MIGRATIONS:
-                if number <= version:
-                    continue
-                step(db)
-                db.execute_sql('INSERT INTO "schema_version" ("version", "applied") '
-                               "VALUES (?, ?)", (number, int(time.time())))
-                db.execute_sql(f"PRAGMA user_version = {int(number)}")
+        migrate(db, version)
     finally:
         db.close()
 

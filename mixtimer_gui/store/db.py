@@ -9,7 +9,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from mixtimer_gui.store.migrations import LATEST_VERSION, MIGRATIONS
-from mixtimer_gui.store.models import ALL_MODELS, SchemaVersion, database
+from mixtimer_gui.store.models import ALL_MODELS, database
 
 BUSY_TIMEOUT_S = 10
 
@@ -124,7 +124,7 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
 
     A database newer than this code is refused before anything is written. Before an
     existing database is migrated, a copy goes to ``backup_dir`` (default: ``backups/``
-    beside the file).
+    beside the file); when it cannot be made, ``BackupError`` and nothing is migrated.
 
     An existing file is checked before anything is written to it (``PRAGMA quick_check``
     costs ~0.5 s of CPU per 500 MB; ``check="auto"`` runs it only for files under 64 MiB or
@@ -152,9 +152,9 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
         wanted = health.quick_check_due(path) if check == "auto" else bool(check)
         health.preflight(path, quick_check=wanted, lock_wait_s=lock_wait_s)
     if 0 < version < LATEST_VERSION:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup_to(path, (backup_dir or path.parent / "backups")
-                  / f"{path.stem}-v{version}-before-migration-{stamp}.db")
+        from mixtimer_gui.store import backup  # backup builds on this module
+
+        backup.before_migration_backup(path, version, backup_dir)
     db = make_database(path, synchronous=synchronous)
     database.initialize(db)
     db.connect(reuse_if_open=True)
@@ -163,12 +163,16 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
 
 
 def migrate(db: SqliteDatabase, current: int) -> None:
+    """Apply the steps after version ``current``, each with its version row in one
+    transaction. Plain SQL, not the SchemaVersion model: a restore upgrades a copy through a
+    database the models are not bound to."""
     for number, step in MIGRATIONS:
         if number <= current:
             continue
         with db.atomic():
             step(db)
-            SchemaVersion.insert(version=number, applied=int(time.time())).execute()
+            db.execute_sql('INSERT INTO "schema_version" ("version", "applied") VALUES (?, ?)',
+                           (number, int(time.time())))
             db.execute_sql(f"PRAGMA user_version = {int(number)}")
 
 

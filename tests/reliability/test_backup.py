@@ -420,6 +420,33 @@ def test_restore_of_an_older_version_upgrades_it(filled, db_path: Path, tmp_path
     handle(services, task)
 
 
+def test_a_failing_upgrade_during_restore_leaves_the_current_database(
+        filled, db_path: Path, tmp_path: Path, monkeypatch) -> None:
+    from mixtimer_gui.store import db as store_db
+    from mixtimer_gui.store import migrations
+
+    services, _ = filled
+    old = tmp_path / "mixtimer-v1-before-migration-20240101-000000.db"
+    conn = sqlite3.connect(old)
+    conn.executescript(migrations.V1_SCHEMA)
+    conn.execute('INSERT INTO "schema_version" VALUES (1, 0)')
+    conn.commit()
+    conn.close()
+    services.close()
+    current = handle_uids(db_path)
+
+    def io_error(_db: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    # The restore upgrades through db.migrate, so it runs the very steps opening would.
+    monkeypatch.setattr(store_db, "MIGRATIONS", [migrations.MIGRATIONS[0], (2, io_error)])
+    with pytest.raises(BackupError, match="未被替换"):
+        backup.restore(db_path, old)
+    assert handle_uids(db_path) == current and integrity(db_path) == "ok"
+    assert backup.list_backups(db_path) == []  # the copy of the replaced file is dropped
+    assert not any(p.name.endswith("restore-part") for p in db_path.parent.iterdir())
+
+
 def test_daily_backups_runner(filled, db_path: Path) -> None:
     fake = FakeClock(at(2024, 5, 11))
     damaged: list[DamagedDatabaseError] = []

@@ -7,13 +7,15 @@ the disk. What is synced is read back from the descriptors handed to ``os.fsync`
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from mixtimer_gui.exports.csv_export import export_handles
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import backup, files
+from mixtimer_gui.store import backup, files, migrations
+from mixtimer_gui.store.db import open_database
 
 FD_LINKS = Path("/proc/self/fd")
 
@@ -69,3 +71,18 @@ def test_backup_now_syncs_the_copy_then_its_folder(services: Services, db_path: 
     folder = made.parent.resolve()
     assert synced[-1] == (folder, [made.name])
     assert synced[-2][0] == folder / f".{made.name}.part"
+
+
+def test_the_copy_before_migrating_is_synced_then_renamed(tmp_path: Path, synced) -> None:
+    db_path = tmp_path / "mixtimer.db"
+    conn = sqlite3.connect(db_path)
+    conn.executescript(migrations.V1_SCHEMA)
+    conn.execute('INSERT INTO "schema_version" VALUES (1, 0)')
+    conn.commit()
+    conn.close()
+    open_database(db_path).close()
+    (made,) = backup.list_backups(db_path)
+    assert made.kind == backup.BEFORE_MIGRATION
+    folder = made.path.parent.resolve()
+    assert synced == [(folder / f".{made.path.name}.part", [f".{made.path.name}.part"]),
+                      (folder, [made.path.name])]

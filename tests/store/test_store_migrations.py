@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from peewee import SqliteDatabase
 
+from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
+from mixtimer_gui.store import backup, migrations, models
 from mixtimer_gui.store import db as store_db
-from mixtimer_gui.store import migrations, models
 from mixtimer_gui.store.models import ALL_MODELS
 
 T0 = 1_715_389_200  # 2024-05-11 09:00 Asia/Shanghai
@@ -144,6 +146,40 @@ def test_a_backup_is_written_before_migrating(v1_path: Path) -> None:
     assert rows_of(backups[0], "handle") == [V1_ROWS["handle"][0]]
 
 
+def test_the_backup_before_migrating_never_overwrites_another(
+        v1_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    moment = T0
+    monkeypatch.setattr(time, "time", lambda: moment)
+    stamp = clock.to_local(moment).strftime(backup.STAMP_FORMAT)
+    folder = v1_path.parent / "backups"
+    folder.mkdir()
+    earlier = folder / f"mixtimer-v1-before-migration-{stamp}.db"  # same version, same second
+    earlier.write_bytes(b"an earlier copy")
+    store_db.open_database(v1_path).close()
+    assert earlier.read_bytes() == b"an earlier copy"
+    made = folder / f"mixtimer-v1-before-migration-{stamp}-2.db"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([earlier.name, made.name])
+    info = next(b for b in backup.list_backups(v1_path) if b.path == made)
+    assert (info.kind, info.time) == (backup.BEFORE_MIGRATION, moment)
+    assert backup.is_restorable(made) and rows_of(made, "handle") == V1_ROWS["handle"]
+    conn = sqlite3.connect(made)  # self-contained: no WAL left to lose beside it
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_a_failed_backup_before_migrating_stops_the_migration(
+        v1_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.os, "replace", disk_full)
+    with pytest.raises(backup.BackupError, match="备份失败"):
+        store_db.open_database(v1_path)
+    monkeypatch.undo()
+    assert store_db.read_schema_version(v1_path) == 1
+    assert list((v1_path.parent / "backups").iterdir()) == []  # no partial copy left
+
+
 def test_backup_dir_can_be_chosen(v1_path: Path, tmp_path: Path) -> None:
     store_db.open_database(v1_path, backup_dir=tmp_path / "elsewhere").close()
     assert len(list((tmp_path / "elsewhere").glob("*.db"))) == 1
@@ -188,6 +224,21 @@ def test_a_new_database_has_the_same_columns_as_a_migrated_one(v1_path: Path,
     store_db.open_database(fresh).close()
     store_db.open_database(v1_path).close()
     assert columns_of(fresh) == columns_of(v1_path)
+
+
+def test_migrate_writes_into_the_database_it_is_given(v1_path: Path, tmp_path: Path) -> None:
+    # A restore upgrades a copy while the models stay bound to another database.
+    bound = tmp_path / "bound" / "mixtimer.db"
+    store_db.open_database(bound).close()
+    db = SqliteDatabase(str(v1_path))
+    db.connect()
+    try:
+        store_db.migrate(db, 1)
+    finally:
+        db.close()
+    assert [r["version"] for r in rows_of(v1_path, "schema_version")] == [1, 2]
+    assert [r["version"] for r in rows_of(bound, "schema_version")] == [1, 2]
+    assert store_db.read_schema_version(v1_path) == migrations.LATEST_VERSION
 
 
 # -- refusals -------------------------------------------------------------------------------
