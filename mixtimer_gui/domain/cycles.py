@@ -179,6 +179,8 @@ def close_statistic(rule: CycleRule, cycle: Cycle, at: int,
     period = rule.period_num
     # Smallest j with base + j·period > current_value.
     after = int((current_value - base) // period) + 1 if current_value >= base else 1
+    if base + after * period <= current_value:  # the float division rounded down by one
+        after += 1
     index = max(cycle.cycle_index + 1, after)
     skipped = index - cycle.cycle_index - 1
     nxt = Cycle(cycle_start=at, grid_anchor=cycle.grid_anchor, cycle_index=index,
