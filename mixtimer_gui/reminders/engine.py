@@ -2,7 +2,8 @@
 
 A running task's reminder state at a moment is the most advanced of: 提醒 (the notice window
 has begun), 到期 (due), 逾期 number n (due for n whole repeat intervals, 24 h by default).
-It fires when the log holds nothing as advanced for the task's current cycle. A new cycle
+It fires when the log holds nothing as advanced for the task's current cycle; the rule runs
+in SQL (``store.reminder_queries``). A new cycle
 (handle, ignore, restart) has a new ``cycle_start``, so the old cycle's reminders end by
 themselves; a catch-up after the app was closed fires only the current state, once.
 """
@@ -16,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from mixtimer_gui.domain import clock as clock_mod
 from mixtimer_gui.domain.clock import Clock
-from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
+from mixtimer_gui.services.reminders import DUE, KINDS, NOTICE, OVERDUE
 
 if TYPE_CHECKING:
     from mixtimer_gui.services import Services
 
-KINDS = (NOTICE, DUE, OVERDUE)
 BUNDLE_LIMIT = 3  # more reminders than this at once become one summary
 
 
@@ -72,33 +72,6 @@ class Notification:
     def counts(self) -> dict[str, int]:
         counted = Counter(r.kind for r in self.reminders)
         return {kind: counted.get(kind, 0) for kind in KINDS}
-
-
-def rank(kind: str, seq: int) -> int:
-    return {NOTICE: 0, DUE: 1}.get(kind, 1 + seq)
-
-
-def reminder_state(notice_at: int | None, due_at: int | None, now: int,
-                   repeat_seconds: int) -> tuple[str, int] | None:
-    """(kind, seq) of a running task at ``now``; ``None`` before its notice window.
-
-    The same rule runs in SQL (``store.reminder_queries.pending``) for the scan.
-    """
-    if due_at is not None and due_at + repeat_seconds <= now:
-        return OVERDUE, (now - due_at) // repeat_seconds
-    if due_at is not None and due_at <= now:
-        return DUE, 0
-    if notice_at is not None and notice_at <= now:
-        return NOTICE, 0
-    return None
-
-
-def owed(state: tuple[str, int] | None, logged: Iterable[tuple[str, int]]) -> bool:
-    """Whether ``state`` still has to fire given the (kind, seq) logged for the cycle."""
-    if state is None:
-        return False
-    done = [rank(kind, seq) for kind, seq in logged]
-    return not done or rank(*state) > max(done)
 
 
 def bundle(reminders: Iterable[Reminder], limit: int = BUNDLE_LIMIT) -> list[Notification]:

@@ -1,6 +1,6 @@
 """The reminder scan in SQL: which running tasks owe a reminder now, and when the next one
-could fall due. Owned by the reminders feature (``reminders/engine.py`` holds the same rule in
-Python as ``reminder_state`` and ``owed``; the two must agree).
+could fall due. Owned by the reminders feature; ``tests/reminders/reminder_oracle.py`` holds
+the same rule in Python, and the tests check that the two agree.
 
 A task's reminder state at ``now`` is the most advanced of: notice (``notice_at ≤ now``),
 due (``due_at ≤ now``), overdue number ``n ≥ 1`` (``due_at + n·repeat ≤ now``). Each is
@@ -12,16 +12,16 @@ Only started tasks of running projects count; the kind names come from the calle
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN, Case, Value, fn
 
 from mixtimer_gui.store.models import MaintenanceObject, Project, ReminderLog, Task, database
 
 
-@dataclass(frozen=True)
-class Kinds:
+class Kinds(NamedTuple):
+    """The kind names, from the least advanced state to the most."""
+
     notice: str
     due: str
     overdue: str

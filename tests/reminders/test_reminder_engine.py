@@ -7,16 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reminder_oracle import owed, reminder_state
+
 from mixtimer_gui.domain import clock as clock_mod
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.reminders.engine import (
-    Reminder,
-    ReminderEngine,
-    bundle,
-    describe,
-    owed,
-    reminder_state,
-)
+from mixtimer_gui.reminders.engine import Reminder, ReminderEngine, bundle, describe
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
 

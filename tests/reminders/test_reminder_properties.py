@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reminder_oracle import rank, reminder_state
 
 from mixtimer_gui.domain import clock as clock_mod
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.reminders.engine import Reminder, ReminderEngine, rank, reminder_state
+from mixtimer_gui.reminders.engine import Reminder, ReminderEngine
 from mixtimer_gui.services import Services
 
 HOUR = 3600
