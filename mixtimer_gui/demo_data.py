@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from mixtimer_gui.domain import clock, cycles, forecast, rules, status, uids
+from mixtimer_gui.domain import clock, cycles, rules, status, uids
 from mixtimer_gui.domain.cycles import Cycle, CycleRule
 
 DAY = 86400
@@ -699,13 +699,9 @@ def meter_age(rule: CycleRule, period: float, aim: str, rng: random.Random) -> f
 
 
 def place_meter_cycle(rule: CycleRule, cycle: Cycle, meter: DemoMeter, until: int) -> Cycle:
-    """``services.cycle_ops.place_statistic`` with the readings known at ``until``."""
-    if cycle.due_value is None:
-        return cycle
-    readings = meter.readings(cycle.cycle_start - forecast.WINDOW_SECONDS, until)
-    reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
-    predicted = forecast.forecast_due(readings, cycle.due_value)
-    return cycles.place_statistic_due(rule, cycle, predicted, reached)
+    """The services' placement (``cycles.place_statistic``) with the readings known at
+    ``until``."""
+    return cycles.place_statistic(rule, cycle, lambda since: meter.readings(since, until))
 
 
 def run_task(task: DemoTask, now: int) -> Iterator[tuple[int, int, int | None, int]]:

@@ -9,10 +9,11 @@ anchor, never chained from the previous due date, so a month-end anchor stays at
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from mixtimer_gui.domain import clock
+from mixtimer_gui.domain import clock, forecast
 
 NATURAL = "自然时间周期"
 STATISTIC = "统计周期"
@@ -204,3 +205,19 @@ def place_statistic_due(rule: CycleRule, cycle: Cycle, forecast_due: int | None,
         return replace(cycle, due_at=None, notice_at=None)
     due = max(due, cycle.cycle_start)
     return _with_due(rule, cycle, due)
+
+
+def place_statistic(rule: CycleRule, cycle: Cycle,
+                    readings_since: Callable[[int], Sequence[tuple[int, float]]]) -> Cycle:
+    """Due moment of a statistic cycle: the reading that reached the threshold, or the
+    forecast from the meter's recent rate.
+
+    ``readings_since(moment)`` gives the meter's ``(moment, value)`` readings from ``moment``
+    on, oldest first: the stored ones for the services, the simulated ones for demo data.
+    """
+    if cycle.due_value is None:
+        return cycle
+    readings = readings_since(cycle.cycle_start - forecast.WINDOW_SECONDS)
+    reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
+    predicted = forecast.forecast_due(readings, cycle.due_value)
+    return place_statistic_due(rule, cycle, predicted, reached)

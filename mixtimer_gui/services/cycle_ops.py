@@ -6,7 +6,7 @@ them in SQL. Called inside the callers' write transactions.
 
 from __future__ import annotations
 
-from mixtimer_gui.domain import cycles, forecast
+from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.cycles import Cycle, CycleRule
 from mixtimer_gui.store import queries
 from mixtimer_gui.store.models import Project, Task
@@ -49,13 +49,11 @@ def current_value(project: Project) -> float:
 def place_statistic(rule: CycleRule, project: Project, cycle: Cycle) -> Cycle:
     """Due moment of a statistic cycle: the reading that reached the threshold, or the
     forecast from the meter's recent rate."""
-    if cycle.due_value is None or not project.statistics_id:
+    meter = project.statistics_id
+    if not meter:
         return cycle
-    readings = queries.readings_of(project.statistics_id,
-                                   since=cycle.cycle_start - forecast.WINDOW_SECONDS)
-    reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
-    predicted = forecast.forecast_due(readings, cycle.due_value)
-    return cycles.place_statistic_due(rule, cycle, predicted, reached)
+    return cycles.place_statistic(rule, cycle,
+                                  lambda since: queries.readings_of(meter, since=since))
 
 
 def begin(task: Task, project: Project, now: int) -> None:

@@ -11,13 +11,14 @@ Property tests use hypothesis with modest example counts.
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mixtimer_gui.domain import clock, cycles
+from mixtimer_gui.domain import clock, cycles, forecast
 from mixtimer_gui.domain.cycles import (
     BY_COMPLETION,
     BY_PLAN,
@@ -310,6 +311,34 @@ def test_statistic_due_when_the_threshold_was_reached_whatever_the_forecast() ->
     placed = cycles.place_statistic_due(rule, cycle, forecast_due=at(2024, 6, 1),
                                         reached_at=at(2024, 5, 15))
     assert placed.due_at == at(2024, 5, 15)
+
+
+def test_place_statistic_reads_the_forecast_window_and_finds_the_reached_threshold() -> None:
+    rule = statistic(25)
+    start = at(2024, 5, 11)
+    cycle = cycles.begin_statistic(rule, start, 100.0)  # due at 125
+    asked: list[int] = []
+    readings = [(start - 40 * 86400, 0.0), (start - 86400, 95.0), (start, 100.0),
+                (start + 86400, 110.0), (start + 2 * 86400, 130.0)]
+
+    def since(moment: int) -> list[tuple[int, float]]:
+        asked.append(moment)
+        return [(t, v) for t, v in readings if t >= moment]
+
+    placed = cycles.place_statistic(rule, cycle, since)
+    assert asked == [start - forecast.WINDOW_SECONDS]
+    assert placed.due_at == start + 2 * 86400  # the reading of 130 reached 125
+
+    forecast_only = cycles.place_statistic(rule, cycle, lambda m: since(m)[:-1])
+    # Not reached yet: the rest of the way from 110 at the rate fitted to the window's
+    # readings (the one 40 days back is outside it).
+    rate = forecast.usage_rate(readings[1:-1])
+    assert rate is not None
+    assert forecast_only.due_at == int(start + 86400 + 15 / rate)
+
+    natural_run = replace(cycle, due_value=None)  # a cycle from before a switch of type
+    assert cycles.place_statistic(rule, natural_run, since) is natural_run
+    assert len(asked) == 2  # … is left as it is, without reading the meter
 
 
 def test_statistic_without_forecast_has_no_due() -> None:
