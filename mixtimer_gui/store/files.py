@@ -9,10 +9,14 @@ import contextlib
 import os
 from pathlib import Path
 
+# Windows flushes a file only through a handle that may write (FlushFileBuffers needs write
+# access; a read-only descriptor gets EBADF); POSIX syncs any descriptor, folders included.
+_SYNC_FLAGS = os.O_RDWR | getattr(os, "O_BINARY", 0) if os.name == "nt" else os.O_RDONLY
+
 
 def fsync_file(path: Path) -> None:
     """Flush ``path``'s data to the disk, so a rename cannot outlive its contents."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, _SYNC_FLAGS)
     try:
         os.fsync(fd)
     finally:
