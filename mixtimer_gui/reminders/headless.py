@@ -14,7 +14,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from mixtimer_gui.reminders.engine import Notification, describe
 from mixtimer_gui.reminders.runner import JOB_DEFAULTS, ReminderRunner
-from mixtimer_gui.services import events
 
 if TYPE_CHECKING:
     from mixtimer_gui.services import Services
@@ -75,10 +74,8 @@ class ChangeWorker:
                 self.runner.services.db.close()  # this thread's connection
 
     def _rescan(self, changes: list[tuple[str, tuple[str, ...]]]) -> None:
-        task_uids = [uid for entity, uids in changes if entity == events.TASK for uid in uids]
         try:
-            self.runner.on_changes({entity for entity, _ in changes},
-                                   list(dict.fromkeys(task_uids)))
+            self.runner.on_changes({entity for entity, _ in changes})
         except Exception:
             log.exception("reminder rescan after a change failed")
 

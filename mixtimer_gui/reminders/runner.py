@@ -136,20 +136,14 @@ class ReminderRunner:
             return self.tick(force_schedule=jumped)
 
     def on_change(self, entity: str, uids: Any = ()) -> None:
-        """A services bus change: rescan if it can move a reminder."""
-        self.on_changes({entity}, list(uids) if entity == events.TASK else [])
+        """A services bus change: rescan if it can move a reminder (``uids`` unused: the
+        bus and the window's bridge hand them over)."""
+        self.on_changes({entity})
 
-    def on_changes(self, entities: set[str], task_uids: list[str]) -> None:
+    def on_changes(self, entities: set[str]) -> None:
         """Several bus changes at once (the headless worker merges a burst): one rescan."""
-        if not entities & WATCHED:
-            return
-        if task_uids:
-            # A handle, ignore or restart closed the cycle: its unread reminders are done.
-            try:
-                self.services.reminders.end_closed_cycles(task_uids)
-            except Exception:
-                log.exception("could not mark the closed cycles' reminders read")
-        self.tick()
+        if entities & WATCHED:
+            self.tick()
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from mixtimer_gui.domain.errors import FieldError, NotFoundError
 from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.reminders import end_closed_cycles
 from mixtimer_gui.store import queries
 from mixtimer_gui.store.models import (
     Handle,
@@ -77,6 +78,7 @@ class HandleService:
             task.last_handle_at = now
             task.last_modified = now
             task.save()
+            end_closed_cycles(self.ctx, [task.uid])
             uid = inp.uid or self._new_uid()
             handle = Handle.create(
                 uid=uid, task_id=task.uid, project_id=project.uid,

@@ -11,6 +11,7 @@ from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.domain.rules import ProjectInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.reminders import end_closed_cycles
 from mixtimer_gui.store import queries
 from mixtimer_gui.store.models import MaintenanceObject, Project, ProjectObject, Statistic, Task
 
@@ -57,13 +58,15 @@ class ProjectService:
             project.last_modified_by = inp.operator
             project.save()
             self._sync_objects(project, inp.object_id_list, now, inp.operator)
-            for task in Task.select().where(Task.project_id == uid):
+            tasks = list(Task.select().where(Task.project_id == uid))
+            for task in tasks:
                 if cycle_kind_changed:
                     cycle_ops.store_cycle(task, None)
                 else:
                     cycle_ops.reschedule(task, project)
                 task.last_modified = now
                 task.save()
+            end_closed_cycles(self.ctx, [t.uid for t in tasks])  # cleared cycles end
             self.ctx.changed(events.PROJECT, uid)
         return {"name": project.name, "uid": uid}
 
@@ -78,6 +81,7 @@ class ProjectService:
             Task.delete().where(Task.project_id == uid).execute()
             ProjectObject.delete().where(ProjectObject.project_id == uid).execute()
             project.delete_instance()
+            end_closed_cycles(self.ctx, task_uids)
             self.ctx.changed(events.PROJECT, uid)
             if task_uids:
                 self.ctx.changed(events.TASK, *task_uids)
@@ -93,11 +97,13 @@ class ProjectService:
             self._check_startable(project)
             now = self.ctx.clock.now()
             self._set_active(project, now)
-            for task in Task.select().where((Task.project_id == uid)
-                                            & Task.cycle_start.is_null()):
+            tasks = list(Task.select().where((Task.project_id == uid)
+                                             & Task.cycle_start.is_null()))
+            for task in tasks:
                 cycle_ops.begin(task, project, now)
                 task.last_modified = now
                 task.save()
+            end_closed_cycles(self.ctx, [t.uid for t in tasks])
             self._announce_tasks(uid)
         return {}
 
@@ -121,10 +127,12 @@ class ProjectService:
             self._check_startable(project)
             now = self.ctx.clock.now()
             self._set_active(project, now)
-            for task in Task.select().where(Task.project_id == uid):
+            tasks = list(Task.select().where(Task.project_id == uid))
+            for task in tasks:
                 cycle_ops.begin(task, project, now)
                 task.last_modified = now
                 task.save()
+            end_closed_cycles(self.ctx, [t.uid for t in tasks])
             self._announce_tasks(uid)
         return {}
 
@@ -223,6 +231,7 @@ class ProjectService:
         removed = [t.uid for oid, t in existing.items() if oid not in object_ids]
         if removed:
             Task.delete().where(Task.uid.in_(removed)).execute()
+            end_closed_cycles(self.ctx, removed)
             self.ctx.changed(events.TASK, *removed)
         for object_id in object_ids:
             if object_id in existing:

@@ -2,7 +2,8 @@
 ``serve`` through the database.
 
 Which reminders fall due is ``reminders.engine``'s business; this service records them so each
-(task, cycle, kind, seq) fires once, lists them, and keeps the read marks and the pause.
+(task, cycle, kind, seq) fires once, lists them, and keeps the read marks and the pause. The
+writes that end a cycle mark its reminders read through ``end_closed_cycles``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ class PauseState:
 
     paused: bool
     until: int | None = None
+
+
+def end_closed_cycles(ctx: ServiceContext, task_uids: Iterable[str]) -> None:
+    """The unread reminders of cycles that have ended (the tasks were handled, ignored,
+    restarted, cleared or deleted) count as read: nothing is left to do about them.
+
+    Call inside the write that ended them, so the unread count is right as soon as it
+    commits, whether or not a reminder runner is there to hear about it.
+    """
+    uids = list(task_uids)
+    if uids and rq.mark_read_for_tasks(uids):
+        ctx.changed(events.REMINDER, *uids)
 
 
 def reminder_record(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,17 +87,6 @@ class ReminderService:
     def next_change(self, now: int, repeat_seconds: int) -> int | None:
         with self.ctx.read():
             return rq.next_change(now, repeat_seconds)
-
-    def end_closed_cycles(self, task_uids: Iterable[str]) -> int:
-        """Reminders of cycles that have ended (handled, ignored, restarted) count as read."""
-        uids = list(task_uids)
-        if not uids:
-            return 0
-        with self.ctx.write():
-            changed = rq.mark_read_for_tasks(uids)
-            if changed:
-                self.ctx.changed(events.REMINDER, *uids)
-        return changed
 
     # -- the log --------------------------------------------------------------------------
 

@@ -179,15 +179,46 @@ def test_two_processes_on_one_database_fire_each_reminder_once(
     assert len(first) == 3 and other.stdout.strip() == "0"
 
 
-def test_ended_cycles_of_a_deleted_task_become_read(
+def _update(services: Services, project: str, **changes: object) -> None:
+    record = services.projects.get({"uid": project})
+    services.projects.stop({"uid": project})
+    services.projects.update({**record, **changes})
+
+
+# Each write that ends the current cycles of tasks A and B (no reminder runner is listening).
+CYCLE_ENDERS: dict[str, Callable[[Services, str], object]] = {
+    "restart": lambda s, p: s.projects.restart({"uid": p}),
+    "delete": lambda s, p: (s.projects.stop({"uid": p}), s.projects.delete({"uid": p})),
+    "objects removed": lambda s, p: _update(s, p, object_id_list=["C"]),
+    "cycle type changed": lambda s, p: _update(s, p, cycle_type="统计周期", period_unit="",
+                                               statistics_id=s.statistics.create(
+                                                   {"name": "计数"})["uid"]),
+}
+
+
+@pytest.mark.parametrize("write", list(CYCLE_ENDERS))
+def test_a_write_that_ends_cycles_marks_their_reminders_read_at_once(
         services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
-        task_of) -> None:
+        write: str) -> None:
+    project = make_project(["A", "B"])
+    fake_clock.advance(days=2)
+    ReminderEngine(services).scan()
+    assert services.reminders.unread_count() == 2
+    heard: list[str] = []
+    services.bus.subscribe(lambda entity, uids: heard.append(entity))
+
+    CYCLE_ENDERS[write](services, project)
+
+    assert services.reminders.unread_count() == 0
+    assert events.REMINDER in heard  # the reminder centre refreshes its count
+    assert [r["kind"] for r in services.reminders.list({})["data"]] == [DUE, DUE]  # history
+
+
+def test_stopping_or_rescheduling_keeps_the_cycle_and_its_unread_reminders(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str]) -> None:
     project = make_project(["A"])
     fake_clock.advance(days=2)
     ReminderEngine(services).scan()
-    uid = task_of(project)["uid"]
-    services.projects.stop({"uid": project})
-    services.projects.delete({"uid": project})
-    assert services.reminders.end_closed_cycles([uid]) == 1
-    assert services.reminders.end_closed_cycles([]) == 0
-    assert services.reminders.list({})["data"][0]["kind"] == DUE  # history stays
+    _update(services, project, period_num=5)  # same cycle, a later due date
+    services.projects.start({"uid": project})
+    assert services.reminders.unread_count() == 1

@@ -111,7 +111,7 @@ def test_a_reading_at_the_threshold_notifies_at_once_through_the_bus(
     assert _kinds(told) == [DUE]
 
 
-def test_handling_through_the_bus_marks_the_old_cycle_read_and_silences_it(
+def test_a_handle_reads_the_old_cycle_and_the_runner_moves_to_the_new_one(
         services: Services, fake_clock: FakeClock, runner: ReminderRunner,
         told: list[Notification], make_project: Callable[..., str], task_of) -> None:
     project = make_project()
