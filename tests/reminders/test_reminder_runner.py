@@ -20,7 +20,7 @@ from mixtimer_gui.reminders.runner import (
     SWEEP_SECONDS,
     ReminderRunner,
 )
-from mixtimer_gui.services import Services
+from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE
 
 HOUR = 3600
@@ -49,6 +49,25 @@ def runner(services: Services, scheduler: BackgroundScheduler, fake_clock: FakeC
     run = ReminderRunner(services, scheduler, told.append, fake_clock)
     yield run
     run.stop()
+
+
+@pytest.fixture
+def heard_by_listeners(services: Services, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every change that reaches a listener subscribed from now on: one left behind after
+    a stop still shows up here."""
+    heard: list[str] = []
+    subscribe = services.bus.subscribe
+
+    def spying_subscribe(listener: Callable[[str, tuple[str, ...]], None]
+                         ) -> Callable[[], None]:
+        def spy(entity: str, uids: tuple[str, ...]) -> None:
+            heard.append(entity)
+            listener(entity, uids)
+
+        return subscribe(spy)
+
+    monkeypatch.setattr(services.bus, "subscribe", spying_subscribe)
+    return heard
 
 
 def _next_run(scheduler: BackgroundScheduler) -> int | None:
@@ -180,15 +199,18 @@ def test_a_failing_notifier_does_not_stop_the_runner(
 
 def test_stop_removes_the_jobs_and_stops_listening(
         services: Services, fake_clock: FakeClock, scheduler: BackgroundScheduler,
-        runner: ReminderRunner, told: list[Notification],
+        heard_by_listeners: list[str], runner: ReminderRunner, told: list[Notification],
         make_project: Callable[..., str]) -> None:
     make_project()
     runner.start()
+    make_project(["B"])
+    assert heard_by_listeners  # the spy sees the runner's listener
     runner.stop()
     assert scheduler.get_jobs() == []
+    heard_by_listeners.clear()
     fake_clock.advance(days=3)
-    make_project(["B"])  # a bus change after stop
-    assert told == []
+    make_project(["C"])  # a bus change after stop
+    assert heard_by_listeners == [] and told == []
 
 
 def test_a_real_scheduler_runs_the_date_job_on_its_own(
@@ -217,7 +239,7 @@ def test_a_real_scheduler_runs_the_date_job_on_its_own(
 
 def test_headless_logs_the_catch_up_and_stops_cleanly(
         services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
-        caplog: pytest.LogCaptureFixture) -> None:
+        heard_by_listeners: list[str], caplog: pytest.LogCaptureFixture) -> None:
     fake_clock.set(FUTURE)  # APScheduler's own timers stay idle: only the catch-up runs
     make_project(["PUMP-9"])
     fake_clock.advance(days=2)
@@ -225,7 +247,10 @@ def test_headless_logs_the_catch_up_and_stops_cleanly(
         stop = headless.start_logged(services)
         stop()
     assert "维保已到期" in caplog.text and "PUMP-9" in caplog.text
-    make_project(["B"])  # nothing listens any more: no error, no log
+    assert events.REMINDER in heard_by_listeners  # the worker heard the catch-up's write
+    heard_by_listeners.clear()
+    make_project(["B"])
+    assert heard_by_listeners == []  # stop() unsubscribed the change worker
 
 
 def test_headless_rescans_after_a_write_off_the_writers_thread(
