@@ -50,7 +50,9 @@ def _run(services: Services, clock: FakeClock, steps: list[tuple[str, int]]) -> 
             "object_id_list": ["A", "B"]})["uid"]
         services.projects.start({"uid": uid})
         projects.append(uid)
-    tasks = [t["uid"] for t in services.tasks.list({"order_by": "uid"})["data"]]
+    records = services.tasks.list({"order_by": "uid"})["data"]
+    tasks = [t["uid"] for t in records]
+    notice_days = {t["uid"]: t["notice_num"] for t in records}
     engine = ReminderEngine(services)
     fired: list[Reminder] = []
     for action, value in steps:
@@ -79,5 +81,8 @@ def _run(services: Services, clock: FakeClock, steps: list[tuple[str, int]]) -> 
         assert r.fired_at >= r.cycle_start
         if r.due_at is not None:
             assert r.kind == "提醒" or r.fired_at >= r.due_at
+            if r.kind == "提醒":  # the notice window: notice_num days before due (no DST here)
+                notice_at = max(r.due_at - notice_days[r.task_uid] * 24 * HOUR, r.cycle_start)
+                assert notice_at <= r.fired_at < r.due_at
             state = reminder_state(None, r.due_at, r.fired_at, 24 * HOUR)
             assert r.kind == "提醒" or state == (r.kind, r.seq)
