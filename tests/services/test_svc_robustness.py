@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from svc_factories import ProjectFactory, project_data
 
+from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
-from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.domain.errors import DomainError, FieldError
 from mixtimer_gui.services import Services
+from mixtimer_gui.store.models import Reading
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -161,14 +163,40 @@ def test_slow_meter_with_a_huge_period_has_no_forecast_instead_of_crashing(
     assert task["status"] == "正常"
 
 
-def test_reading_far_in_the_future_does_not_break_the_forecast(
+def test_reading_far_in_the_future_is_refused(services: Services) -> None:
+    services.statistics.create({"uid": "m", "name": "计数"})
+    services.statistics.add_value({"statistics_id": "m", "value": 1})
+    before = everything(services)
+    with pytest.raises(FieldError) as info:
+        services.statistics.add_value({"statistics_id": "m", "value": 2,
+                                       "time": "9999-12-31 23:59:59"})
+    assert info.value.field == "time"
+    assert everything(services) == before
+
+
+def test_stored_reading_far_in_the_future_does_not_break_the_forecast(
         services: Services, make_project: ProjectFactory) -> None:
+    """A reading from before the time rule (or written by another tool) is still data."""
+    far = "9999-12-31 23:59:59"
     services.statistics.create({"uid": "m", "name": "计数"})
     services.statistics.add_value({"statistics_id": "m", "value": 1})
     uid = make_project(start=True, cycle_type="统计周期", statistics_id="m", period_num=100,
                        period_unit="")
-    survives(services.statistics.add_value, {"statistics_id": "m", "value": 2,
-                                             "time": "9999-12-31 23:59:59"})
-    task = services.tasks.list({"where_and": [["project_id", "=", uid]]})["data"][0]
-    services.handles.handle({"task_id": task["uid"]})
-    services.tasks.list({"order_by": "due_at"})
+    with services.ctx.write():
+        Reading.create(statistics_id="m", time=clock.parse_wire(far), value=500,
+                       created=services.clock.now())
+    services.statistics.add_value({"statistics_id": "m", "value": 50})  # re-forecasts
+    handled, other = services.tasks.list({"where_and": [["project_id", "=", uid]],
+                                          "order_by": "uid"})["data"]
+    # The far reading passed the threshold of 101: due at that reading, whatever the rate.
+    assert (handled["due_at"], handled["status"]) == (far, "正常")
+
+    services.handles.handle({"task_id": handled["uid"]})
+
+    after = services.tasks.get({"uid": handled["uid"]})
+    assert (after["current_value"], after["due_value"]) == (500, 600)
+    # At the rate since (450 in ~8000 years) 600 lies past the 100-year horizon: no forecast.
+    assert (after["due_at"], after["status"]) == ("", "正常")
+    listed = services.tasks.list({"where_and": [["project_id", "=", uid]],
+                                  "order_by": "due_at"})["data"]
+    assert [t["uid"] for t in listed] == [other["uid"], handled["uid"]]  # no due: last
