@@ -20,7 +20,7 @@ import pytest
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import queries
+from mixtimer_gui.store import filters, queries
 
 
 def project(uid: str, name: str, period_num: int, unit: str, objects: list[str],
@@ -334,16 +334,64 @@ def test_order_by_ascending_and_descending(seeded: Services) -> None:
     assert projects(seeded, order_by="period_unit,-period_num") == ["p2", "p1", "p4", "p3"]
 
 
-def test_order_by_every_task_field(seeded: Services) -> None:
-    fields = [k for k in seeded.tasks.get({"uid": task_uids(seeded, "p1")[0]})]
-    for name in fields:
-        for order in (name, f"-{name}"):
+def add_meter_projects(services: Services, readings: dict[str, float],
+                       objects: dict[str, list[str]]) -> None:
+    """A started statistic-cycle project per meter (uid ``s-<meter>``), at its reading."""
+    for meter, value in readings.items():
+        services.statistics.create({"uid": meter, "name": meter})
+        services.statistics.add_value({"statistics_id": meter, "value": value})
+        services.projects.create(project(f"s-{meter}", f"按{meter}", 100, "", objects[meter],
+                                         cycle_type="统计周期", statistics_id=meter))
+        services.projects.start({"uid": f"s-{meter}"})
+
+
+def expected_order(records: list[dict[str, Any]], name: str, kind: str,
+                   descending: bool) -> list[str]:
+    """Task uids in the order the spec asks for: by the field's value (missing values last
+    either way), equal values by row id in the same direction (task uids follow row ids)."""
+    def missing(record: dict[str, Any]) -> bool:
+        return record[name] is None or (kind == filters.TIME and record[name] == "")
+
+    present = sorted((r for r in records if not missing(r)),
+                     key=lambda r: (r[name], r["uid"]), reverse=descending)
+    absent = sorted((r for r in records if missing(r)), key=lambda r: r["uid"],
+                    reverse=descending)
+    return [r["uid"] for r in present + absent]
+
+
+def test_order_by_every_task_field(seeded: Services, fake_clock: FakeClock) -> None:
+    add_meter_projects(seeded, {"hours": 40, "shots": 7}, {"hours": ["kyj1"],
+                                                           "shots": ["zsj3", "lqt2"]})
+    records = seeded.tasks.list({"page_size": 100})["data"]
+    fields = queries.task_fields(fake_clock.now())
+    assert len(records) == 8 and set(fields) == set(records[0])
+    in_row_order = sorted(r["uid"] for r in records)
+    telling = set()
+    for name, spec in fields.items():
+        for descending in (False, True):
+            order = f"-{name}" if descending else name
             page = seeded.tasks.list({"order_by": order, "page_size": 100})
-            assert page["total_records"] == 5, order
+            expected = expected_order(records, name, spec.kind, descending)
+            assert [t["uid"] for t in page["data"]] == expected, order
+        if expected_order(records, name, spec.kind, False) != in_row_order:
+            telling.add(name)
+    # Ordering by these would be caught if it were ignored: their order is not the rows'.
+    assert telling >= {"project_name", "object_name", "period_num", "status", "due_at",
+                       "notice_at", "current_value", "start_value", "due_value",
+                       "last_handle_at", "is_active"}, telling
 
 
-def test_order_by_statistic_current_value(seeded: Services) -> None:
-    assert seeded.tasks.list({"order_by": "-current_value"})["total_records"] == 5
+def test_order_by_statistic_current_value(services: Services) -> None:
+    add_meter_projects(services, {"mid": 50, "low": 7, "high": 300},
+                       {"mid": ["a"], "low": ["b"], "high": ["c"]})
+    services.projects.create(project("n", "按天", 1, "日", ["d"]))  # no meter: no value
+
+    def values(order_by: str) -> list[Any]:
+        page = services.tasks.list({"order_by": order_by})
+        return [t["current_value"] for t in page["data"]]
+
+    assert values("current_value") == [7, 50, 300, None]
+    assert values("-current_value") == [300, 50, 7, None]  # no value last either way
 
 
 @pytest.mark.parametrize("order_by", ["nope", "-", "name;DROP TABLE project", "object_id_list",
@@ -523,8 +571,7 @@ def test_current_value_filters(services: Services) -> None:
 
 def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
                                                        fake_clock: FakeClock) -> None:
-    seeded.statistics.create({"uid": "hours", "name": "运行小时"})
-    seeded.statistics.add_value({"statistics_id": "hours", "value": 1})
+    add_meter_projects(seeded, {"hours": 1}, {"hours": ["kyj1"]})
     entities = [
         (seeded.projects.list, queries.PROJECT_FIELDS),
         (seeded.tasks.list, queries.task_fields(fake_clock.now())),
@@ -534,13 +581,21 @@ def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
         (seeded.statistics.value_list, queries.READING_FIELDS),
         (seeded.handlers.list, queries.HANDLER_FIELDS),
     ]
-    sample = {"text": "zz", "list_text": "zz", "status": "正常", "time": "2000-01-01"}
     for lister, fields in entities:
-        record = lister({})["data"][0]
-        assert set(fields) == set(record), lister
-        for name, spec in fields.items():  # and each of them really filters
-            op = "=" if spec.is_list else "!="
-            lister({"where_and": [[name, op, sample.get(spec.kind, 0)]]})
+        records = lister({"page_size": 1000})["data"]
+        assert set(fields) == set(records[0]), lister
+        for name, spec in fields.items():  # and each of them really filters on its value
+            record = next(r for r in records if r[name] not in (None, []))
+            value = record[name][0] if spec.is_list else record[name]
+
+            def has(r: dict[str, Any], name: str = name, value: Any = value,
+                    is_list: bool = spec.is_list) -> bool:
+                return value in r[name] if is_list else r[name] == value
+
+            equal = lister({"where_and": [[name, "=", value]], "page_size": 1000})["data"]
+            other = lister({"where_and": [[name, "!=", value]], "page_size": 1000})["data"]
+            assert record in equal and all(has(r) for r in equal), name
+            assert not any(has(r) for r in other), name
 
 
 def test_list_filters_with_names_only_and_ids_only_handles(seeded: Services) -> None:
