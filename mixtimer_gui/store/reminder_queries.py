@@ -68,8 +68,11 @@ def any_pending(now: int, repeat_seconds: int, kinds: Kinds) -> bool:
 def pending(now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
     """The reminders owed at ``now``: one row per task, with what the log needs."""
     query = _pending_query(now, repeat_seconds, kinds).order_by(Task.due_at, Task.id)
-    # Plain tuples: building 10,000 dicts through Peewee's row wrappers costs ~4x more.
-    return [dict(zip(PENDING_COLUMNS, row, strict=True)) for row in query.tuples()]
+    # The cursor's rows: Peewee's row wrappers (even .tuples(), which still converts every
+    # value) took ~60 of ~100 ms when 10,000 tasks fell due at once; the columns are plain
+    # integers and text that need no conversion.
+    rows = Task._meta.database.execute(query).fetchall()
+    return [dict(zip(PENDING_COLUMNS, row, strict=True)) for row in rows]
 
 
 def next_change(now: int, repeat_seconds: int) -> int | None:
