@@ -22,3 +22,12 @@ def task_status(is_active: bool, cycle_start: int | None, due_at: int | None,
     if notice_at is not None and notice_at <= now:
         return DUE_SOON
     return NORMAL
+
+
+def handled_on_time(created: int, due_at: int | None, is_ignored: int | bool) -> bool | None:
+    """Whether a handle closed its cycle by the due moment; ``None`` when nothing was due
+    (no ``due_at``) or the cycle was ignored rather than done. The on-time rate of the
+    overview counts by the same rule in SQL (``store.report_queries.on_time_by_project``)."""
+    if due_at is None or is_ignored:
+        return None
+    return created <= due_at

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.export_source import HandleExportSource
@@ -96,11 +97,11 @@ class _Formatters:
         return "" if fee is None else PlainNumber(fee)
 
 
+_ON_TIME_TEXT = {None: "", True: ON_TIME, False: LATE}
+
+
 def _on_time(created: int, due_at: int | None, is_ignored: int) -> str:
-    # Empty when nothing was due, or when the cycle was skipped rather than done.
-    if due_at is None or is_ignored:
-        return ""
-    return ON_TIME if created <= due_at else LATE
+    return _ON_TIME_TEXT[handled_on_time(created, due_at, is_ignored)]
 
 
 def row_converter(formatters: _Formatters | None = None,
@@ -202,6 +203,7 @@ def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
             due_text = on_time = b""
         else:
             due_text = when(due_at)
+            # domain.status.handled_on_time, inlined for the fast path (due_at is set here)
             on_time = b"" if is_ignored else on_time_of[created <= due_at]
         ids = lists.get(handler_ids)
         if ids is None:

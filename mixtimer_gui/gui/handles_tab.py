@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mixtimer_gui.domain import clock
+from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
@@ -136,10 +137,11 @@ class HandleDetail(QWidget):
         self._show_images(record.get("images") or "")
 
     def _values_of(self, record: dict[str, Any]) -> dict[str, str]:
-        on_time = ""
-        if record.get("due_at") and not record.get("is_ignored"):
-            on_time = (self.tr("Yes") if record["created"] <= record["due_at"]
-                       else self.tr("No, late"))
+        due = record.get("due_at")
+        done = handled_on_time(clock.parse_wire(record["created"]),
+                               clock.parse_wire(due) if due else None,
+                               record.get("is_ignored", 0))
+        on_time = {None: "", True: self.tr("Yes"), False: self.tr("No, late")}[done]
         return {
             "uid": record.get("uid", ""), "created": record.get("created", ""),
             "project": _with_id(record.get("project_name"), record.get("project_id")),

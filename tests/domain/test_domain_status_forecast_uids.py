@@ -178,3 +178,12 @@ def test_to_local_equals_fromtimestamp_and_works_before_1970(moment: int, zone: 
     assert (got, got.utcoffset(), got.fold) == (want, want.utcoffset(), want.fold)
     assert clock.format_wire(clock.parse_wire(clock.format_wire(moment))) == \
         clock.format_wire(moment)
+
+
+def test_handled_on_time_by_the_due_moment_and_not_for_an_ignore() -> None:
+    from mixtimer_gui.domain.status import handled_on_time
+
+    assert handled_on_time(100, 100, 0) is True  # at the due moment is on time
+    assert handled_on_time(101, 100, 0) is False
+    assert handled_on_time(50, None, 0) is None  # nothing was due
+    assert handled_on_time(50, 100, 1) is None  # skipped, not done
