@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ _HOME = tempfile.mkdtemp(prefix="mixtimer-tests-")
 for _var in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 
+import pg_cluster as pg  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from mixtimer_gui.domain import clock as clock_mod  # noqa: E402
@@ -58,3 +60,31 @@ def services(db_path: Path, fake_clock: FakeClock) -> Iterator[Services]:
     svc = Services.open(db_path, clock=fake_clock)
     yield svc
     svc.close()
+
+
+# -- PostgreSQL (team mode) ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster]:
+    """One throw-away cluster for the session (a unix socket in a temporary folder).
+
+    Skipped where no server is installed, except when ``MIXTIMER_REQUIRE_PG`` is set (CI):
+    there a missing server fails the test, so the PostgreSQL suite cannot silently vanish.
+    """
+    try:
+        cluster = pg.start_cluster()
+    except pg.NoPostgres as exc:
+        if os.environ.get(pg.REQUIRE_ENV):
+            pytest.fail(f"{exc}; {pg.REQUIRE_ENV} is set", pytrace=False)
+        pytest.skip(str(exc))
+    yield cluster
+    pg.remove_cluster(cluster)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: pg.Cluster, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty database (C collation) for one test; its libpq URL."""
+    name = "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+    pg_cluster.drop_database(name)
+    yield pg_cluster.create_database(name)
+    pg_cluster.drop_database(name)
