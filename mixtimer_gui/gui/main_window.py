@@ -40,16 +40,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from mixtimer_gui import __version__
 from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import emit
+from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
 from mixtimer_gui.gui.settings import AppSettings
 
@@ -387,7 +386,7 @@ class MainWindow(QMainWindow):
         for action in self.tab_actions:
             self.view_menu.addAction(action)
         self.help_menu = bar.addMenu("")
-        self.help_menu.addAction(self.about_action)
+        self.help = HelpActions(self, self.help_menu, self.about_action)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("MixTimer — maintenance planner"))
@@ -568,9 +567,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(index, title)
 
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About MixTimer"),
-                          self.tr("MixTimer %1\nMaintenance planner for supervisors.")
-                          .replace("%1", __version__))
+        self.help.show_about()
 
     # -- remembered state -------------------------------------------------------------------
 

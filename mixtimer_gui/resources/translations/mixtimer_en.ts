@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
   <context>
+    <name>GuideDialog</name>
+    <message numerus="yes">
+      <source>%n hit(s)</source>
+      <translation>
+        <numerusform>%n hit</numerusform>
+        <numerusform>%n hits</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>HandlesTab</name>
     <message numerus="yes">
       <source>%n record(s)</source>

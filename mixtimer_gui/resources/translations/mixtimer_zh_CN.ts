@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>AboutDialog</name>
+    <message>
+      <source>About MixTimer</source>
+      <translation>关于 MixTimer</translation>
+    </message>
+    <message>
+      <source>A maintenance planner for maintenance supervisors: plans, reminders, records.</source>
+      <translation>面向维保主管的维保计划工具:计划、提醒、记录。</translation>
+    </message>
+    <message>
+      <source>Database:</source>
+      <translation>数据库:</translation>
+    </message>
+    <message>
+      <source>(the database is still opening)</source>
+      <translation>(数据库仍在打开)</translation>
+    </message>
+    <message>
+      <source>&amp;Copy versions</source>
+      <translation>复制版本信息(&amp;C)</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
     <name>App</name>
     <message>
       <source>MixTimer cannot open its database</source>
@@ -204,6 +231,147 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Overdue repeat</source>
       <translation>逾期重复提醒间隔</translation>
+    </message>
+  </context>
+  <context>
+    <name>GuideDialog</name>
+    <message>
+      <source>MixTimer user guide</source>
+      <translation>MixTimer 使用指南</translation>
+    </message>
+    <message>
+      <source>Search the guide (Ctrl+F)</source>
+      <translation>搜索指南(Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>Contents</source>
+      <translation>目录</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>On: served while this window is open (Settings → Action API server).</source>
+      <translation>已开启:本窗口打开期间提供服务(设置 → 动作 API 服务)。</translation>
+    </message>
+    <message>
+      <source>Off. Turn it on in Settings → Action API server, or run “mixtimer-gui serve”.</source>
+      <translation>未开启。可在“设置 → 动作 API 服务”中开启,或运行“mixtimer-gui serve”。</translation>
+    </message>
+    <message>
+      <source>Set: every request must carry it (Settings → Action API server shows it).</source>
+      <translation>已设置:每个请求都必须带上令牌(可在“设置 → 动作 API 服务”中查看)。</translation>
+    </message>
+    <message>
+      <source>None: requests need no token. A bind address other than 127.0.0.1 would need one.</source>
+      <translation>未设置:请求无需令牌。绑定 127.0.0.1 以外的地址时必须设置令牌。</translation>
+    </message>
+    <message>
+      <source>Projects</source>
+      <translation>维保项目</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>维保任务</translation>
+    </message>
+    <message>
+      <source>Handles</source>
+      <translation>维保记录</translation>
+    </message>
+    <message>
+      <source>Objects</source>
+      <translation>维保对象</translation>
+    </message>
+    <message>
+      <source>Statistics and readings</source>
+      <translation>统计与读数</translation>
+    </message>
+    <message>
+      <source>People who handle</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Records</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>Actions</source>
+      <translation>动作</translation>
+    </message>
+    <message>
+      <source>Object number</source>
+      <translation>对象编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Statistic number</source>
+      <translation>统计编号</translation>
+    </message>
+    <message>
+      <source>Reading</source>
+      <translation>读数</translation>
+    </message>
+    <message>
+      <source>Time read</source>
+      <translation>读数时间</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <source>Accepted column names</source>
+      <translation>可用的列名</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>Wire name (--wire-header)</source>
+      <translation>接口字段名(--wire-header)</translation>
+    </message>
+    <message>
+      <source>(the database is still opening)</source>
+      <translation>(数据库仍在打开)</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n hit(s)</source>
+      <translation>
+        <numerusform>%n 处</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Not found</source>
+      <translation>未找到</translation>
+    </message>
+    <message>
+      <source>&lt;token&gt;</source>
+      <translation>&lt;令牌&gt;</translation>
     </message>
   </context>
   <context>
@@ -418,6 +586,31 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>
         <numerusform>%n 条记录</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>HelpActions</name>
+    <message>
+      <source>&amp;User guide</source>
+      <translation>使用指南(&amp;U)</translation>
+    </message>
+    <message>
+      <source>&amp;Keyboard shortcuts</source>
+      <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+      <source>Open the &amp;data folder</source>
+      <translation>打开数据文件夹(&amp;D)</translation>
+    </message>
+    <message>
+      <source>Data folder</source>
+      <translation>数据文件夹</translation>
+    </message>
+    <message>
+      <source>No file manager could be opened. The data folder is:
+%1</source>
+      <translation>无法打开文件管理器。数据文件夹位于:
+%1</translation>
     </message>
   </context>
   <context>
@@ -744,16 +937,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Due: %1   Due soon: %2   Database: %3</source>
       <translation>已到期:%1   即将到期:%2   数据库:%3</translation>
-    </message>
-    <message>
-      <source>About MixTimer</source>
-      <translation>关于 MixTimer</translation>
-    </message>
-    <message>
-      <source>MixTimer %1
-Maintenance planner for supervisors.</source>
-      <translation>MixTimer %1
-面向维保主管的维保计划工具。</translation>
     </message>
   </context>
   <context>
@@ -1588,6 +1771,33 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Restored. The previous data was kept as %1</source>
       <translation>已恢复。原数据已保留为 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShortcutsDialog</name>
+    <message>
+      <source>Window</source>
+      <translation>窗口</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts</source>
+      <translation>快捷键</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Alt + an underlined letter opens that menu or presses that button. In a dialog, Esc cancels.</source>
+      <translation>Alt + 带下划线的字母可打开相应菜单或按下相应按钮。在对话框中按 Esc 取消。</translation>
+    </message>
+    <message>
+      <source>Command</source>
+      <translation>命令</translation>
+    </message>
+    <message>
+      <source>Keys</source>
+      <translation>按键</translation>
     </message>
   </context>
   <context>
