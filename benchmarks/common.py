@@ -70,7 +70,7 @@ def cached_demo_db(handles: int) -> tuple[Path, dict[str, Any]]:
 
 def scratch_copy(source: Path, target: Path) -> Path:
     """A private copy for measurements that write (reminder log, window settings)."""
-    from mixtimer_gui.store.db import backup_to
+    from mixtimer_gui.store.backup import backup_to
 
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

@@ -18,8 +18,7 @@ from types import FrameType
 from mixtimer_gui.api.server import ApiServer, BindRefusedError, check_bind
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, check_block
 from mixtimer_gui.logging_setup import setup_logging
-from mixtimer_gui.services import Services
-from mixtimer_gui.store.backup import DailyBackups
+from mixtimer_gui.services import Services, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +56,10 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
         return EXIT_BAD_ARGUMENTS
     _configure_logging()
     stop = threading.Event()
-    services = Services.open(db_path)
+    workspace = Workspace.open(db_path)
+    services = workspace.services
     # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
-    backups = DailyBackups(db_path, services.clock)
-    backups.start()
+    workspace.start_daily_backups()
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token)
         try:
@@ -83,8 +82,7 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
                 cleanup()
             _restore_handlers(previous)
     finally:
-        backups.stop()
-        services.close()
+        workspace.close()
     return EXIT_OK
 
 

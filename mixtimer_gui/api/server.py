@@ -24,8 +24,7 @@ from waitress.wasyncore import dispatcher as wasyncore_dispatcher
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, MAX_BODY, make_app
-from mixtimer_gui.services import Services
-from mixtimer_gui.store import Database
+from mixtimer_gui.services import ServiceContext, Services
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +76,13 @@ class _Server(TcpWSGIServer):
 class _Dispatcher(ThreadedTaskDispatcher):
     """waitress's worker pool, each worker closing its database connection when it stops.
 
-    Workers keep one connection from request to request (``request_connection(keep=True)``);
+    Workers keep one connection from request to request (``connection_scope(keep=True)``);
     ``stop()`` joins them, so the database is closed when ``stop()`` returns.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.workers: list[threading.Thread] = []
 
     def start_new_thread(self, target: Callable[[int], None], thread_no: int) -> None:
@@ -96,11 +95,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
         try:
             target(thread_no)
         finally:
-            if not self.db.is_closed():
-                try:
-                    self.db.close()
-                except Exception:
-                    log.exception("closing a worker's database connection failed")
+            self.ctx.release_connection()
 
 
 class ApiServer:
@@ -139,7 +134,7 @@ class ApiServer:
                           # (_EnvelopeErrorTask makes that a 10413 envelope too).
                           max_request_body_size=2 * self._max_body, ident="mixtimer",
                           expose_tracebacks=False, channel_timeout=60)
-        dispatcher = _Dispatcher(self.services.db)
+        dispatcher = _Dispatcher(self.services.ctx)
         dispatcher.set_thread_count(adj.threads)
         try:
             self._server = _Server(self.app, map={}, dispatcher=dispatcher, adj=adj,

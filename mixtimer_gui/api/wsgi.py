@@ -18,7 +18,7 @@ that names no action of the table is a wrong path (10404).
 trailing ``/`` on a path is tolerated.
 
 Each request runs in its own transaction (the services open one per call) on its thread's
-database connection (see ``request_connection``); a service's ``DomainError`` becomes
+database connection (``ServiceContext.connection_scope``); a service's ``DomainError`` becomes
 10013 with its message as ``info``; anything else is a bug: logged with its traceback and
 answered 10500 without details.
 """
@@ -28,8 +28,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mixtimer_gui.api import envelope as env
@@ -38,8 +37,7 @@ from mixtimer_gui.api.body import parse_object
 from mixtimer_gui.api.envelope import Answer, ApiError
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import Database
-from mixtimer_gui.store.db import StoreError
+from mixtimer_gui.services.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -57,40 +55,6 @@ def check_block(block: str) -> str:
     if not _BLOCK.fullmatch(block):
         raise ValueError(f"block '{block}' 只能由 1–64 个字母、数字、'_'、'.'、'-' 组成")
     return block
-
-
-@contextmanager
-def request_connection(db: Database, *, keep: bool = False) -> Iterator[None]:
-    """The connection a request runs on.
-
-    ``keep=False``: opened here and closed here, unless the thread already had one (tests and
-    the GUI thread keep theirs). ``keep=True`` (the server's worker threads): the thread's
-    connection stays open for its next request and is closed when the thread stops; opening
-    one costs more than a whole list query (schema parse, cold page cache). A request that
-    somehow leaves a transaction open loses its connection, so the next starts clean.
-    """
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        yield
-    finally:
-        if (opened and not keep) or _transaction_open(db):
-            _close(db)
-
-
-def _transaction_open(db: Database) -> bool:
-    # sqlite3's own flag also sees a BEGIN that Peewee's transaction stack did not track
-    return not db.is_closed() and (db.in_transaction() or db.connection().in_transaction)
-
-
-def _close(db: Database) -> None:
-    try:
-        if _transaction_open(db):
-            db.connection().rollback()
-        db.close()
-    except Exception:  # a failed close must not replace the answer already made
-        log.exception("closing the request's database connection failed")
 
 
 class ActionApp:
@@ -233,7 +197,7 @@ class ActionApp:
 
     def _dispatch(self, row: Action, data: dict[str, Any]) -> Answer:
         try:
-            with request_connection(self.services.db, keep=self.keep_connections):
+            with self.services.ctx.connection_scope(keep=self.keep_connections):
                 result = row.call(self.services, data)
         except DomainError as exc:
             return env.failure(row.name, env.BAD_PARAMETER, exc.message)
@@ -249,8 +213,8 @@ def make_app(services: Services, block: str = DEFAULT_BLOCK, token: str | None =
              max_body: int = MAX_BODY, *, keep_connections: bool = False) -> ActionApp:
     """The WSGI application serving ``services`` at ``/{block}/api`` (and catalogue paths).
 
-    ``keep_connections``: see ``request_connection``; only for threads that close their
-    connection when they stop (``ApiServer``'s workers).
+    ``keep_connections``: see ``ServiceContext.connection_scope``; only for threads that
+    release their connection when they stop (``ApiServer``'s workers).
     """
     return ActionApp(services, block=block, token=token, max_body=max_body,
                      keep_connections=keep_connections)

@@ -1,7 +1,8 @@
 """Task status, derived from the stored moments and the current time.
 
-The store evaluates the same rule in SQL (``store.queries.status_expression``) so lists can
-filter and sort on it; this function is the rule for code that already holds a task.
+The rule is written once, as data (``STATUS_RULE``): ``task_status`` walks it for code that
+already holds a task, and the store builds its SQL ``CASE`` from the same steps
+(``store.filters.status_case``) so lists can filter and sort on the status.
 """
 
 from __future__ import annotations
@@ -12,16 +13,33 @@ DUE_SOON = "即将到期"
 DUE = "已到期"
 STATUSES = (NORMAL, DUE_SOON, DUE, NOT_STARTED)
 
+# What a step of the rule tests: the task is not running (its project is stopped, or its
+# cycle never started), or a stored moment has passed (it is set and not after now).
+NOT_RUNNING = "not_running"
+DUE_PASSED = "due_at"
+NOTICE_PASSED = "notice_at"
+
+# The first step whose test holds gives the status; ``OTHERWISE`` when none does.
+STATUS_RULE: tuple[tuple[str, str], ...] = (
+    (NOT_STARTED, NOT_RUNNING),
+    (DUE, DUE_PASSED),
+    (DUE_SOON, NOTICE_PASSED),
+)
+OTHERWISE = NORMAL
+
 
 def task_status(is_active: bool, cycle_start: int | None, due_at: int | None,
                 notice_at: int | None, now: int) -> str:
-    if not is_active or cycle_start is None:
-        return NOT_STARTED
-    if due_at is not None and due_at <= now:
-        return DUE
-    if notice_at is not None and notice_at <= now:
-        return DUE_SOON
-    return NORMAL
+    moments = {DUE_PASSED: due_at, NOTICE_PASSED: notice_at}
+    for status, test in STATUS_RULE:
+        if test == NOT_RUNNING:
+            if not is_active or cycle_start is None:
+                return status
+            continue
+        moment = moments[test]
+        if moment is not None and moment <= now:
+            return status
+    return OTHERWISE
 
 
 def handled_on_time(created: int, due_at: int | None, is_ignored: int | bool) -> bool | None:

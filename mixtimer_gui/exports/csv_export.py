@@ -19,13 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from mixtimer_gui import files
 from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
-from mixtimer_gui.services import Services
+from mixtimer_gui.services import Location, Services
 from mixtimer_gui.services.export_source import HandleExportSource
-from mixtimer_gui.store import files
 
 # (wire name, Chinese title), in file order. ``on_time`` is derived: created vs due_at.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -281,7 +280,7 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     called after each batch; when ``cancelled()`` turns true the export stops, removes its
     temporary file and raises ``ExportCancelled``.
     """
-    target = _checked_target(Path(out), _database_file(services.db.database))
+    target = _checked_target(Path(out), services.location)
     source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
     temp = _temporary_beside(target)
@@ -318,24 +317,8 @@ def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
     return done
 
 
-def _database_file(name: str) -> Path:
-    """The file behind a database name, which is a ``file:`` URI for read-only opens."""
-    if name.startswith("file:"):
-        path = unquote(urlsplit(name).path)
-        if os.name == "nt" and re.match(r"/[A-Za-z]:", path):
-            path = path[1:]  # file:///C:/data/mixtimer.db
-        return Path(path)
-    return Path(name)
-
-
-def _is_database(target: Path, database: Path) -> bool:
-    # normcase: on Windows "MixTimer.DB" is the same file as "mixtimer.db"
-    own = {os.path.normcase(database.resolve()) + tail for tail in ("", "-wal", "-shm")}
-    return os.path.normcase(target.resolve()) in own
-
-
-def _checked_target(target: Path, database: Path) -> Path:
-    if _is_database(target, database):
+def _checked_target(target: Path, database: Location) -> Path:
+    if database.is_database_file(target):
         raise ExportError(f"{target} 是数据库文件本身,请换一个导出文件名")
     if target.is_dir():
         raise ExportError(f"{target} 是一个文件夹,请给出要写入的文件名(如 records.csv)")

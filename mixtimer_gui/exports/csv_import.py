@@ -3,11 +3,12 @@
 A file is read whole (imports are catalogue-sized), decoded as UTF-8 (with or without BOM) or,
 failing that, as GB18030 (a superset of the GBK that Chinese Excel writes); Excel's "Unicode
 text" (UTF-16 with BOM, tab-separated) is read too. The header row may
-use wire names (``name``) or Chinese titles (``名称``). Each row goes through the same service
-call the API uses, so a bad row is reported with the service's own message, and all rows run
-inside one outer transaction: with any bad row nothing is kept, unless the caller asked to
-keep the good rows. A dry run (``commit=False``) does the same work and rolls it back, which is
-how the GUI previews exactly what an import would do.
+use wire names (``name``) or Chinese titles (``名称``). The rows go to the services' import
+(``services.objects.import_rows`` / ``services.statistics.import_readings``): each through the
+same service call the API uses, so a bad row is reported with the service's own message, and
+all in one transaction: with any bad row nothing is kept, unless the caller asked to keep the
+good rows. A dry run (``commit=False``) does the same work and rolls it back, which is how the
+GUI previews exactly what an import would do.
 
 An object row whose 对象编号 (uid) is already taken is refused, unless the caller asked to
 update existing objects (``update_existing``): then the file's columns replace those fields
@@ -25,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mixtimer_gui.domain import rules
-from mixtimer_gui.domain.errors import DomainError, NotFoundError
+from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.exports.cells import restore
 from mixtimer_gui.services import Services
+from mixtimer_gui.services.imports import ImportCancelled
 
 OBJECTS, READINGS = "objects", "readings"
 
@@ -106,14 +107,6 @@ class ImportResult:
     @property
     def imported(self) -> int:
         return self.good if self.committed else 0
-
-
-class ImportCancelled(Exception):
-    """The user cancelled: everything done so far was rolled back."""
-
-
-class _RollBack(Exception):
-    pass
 
 
 # -- reading the file -------------------------------------------------------------------------
@@ -241,100 +234,33 @@ def import_table(services: Services, table: ImportTable, *, commit: bool = True,
                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Apply every row through the services in one transaction.
 
-    Nothing is kept when ``commit`` is false (a dry run), or when a row is bad and
-    ``keep_good`` is false. Each row runs in its own savepoint (the service's nested write),
-    so a bad row leaves no trace even when the good rows are kept. ``progress(done, total)``
-    is called every 200 rows; when ``cancelled()`` turns true everything is rolled back and
-    ``ImportCancelled`` raised. ``update_existing``: see the module docstring.
+    Nothing is kept when ``commit`` is false (a dry run), or when a row is bad (here or in
+    the file's shape) and ``keep_good`` is false; a bad row leaves no trace even when the
+    good rows are kept. ``progress(done, total)`` is called every 200 rows; when
+    ``cancelled()`` turns true everything is rolled back and ``ImportCancelled`` raised.
+    ``update_existing``: see the module docstring.
     """
-    counts = _Counts()
-    apply = _applier(services, table.kind, update_existing, counts)
-    errors = list(table.shape_errors)
-    good = 0
-    ordered = _in_import_order(services, table)
-    try:
-        with services.ctx.write():
-            for done, (line, record) in enumerate(ordered, 1):
-                try:
-                    counts.updated += apply(record)
-                    good += 1
-                except DomainError as exc:
-                    errors.append(_row_error(line, exc, table.titles))
-                if done % 200 == 0:
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled
-                    if progress is not None:
-                        progress(done, len(ordered))
-            if not commit or (errors and not keep_good) or not good:
-                raise _RollBack
-    except _RollBack:
-        committed = False
+    # Rows the file's shape already refused count like refused rows: without keep_good
+    # they stop the import as well.
+    keep = commit and (keep_good or not table.shape_errors)
+    if table.kind == OBJECTS:
+        outcome = services.objects.import_rows(
+            table.rows, commit=keep, keep_good=keep_good, update_existing=update_existing,
+            progress=progress, cancelled=cancelled)
     else:
-        committed = True
+        outcome = services.statistics.import_readings(
+            table.rows, commit=keep, keep_good=keep_good, progress=progress,
+            cancelled=cancelled)
+    errors = [*table.shape_errors,
+              *(_row_error(line, exc, table.titles) for line, exc in outcome.errors)]
     errors.sort(key=lambda e: e.line)
-    return ImportResult(len(table.rows) + len(table.shape_errors), good, errors, committed,
-                        counts.existing, counts.updated)
-
-
-@dataclass
-class _Counts:
-    existing: int = 0
-    updated: int = 0
-
-
-def _applier(services: Services, kind: str, update_existing: bool,
-             counts: _Counts) -> Callable[[Mapping[str, str]], int]:
-    """The call for one row; it returns 1 when the row updated an existing object."""
-    if kind == READINGS:
-        def add_reading(record: Mapping[str, str]) -> int:
-            services.statistics.add_value(record)
-            return 0
-
-        return add_reading
-
-    def apply_object(record: Mapping[str, str]) -> int:
-        uid = record.get("uid", "").strip()
-        current = _stored_object(services, uid) if uid else None
-        if current is None:
-            services.objects.create(record)
-            return 0
-        counts.existing += 1
-        if not update_existing:
-            services.objects.create(record)  # refused: the number is taken
-            return 0
-        services.objects.update({**current, **record, "uid": uid})
-        return 1
-
-    return apply_object
-
-
-def _stored_object(services: Services, uid: str) -> dict[str, Any] | None:
-    try:
-        return services.objects.get({"uid": uid})
-    except NotFoundError:
-        return None
-    except DomainError:  # a malformed number: the create reports it against the row
-        return None
-
-
-def _in_import_order(services: Services,
-                     table: ImportTable) -> list[tuple[int, dict[str, str]]]:
-    """Readings go in per statistic in time order, so the non-decreasing rule blames the row
-    that breaks the sequence, not whichever came first in the file."""
-    if table.kind != READINGS:
-        return table.rows
-    now = services.clock.now()
-
-    def key(item: tuple[int, dict[str, str]]) -> tuple[str, int, int]:
-        line, record = item
-        try:
-            moment = rules.read_time(record, "time") or now
-        except DomainError:
-            moment = now  # reported by the service when this row is applied
-        return (record.get("statistics_id", "").strip(), moment, line)
-
-    return sorted(table.rows, key=key)
+    return ImportResult(len(table.rows) + len(table.shape_errors), outcome.good, errors,
+                        outcome.committed, outcome.existing, outcome.updated)
 
 
 def _row_error(line: int, exc: DomainError, titles: Mapping[str, str]) -> RowError:
     return RowError(line, exc.field, titles.get(exc.field, exc.field), exc.message, exc)
+
+
+__all__ = ["OBJECTS", "READINGS", "ImportCancelled", "ImportFileError", "ImportResult",
+           "ImportTable", "RowError", "decode", "import_table", "parse_table", "read_table"]

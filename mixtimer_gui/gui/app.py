@@ -2,10 +2,11 @@
 
 ``run_app`` is what ``mixtimer-gui`` runs without a subcommand. The window's shell (menus,
 tab bar, "Opening the database…") is shown first; once it has been painted, ``WindowStart``
-opens the database and attaches it, and the current tab fills in. So the window is on
-screen while the store, the services and the first tab's data load (DESIGN §6: start to a
-shown window ≤ 1.5 × a bare PySide6 window), and nothing on the way to the first paint
-imports Peewee or the services.
+opens the workspace (``services.workspace``) and attaches its services, and the current tab
+fills in. So the window is on screen while the store, the services and the first tab's data
+load (DESIGN §6: start to a shown window ≤ 1.5 × a bare PySide6 window), and nothing on the
+way to the first paint imports Peewee or the services: those imports sit inside the
+functions that run after it.
 
 A database that can't be opened gets the recovery dialog over the shell (restore a backup,
 retry a lock, view read-only) or a clear message, and exit status 1 if the user quits; a
@@ -32,9 +33,9 @@ from mixtimer_gui.gui.theme import apply_app_style
 
 if TYPE_CHECKING:  # loaded after the first paint (WindowStart.open_database)
     from mixtimer_gui.gui.main_window import MainWindow
-    from mixtimer_gui.services import Services
-    from mixtimer_gui.store.backup import DailyBackups
-    from mixtimer_gui.store.db import StoreError
+    from mixtimer_gui.services import Services, Workspace
+    from mixtimer_gui.services.backups import DailyBackups
+    from mixtimer_gui.services.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -63,25 +64,24 @@ def make_application() -> QApplication:
     return app
 
 
-def open_services(db_path: Path) -> Services:
-    """The services on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``.
+def open_workspace(db_path: Path) -> Workspace:
+    """The workspace on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``.
 
     ``check="auto"``: the full ``quick_check`` runs for files under 64 MiB and after an
     unclean shutdown; a large, cleanly closed file (0.5 s per 500 MB at every start) is
-    checked through the verified daily copy instead (``DailyBackups``), which reports damage
-    while the window runs.
+    checked through the verified daily copy instead (``start_daily_backups``), which reports
+    damage while the window runs.
     """
-    from mixtimer_gui.services import Services
+    from mixtimer_gui.services import Workspace  # after the first paint: see the docstring
 
-    return Services.open(db_path, check="auto")
+    return Workspace.open(db_path, check="auto")
 
 
-def open_read_only(db_path: Path) -> Services:
-    """The services on a read-only view of ``db_path`` (writes then fail with a message)."""
-    from mixtimer_gui.services import Services
-    from mixtimer_gui.store.db import open_database
+def open_read_only(db_path: Path) -> Workspace:
+    """A read-only view of ``db_path`` (writes then fail with a message)."""
+    from mixtimer_gui.services import Workspace  # after the first paint
 
-    return Services(open_database(db_path, read_only=True), data_dir=db_path.parent)
+    return Workspace.open(db_path, read_only=True)
 
 
 def report_open_failure(db_path: Path, exc: Exception, parent: QWidget | None = None) -> None:
@@ -109,13 +109,13 @@ def choose_recovery(db_path: Path, exc: StoreError, parent: QWidget | None = Non
 MAX_OPEN_ATTEMPTS = 5
 
 
-def open_with_recovery(db_path: Path, parent: QWidget | None = None) -> Services | None:
+def open_with_recovery(db_path: Path, parent: QWidget | None = None) -> Workspace | None:
     """Open the database, offering recovery while it fails; ``None``: the user gave up."""
-    from mixtimer_gui.store.db import StoreError
+    from mixtimer_gui.services.errors import StoreError  # after the first paint
 
     for _attempt in range(MAX_OPEN_ATTEMPTS):
         try:
-            return open_services(db_path)
+            return open_workspace(db_path)
         except StoreError as exc:
             choice = choose_recovery(db_path, exc, parent)
         except (DomainError, OSError) as exc:
@@ -235,11 +235,9 @@ class DamageNotice(QObject):
     damaged = Signal(str)
 
 
-def start_daily_backups(db_path: Path, services: Services, window: QWidget) -> DailyBackups:
+def start_daily_backups(workspace: Workspace, window: QWidget) -> DailyBackups:
     """Today's verified copy and hourly checks; damage found there is told to the user,
     and the next start runs the full check and offers the newest good backup."""
-    from mixtimer_gui.store.backup import DailyBackups
-
     notice = DamageNotice(window)
 
     def warn(message: str) -> None:
@@ -251,10 +249,7 @@ def start_daily_backups(db_path: Path, services: Services, window: QWidget) -> D
                             .replace("%1", message))
 
     notice.damaged.connect(warn)
-    backups = DailyBackups(db_path, services.clock,
-                           on_damaged=lambda exc: notice.damaged.emit(str(exc)))
-    backups.start()
-    return backups
+    return workspace.start_daily_backups(on_damaged=lambda exc: notice.damaged.emit(str(exc)))
 
 
 class WindowStart(QObject):
@@ -262,7 +257,7 @@ class WindowStart(QObject):
     window, and a moment later start the tray, reminders, API server and daily backups.
 
     ``gave_up``: the user quit the recovery, the exit status is 1. ``close()`` stops what
-    was started and closes the database, whether or not the event loop ever ran.
+    was started and closes the workspace, whether or not the event loop ever ran.
     """
 
     def __init__(self, app: QApplication, window: MainWindow, db_path: Path,
@@ -272,7 +267,7 @@ class WindowStart(QObject):
         self.window = window
         self.db_path = db_path
         self.settings = settings
-        self.services: Services | None = None
+        self.workspace: Workspace | None = None
         self.api: ApiServerSwitch | None = None
         self.started: dict[str, object | None] = {}
         self.gave_up = False
@@ -314,32 +309,31 @@ class WindowStart(QObject):
 
     def open_database(self) -> None:
         self.error_hook = install_error_hook(self.app)
-        services = open_with_recovery(self.db_path, self.window)
-        if services is None:
+        workspace = open_with_recovery(self.db_path, self.window)
+        if workspace is None:
             self.open_log()
             self.gave_up = True
             self.window.hide()
             leave_app(self.app, 1)
             return
         try:
-            from mixtimer_gui.store.db import limit_page_caches
-
-            limit_page_caches(services.db, SQLITE_MEMORY_MIB)
+            workspace.limit_memory(SQLITE_MEMORY_MIB)
         except Exception:  # a cap on a cache must never keep the window from opening
             log.exception("limiting SQLite's memory failed")
-        self.services = services
-        self.window.attach(services)
-        self.api = ApiServerSwitch(self.settings, services, self.window)
+        self.workspace = workspace
+        self.window.attach(workspace.services)
+        self.api = ApiServerSwitch(self.settings, workspace.services, self.window)
         self._background.start()
 
     def start_background(self) -> None:
         self.open_log()
-        if self.services is None or self.api is None:
+        if self.workspace is None or self.api is None:
             return
-        self.started["reminders"] = install_reminders(self.app, self.window, self.services)
+        self.started["reminders"] = install_reminders(self.app, self.window,
+                                                      self.workspace.services)
         self.api.apply()
         self.window.settings_applied.connect(self.api.apply)
-        self.started["backups"] = start_daily_backups(self.db_path, self.services, self.window)
+        self.started["backups"] = start_daily_backups(self.workspace, self.window)
 
     def stop(self) -> None:
         """Stop the timers (a loop that never ran must not start anything after the close),
@@ -356,9 +350,9 @@ class WindowStart(QObject):
     def close(self) -> None:
         self.open_log()  # a run too short for the background start still gets its log
         self.stop()
-        if self.services is not None:
-            self.services.close()
-            self.services = None
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
 
 
 def run_app(db_path: Path, lang: str | None = None,

@@ -157,9 +157,8 @@ class ErrorHook(QObject):
         self.reported.emit(self.summary_of(exc), self.details_of(info, where))
 
     def summary_of(self, exc: BaseException) -> str:
-        # Imported here: the hook is installed before the window shows, the store after.
-        from mixtimer_gui.store.db import StoreError
-        from mixtimer_gui.store.health import explain_write_error
+        # Imported here: the hook is installed before the window shows, the services after.
+        from mixtimer_gui.services.errors import StoreError, explain_write_error
 
         known = explain_write_error(exc)
         if isinstance(exc, StoreError | DomainError):

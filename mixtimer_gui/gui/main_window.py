@@ -551,7 +551,7 @@ class MainWindow(QMainWindow):
         self._status_label.setText(self.tr("Due: %1   Due soon: %2   Database: %3")
                                    .replace("%1", str(counts.get("已到期", 0)))
                                    .replace("%2", str(counts.get("即将到期", 0)))
-                                   .replace("%3", str(self.services.db.database)))
+                                   .replace("%3", str(self.services.location)))
 
     def _set_reminder_unread(self, count: int) -> None:
         self._reminder_unread = int(count)

@@ -1,10 +1,10 @@
 """Start-up recovery: the database could not be opened; say why and offer a way out.
 
-``offer_recovery(parent, error, db_path=None) -> bool`` is what ``gui/app.py`` calls when
-``Services.open`` raised a ``StoreError``: ``True`` means "open the database again" (a backup
-was restored, or the user closed the program holding the lock and chose Retry); ``False``
-means quit. ``choose_recovery`` returns the full choice, including ``READ_ONLY`` for a
-locked or read-only database (open it with ``open_database(path, read_only=True)``).
+``choose_recovery(parent, error, db_path=None)`` is what ``gui/app.py`` calls when
+``Workspace.open`` raised a ``StoreError``; it returns the choice: ``RESTORED`` or ``RETRY``
+(open the database again: a backup was restored, or the user closed the program holding the
+lock), ``READ_ONLY`` for a locked or read-only database (``Workspace.open(path,
+read_only=True)``), or ``QUIT``.
 
 - damaged / not a database: the newest good backup is offered; restoring keeps the damaged
   file beside the database as ``<name>-damaged-<stamp>.db`` (never overwritten, never
@@ -24,7 +24,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -35,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from mixtimer_gui.domain import clock
-from mixtimer_gui.store import backup, health
-from mixtimer_gui.store.db import (
+from mixtimer_gui.services import Location
+from mixtimer_gui.services.backups import Backups
+from mixtimer_gui.services.errors import (
     DamagedDatabaseError,
     DatabaseLockedError,
     NotADatabaseError,
@@ -62,6 +62,7 @@ class RecoveryDialog(QDialog):
         super().__init__(parent)
         self.error = error
         self.db_path = db_path or getattr(error, "path", None)
+        self.backups = Backups(Location.parse(Path(self.db_path))) if self.db_path else None
         self.choice = Recovery.QUIT
         self.kept: Path | None = None
         self.good_backup = self._find_backup()
@@ -98,8 +99,8 @@ class RecoveryDialog(QDialog):
     def _find_backup(self) -> Path | None:
         if isinstance(self.error, DamagedDatabaseError):
             return self.error.backup
-        if isinstance(self.error, NotADatabaseError) and self.db_path is not None:
-            return health.newest_good_backup(self.db_path)
+        if isinstance(self.error, NotADatabaseError) and self.backups is not None:
+            return self.backups.newest_good()
         return None
 
     def _viewable(self) -> bool:
@@ -109,8 +110,8 @@ class RecoveryDialog(QDialog):
     def _backup_text(self) -> str:
         if self.good_backup is None:
             return ""
-        info = next((b for b in backup.list_backups(Path(self.db_path or ""))
-                     if b.path == self.good_backup), None)
+        listed = self.backups.list() if self.backups is not None else []
+        info = next((b for b in listed if b.path == self.good_backup), None)
         when = clock.to_local(info.time) if info else datetime.fromtimestamp(
             self.good_backup.stat().st_mtime)
         size = info.size if info else self.good_backup.stat().st_size
@@ -122,12 +123,11 @@ class RecoveryDialog(QDialog):
     # -- the choices ----------------------------------------------------------------------
 
     def _restore(self) -> None:
-        if self.good_backup is None or self.db_path is None:
+        if self.good_backup is None or self.backups is None:
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.kept = backup.restore(Path(self.db_path), self.good_backup,
-                                       keep_as=backup.DAMAGED)
+            self.kept = self.backups.restore(self.good_backup, keep_damaged=True)
         except StoreError as exc:
             QGuiApplication.restoreOverrideCursor()
             log.warning("restore of %s failed: %s", self.good_backup, exc)
@@ -161,13 +161,3 @@ def choose_recovery(parent: QWidget | None, error: StoreError,
     dialog.exec()
     return dialog.choice
 
-
-def offer_recovery(parent: QWidget | None, error: StoreError,
-                   db_path: Path | None = None) -> bool:
-    """``True``: open the database again (restored, or retry); ``False``: quit.
-
-    ``db_path`` is needed for errors that do not carry the path (all but damaged).
-    """
-    if QApplication.instance() is None:
-        raise RuntimeError("offer_recovery needs a QApplication")
-    return choose_recovery(parent, error, db_path) in (Recovery.RESTORED, Recovery.RETRY)

@@ -2,8 +2,8 @@
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
-field, and OK stays disabled while it fails. The backups section appears when the store's
-backup module is present.
+field, and OK stays disabled while it fails. The backups section lists, makes and restores the
+database's copies through ``services.backups``.
 """
 
 from __future__ import annotations
@@ -39,9 +39,8 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.widgets import role_label
-from mixtimer_gui.services import Services, events
-from mixtimer_gui.store import backup as backup_store
-from mixtimer_gui.store.db import StoreError
+from mixtimer_gui.services import Services
+from mixtimer_gui.services.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.services = services
         self.language_changed = False
-        self.backups = backup_store  # tests may stand in for it
+        self.backups = services.backups  # tests may stand in for it
         self.setWindowIcon(icon("settings"))
         self.setMinimumWidth(640)
         self._build()
@@ -236,11 +235,7 @@ class SettingsDialog(QDialog):
         self._load_backups()
 
     def data_folder(self) -> Path:
-        folder = self.services.ctx.data_dir
-        return Path(folder) if folder else self.db_path().parent
-
-    def db_path(self) -> Path:
-        return Path(str(self.services.db.database))
+        return self.services.ctx.data_dir
 
     def _validate(self) -> bool:
         problem = bind_problem(self.bind_edit.text() or "127.0.0.1", self.token_edit.text())
@@ -280,7 +275,7 @@ class SettingsDialog(QDialog):
     def _load_backups(self) -> None:
         self.backup_list.clear()
         try:
-            infos = self.backups.list_backups(self.db_path())
+            infos = self.backups.list()
         except (StoreError, OSError) as exc:  # a listing problem must not block the settings
             log.warning("listing backups failed: %s", exc)
             infos = []
@@ -297,7 +292,7 @@ class SettingsDialog(QDialog):
 
     def backup_now(self) -> Path | None:
         try:
-            path = self.backups.backup_now(self.db_path(), self.services.clock.now())
+            path = self.backups.back_up_now(self.services.clock.now())
         except (StoreError, OSError) as exc:  # BackupError has a sentence for the user
             self.backup_status.setText(str(exc))
             return None
@@ -310,7 +305,7 @@ class SettingsDialog(QDialog):
         path = item.data(PATH_ROLE) if item is not None else ""
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Choose a backup"), str(self.data_folder() / "backups"),
+                self, self.tr("Choose a backup"), str(self.backups.folder),
                 self.tr("Databases (*.db);;All files (*)"))
             if not path:
                 return
@@ -325,18 +320,12 @@ class SettingsDialog(QDialog):
         self.restore_from(Path(path))
 
     def restore_from(self, path: Path) -> bool:
-        """Swap ``path`` in: close this thread's connection, restore, reconnect, announce."""
-        self.services.db.close()
+        """Swap ``path`` in (the lists hear that everything changed)."""
         try:
-            kept = self.backups.restore(self.db_path(), path)
+            kept = self.backups.restore(path)
         except (StoreError, OSError) as exc:  # BackupError / DatabaseInUseError: unchanged
             self.backup_status.setText(str(exc))
             return False
-        finally:
-            self.services.db.connect(reuse_if_open=True)
-        for entity in (events.PROJECT, events.TASK, events.HANDLE, events.OBJECT,
-                       events.STATISTIC, events.READING):
-            self.services.bus.publish(entity, ())
         self.backup_status.setText(self.tr("Restored. The previous data was kept as %1")
                                    .replace("%1", str(kept)))
         self._load_backups()

@@ -70,8 +70,7 @@ class ChangeWorker:
                 if batch[-1] is None:
                     return
         finally:
-            if not self.runner.services.db.is_closed():
-                self.runner.services.db.close()  # this thread's connection
+            self.runner.services.ctx.release_connection()  # this thread's connection
 
     def _rescan(self, changes: list[tuple[str, tuple[str, ...]]]) -> None:
         try:

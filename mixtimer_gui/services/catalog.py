@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mixtimer_gui.domain import cycles, rules, uids
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.clock import format_wire
-from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
+from mixtimer_gui.domain.errors import DomainError, FieldError, NotFoundError, StateError
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.imports import ImportOutcome, Progress, Row, apply_rows
+from mixtimer_gui.services.names import handler_names, object_names
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import (
-    Handler,
-    MaintenanceObject,
-    Project,
-    ProjectObject,
-    Reading,
-    Statistic,
-    Task,
-)
+from mixtimer_gui.store.models import MaintenanceObject, Statistic, Store
 
 
-def _new_uid(model: Any, prefix: str) -> str:
+def _new_uid(store: Store, model: Any, prefix: str) -> str:
     while True:
-        uid = uids.format_uid(prefix, queries.next_sequence(prefix))
+        uid = uids.format_uid(prefix, queries.next_sequence(store, prefix))
         if model.get_or_none(model.uid == uid) is None:
             return uid
 
@@ -38,16 +32,17 @@ class ObjectService:
 
     def create(self, data: Mapping[str, Any]) -> dict[str, str]:
         inp = rules.object_input(data)
+        objects = self.ctx.store.MaintenanceObject
         with self.ctx.write():
-            uid = inp.uid or _new_uid(MaintenanceObject, uids.OBJECT_PREFIX)
-            if MaintenanceObject.get_or_none(MaintenanceObject.uid == uid) is not None:
+            uid = inp.uid or _new_uid(self.ctx.store, objects, uids.OBJECT_PREFIX)
+            if objects.get_or_none(objects.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
-            MaintenanceObject.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
-                                     description=inp.description, location=inp.location,
-                                     organization_id=inp.organization_id, created=now,
-                                     created_by=inp.operator, last_modified=now,
-                                     last_modified_by=inp.operator)
+            objects.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
+                           description=inp.description, location=inp.location,
+                           organization_id=inp.organization_id, created=now,
+                           created_by=inp.operator, last_modified=now,
+                           last_modified_by=inp.operator)
             self.ctx.changed(events.OBJECT, uid)
         return {"name": inp.name, "uid": uid}
 
@@ -61,7 +56,8 @@ class ObjectService:
             obj.last_modified, obj.last_modified_by = self.ctx.clock.now(), inp.operator
             obj.save()
             self.ctx.changed(events.OBJECT, uid)
-            tasks = [t.uid for t in Task.select(Task.uid).where(Task.object_id == uid)]
+            task = self.ctx.store.Task
+            tasks = [t.uid for t in task.select(task.uid).where(task.object_id == uid)]
             if tasks:
                 self.ctx.changed(events.TASK, *tasks)
         return {"name": obj.name, "uid": uid}
@@ -70,8 +66,9 @@ class ObjectService:
         uid = rules.read_uid(data)
         with self.ctx.write():
             obj = self._get(uid)
-            users = [p.project_id for p in ProjectObject.select(ProjectObject.project_id)
-                     .where(ProjectObject.object_id == uid).limit(5)]
+            members = self.ctx.store.ProjectObject
+            users = [p.project_id for p in members.select(members.project_id)
+                     .where(members.object_id == uid).limit(5)]
             if users:
                 raise StateError.of(say.OBJECT_IN_USE, "uid", uid=uid, projects=", ".join(users))
             obj.delete_instance()
@@ -80,25 +77,56 @@ class ObjectService:
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
+        objects = self.ctx.store.MaintenanceObject
         with self.ctx.read():
-            row = MaintenanceObject.select().where(MaintenanceObject.uid == uid).dicts().first()
+            row = objects.select().where(objects.uid == uid).dicts().first()
         if row is None:
             raise NotFoundError.of(say.OBJECT_NOT_FOUND, "uid", uid=uid)
         return wire.maintenance_object(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return wire.list_page(self.ctx, MaintenanceObject.select(), queries.OBJECT_FIELDS, data,
-                              wire.maintenance_object, id_column=MaintenanceObject.id)
+        objects = self.ctx.store.MaintenanceObject
+        return wire.list_page(self.ctx, objects.select(), queries.object_fields(self.ctx.store),
+                              data, wire.maintenance_object, id_column=objects.id)
 
     def names(self) -> list[tuple[str, str]]:
         """``(uid, name)`` of every object, by name: for pickers."""
-        from mixtimer_gui.services.names import object_names
-
         return object_names(self.ctx)
 
-    @staticmethod
-    def _get(uid: str) -> MaintenanceObject:
-        obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == uid)
+    def import_rows(self, rows: Sequence[Row], *, commit: bool = True, keep_good: bool = False,
+                    update_existing: bool = False, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> ImportOutcome:
+        """Create an object from each row, in one transaction (``services.imports``).
+
+        A row whose uid is taken is refused (and counted in ``existing``), unless
+        ``update_existing``: then the row's fields replace the stored ones (an empty one
+        clears it) and the fields the row does not have keep their stored values.
+        """
+        outcome = ImportOutcome()
+
+        def apply(record: Mapping[str, Any]) -> None:
+            uid = str(record.get("uid") or "").strip()
+            current = self._stored(uid) if uid else None
+            if current is not None:
+                outcome.existing += 1
+            if current is None or not update_existing:
+                self.create(record)  # refused when the uid is taken
+                return
+            self.update({**current, **record, "uid": uid})
+            outcome.updated += 1
+
+        return apply_rows(self.ctx, rows, apply, outcome, commit=commit, keep_good=keep_good,
+                          progress=progress, cancelled=cancelled)
+
+    def _stored(self, uid: str) -> dict[str, Any] | None:
+        try:
+            return self.get({"uid": uid})
+        except DomainError:  # not there, or a malformed uid: the create reports it
+            return None
+
+    def _get(self, uid: str) -> MaintenanceObject:
+        objects = self.ctx.store.MaintenanceObject
+        obj = objects.get_or_none(objects.uid == uid)
         if obj is None:
             raise NotFoundError.of(say.OBJECT_NOT_FOUND, "uid", uid=uid)
         return obj
@@ -112,15 +140,17 @@ class StatisticService:
 
     def create(self, data: Mapping[str, Any]) -> dict[str, str]:
         inp = rules.statistic_input(data)
+        statistics = self.ctx.store.Statistic
         with self.ctx.write():
-            uid = inp.uid or _new_uid(Statistic, uids.STATISTIC_PREFIX)
-            if Statistic.get_or_none(Statistic.uid == uid) is not None:
+            uid = inp.uid or _new_uid(self.ctx.store, statistics, uids.STATISTIC_PREFIX)
+            if statistics.get_or_none(statistics.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
-            Statistic.create(uid=uid, name=inp.name, alias=inp.alias or inp.name, unit=inp.unit,
-                             description=inp.description, organization_id=inp.organization_id,
-                             created=now, created_by=inp.operator, last_modified=now,
-                             last_modified_by=inp.operator)
+            statistics.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
+                              unit=inp.unit, description=inp.description,
+                              organization_id=inp.organization_id, created=now,
+                              created_by=inp.operator, last_modified=now,
+                              last_modified_by=inp.operator)
             self.ctx.changed(events.STATISTIC, uid)
         return {"name": inp.name, "uid": uid}
 
@@ -140,27 +170,31 @@ class StatisticService:
         uid = rules.read_uid(data)
         with self.ctx.write():
             stat = self._get(uid)
-            users = [p.uid for p in Project.select(Project.uid)
-                     .where(Project.statistics_id == uid).limit(5)]
+            project, reading = self.ctx.store.Project, self.ctx.store.Reading
+            users = [p.uid for p in project.select(project.uid)
+                     .where(project.statistics_id == uid).limit(5)]
             if users:
                 raise StateError.of(say.STATISTIC_IN_USE, "uid", uid=uid,
                                     projects=", ".join(users))
-            Reading.delete().where(Reading.statistics_id == uid).execute()
+            reading.delete().where(reading.statistics_id == uid).execute()
             stat.delete_instance()
             self.ctx.changed(events.STATISTIC, uid)
         return {"uid": uid}
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
+        statistics = self.ctx.store.Statistic
         with self.ctx.read():
-            row = Statistic.select().where(Statistic.uid == uid).dicts().first()
+            row = statistics.select().where(statistics.uid == uid).dicts().first()
         if row is None:
             raise NotFoundError.of(say.STATISTIC_NOT_FOUND, "uid", uid=uid)
         return wire.statistic(row)
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return wire.list_page(self.ctx, Statistic.select(), queries.STATISTIC_FIELDS, data,
-                              wire.statistic, id_column=Statistic.id)
+        statistics = self.ctx.store.Statistic
+        return wire.list_page(self.ctx, statistics.select(),
+                              queries.statistic_fields(self.ctx.store), data, wire.statistic,
+                              id_column=statistics.id)
 
     def add_value(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``add_v2_statistics_value``: a cumulative reading, never below an earlier one.
@@ -176,7 +210,8 @@ class StatisticService:
             moment = rules.read_time(data, "time") or now
             rules.check_reading_time(moment, now)
             self._check_monotonic(uid, moment, value)
-            Reading.create(statistics_id=uid, time=moment, value=value, created=now)
+            self.ctx.store.Reading.create(statistics_id=uid, time=moment, value=value,
+                                          created=now)
             changed = self._reforecast(uid)
             self.ctx.changed(events.READING, uid)
             if changed:
@@ -189,45 +224,69 @@ class StatisticService:
         given at the top level (as ``add_v2_statistics_value`` takes it), else all, filtered
         by ``where_*`` like any list."""
         statistics_id = rules.read_text(data, "statistics_id", strip=True, max_len=64)
-        extra = (Reading.statistics_id == statistics_id,) if statistics_id else ()
-        return wire.list_page(self.ctx, Reading.select(), queries.READING_FIELDS, data,
-                              wire.reading, id_column=Reading.id, order_default="-time",
+        reading = self.ctx.store.Reading
+        extra = (reading.statistics_id == statistics_id,) if statistics_id else ()
+        return wire.list_page(self.ctx, reading.select(), queries.reading_fields(self.ctx.store),
+                              data, wire.reading, id_column=reading.id, order_default="-time",
                               extra=extra)
 
-    @staticmethod
-    def _check_monotonic(uid: str, moment: int, value: float) -> None:
-        before = (Reading.select(Reading.value).where((Reading.statistics_id == uid)
-                                                      & (Reading.time <= moment))
-                  .order_by(Reading.time.desc(), Reading.id.desc()).limit(1).scalar())
+    def import_readings(self, rows: Sequence[Row], *, commit: bool = True,
+                        keep_good: bool = False, progress: Progress | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> ImportOutcome:
+        """``add_value`` for each row, in one transaction (``services.imports``).
+
+        The rows go in per statistic in time order, so the non-decreasing rule blames the row
+        that breaks the sequence, not whichever came first in the file.
+        """
+        now = self.ctx.clock.now()
+
+        def key(row: Row) -> tuple[str, int, int]:
+            number, record = row
+            try:
+                moment = rules.read_time(record, "time") or now
+            except DomainError:
+                moment = now  # refused when this row is applied
+            return (str(record.get("statistics_id") or "").strip(), moment, number)
+
+        return apply_rows(self.ctx, sorted(rows, key=key), self.add_value, ImportOutcome(),
+                          commit=commit, keep_good=keep_good, progress=progress,
+                          cancelled=cancelled)
+
+    def _check_monotonic(self, uid: str, moment: int, value: float) -> None:
+        reading = self.ctx.store.Reading
+        before = (reading.select(reading.value).where((reading.statistics_id == uid)
+                                                      & (reading.time <= moment))
+                  .order_by(reading.time.desc(), reading.id.desc()).limit(1).scalar())
         if before is not None and value < before:
             raise FieldError.of(say.READING_BELOW_EARLIER, "value", before=wire.number(before))
-        after = (Reading.select(Reading.value).where((Reading.statistics_id == uid)
-                                                     & (Reading.time > moment))
-                 .order_by(Reading.time, Reading.id).limit(1).scalar())
+        after = (reading.select(reading.value).where((reading.statistics_id == uid)
+                                                     & (reading.time > moment))
+                 .order_by(reading.time, reading.id).limit(1).scalar())
         if after is not None and value > after:
             raise FieldError.of(say.READING_ABOVE_LATER, "value", after=wire.number(after))
 
-    @staticmethod
-    def _reforecast(uid: str) -> list[str]:
+    def _reforecast(self, uid: str) -> list[str]:
+        store = self.ctx.store
+        projects, tasks = store.Project, store.Task
         changed = []
-        for project in Project.select().where((Project.statistics_id == uid)
-                                              & (Project.cycle_type == cycles.STATISTIC)):
+        for project in projects.select().where((projects.statistics_id == uid)
+                                               & (projects.cycle_type == cycles.STATISTIC)):
             rule = cycle_ops.rule_of(project)
-            for task in Task.select().where((Task.project_id == project.uid)
-                                            & Task.cycle_start.is_null(False)):
+            for task in tasks.select().where((tasks.project_id == project.uid)
+                                             & tasks.cycle_start.is_null(False)):
                 cycle = cycle_ops.cycle_of(task)
                 if cycle is None:
                     continue
-                placed = cycle_ops.place_statistic(rule, project, cycle)
+                placed = cycle_ops.place_statistic(store, rule, project, cycle)
                 if (placed.due_at, placed.notice_at) != (task.due_at, task.notice_at):
                     cycle_ops.store_cycle(task, placed)
                     task.save()
                     changed.append(task.uid)
         return changed
 
-    @staticmethod
-    def _get(uid: str, field: str = "uid") -> Statistic:
-        stat = Statistic.get_or_none(Statistic.uid == uid)
+    def _get(self, uid: str, field: str = "uid") -> Statistic:
+        statistics = self.ctx.store.Statistic
+        stat = statistics.get_or_none(statistics.uid == uid)
         if stat is None:
             raise NotFoundError.of(say.STATISTIC_NOT_FOUND, field, uid=uid)
         return stat
@@ -240,27 +299,27 @@ class HandlerService:
         self.ctx = ctx
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        return wire.list_page(self.ctx, Handler.select(), queries.HANDLER_FIELDS, data,
-                              wire.handler, id_column=Handler.id, order_default="id")
+        handlers = self.ctx.store.Handler
+        return wire.list_page(self.ctx, handlers.select(), queries.handler_fields(self.ctx.store),
+                              data, wire.handler, id_column=handlers.id, order_default="id")
 
     def names(self) -> list[tuple[int, str]]:
         """``(id, name)`` of every person, by name: for pickers."""
-        from mixtimer_gui.services.names import handler_names
-
         return handler_names(self.ctx)
 
     def create(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Add a person by name (extension); the id is the next free one unless given."""
         name = rules.read_text(data, "name", required=True, max_len=200, strip=True)
+        handlers = self.ctx.store.Handler
         with self.ctx.write():
             given = data.get("id")
             if given not in (None, ""):
                 handler_id = rules.read_int(data, "id", minimum=0)
-                if Handler.get_or_none(Handler.id == handler_id) is not None:
+                if handlers.get_or_none(handlers.id == handler_id) is not None:
                     raise FieldError.of(say.HANDLER_ID_TAKEN, "id", handler_id=handler_id)
             else:
-                handler_id = (Handler.select(Handler.id).order_by(Handler.id.desc())
+                handler_id = (handlers.select(handlers.id).order_by(handlers.id.desc())
                               .limit(1).scalar() or 0) + 1
-            Handler.create(id=handler_id, name=name, created=self.ctx.clock.now())
+            handlers.create(id=handler_id, name=name, created=self.ctx.clock.now())
             self.ctx.changed(events.HANDLER, str(handler_id))
         return {"id": handler_id, "name": name}

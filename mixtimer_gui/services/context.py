@@ -1,7 +1,9 @@
-"""What every service needs: the database, the clock, the change bus, the data folder."""
+"""What every service needs: the store, where it is, the clock, the change bus; and the
+calling thread's connection to the database (Peewee keeps one per thread)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -11,17 +13,30 @@ from pathlib import Path
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
 from mixtimer_gui.services.events import ChangeBus
-from mixtimer_gui.store import Database
-from mixtimer_gui.store.health import explain_write_error
+from mixtimer_gui.services.location import Location
+from mixtimer_gui.store.errors import explain_write_error
+from mixtimer_gui.store.models import Database, Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class ServiceContext:
-    db: Database
+    store: Store
+    location: Location
     clock: Clock = field(default_factory=SystemClock)
     bus: ChangeBus = field(default_factory=ChangeBus)
-    data_dir: Path | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """The store's Peewee database (for the store's own functions and for tests)."""
+        return self.store.db
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder: images beside the database."""
+        return self.location.data_dir
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -55,6 +70,15 @@ class ServiceContext:
         with self.db.atomic(lock_type="DEFERRED"):
             yield
 
+    def changed(self, entity: str, *uids: str) -> None:
+        changes = getattr(self._local, "changes", None)
+        if changes is None:
+            self.bus.publish(entity, uids)
+        else:
+            changes[entity].extend(uids)
+
+    # -- the calling thread's connection --------------------------------------------------
+
     @contextmanager
     def thread_connection(self) -> Iterator[Callable[[], None]]:
         """A connection of the calling (worker) thread's own for the block, closed after,
@@ -63,9 +87,41 @@ class ServiceContext:
         with self.db.connection_context():
             yield self.db.connection().interrupt
 
-    def changed(self, entity: str, *uids: str) -> None:
-        changes = getattr(self._local, "changes", None)
-        if changes is None:
-            self.bus.publish(entity, uids)
-        else:
-            changes[entity].extend(uids)
+    @contextmanager
+    def connection_scope(self, *, keep: bool = False) -> Iterator[None]:
+        """The connection one request (of the API) runs on.
+
+        ``keep=False``: opened here and closed here, unless the thread already had one (tests
+        and the GUI thread keep theirs). ``keep=True`` (a server's worker threads): the
+        thread's connection stays open for its next request, and the thread calls
+        ``release_connection`` when it stops; opening one costs more than a whole list query
+        (schema parse, cold page cache). A request that somehow leaves a transaction open
+        loses its connection, so the next starts clean.
+        """
+        db = self.db
+        opened = db.is_closed()
+        if opened:
+            db.connect()
+        try:
+            yield
+        finally:
+            if (opened and not keep) or self._transaction_open():
+                self.release_connection()
+
+    def release_connection(self) -> None:
+        """Close the calling thread's connection, if it has one (rolling back a transaction
+        left open); for a thread that is about to end. A failure is logged, not raised: it
+        must not replace what the thread was doing."""
+        db = self.db
+        try:
+            if self._transaction_open():
+                db.connection().rollback()
+            if not db.is_closed():
+                db.close()
+        except Exception:
+            log.exception("closing a thread's database connection failed")
+
+    def _transaction_open(self) -> bool:
+        # sqlite3's own flag also sees a BEGIN that Peewee's transaction stack did not track
+        db = self.db
+        return not db.is_closed() and (db.in_transaction() or db.connection().in_transaction)

@@ -1,7 +1,8 @@
 """Moving a stored task through its cycles: begin, close, reschedule, re-forecast.
 
 Reads and writes the task row's stored moments (DESIGN §2) so lists can filter and sort on
-them in SQL. Called inside the callers' write transactions.
+them in SQL. Called inside the callers' write transactions, with their ``Store`` for the
+meter readings a statistic cycle needs.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.cycles import Cycle, CycleRule
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import Project, Task
+from mixtimer_gui.store.models import Project, Store, Task
 
 
 def rule_of(project: Project) -> CycleRule:
@@ -41,33 +42,34 @@ def store_cycle(task: Task, cycle: Cycle | None) -> None:
     task.due_value = cycle.due_value
 
 
-def current_value(project: Project) -> float:
-    latest = queries.latest_reading(project.statistics_id) if project.statistics_id else None
+def current_value(store: Store, project: Project) -> float:
+    latest = (queries.latest_reading(store, project.statistics_id) if project.statistics_id
+              else None)
     return latest[1] if latest else 0.0
 
 
-def place_statistic(rule: CycleRule, project: Project, cycle: Cycle) -> Cycle:
+def place_statistic(store: Store, rule: CycleRule, project: Project, cycle: Cycle) -> Cycle:
     """Due moment of a statistic cycle: the reading that reached the threshold, or the
     forecast from the meter's recent rate."""
     meter = project.statistics_id
     if not meter:
         return cycle
     return cycles.place_statistic(rule, cycle,
-                                  lambda since: queries.readings_of(meter, since=since))
+                                  lambda since: queries.readings_of(store, meter, since=since))
 
 
-def begin(task: Task, project: Project, now: int) -> None:
+def begin(store: Store, task: Task, project: Project, now: int) -> None:
     """A fresh cycle starting ``now`` (start of a never-run task, or restart)."""
     rule = rule_of(project)
     if project.cycle_type == cycles.STATISTIC:
-        cycle = cycles.begin_statistic(rule, now, current_value(project))
-        cycle = place_statistic(rule, project, cycle)
+        cycle = cycles.begin_statistic(rule, now, current_value(store, project))
+        cycle = place_statistic(store, rule, project, cycle)
     else:
         cycle = cycles.begin_natural(rule, now)
     store_cycle(task, cycle)
 
 
-def close(task: Task, project: Project, at: int) -> tuple[int | None, int]:
+def close(store: Store, task: Task, project: Project, at: int) -> tuple[int | None, int]:
     """Close the current cycle at ``at`` (a handle or ignore).
 
     Returns the due moment of the cycle that closed and the grid cycles skipped. A task that
@@ -82,15 +84,15 @@ def close(task: Task, project: Project, at: int) -> tuple[int | None, int]:
     # (a due date in the past, negative cycle lengths): close it no earlier than its start.
     at = max(at, cycle.cycle_start)
     if project.cycle_type == cycles.STATISTIC:
-        nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(project))
-        nxt = place_statistic(rule, project, nxt)
+        nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(store, project))
+        nxt = place_statistic(store, rule, project, nxt)
     else:
         nxt, skipped = cycles.close_natural(rule, cycle, at)
     store_cycle(task, nxt)
     return closed_due, skipped
 
 
-def reschedule(task: Task, project: Project) -> None:
+def reschedule(store: Store, task: Task, project: Project) -> None:
     """The project's cycle settings changed: recompute due/notice, keep the cycle."""
     cycle = cycle_of(task)
     if cycle is None:
@@ -100,8 +102,8 @@ def reschedule(task: Task, project: Project) -> None:
         if cycle.due_value is None:  # the cycle ran under a natural rule: start over later
             store_cycle(task, None)
             return
-        store_cycle(task, place_statistic(rule, project, cycles.reschedule_statistic(rule,
-                                                                                     cycle)))
+        store_cycle(task, place_statistic(store, rule, project,
+                                          cycles.reschedule_statistic(rule, cycle)))
     else:
         if cycle.due_value is not None and cycle.due_at is None:
             store_cycle(task, None)

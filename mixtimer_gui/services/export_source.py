@@ -13,7 +13,6 @@ from typing import Any
 
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import Handle
 
 # The stored columns an export reads, in the order rows are yielded.
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -49,16 +48,17 @@ class HandleExportSource:
                  text_as_bytes: bool = False) -> None:
         params = params or {}
         self.ctx = ctx
-        columns = [getattr(Handle, name) for name in EXPORT_COLUMNS]
+        handle, fields = ctx.store.Handle, queries.handle_fields(ctx.store)
+        columns = [getattr(handle, name) for name in EXPORT_COLUMNS]
         if text_as_bytes:
             columns = [c.cast("BLOB") if c.name in TEXT_COLUMNS else c for c in columns]
-        base = Handle.select(*columns)
-        self._query = queries.filtered(base, queries.HANDLE_FIELDS,
+        base = handle.select(*columns)
+        self._query = queries.filtered(base, fields,
                                        where_and=params.get("where_and"),
                                        where_or=params.get("where_or"),
                                        where_in=params.get("where_in"))
-        self._ordered = queries.ordered(self._query, queries.HANDLE_FIELDS,
-                                        params.get("order_by") or DEFAULT_ORDER, Handle.id)
+        self._ordered = queries.ordered(self._query, fields,
+                                        params.get("order_by") or DEFAULT_ORDER, handle.id)
 
     def count(self) -> int:
         with self.ctx.read():

@@ -14,14 +14,6 @@ from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.reminders import end_closed_cycles
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import (
-    Handle,
-    HandleHandler,
-    Handler,
-    MaintenanceObject,
-    Project,
-    Task,
-)
 
 
 class HandleService:
@@ -38,49 +30,55 @@ class HandleService:
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
+        handles = self.ctx.store.Handle
         with self.ctx.read():
-            row = Handle.select().where(Handle.uid == uid).dicts().first()
+            row = handles.select().where(handles.uid == uid).dicts().first()
         if row is None:
             raise NotFoundError.of(say.HANDLE_NOT_FOUND, "uid", uid=uid)
         return wire.handle(row)
 
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
         index, size = wire.page_params(data)
+        store = self.ctx.store
+        fields = queries.handle_fields(store)
         with self.ctx.read():
-            query = queries.filtered(queries.handle_select(), queries.HANDLE_FIELDS,
+            query = queries.filtered(queries.handle_select(store), fields,
                                      where_and=data.get("where_and"),
                                      where_or=data.get("where_or"),
                                      where_in=data.get("where_in"))
-            result = queries.page(query, queries.HANDLE_FIELDS, page_index=index,
+            result = queries.page(query, fields, page_index=index,
                                   page_size=size, order_by=data.get("order_by"),
-                                  id_column=Handle.id, count=count)
+                                  id_column=store.Handle.id, count=count)
         return wire.page_result(result, [wire.handle(r) for r in result.rows])
 
     # -- the write ------------------------------------------------------------------------
 
     def _record(self, inp: HandleInput, *, ignored: bool) -> dict[str, str]:
+        store = self.ctx.store
+        handles, tasks, projects, objects = (store.Handle, store.Task, store.Project,
+                                             store.MaintenanceObject)
         with self.ctx.write():
             if inp.uid:
-                existing = Handle.get_or_none(Handle.uid == inp.uid)
+                existing = handles.get_or_none(handles.uid == inp.uid)
                 if existing is not None:
                     if existing.task_id != inp.task_id:
                         raise FieldError.of(say.HANDLE_UID_USED, "uid", uid=inp.uid,
                                             task_id=existing.task_id)
                     return {"uid": existing.uid}  # a safe retry: nothing changes
-            task = Task.get_or_none(Task.uid == inp.task_id)
+            task = tasks.get_or_none(tasks.uid == inp.task_id)
             if task is None:
                 raise NotFoundError.of(say.TASK_NOT_FOUND_PLAIN, "task_id")
-            project = Project.get(Project.uid == task.project_id)
-            obj = MaintenanceObject.get_or_none(MaintenanceObject.uid == task.object_id)
+            project = projects.get(projects.uid == task.project_id)
+            obj = objects.get_or_none(objects.uid == task.object_id)
             now = self.ctx.clock.now()
             names = self._register_handlers(inp, now)
-            closed_due, skipped = cycle_ops.close(task, project, now)
+            closed_due, skipped = cycle_ops.close(store, task, project, now)
             task.last_handle_at = now
             task.last_modified = now
             task.save()
             end_closed_cycles(self.ctx, [task.uid])
             uid = inp.uid or self._new_uid()
-            handle = Handle.create(
+            handle = handles.create(
                 uid=uid, task_id=task.uid, project_id=project.uid,
                 project_name=project.name, project_alias=project.alias,
                 object_id=task.object_id, object_name=obj.name if obj else task.object_id,
@@ -99,36 +97,38 @@ class HandleService:
         return {"uid": uid}
 
     def _new_uid(self) -> str:
+        handles = self.ctx.store.Handle
         while True:
-            uid = uids.format_uid(uids.HANDLE_PREFIX, queries.next_sequence(uids.HANDLE_PREFIX))
-            if Handle.get_or_none(Handle.uid == uid) is None:
+            uid = uids.format_uid(uids.HANDLE_PREFIX,
+                                  queries.next_sequence(self.ctx.store, uids.HANDLE_PREFIX))
+            if handles.get_or_none(handles.uid == uid) is None:
                 return uid
 
     def _register_handlers(self, inp: HandleInput, now: int) -> list[str]:
         """Register the people met in a handle; fill in names the client left out."""
+        handlers = self.ctx.store.Handler
         names = list(inp.handler_name_list)
         if inp.handler_id_list and not names:
-            known = {h.id: h.name for h in Handler.select().where(
-                Handler.id.in_(inp.handler_id_list))}
+            known = {h.id: h.name for h in handlers.select().where(
+                handlers.id.in_(inp.handler_id_list))}
             names = [known.get(i, str(i)) for i in inp.handler_id_list]
             for handler_id in inp.handler_id_list:
                 if handler_id not in known:
-                    Handler.insert(id=handler_id, name=str(handler_id),
-                                   created=now).on_conflict_ignore().execute()
+                    handlers.insert(id=handler_id, name=str(handler_id),
+                                    created=now).on_conflict_ignore().execute()
         else:
             for handler_id, name in zip(inp.handler_id_list, names, strict=False):
-                Handler.insert(id=handler_id, name=name, created=now).on_conflict(
-                    conflict_target=[Handler.id], update={Handler.name: name}).execute()
+                handlers.insert(id=handler_id, name=name, created=now).on_conflict(
+                    conflict_target=[handlers.id], update={handlers.name: name}).execute()
         if inp.handler_id_list:
             self.ctx.changed(events.HANDLER, *(str(i) for i in inp.handler_id_list))
         return names
 
-    @staticmethod
-    def _index_handlers(handle_rowid: int, ids: list[int], names: list[str]) -> None:
+    def _index_handlers(self, handle_rowid: int, ids: list[int], names: list[str]) -> None:
         count = max(len(ids), len(names))
         if not count:
             return
-        HandleHandler.insert_many([
+        self.ctx.store.HandleHandler.insert_many([
             {"handle_rowid": handle_rowid,
              "handler_id": ids[i] if i < len(ids) else None,
              "handler_name": names[i] if i < len(names) else ""}

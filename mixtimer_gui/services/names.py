@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from mixtimer_gui.services.context import ServiceContext
-from mixtimer_gui.store.models import Handler, MaintenanceObject, Project
 
 
 def _pairs(ctx: ServiceContext, key: Any, name: Any) -> list[tuple[Any, str]]:
@@ -24,14 +23,17 @@ def _pairs(ctx: ServiceContext, key: Any, name: Any) -> list[tuple[Any, str]]:
 
 def project_names(ctx: ServiceContext) -> list[tuple[str, str]]:
     """``(uid, name)`` of every project."""
-    return _pairs(ctx, Project.uid, Project.name)
+    project = ctx.store.Project
+    return _pairs(ctx, project.uid, project.name)
 
 
 def object_names(ctx: ServiceContext) -> list[tuple[str, str]]:
     """``(uid, name)`` of every maintenance object."""
-    return _pairs(ctx, MaintenanceObject.uid, MaintenanceObject.name)
+    obj = ctx.store.MaintenanceObject
+    return _pairs(ctx, obj.uid, obj.name)
 
 
 def handler_names(ctx: ServiceContext) -> list[tuple[int, str]]:
     """``(id, name)`` of every person."""
-    return _pairs(ctx, Handler.id, Handler.name)
+    handler = ctx.store.Handler
+    return _pairs(ctx, handler.id, handler.name)

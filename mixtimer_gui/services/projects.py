@@ -11,27 +11,33 @@ from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.domain.rules import ProjectInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.names import project_names
 from mixtimer_gui.services.reminders import end_closed_cycles
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import MaintenanceObject, Project, ProjectObject, Statistic, Task
+from mixtimer_gui.store.models import Project, Store
 
 
 class ProjectService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    @property
+    def _store(self) -> Store:
+        return self.ctx.store
+
     # -- writes ---------------------------------------------------------------------------
 
     def create(self, data: Mapping[str, Any]) -> dict[str, str]:
         """``create_v2_project`` → ``{"name", "uid"}``; the project starts stopped."""
         inp = rules.project_input(data)
+        projects = self._store.Project
         with self.ctx.write():
             now = self.ctx.clock.now()
             uid = inp.uid or self._new_uid()
-            if Project.get_or_none(Project.uid == uid) is not None:
+            if projects.get_or_none(projects.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             self._check_statistic(inp)
-            project = Project.create(
+            project = projects.create(
                 uid=uid, created=now, last_modified=now, created_by=inp.operator,
                 last_modified_by=inp.operator, is_active=0, alias=inp.alias or uid,
                 **self._settings(inp))
@@ -58,12 +64,13 @@ class ProjectService:
             project.last_modified_by = inp.operator
             project.save()
             self._sync_objects(project, inp.object_id_list, now, inp.operator)
-            tasks = list(Task.select().where(Task.project_id == uid))
+            task_table = self._store.Task
+            tasks = list(task_table.select().where(task_table.project_id == uid))
             for task in tasks:
                 if cycle_kind_changed:
                     cycle_ops.store_cycle(task, None)
                 else:
-                    cycle_ops.reschedule(task, project)
+                    cycle_ops.reschedule(self._store, task, project)
                 task.last_modified = now
                 task.save()
             end_closed_cycles(self.ctx, [t.uid for t in tasks])  # cleared cycles end
@@ -77,9 +84,10 @@ class ProjectService:
             project = self._get(uid)
             if project.is_active:
                 raise StateError.of(say.PROJECT_RUNNING, "uid")
-            task_uids = [t.uid for t in Task.select(Task.uid).where(Task.project_id == uid)]
-            Task.delete().where(Task.project_id == uid).execute()
-            ProjectObject.delete().where(ProjectObject.project_id == uid).execute()
+            task, members = self._store.Task, self._store.ProjectObject
+            task_uids = [t.uid for t in task.select(task.uid).where(task.project_id == uid)]
+            task.delete().where(task.project_id == uid).execute()
+            members.delete().where(members.project_id == uid).execute()
             project.delete_instance()
             end_closed_cycles(self.ctx, task_uids)
             self.ctx.changed(events.PROJECT, uid)
@@ -97,10 +105,11 @@ class ProjectService:
             self._check_startable(project)
             now = self.ctx.clock.now()
             self._set_active(project, now)
-            tasks = list(Task.select().where((Task.project_id == uid)
-                                             & Task.cycle_start.is_null()))
+            task_table = self._store.Task
+            tasks = list(task_table.select().where((task_table.project_id == uid)
+                                                   & task_table.cycle_start.is_null()))
             for task in tasks:
-                cycle_ops.begin(task, project, now)
+                cycle_ops.begin(self._store, task, project, now)
                 task.last_modified = now
                 task.save()
             end_closed_cycles(self.ctx, [t.uid for t in tasks])
@@ -127,9 +136,10 @@ class ProjectService:
             self._check_startable(project)
             now = self.ctx.clock.now()
             self._set_active(project, now)
-            tasks = list(Task.select().where(Task.project_id == uid))
+            task_table = self._store.Task
+            tasks = list(task_table.select().where(task_table.project_id == uid))
             for task in tasks:
-                cycle_ops.begin(task, project, now)
+                cycle_ops.begin(self._store, task, project, now)
                 task.last_modified = now
                 task.save()
             end_closed_cycles(self.ctx, [t.uid for t in tasks])
@@ -140,44 +150,47 @@ class ProjectService:
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
+        projects = self._store.Project
         with self.ctx.read():
-            row = (Project.select().where(Project.uid == uid).dicts().first())
+            row = (projects.select().where(projects.uid == uid).dicts().first())
             if row is None:
                 raise NotFoundError.of(say.PROJECT_NOT_FOUND, "uid", uid=uid)
-            return wire.project(row, queries.project_object_ids([uid]).get(uid, []))
+            return wire.project(row, queries.project_object_ids(self._store, [uid]).get(uid, []))
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         index, size = wire.page_params(data)
+        projects, fields = self._store.Project, queries.project_fields(self._store)
         with self.ctx.read():
-            query = queries.filtered(Project.select(), queries.PROJECT_FIELDS,
+            query = queries.filtered(projects.select(), fields,
                                      where_and=data.get("where_and"),
                                      where_or=data.get("where_or"),
                                      where_in=data.get("where_in"))
-            result = queries.page(query, queries.PROJECT_FIELDS, page_index=index,
+            result = queries.page(query, fields, page_index=index,
                                   page_size=size, order_by=data.get("order_by"),
-                                  id_column=Project.id)
-            objects = queries.project_object_ids(r["uid"] for r in result.rows)
+                                  id_column=projects.id)
+            objects = queries.project_object_ids(self._store, (r["uid"] for r in result.rows))
             records = [wire.project(r, objects.get(r["uid"], [])) for r in result.rows]
         return wire.page_result(result, records)
 
     def names(self) -> list[tuple[str, str]]:
         """``(uid, name)`` of every project, by name: for pickers (no object lists)."""
-        from mixtimer_gui.services.names import project_names
-
         return project_names(self.ctx)
 
     # -- helpers --------------------------------------------------------------------------
 
     def _get(self, uid: str) -> Project:
-        project = Project.get_or_none(Project.uid == uid)
+        projects = self._store.Project
+        project = projects.get_or_none(projects.uid == uid)
         if project is None:
             raise NotFoundError.of(say.PROJECT_NOT_FOUND, "uid", uid=uid)
         return project
 
     def _new_uid(self) -> str:
+        projects = self._store.Project
         while True:
-            uid = uids.format_uid(uids.PROJECT_PREFIX, queries.next_sequence(uids.PROJECT_PREFIX))
-            if Project.get_or_none(Project.uid == uid) is None:
+            uid = uids.format_uid(uids.PROJECT_PREFIX,
+                                  queries.next_sequence(self._store, uids.PROJECT_PREFIX))
+            if projects.get_or_none(projects.uid == uid) is None:
                 return uid
 
     @staticmethod
@@ -190,19 +203,19 @@ class ProjectService:
             "anchor_type": inp.anchor_type, "organization_id": inp.organization_id,
         }
 
-    @staticmethod
-    def _check_statistic(inp: ProjectInput) -> None:
-        if inp.statistics_id and Statistic.get_or_none(
-                Statistic.uid == inp.statistics_id) is None:
+    def _check_statistic(self, inp: ProjectInput) -> None:
+        statistics = self._store.Statistic
+        if inp.statistics_id and statistics.get_or_none(
+                statistics.uid == inp.statistics_id) is None:
             raise NotFoundError.of(say.STATISTIC_UNKNOWN, "statistics_id", uid=inp.statistics_id)
 
-    @staticmethod
-    def _check_startable(project: Project) -> None:
+    def _check_startable(self, project: Project) -> None:
         if project.cycle_type != cycles.STATISTIC:
             return
         if not project.statistics_id:
             raise FieldError.of(say.STATISTIC_NEEDED_TO_START, "statistics_id")
-        if Statistic.get_or_none(Statistic.uid == project.statistics_id) is None:
+        statistics = self._store.Statistic
+        if statistics.get_or_none(statistics.uid == project.statistics_id) is None:
             raise NotFoundError.of(say.STATISTIC_GONE, "statistics_id",
                                    uid=project.statistics_id)
 
@@ -213,48 +226,54 @@ class ProjectService:
 
     def _announce_tasks(self, project_uid: str) -> None:
         self.ctx.changed(events.PROJECT, project_uid)
-        task_uids = [t.uid for t in Task.select(Task.uid).where(Task.project_id == project_uid)]
+        task = self._store.Task
+        task_uids = [t.uid for t in task.select(task.uid).where(task.project_id == project_uid)]
         if task_uids:
             self.ctx.changed(events.TASK, *task_uids)
 
     def _sync_objects(self, project: Project, object_ids: list[str], now: int,
                       operator: int) -> None:
         """Make the object list and the tasks match ``object_ids`` (order kept)."""
+        store = self._store
+        members, task_table = store.ProjectObject, store.Task
         for object_id in object_ids:
-            register_object(object_id, now, operator)
-        ProjectObject.delete().where(ProjectObject.project_id == project.uid).execute()
+            register_object(store, object_id, now, operator)
+        members.delete().where(members.project_id == project.uid).execute()
         if object_ids:
-            ProjectObject.insert_many(
+            members.insert_many(
                 [{"project_id": project.uid, "object_id": oid, "position": pos}
                  for pos, oid in enumerate(object_ids)]).execute()
-        existing = {t.object_id: t for t in Task.select().where(Task.project_id == project.uid)}
+        existing = {t.object_id: t
+                    for t in task_table.select().where(task_table.project_id == project.uid)}
         removed = [t.uid for oid, t in existing.items() if oid not in object_ids]
         if removed:
-            Task.delete().where(Task.uid.in_(removed)).execute()
+            task_table.delete().where(task_table.uid.in_(removed)).execute()
             end_closed_cycles(self.ctx, removed)
             self.ctx.changed(events.TASK, *removed)
         for object_id in object_ids:
             if object_id in existing:
                 continue
-            task = Task(uid=new_task_uid(), project_id=project.uid, object_id=object_id,
-                        created=now, last_modified=now, created_by=operator,
-                        last_modified_by=operator, organization_id=project.organization_id)
+            task = task_table(uid=new_task_uid(store), project_id=project.uid,
+                              object_id=object_id, created=now, last_modified=now,
+                              created_by=operator, last_modified_by=operator,
+                              organization_id=project.organization_id)
             if project.is_active:
-                cycle_ops.begin(task, project, now)
+                cycle_ops.begin(store, task, project, now)
             task.save(force_insert=True)
             self.ctx.changed(events.TASK, task.uid)
 
 
-def new_task_uid() -> str:
+def new_task_uid(store: Store) -> str:
+    task = store.Task
     while True:
-        uid = uids.format_uid(uids.TASK_PREFIX, queries.next_sequence(uids.TASK_PREFIX))
-        if Task.get_or_none(Task.uid == uid) is None:
+        uid = uids.format_uid(uids.TASK_PREFIX, queries.next_sequence(store, uids.TASK_PREFIX))
+        if task.get_or_none(task.uid == uid) is None:
             return uid
 
 
-def register_object(object_id: str, now: int, operator: int = 0) -> None:
+def register_object(store: Store, object_id: str, now: int, operator: int = 0) -> None:
     """An object id not yet in the catalogue is registered with name = alias = id."""
-    MaintenanceObject.insert(uid=object_id, name=object_id, alias=object_id, description="",
-                             location="", organization_id="", created=now, last_modified=now,
-                             created_by=operator, last_modified_by=operator
-                             ).on_conflict_ignore().execute()
+    store.MaintenanceObject.insert(
+        uid=object_id, name=object_id, alias=object_id, description="", location="",
+        organization_id="", created=now, last_modified=now, created_by=operator,
+        last_modified_by=operator).on_conflict_ignore().execute()

@@ -20,7 +20,6 @@ from mixtimer_gui.services import events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
 from mixtimer_gui.store import reminder_queries as rq
-from mixtimer_gui.store.models import ReminderLog, Setting
 
 NOTICE, DUE, OVERDUE = "提醒", "到期", "逾期"
 KINDS = rq.Kinds(NOTICE, DUE, OVERDUE)
@@ -48,7 +47,7 @@ def end_closed_cycles(ctx: ServiceContext, task_uids: Iterable[str]) -> None:
     commits, whether or not a reminder runner is there to hear about it.
     """
     uids = list(task_uids)
-    if uids and rq.mark_read_for_tasks(uids):
+    if uids and rq.mark_read_for_tasks(ctx.store, uids):
         ctx.changed(events.REMINDER, *uids)
 
 
@@ -75,30 +74,31 @@ class ReminderService:
         window and ``serve``) never both fire the same reminder.
         """
         with self.ctx.read():  # the common case (nothing owed) takes no write lock
-            if not rq.any_pending(now, repeat_seconds, KINDS):
+            if not rq.any_pending(self.ctx.store, now, repeat_seconds, KINDS):
                 return []
         with self.ctx.write():
-            rows = rq.pending(now, repeat_seconds, KINDS)
-            rq.insert_log(rows, now)
+            rows = rq.pending(self.ctx.store, now, repeat_seconds, KINDS)
+            rq.insert_log(self.ctx.store, rows, now)
             if rows:
                 self.ctx.changed(events.REMINDER, *(r["task_id"] for r in rows))
         return [{**r, "fired_at": now} for r in rows]
 
     def next_change(self, now: int, repeat_seconds: int) -> int | None:
         with self.ctx.read():
-            return rq.next_change(now, repeat_seconds)
+            return rq.next_change(self.ctx.store, now, repeat_seconds)
 
     # -- the log --------------------------------------------------------------------------
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """A page of the log, newest first unless ``order_by`` says otherwise."""
-        return wire.list_page(self.ctx, ReminderLog.select(), queries.REMINDER_FIELDS, data,
-                              reminder_record, id_column=ReminderLog.id,
+        log = self.ctx.store.ReminderLog
+        return wire.list_page(self.ctx, log.select(), queries.reminder_fields(self.ctx.store),
+                              data, reminder_record, id_column=log.id,
                               order_default="-fired_at")
 
     def unread_count(self) -> int:
         with self.ctx.read():
-            return rq.unread_count()
+            return rq.unread_count(self.ctx.store)
 
     def mark_read(self, data: Mapping[str, Any]) -> dict[str, int]:
         """``{"id_list": [ids]}`` → ``{"count": rows changed}``."""
@@ -112,7 +112,7 @@ class ReminderService:
         if ids == []:
             return 0
         with self.ctx.write():
-            changed = rq.mark_read(ids)
+            changed = rq.mark_read(self.ctx.store, ids)
             if changed:
                 self.ctx.changed(events.REMINDER)
         return changed
@@ -176,11 +176,12 @@ class ReminderService:
     # -- settings rows --------------------------------------------------------------------
 
     def _setting(self, key: str) -> str:
+        setting = self.ctx.store.Setting
         with self.ctx.read():
-            row = Setting.get_or_none(Setting.key == key)
+            row = setting.get_or_none(setting.key == key)
         return row.value if row is not None else ""
 
     def _set_setting(self, key: str, value: str) -> None:
         with self.ctx.write():
-            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            self.ctx.store.Setting.insert(key=key, value=value).on_conflict_replace().execute()
             self.ctx.changed(events.SETTING, key)

@@ -48,7 +48,7 @@ class ReportService:
         """Tasks per status, every status present (``0`` when none)."""
         moment = self.ctx.clock.now() if now is None else now
         with self.ctx.read():
-            counts = report_queries.status_counts(moment)
+            counts = report_queries.status_counts(self.ctx.store, moment)
         return {status: counts.get(status, 0) for status in STATUSES}
 
     def due_between(self, start: int, end: int, *, now: int | None = None,
@@ -56,13 +56,14 @@ class ReportService:
         """Running tasks due in ``[start, end)`` as wire records, soonest first."""
         moment = self.ctx.clock.now() if now is None else now
         with self.ctx.read():
-            rows = report_queries.tasks_due_between(moment, start, end, limit)
+            rows = report_queries.tasks_due_between(self.ctx.store, moment, start, end,
+                                                     limit)
         return [wire.task(r) for r in rows]
 
     def due_counts_by_day(self, start: int, end: int) -> dict[date, int]:
         """How many running tasks fall due on each local day in ``[start, end)``."""
         with self.ctx.read():
-            moments = report_queries.due_moments_between(start, end)
+            moments = report_queries.due_moments_between(self.ctx.store, start, end)
         counts: dict[date, int] = {}
         for day in clock.local_dates(moments):
             counts[day] = counts.get(day, 0) + 1
@@ -70,7 +71,7 @@ class ReportService:
 
     def on_time_rate_by_project(self, since: int) -> list[OnTimeRate]:
         with self.ctx.read():
-            rows = report_queries.on_time_by_project(since)
+            rows = report_queries.on_time_by_project(self.ctx.store, since)
         return [OnTimeRate(*row) for row in rows]
 
     def fees_by_month(self, since: int, until: int | None = None) -> list[MonthFee]:
@@ -79,7 +80,7 @@ class ReportService:
         bounds = month_starts(since, end)
         with self.ctx.read():
             return [MonthFee(clock.to_local(a).strftime("%Y-%m"), a,
-                             report_queries.fee_sum_between(a, b))
+                             report_queries.fee_sum_between(self.ctx.store, a, b))
                     for a, b in pairwise(bounds)]
 
 

@@ -11,7 +11,6 @@ from mixtimer_gui.domain.errors import NotFoundError
 from mixtimer_gui.services import wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import Task
 
 
 class TaskService:
@@ -20,8 +19,10 @@ class TaskService:
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
+        store = self.ctx.store
         with self.ctx.read():
-            row = queries.task_select(self.ctx.clock.now()).where(Task.uid == uid).dicts().first()
+            row = (queries.task_select(store, self.ctx.clock.now())
+                   .where(store.Task.uid == uid).dicts().first())
         if row is None:
             raise NotFoundError.of(say.TASK_NOT_FOUND, "uid", uid=uid)
         return wire.task(row)
@@ -29,5 +30,7 @@ class TaskService:
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
         """``get_v2_task_list``; default order ``-created`` like every list (spec §6)."""
         now = self.ctx.clock.now()
-        return wire.list_page(self.ctx, queries.task_select(now), queries.task_fields(now), data,
-                              wire.task, id_column=Task.id, count=count)
+        store = self.ctx.store
+        return wire.list_page(self.ctx, queries.task_select(store, now),
+                              queries.task_fields(store, now), data, wire.task,
+                              id_column=store.Task.id, count=count)

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.filters import FilterField
-from mixtimer_gui.store.queries import MAX_PAGE_SIZE, Page
-
-if TYPE_CHECKING:
-    from peewee import Select
-
-    from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.store.queries import MAX_PAGE_SIZE, FieldMap, Page, Select
 
 AUDIT = ("organization_id", "created", "created_by", "last_modified", "last_modified_by")
 
@@ -131,7 +126,7 @@ def page_result(result: Page, records: list[dict[str, Any]]) -> dict[str, Any]:
             "data": records}
 
 
-def list_page(ctx: ServiceContext, query: Select, fields: dict[str, FilterField],
+def list_page(ctx: ServiceContext, query: Select, fields: FieldMap,
               data: Mapping[str, Any], to_wire: Callable[[Mapping[str, Any]], dict[str, Any]],
               *, id_column: Any, order_default: str = queries.DEFAULT_ORDER,
               extra: Iterable[Any] = (), count: bool = True) -> dict[str, Any]:

@@ -1,8 +1,6 @@
-"""Peewee on SQLite: opening, models, migrations, filters and queries.
+"""Peewee on SQLite: opening, models, migrations, backups, filters and queries.
 
-Nothing outside ``store`` imports Peewee; services call the functions and models here.
+Nothing outside ``store`` imports Peewee, and only ``services`` imports ``store``: the outer
+layers open a database through ``services.workspace``. ``db.open_store`` gives a ``Store``
+(``models``): one database and the models bound to it, which every query goes through.
 """
-
-from peewee import Database
-
-__all__ = ["Database"]

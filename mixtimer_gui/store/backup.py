@@ -18,7 +18,7 @@ Public interface (the Settings dialog and the start-up recovery use it; keep it 
 File names carry the moment of the copy (local time), not the file's mtime, so a copy moved
 between machines or a clock that jumps does not reorder them:
 ``<stem>-YYYYmmdd-HHMMSS-<kind>.db`` (and ``<stem>-v<N>-before-migration-<stamp>.db``, which
-``db.open_database`` has ``before_migration_backup`` write); ``-2``, ``-3`` … follow when
+``db.open_store`` has ``before_migration_backup`` write); ``-2``, ``-3`` … follow when
 copies are made within one second.
 """
 
@@ -42,17 +42,16 @@ from peewee import SqliteDatabase
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import Clock
+from mixtimer_gui.files import fsync_dir, fsync_file, remove_quietly
 from mixtimer_gui.paths import backups_dir as backups_dir_of
-from mixtimer_gui.store.db import (
-    BUSY_TIMEOUT_S,
+from mixtimer_gui.store.errors import (
+    BackupError,
     DamagedDatabaseError,
+    DatabaseInUseError,
     StoreError,
-    backup_to,
-    migrate,
-    read_schema_version,
 )
-from mixtimer_gui.store.files import fsync_dir, fsync_file, remove_quietly
-from mixtimer_gui.store.migrations import LATEST_VERSION
+from mixtimer_gui.store.migrations import LATEST_VERSION, migrate
+from mixtimer_gui.store.probe import BUSY_TIMEOUT_S, read_schema_version
 
 DAILY = "daily"  # automatic, once a day; the only kind that rotation deletes
 MANUAL = "manual"  # "backup now" in Settings; kept until the user deletes it
@@ -77,14 +76,6 @@ _MIGRATION_NAME_RE = re.compile(
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-class BackupError(StoreError):
-    """A backup could not be made or restored; nothing was changed."""
-
-
-class DatabaseInUseError(BackupError):
-    """Another connection (the API server, another window) still has the database open."""
-
-
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -94,6 +85,21 @@ class BackupInfo:
 
 
 # -- making copies --------------------------------------------------------------------------
+
+
+def backup_to(db_path: Path, target: Path) -> Path:
+    """An online copy through SQLite's backup API, safe while others use the file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
 
 
 def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MANUAL) -> Path:
@@ -110,7 +116,7 @@ def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MA
 
 
 def before_migration_backup(db_path: Path, version: int, folder: Path | None = None) -> Path:
-    """The copy ``db.open_database`` makes before upgrading ``db_path`` from schema
+    """The copy ``db.open_store`` makes before upgrading ``db_path`` from schema
     ``version``: ``<stem>-v<N>-before-migration-<stamp>.db`` in ``folder`` (default
     ``backups/``), made like every other copy. Raises ``BackupError``; nothing is migrated
     then."""
@@ -418,8 +424,8 @@ def _free_path(folder: Path, base: str) -> Path:
 def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_RESTORE) -> Path:
     """Replace the database with ``backup_path``; returns where the replaced file was kept.
 
-    Every connection to ``db_path`` must be closed first (``services.db.close()`` on each
-    thread that holds one; the API server's per-request connections close by themselves):
+    Every connection to ``db_path`` must be closed first (each thread's own: the workspace's
+    restore closes its thread's; the API server's per-request connections close by themselves):
     otherwise ``DatabaseInUseError`` and nothing changes. The backup
     is checked first (``BackupError`` if damaged, not MixTimer's or from a newer version).
     A copy from an earlier version is upgraded to the current schema on the way in.

@@ -14,7 +14,7 @@ from typing import Any
 
 from peewee import Case, ColumnBase, Expression, Node, Value
 
-from mixtimer_gui.domain import clock
+from mixtimer_gui.domain import clock, status
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.domain.status import STATUSES
 
@@ -245,9 +245,12 @@ def build_order(fields: FieldMap, order_by: Any, default: str = "-created") -> l
 
 def status_case(is_active: Any, cycle_start: Any, due_at: Any, notice_at: Any,
                 now: int) -> Case:
-    """``domain.status.task_status`` in SQL, with ``now`` as a parameter."""
-    return Case(None, [
-        ((is_active == 0) | cycle_start.is_null(), "未启动"),
-        (due_at.is_null(False) & (due_at <= now), "已到期"),
-        (notice_at.is_null(False) & (notice_at <= now), "即将到期"),
-    ], "正常")
+    """``domain.status.task_status`` in SQL, built from its ``STATUS_RULE`` step by step,
+    with ``now`` as a parameter."""
+    tests = {
+        status.NOT_RUNNING: (is_active == 0) | cycle_start.is_null(),
+        status.DUE_PASSED: due_at.is_null(False) & (due_at <= now),
+        status.NOTICE_PASSED: notice_at.is_null(False) & (notice_at <= now),
+    }
+    return Case(None, [(tests[test], name) for name, test in status.STATUS_RULE],
+                status.OTHERWISE)

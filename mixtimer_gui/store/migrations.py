@@ -3,6 +3,7 @@ database from any earlier version upgrades the same way, whatever the models say
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from peewee import Database, PostgresqlDatabase
@@ -118,3 +119,17 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(db: Database, current: int) -> None:
+    """Apply the steps after version ``current``, each with its version row in one
+    transaction. Plain SQL, not the SchemaVersion model: a restore upgrades a copy through a
+    database no models are bound to."""
+    for number, step in MIGRATIONS:
+        if number <= current:
+            continue
+        with db.atomic():
+            step(db)
+            db.execute_sql('INSERT INTO "schema_version" ("version", "applied") VALUES (?, ?)',
+                           (number, int(time.time())))
+            db.execute_sql(f"PRAGMA user_version = {int(number)}")

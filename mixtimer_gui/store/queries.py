@@ -1,4 +1,8 @@
-"""Entity queries: the filterable fields of each list and the selects behind them."""
+"""Entity queries: the filterable fields of each list and the selects behind them.
+
+Every function takes the ``Store`` of the database it queries. The field whitelists are
+built once per store (``Store.memo``); ``task_fields`` adds the status for the ``now`` asked.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +14,15 @@ from peewee import JOIN, SQL, CharField, Node, NodeList, Select, TextField, fn
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.filters import FilterField
-from mixtimer_gui.store.models import (
-    Handle,
-    HandleHandler,
-    Handler,
-    MaintenanceObject,
-    Project,
-    ProjectObject,
-    Reading,
-    ReminderLog,
-    Statistic,
-    Task,
-    UidSequence,
-)
+from mixtimer_gui.store.models import Store
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_ORDER = "-created"  # every list, newest first (spec §6)
 
+FieldMap = dict[str, FilterField]
 
-def _audit(model: Any) -> dict[str, FilterField]:
+
+def _audit(model: Any) -> FieldMap:
     return {
         "organization_id": FilterField(f.TEXT, model.organization_id),
         "created": FilterField(f.TIME, model.created),
@@ -60,171 +54,232 @@ def _exists(model: Any, key: Any, outer: Any, element: Any) -> f.ListMatcher:
 
 # -- projects -------------------------------------------------------------------------------
 
-PROJECT_FIELDS: dict[str, FilterField] = {
-    "uid": FilterField(f.TEXT, Project.uid),
-    "name": FilterField(f.TEXT, Project.name),
-    "alias": FilterField(f.TEXT, Project.alias),
-    "description": FilterField(f.TEXT, Project.description),
-    "cycle_type": FilterField(f.TEXT, Project.cycle_type),
-    "statistics_id": FilterField(f.TEXT, Project.statistics_id),
-    "period_num": FilterField(f.INT, Project.period_num),
-    "period_unit": FilterField(f.TEXT, Project.period_unit),
-    "notice_num": FilterField(f.INT, Project.notice_num),
-    "notice_unit": FilterField(f.TEXT, Project.notice_unit),
-    "guide": FilterField(f.TEXT, Project.guide),
-    "anchor_type": FilterField(f.TEXT, Project.anchor_type),
-    "object_id_list": FilterField(f.LIST_TEXT, _exists(ProjectObject, ProjectObject.project_id,
-                                                        Project.uid, ProjectObject.object_id)),
-    "is_active": FilterField(f.INT, Project.is_active),
-    **_audit(Project),
-}
+
+def project_fields(store: Store) -> FieldMap:
+    return store.memo(_project_fields)
+
+
+def _project_fields(store: Store) -> FieldMap:
+    project, project_object = store.Project, store.ProjectObject
+    return {
+        "uid": FilterField(f.TEXT, project.uid),
+        "name": FilterField(f.TEXT, project.name),
+        "alias": FilterField(f.TEXT, project.alias),
+        "description": FilterField(f.TEXT, project.description),
+        "cycle_type": FilterField(f.TEXT, project.cycle_type),
+        "statistics_id": FilterField(f.TEXT, project.statistics_id),
+        "period_num": FilterField(f.INT, project.period_num),
+        "period_unit": FilterField(f.TEXT, project.period_unit),
+        "notice_num": FilterField(f.INT, project.notice_num),
+        "notice_unit": FilterField(f.TEXT, project.notice_unit),
+        "guide": FilterField(f.TEXT, project.guide),
+        "anchor_type": FilterField(f.TEXT, project.anchor_type),
+        "object_id_list": FilterField(f.LIST_TEXT, _exists(
+            project_object, project_object.project_id, project.uid, project_object.object_id)),
+        "is_active": FilterField(f.INT, project.is_active),
+        **_audit(project),
+    }
 
 
 # -- tasks ----------------------------------------------------------------------------------
 
 # Project and MaintenanceObject have a field named ``alias``, which hides Model.alias():
 # the task select joins the tables themselves.
-_TaskProject = Project
-_TaskObject = MaintenanceObject
 
 
-def _current_value() -> Any:
-    latest = (Reading.select(Reading.value)
-              .where(Reading.statistics_id == _TaskProject.statistics_id)
-              .order_by(Reading.time.desc(), Reading.id.desc()).limit(1))
+def _current_value(store: Store) -> Any:
+    reading = store.Reading
+    latest = (reading.select(reading.value)
+              .where(reading.statistics_id == store.Project.statistics_id)
+              .order_by(reading.time.desc(), reading.id.desc()).limit(1))
     # Wrapped in a function so the subquery is a column: filters need in_(), ordering asc().
     return fn.COALESCE(latest, None)
 
 
-def task_fields(now: int) -> dict[str, FilterField]:
-    """Task fields; ``status`` depends on ``now``, passed as a query parameter."""
-    status = f.status_case(_TaskProject.is_active, Task.cycle_start, Task.due_at,
-                           Task.notice_at, now)
+_STATUS = FilterField(f.STATUS, None)  # stands in for the status until ``now`` is known
+
+
+def _task_fields(store: Store) -> FieldMap:
+    task, project, obj = store.Task, store.Project, store.MaintenanceObject
     return {
-        "uid": FilterField(f.TEXT, Task.uid),
-        "description": FilterField(f.TEXT, Task.description),
-        "project_id": FilterField(f.TEXT, Task.project_id),
-        "project_name": FilterField(f.TEXT, _TaskProject.name),
-        "project_alias": FilterField(f.TEXT, _TaskProject.alias),
-        "object_id": FilterField(f.TEXT, Task.object_id),
-        "object_name": FilterField(f.TEXT, _TaskObject.name),
-        "object_alias": FilterField(f.TEXT, _TaskObject.alias),
-        "cycle_type": FilterField(f.TEXT, _TaskProject.cycle_type),
-        "statistics_id": FilterField(f.TEXT, _TaskProject.statistics_id),
-        "period_num": FilterField(f.INT, _TaskProject.period_num),
-        "period_unit": FilterField(f.TEXT, _TaskProject.period_unit),
-        "notice_num": FilterField(f.INT, _TaskProject.notice_num),
-        "notice_unit": FilterField(f.TEXT, _TaskProject.notice_unit),
-        "guide": FilterField(f.TEXT, _TaskProject.guide),
-        **_audit(Task),
-        "is_active": FilterField(f.INT, _TaskProject.is_active),
-        "anchor_type": FilterField(f.TEXT, _TaskProject.anchor_type),
-        "cycle_start": FilterField(f.TIME, Task.cycle_start),
-        "due_at": FilterField(f.TIME, Task.due_at),
-        "notice_at": FilterField(f.TIME, Task.notice_at),
-        "status": FilterField(f.STATUS, status),
-        "start_value": FilterField(f.NUMBER, Task.start_value),
-        "current_value": FilterField(f.NUMBER, _current_value()),
-        "due_value": FilterField(f.NUMBER, Task.due_value),
-        "last_handle_at": FilterField(f.TIME, Task.last_handle_at),
+        "uid": FilterField(f.TEXT, task.uid),
+        "description": FilterField(f.TEXT, task.description),
+        "project_id": FilterField(f.TEXT, task.project_id),
+        "project_name": FilterField(f.TEXT, project.name),
+        "project_alias": FilterField(f.TEXT, project.alias),
+        "object_id": FilterField(f.TEXT, task.object_id),
+        "object_name": FilterField(f.TEXT, obj.name),
+        "object_alias": FilterField(f.TEXT, obj.alias),
+        "cycle_type": FilterField(f.TEXT, project.cycle_type),
+        "statistics_id": FilterField(f.TEXT, project.statistics_id),
+        "period_num": FilterField(f.INT, project.period_num),
+        "period_unit": FilterField(f.TEXT, project.period_unit),
+        "notice_num": FilterField(f.INT, project.notice_num),
+        "notice_unit": FilterField(f.TEXT, project.notice_unit),
+        "guide": FilterField(f.TEXT, project.guide),
+        **_audit(task),
+        "is_active": FilterField(f.INT, project.is_active),
+        "anchor_type": FilterField(f.TEXT, project.anchor_type),
+        "cycle_start": FilterField(f.TIME, task.cycle_start),
+        "due_at": FilterField(f.TIME, task.due_at),
+        "notice_at": FilterField(f.TIME, task.notice_at),
+        "status": _STATUS,
+        "start_value": FilterField(f.NUMBER, task.start_value),
+        "current_value": FilterField(f.NUMBER, _current_value(store)),
+        "due_value": FilterField(f.NUMBER, task.due_value),
+        "last_handle_at": FilterField(f.TIME, task.last_handle_at),
     }
 
 
-def task_select(now: int) -> Select:
+def task_fields(store: Store, now: int) -> FieldMap:
+    """Task fields; ``status`` depends on ``now``, passed as a query parameter."""
+    task = store.Task
+    status = FilterField(f.STATUS, f.status_case(store.Project.is_active, task.cycle_start,
+                                                 task.due_at, task.notice_at, now))
+    return {name: status if spec is _STATUS else spec
+            for name, spec in store.memo(_task_fields).items()}
+
+
+def task_select(store: Store, now: int) -> Select:
     """Tasks with their project and object columns, the current reading and the status."""
-    fields = task_fields(now)
-    return (Task.select(Task, _TaskProject.name.alias("project_name"),
-                        _TaskProject.alias.alias("project_alias"),
-                        _TaskProject.cycle_type, _TaskProject.statistics_id,
-                        _TaskProject.period_num, _TaskProject.period_unit,
-                        _TaskProject.notice_num, _TaskProject.notice_unit, _TaskProject.guide,
-                        _TaskProject.is_active, _TaskProject.anchor_type,
-                        fn.COALESCE(_TaskObject.name, Task.object_id).alias("object_name"),
-                        fn.COALESCE(_TaskObject.alias, Task.object_id).alias("object_alias"),
+    task, project, obj = store.Task, store.Project, store.MaintenanceObject
+    fields = task_fields(store, now)
+    return (task.select(task, project.name.alias("project_name"),
+                        project.alias.alias("project_alias"),
+                        project.cycle_type, project.statistics_id,
+                        project.period_num, project.period_unit,
+                        project.notice_num, project.notice_unit, project.guide,
+                        project.is_active, project.anchor_type,
+                        fn.COALESCE(obj.name, task.object_id).alias("object_name"),
+                        fn.COALESCE(obj.alias, task.object_id).alias("object_alias"),
                         fields["current_value"].column.alias("current_value"),
                         fields["status"].column.alias("status"))
-            .join(_TaskProject, on=(_TaskProject.uid == Task.project_id))
-            .join(_TaskObject, JOIN.LEFT_OUTER, on=(_TaskObject.uid == Task.object_id),
-                  src=Task))
+            .join(project, on=(project.uid == task.project_id))
+            .join(obj, JOIN.LEFT_OUTER, on=(obj.uid == task.object_id), src=task))
 
 
 # -- handles --------------------------------------------------------------------------------
 
-HANDLE_FIELDS: dict[str, FilterField] = {
-    "uid": FilterField(f.TEXT, Handle.uid),
-    "description": FilterField(f.TEXT, Handle.description),
-    "task_id": FilterField(f.TEXT, Handle.task_id),
-    "project_id": FilterField(f.TEXT, Handle.project_id),
-    "project_alias": FilterField(f.TEXT, Handle.project_alias),
-    "project_name": FilterField(f.TEXT, Handle.project_name),
-    "object_id": FilterField(f.TEXT, Handle.object_id),
-    "object_name": FilterField(f.TEXT, Handle.object_name),
-    "object_alias": FilterField(f.TEXT, Handle.object_alias),
-    "handler_id_list": FilterField(f.LIST_INT, _exists(
-        HandleHandler, HandleHandler.handle_rowid, Handle.id, HandleHandler.handler_id)),
-    "handler_name_list": FilterField(f.LIST_TEXT, _exists(
-        HandleHandler, HandleHandler.handle_rowid, Handle.id, HandleHandler.handler_name)),
-    "fee": FilterField(f.NUMBER, Handle.fee),
-    "result": FilterField(f.TEXT, Handle.result),
-    "images": FilterField(f.TEXT, Handle.images),
-    **_audit(Handle),
-    "is_ignored": FilterField(f.INT, Handle.is_ignored),
-    "due_at": FilterField(f.TIME, Handle.due_at),
-    "skipped_cycles": FilterField(f.INT, Handle.skipped_cycles),
-}
 
-def handle_select() -> Select:
+def handle_fields(store: Store) -> FieldMap:
+    return store.memo(_handle_fields)
+
+
+def _handle_fields(store: Store) -> FieldMap:
+    handle, people = store.Handle, store.HandleHandler
+    return {
+        "uid": FilterField(f.TEXT, handle.uid),
+        "description": FilterField(f.TEXT, handle.description),
+        "task_id": FilterField(f.TEXT, handle.task_id),
+        "project_id": FilterField(f.TEXT, handle.project_id),
+        "project_alias": FilterField(f.TEXT, handle.project_alias),
+        "project_name": FilterField(f.TEXT, handle.project_name),
+        "object_id": FilterField(f.TEXT, handle.object_id),
+        "object_name": FilterField(f.TEXT, handle.object_name),
+        "object_alias": FilterField(f.TEXT, handle.object_alias),
+        "handler_id_list": FilterField(f.LIST_INT, _exists(
+            people, people.handle_rowid, handle.id, people.handler_id)),
+        "handler_name_list": FilterField(f.LIST_TEXT, _exists(
+            people, people.handle_rowid, handle.id, people.handler_name)),
+        "fee": FilterField(f.NUMBER, handle.fee),
+        "result": FilterField(f.TEXT, handle.result),
+        "images": FilterField(f.TEXT, handle.images),
+        **_audit(handle),
+        "is_ignored": FilterField(f.INT, handle.is_ignored),
+        "due_at": FilterField(f.TIME, handle.due_at),
+        "skipped_cycles": FilterField(f.INT, handle.skipped_cycles),
+    }
+
+
+def handle_select(store: Store) -> Select:
     """All handle columns as ``SELECT *``: the same dicts as ``Handle.select()``, but Peewee
     need not render 23 column names for every page (a third of a list request's time)."""
-    return Handle.select(SQL("*"))
+    return store.Handle.select(SQL("*"))
 
 
-OBJECT_FIELDS: dict[str, FilterField] = {
-    "uid": FilterField(f.TEXT, MaintenanceObject.uid),
-    "name": FilterField(f.TEXT, MaintenanceObject.name),
-    "alias": FilterField(f.TEXT, MaintenanceObject.alias),
-    "description": FilterField(f.TEXT, MaintenanceObject.description),
-    "location": FilterField(f.TEXT, MaintenanceObject.location),
-    **_audit(MaintenanceObject),
-}
+# -- the catalogues -------------------------------------------------------------------------
 
-STATISTIC_FIELDS: dict[str, FilterField] = {
-    "uid": FilterField(f.TEXT, Statistic.uid),
-    "name": FilterField(f.TEXT, Statistic.name),
-    "alias": FilterField(f.TEXT, Statistic.alias),
-    "unit": FilterField(f.TEXT, Statistic.unit),
-    "description": FilterField(f.TEXT, Statistic.description),
-    **_audit(Statistic),
-}
 
-READING_FIELDS: dict[str, FilterField] = {
-    "statistics_id": FilterField(f.TEXT, Reading.statistics_id),
-    "time": FilterField(f.TIME, Reading.time),
-    "value": FilterField(f.NUMBER, Reading.value),
-    "created": FilterField(f.TIME, Reading.created),
-}
+def object_fields(store: Store) -> FieldMap:
+    return store.memo(_object_fields)
 
-HANDLER_FIELDS: dict[str, FilterField] = {
-    "id": FilterField(f.INT, Handler.id),
-    "name": FilterField(f.TEXT, Handler.name),
-    "created": FilterField(f.TIME, Handler.created),
-}
 
-REMINDER_FIELDS: dict[str, FilterField] = {
-    "id": FilterField(f.INT, ReminderLog.id),
-    "task_id": FilterField(f.TEXT, ReminderLog.task_id),
-    "kind": FilterField(f.TEXT, ReminderLog.kind),
-    "seq": FilterField(f.INT, ReminderLog.seq),
-    "cycle_start": FilterField(f.TIME, ReminderLog.cycle_start),
-    "due_at": FilterField(f.TIME, ReminderLog.due_at),
-    "fired_at": FilterField(f.TIME, ReminderLog.fired_at),
-    "project_id": FilterField(f.TEXT, ReminderLog.project_id),
-    "project_name": FilterField(f.TEXT, ReminderLog.project_name),
-    "object_id": FilterField(f.TEXT, ReminderLog.object_id),
-    "object_name": FilterField(f.TEXT, ReminderLog.object_name),
-    "is_read": FilterField(f.INT, ReminderLog.is_read),
-    "created": FilterField(f.TIME, ReminderLog.fired_at),
-}
+def _object_fields(store: Store) -> FieldMap:
+    obj = store.MaintenanceObject
+    return {
+        "uid": FilterField(f.TEXT, obj.uid),
+        "name": FilterField(f.TEXT, obj.name),
+        "alias": FilterField(f.TEXT, obj.alias),
+        "description": FilterField(f.TEXT, obj.description),
+        "location": FilterField(f.TEXT, obj.location),
+        **_audit(obj),
+    }
+
+
+def statistic_fields(store: Store) -> FieldMap:
+    return store.memo(_statistic_fields)
+
+
+def _statistic_fields(store: Store) -> FieldMap:
+    stat = store.Statistic
+    return {
+        "uid": FilterField(f.TEXT, stat.uid),
+        "name": FilterField(f.TEXT, stat.name),
+        "alias": FilterField(f.TEXT, stat.alias),
+        "unit": FilterField(f.TEXT, stat.unit),
+        "description": FilterField(f.TEXT, stat.description),
+        **_audit(stat),
+    }
+
+
+def reading_fields(store: Store) -> FieldMap:
+    return store.memo(_reading_fields)
+
+
+def _reading_fields(store: Store) -> FieldMap:
+    reading = store.Reading
+    return {
+        "statistics_id": FilterField(f.TEXT, reading.statistics_id),
+        "time": FilterField(f.TIME, reading.time),
+        "value": FilterField(f.NUMBER, reading.value),
+        "created": FilterField(f.TIME, reading.created),
+    }
+
+
+def handler_fields(store: Store) -> FieldMap:
+    return store.memo(_handler_fields)
+
+
+def _handler_fields(store: Store) -> FieldMap:
+    handler = store.Handler
+    return {
+        "id": FilterField(f.INT, handler.id),
+        "name": FilterField(f.TEXT, handler.name),
+        "created": FilterField(f.TIME, handler.created),
+    }
+
+
+def reminder_fields(store: Store) -> FieldMap:
+    return store.memo(_reminder_fields)
+
+
+def _reminder_fields(store: Store) -> FieldMap:
+    log = store.ReminderLog
+    return {
+        "id": FilterField(f.INT, log.id),
+        "task_id": FilterField(f.TEXT, log.task_id),
+        "kind": FilterField(f.TEXT, log.kind),
+        "seq": FilterField(f.INT, log.seq),
+        "cycle_start": FilterField(f.TIME, log.cycle_start),
+        "due_at": FilterField(f.TIME, log.due_at),
+        "fired_at": FilterField(f.TIME, log.fired_at),
+        "project_id": FilterField(f.TEXT, log.project_id),
+        "project_name": FilterField(f.TEXT, log.project_name),
+        "object_id": FilterField(f.TEXT, log.object_id),
+        "object_name": FilterField(f.TEXT, log.object_name),
+        "is_read": FilterField(f.INT, log.is_read),
+        "created": FilterField(f.TIME, log.fired_at),
+    }
 
 
 # -- paging ---------------------------------------------------------------------------------
@@ -242,7 +297,7 @@ class Page:
         return -(-self.total_records // self.page_size) if self.page_size else 0
 
 
-def filtered(query: Select, fields: dict[str, FilterField], *, where_and: Any = None,
+def filtered(query: Select, fields: FieldMap, *, where_and: Any = None,
              where_or: Any = None, where_in: Any = None,
              extra: Iterable[Node] = ()) -> Select:
     where = f.build_where(fields, where_and, where_or, where_in)
@@ -252,7 +307,7 @@ def filtered(query: Select, fields: dict[str, FilterField], *, where_and: Any = 
     return query
 
 
-def ordered(query: Select, fields: dict[str, FilterField], order_by: Any,
+def ordered(query: Select, fields: FieldMap, order_by: Any,
             id_column: Any) -> Select:
     """``query`` ordered by ``order_by`` (default ``-created``), then by row id in the same
     direction: equal values would otherwise come back in any order, and a row could show on
@@ -263,7 +318,7 @@ def ordered(query: Select, fields: dict[str, FilterField], order_by: Any,
     return query.order_by(*ordering, tie)
 
 
-def page(query: Select, fields: dict[str, FilterField], *, page_index: int, page_size: int,
+def page(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
          order_by: Any, id_column: Any, count: bool = True) -> Page:
     """One page of ``query`` as dicts, ordered as ``ordered`` says."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
@@ -277,37 +332,42 @@ def page(query: Select, fields: dict[str, FilterField], *, page_index: int, page
 # -- sequences ------------------------------------------------------------------------------
 
 
-def next_sequence(prefix: str) -> int:
+def next_sequence(store: Store, prefix: str) -> int:
     """The next number of a uid sequence; call inside the writing transaction."""
-    UidSequence.insert(prefix=prefix, last=0).on_conflict_ignore().execute()
-    UidSequence.update(last=UidSequence.last + 1).where(UidSequence.prefix == prefix).execute()
-    return UidSequence.get_by_id(prefix).last
+    seq = store.UidSequence
+    seq.insert(prefix=prefix, last=0).on_conflict_ignore().execute()
+    seq.update(last=seq.last + 1).where(seq.prefix == prefix).execute()
+    return seq.get_by_id(prefix).last
 
 
-def project_object_ids(project_uids: Iterable[str]) -> dict[str, list[str]]:
+def project_object_ids(store: Store, project_uids: Iterable[str]) -> dict[str, list[str]]:
     """Each project's ``object_id_list`` in its stored order."""
     result: dict[str, list[str]] = {}
     uids = list(project_uids)
     if not uids:
         return result
-    rows = (ProjectObject.select(ProjectObject.project_id, ProjectObject.object_id)
-            .where(ProjectObject.project_id.in_(uids))
-            .order_by(ProjectObject.project_id, ProjectObject.position).tuples())
+    po = store.ProjectObject
+    rows = (po.select(po.project_id, po.object_id)
+            .where(po.project_id.in_(uids))
+            .order_by(po.project_id, po.position).tuples())
     for project_id, object_id in rows:
         result.setdefault(project_id, []).append(object_id)
     return result
 
 
-def readings_of(statistics_id: str, since: int | None = None) -> list[tuple[int, float]]:
-    query = Reading.select(Reading.time, Reading.value).where(
-        Reading.statistics_id == statistics_id)
+def readings_of(store: Store, statistics_id: str,
+                since: int | None = None) -> list[tuple[int, float]]:
+    reading = store.Reading
+    query = reading.select(reading.time, reading.value).where(
+        reading.statistics_id == statistics_id)
     if since is not None:
-        query = query.where(Reading.time >= since)
-    return list(query.order_by(Reading.time, Reading.id).tuples())
+        query = query.where(reading.time >= since)
+    return list(query.order_by(reading.time, reading.id).tuples())
 
 
-def latest_reading(statistics_id: str) -> tuple[int, float] | None:
-    row = (Reading.select(Reading.time, Reading.value)
-           .where(Reading.statistics_id == statistics_id)
-           .order_by(Reading.time.desc(), Reading.id.desc()).limit(1).tuples().first())
+def latest_reading(store: Store, statistics_id: str) -> tuple[int, float] | None:
+    reading = store.Reading
+    row = (reading.select(reading.time, reading.value)
+           .where(reading.statistics_id == statistics_id)
+           .order_by(reading.time.desc(), reading.id.desc()).limit(1).tuples().first())
     return (row[0], row[1]) if row else None

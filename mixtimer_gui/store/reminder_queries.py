@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from peewee import JOIN, Case, Value, fn
 
-from mixtimer_gui.store.models import MaintenanceObject, Project, ReminderLog, Task, database
+from mixtimer_gui.store.models import Store
 
 
 class Kinds(NamedTuple):
@@ -27,66 +27,72 @@ class Kinds(NamedTuple):
     overdue: str
 
 
-def _state(now: int, repeat: int, kinds: Kinds) -> tuple[Any, Any, Any]:
+def _state(store: Store, now: int, repeat: int, kinds: Kinds) -> tuple[Any, Any, Any]:
     """(kind, seq, rank) of each task's state at ``now`` as SQL expressions."""
-    overdue = (Task.due_at + repeat) <= now
-    due = Task.due_at <= now
+    task = store.Task
+    overdue = (task.due_at + repeat) <= now
+    due = task.due_at <= now
     kind = Case(None, [(overdue, kinds.overdue), (due, kinds.due)], kinds.notice)
-    seq = Case(None, [(overdue, (Value(now) - Task.due_at) / repeat)], 0)
-    rank = Case(None, [(overdue, 1 + (Value(now) - Task.due_at) / repeat), (due, 1)], 0)
+    seq = Case(None, [(overdue, (Value(now) - task.due_at) / repeat)], 0)
+    rank = Case(None, [(overdue, 1 + (Value(now) - task.due_at) / repeat), (due, 1)], 0)
     return kind, seq, rank
 
 
-def _logged_rank(kinds: Kinds) -> Any:
-    return Case(ReminderLog.kind, [(kinds.notice, 0), (kinds.due, 1)], 1 + ReminderLog.seq)
+def _logged_rank(store: Store, kinds: Kinds) -> Any:
+    log = store.ReminderLog
+    return Case(log.kind, [(kinds.notice, 0), (kinds.due, 1)], 1 + log.seq)
 
 
 PENDING_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "notice_at",
                    "project_id", "project_name", "object_id", "object_name")
 
 
-def _pending_query(now: int, repeat_seconds: int, kinds: Kinds) -> Any:
-    kind, seq, rank = _state(now, repeat_seconds, kinds)
-    already = (ReminderLog.select(Value(1))
-               .where((ReminderLog.task_id == Task.uid)
-                      & (ReminderLog.cycle_start == Task.cycle_start)
-                      & (_logged_rank(kinds) >= rank)))
-    return (Task.select(Task.uid, Task.cycle_start, kind, seq, Task.due_at, Task.notice_at,
-                        Task.project_id, Project.name,
-                        Task.object_id, fn.COALESCE(MaintenanceObject.name, Task.object_id))
-            .join(Project, on=(Project.uid == Task.project_id))
-            .join(MaintenanceObject, JOIN.LEFT_OUTER,
-                  on=(MaintenanceObject.uid == Task.object_id), src=Task)
-            .where((Project.is_active == 1) & Task.cycle_start.is_null(False)
-                   & (Task.notice_at <= now) & ~fn.EXISTS(already)))
+def _pending_query(store: Store, now: int, repeat_seconds: int, kinds: Kinds) -> Any:
+    task, project, obj, log = store.Task, store.Project, store.MaintenanceObject, \
+        store.ReminderLog
+    kind, seq, rank = _state(store, now, repeat_seconds, kinds)
+    already = (log.select(Value(1))
+               .where((log.task_id == task.uid)
+                      & (log.cycle_start == task.cycle_start)
+                      & (_logged_rank(store, kinds) >= rank)))
+    return (task.select(task.uid, task.cycle_start, kind, seq, task.due_at, task.notice_at,
+                        task.project_id, project.name,
+                        task.object_id, fn.COALESCE(obj.name, task.object_id))
+            .join(project, on=(project.uid == task.project_id))
+            .join(obj, JOIN.LEFT_OUTER, on=(obj.uid == task.object_id), src=task)
+            .where((project.is_active == 1) & task.cycle_start.is_null(False)
+                   & (task.notice_at <= now) & ~fn.EXISTS(already)))
 
 
-def any_pending(now: int, repeat_seconds: int, kinds: Kinds) -> bool:
-    return _pending_query(now, repeat_seconds, kinds).limit(1).tuples().first() is not None
+def any_pending(store: Store, now: int, repeat_seconds: int, kinds: Kinds) -> bool:
+    query = _pending_query(store, now, repeat_seconds, kinds)
+    return query.limit(1).tuples().first() is not None
 
 
-def pending(now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
+def pending(store: Store, now: int, repeat_seconds: int, kinds: Kinds) -> list[dict[str, Any]]:
     """The reminders owed at ``now``: one row per task, with what the log needs."""
-    query = _pending_query(now, repeat_seconds, kinds).order_by(Task.due_at, Task.id)
+    task = store.Task
+    query = _pending_query(store, now, repeat_seconds, kinds).order_by(task.due_at, task.id)
     # The cursor's rows: Peewee's row wrappers (even .tuples(), which still converts every
     # value) took ~60 of ~100 ms when 10,000 tasks fell due at once; the columns are plain
     # integers and text that need no conversion.
-    rows = Task._meta.database.execute(query).fetchall()
+    rows = store.db.execute(query).fetchall()
     return [dict(zip(PENDING_COLUMNS, row, strict=True)) for row in rows]
 
 
-def next_change(now: int, repeat_seconds: int) -> int | None:
+def next_change(store: Store, now: int, repeat_seconds: int) -> int | None:
     """The earliest moment after ``now`` at which some running task changes state."""
-    running = (Project.is_active == 1) & Task.cycle_start.is_null(False)
-    base = Task.select().join(Project, on=(Project.uid == Task.project_id))
-    notice = (base.select(fn.MIN(Task.notice_at))
-              .where(running & (Task.notice_at > now)).scalar())
-    due = base.select(fn.MIN(Task.due_at)).where(running & (Task.due_at > now)).scalar()
+    task, project = store.Task, store.Project
+    running = (project.is_active == 1) & task.cycle_start.is_null(False)
+    base = task.select().join(project, on=(project.uid == task.project_id))
+    notice = (base.select(fn.MIN(task.notice_at))
+              .where(running & (task.notice_at > now)).scalar())
+    due = base.select(fn.MIN(task.due_at)).where(running & (task.due_at > now)).scalar()
     # An overdue task next changes at the next whole multiple of the repeat after now.
-    repeat = (Task.due_at + ((Value(now) - Task.due_at) / repeat_seconds + 1)
+    repeat = (task.due_at + ((Value(now) - task.due_at) / repeat_seconds + 1)
               * repeat_seconds)
     overdue = (base.select(fn.MIN(repeat))
-               .where(running & (Task.due_at <= now)).scalar())
+               .where(running & (task.due_at <= now)).scalar())
     moments = [m for m in (notice, due, overdue) if m is not None]
     return int(min(moments)) if moments else None
 
@@ -98,7 +104,7 @@ _INSERT_LOG = ('INSERT OR IGNORE INTO "reminder_log" ('
                + ") VALUES (" + ", ".join("?" for _ in LOG_COLUMNS) + ")")
 
 
-def insert_log(rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
+def insert_log(store: Store, rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
     """Log fired reminders; a row already logged (another process won) is ignored.
 
     Call inside a write transaction. ``executemany`` on the transaction's connection:
@@ -108,31 +114,34 @@ def insert_log(rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
                 r["project_id"], r["project_name"], r["object_id"], r["object_name"], 0)
                for r in rows]
     if records:
-        database.connection().executemany(_INSERT_LOG, records)
+        store.db.connection().executemany(_INSERT_LOG, records)
 
 
-def unread_count() -> int:
-    return ReminderLog.select().where(ReminderLog.is_read == 0).count()
+def unread_count(store: Store) -> int:
+    log = store.ReminderLog
+    return log.select().where(log.is_read == 0).count()
 
 
-def mark_read(ids: Iterable[int] | None) -> int:
+def mark_read(store: Store, ids: Iterable[int] | None) -> int:
     """Mark the given log rows (all when ``None``) read; returns how many changed."""
-    query = ReminderLog.update(is_read=1).where(ReminderLog.is_read == 0)
+    log = store.ReminderLog
+    query = log.update(is_read=1).where(log.is_read == 0)
     if ids is not None:
-        query = query.where(ReminderLog.id.in_(list(ids)))
+        query = query.where(log.id.in_(list(ids)))
     return query.execute()
 
 
-def mark_read_for_tasks(task_uids: Iterable[str]) -> int:
+def mark_read_for_tasks(store: Store, task_uids: Iterable[str]) -> int:
     """Unread reminders of cycles that have ended (the task was handled, ignored or
     restarted since) become read: nothing is left to do about them."""
+    task, log = store.Task, store.ReminderLog
     uids = list(task_uids)
     changed = 0
-    current = Task.select(Task.cycle_start).where(Task.uid == ReminderLog.task_id)
+    current = task.select(task.cycle_start).where(task.uid == log.task_id)
     for start in range(0, len(uids), 500):  # a restart announces every task of a project
         # A deleted task or one whose cycle was cleared has no current cycle: -1 matches none.
-        ended = (ReminderLog.task_id.in_(uids[start:start + 500])
-                 & (ReminderLog.cycle_start != fn.COALESCE(current, -1)))
-        changed += (ReminderLog.update(is_read=1)
-                    .where((ReminderLog.is_read == 0) & ended).execute())
+        ended = (log.task_id.in_(uids[start:start + 500])
+                 & (log.cycle_start != fn.COALESCE(current, -1)))
+        changed += (log.update(is_read=1)
+                    .where((log.is_read == 0) & ended).execute())
     return changed

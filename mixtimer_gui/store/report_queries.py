@@ -10,58 +10,64 @@ from typing import Any
 from peewee import Case, fn
 
 from mixtimer_gui.store import queries
-from mixtimer_gui.store.models import Handle, Project, Task
+from mixtimer_gui.store.models import Store
 
 
-def status_counts(now: int) -> dict[str, int]:
+def status_counts(store: Store, now: int) -> dict[str, int]:
     """How many tasks are in each status at ``now`` (statuses with no task are absent)."""
-    status = queries.task_fields(now)["status"].column
-    query = (queries.task_select(now).select(status.alias("s"), fn.COUNT(Task.id).alias("n"))
+    status = queries.task_fields(store, now)["status"].column
+    query = (queries.task_select(store, now)
+             .select(status.alias("s"), fn.COUNT(store.Task.id).alias("n"))
              .group_by(status))
     return {row["s"]: row["n"] for row in query.dicts()}
 
 
-def tasks_due_between(now: int, start: int, end: int, limit: int) -> list[dict[str, Any]]:
+def tasks_due_between(store: Store, now: int, start: int, end: int,
+                      limit: int) -> list[dict[str, Any]]:
     """Running tasks with ``start <= due_at < end``, soonest first (task_select rows)."""
-    fields = queries.task_fields(now)
-    query = (queries.task_select(now)
-             .where(fields["is_active"].column == 1, Task.due_at >= start, Task.due_at < end)
-             .order_by(Task.due_at, Task.id).limit(limit))
+    task = store.Task
+    fields = queries.task_fields(store, now)
+    query = (queries.task_select(store, now)
+             .where(fields["is_active"].column == 1, task.due_at >= start, task.due_at < end)
+             .order_by(task.due_at, task.id).limit(limit))
     return list(query.dicts())
 
 
-def due_moments_between(start: int, end: int) -> list[int]:
+def due_moments_between(store: Store, start: int, end: int) -> list[int]:
     """``due_at`` of the running tasks due in ``[start, end)``: the calendar needs only these.
 
     ``IN`` the running projects rather than a join, and the cursor's rows rather than
     Peewee's: at 10,000 tasks a month holds ~5,000 due moments, 12 ms the first way and
     under 2 ms this way.
     """
-    running = Project.select(Project.uid).where(Project.is_active == 1)
-    query = Task.select(Task.due_at).where(Task.project_id.in_(running), Task.due_at >= start,
-                                           Task.due_at < end)
-    return [moment for (moment,) in Task._meta.database.execute(query).fetchall()]
+    task, project = store.Task, store.Project
+    running = project.select(project.uid).where(project.is_active == 1)
+    query = task.select(task.due_at).where(task.project_id.in_(running), task.due_at >= start,
+                                           task.due_at < end)
+    return [moment for (moment,) in store.db.execute(query).fetchall()]
 
 
-def on_time_by_project(since: int) -> list[tuple[str, str, int, int]]:
+def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, int]]:
     """(project_id, project_name, handled, on time) over handles created since ``since``.
 
     Only real handles whose cycle had a due moment count: an ignored cycle was not done,
     and a handle without ``due_at`` has nothing to be on time for.
     """
-    on_time = fn.SUM(Case(None, [(Handle.created <= Handle.due_at, 1)], 0))
-    query = (Handle.select(Handle.project_id, fn.MAX(Handle.project_name),
-                           fn.COUNT(Handle.id), on_time)
-             .where(Handle.created >= since, Handle.is_ignored == 0,
-                    Handle.due_at.is_null(False))
-             .group_by(Handle.project_id)
-             .order_by(fn.MAX(Handle.project_name)))
+    handle = store.Handle
+    on_time = fn.SUM(Case(None, [(handle.created <= handle.due_at, 1)], 0))
+    query = (handle.select(handle.project_id, fn.MAX(handle.project_name),
+                           fn.COUNT(handle.id), on_time)
+             .where(handle.created >= since, handle.is_ignored == 0,
+                    handle.due_at.is_null(False))
+             .group_by(handle.project_id)
+             .order_by(fn.MAX(handle.project_name)))
     return [(pid, name or pid, int(total), int(done or 0))
             for pid, name, total, done in query.tuples()]
 
 
-def fee_sum_between(start: int, end: int) -> float:
+def fee_sum_between(store: Store, start: int, end: int) -> float:
     """The fees of handles created in ``[start, end)`` (uses the ``created`` index)."""
-    total = (Handle.select(fn.SUM(Handle.fee))
-             .where(Handle.created >= start, Handle.created < end).scalar())
+    handle = store.Handle
+    total = (handle.select(fn.SUM(handle.fee))
+             .where(handle.created >= start, handle.created < end).scalar())
     return float(total or 0.0)

@@ -15,6 +15,7 @@ from typing import Any
 from api_helpers import call, integrity_ok, ok, post
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peewee import SqliteDatabase
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.actions import ACTIONS, FILTER, INT, LIST_INT, LIST_TEXT, NUMBER, TIME
@@ -22,7 +23,8 @@ from mixtimer_gui.api.server import ApiServer
 from mixtimer_gui.api.wsgi import ActionApp, make_app
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
-from mixtimer_gui.store.queries import HANDLE_FIELDS, PROJECT_FIELDS, task_fields
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.models import Store
 
 FUZZ = settings(max_examples=300, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -35,7 +37,9 @@ json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
 
 KNOWN_UIDS = ["p-nat", "p-stat", "STAT1", "pump-1", "pump-2", "fan-1", "", " ", "nope",
               "MTP0000000000001", "MTT0000000000001", "MTH0000000000001", "a" * 65, "x/y"]
-FIELDS = [*sorted(set(PROJECT_FIELDS) | set(HANDLE_FIELDS) | set(task_fields(0))), "nope", ""]
+_NAMES = Store(SqliteDatabase(None))  # never connected: only the field names are read
+FIELDS = [*sorted(set(queries.project_fields(_NAMES)) | set(queries.handle_fields(_NAMES))
+                  | set(queries.task_fields(_NAMES, 0))), "nope", ""]
 OPS = ["=", "!=", "<>", ">", ">=", "<", "<=", "like", "not like", "in", "not in", "LIKE",
        "~", ""]
 near_texts = st.sampled_from([*KNOWN_UIDS, "自然时间周期", "统计周期", "统计时间周期", "日", "月",

@@ -111,13 +111,11 @@ def test_workers_keep_a_connection_and_close_it_on_stop(services: Services) -> N
 
 
 def test_a_transaction_left_open_costs_the_connection(services: Services) -> None:
-    from mixtimer_gui.api.wsgi import request_connection
-
     db = services.db
     worker_state: list[bool] = []
 
     def leaky_request() -> None:
-        with request_connection(db, keep=True):
+        with services.ctx.connection_scope(keep=True):
             db.begin()
         worker_state.append(db.is_closed())
 

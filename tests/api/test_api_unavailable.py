@@ -14,7 +14,6 @@ from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.wsgi import make_app
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
-from mixtimer_gui.store.db import open_database
 
 PROJECT = {"action": "create_v2_project", "name": "空压机季度保养", "cycle_type": "自然时间周期",
            "period_num": 3, "period_unit": "月", "notice_num": 7, "notice_unit": "日",
@@ -27,7 +26,7 @@ def test_a_read_only_database_answers_10503_and_keeps_reading(db_path: Path,
     writable.projects.create({**PROJECT, "uid": "p1"})
     writable.close()
 
-    read_only = Services(open_database(db_path, read_only=True), clock=fake_clock)
+    read_only = Services.open(db_path, clock=fake_clock, read_only=True)
     try:
         app = make_app(read_only)
         refused = call(app, {**PROJECT, "uid": "p2"})

@@ -188,10 +188,11 @@ def test_handles_tab_says_counting_until_the_total_arrives(
 
 
 def test_sqlite_memory_is_capped_for_the_whole_process(services: Services) -> None:
-    from mixtimer_gui.store.db import limit_page_caches
+    from mixtimer_gui.services import Workspace
 
+    workspace = Workspace(services)
     try:
-        limit_page_caches(services.db, 16)
+        workspace.limit_memory(16)
         assert services.db.execute_sql("PRAGMA soft_heap_limit").fetchone()[0] == 16 * 2**20
     finally:
-        limit_page_caches(services.db, 0)  # process-wide: leave the other tests unlimited
+        workspace.limit_memory(0)  # process-wide: leave the other tests unlimited

@@ -18,8 +18,8 @@ from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.main_window import MainWindow
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.single_instance import SingleInstance, server_name
-from mixtimer_gui.services import Services
-from mixtimer_gui.store.db import StoreError
+from mixtimer_gui.services import Services, Workspace
+from mixtimer_gui.services.errors import StoreError
 
 TS = (Path(__file__).resolve().parents[2] / "mixtimer_gui" / "resources" / "translations"
       / "mixtimer_zh_CN.ts")
@@ -245,7 +245,7 @@ def test_run_app_exits_0_when_another_window_has_the_database(
         monkeypatch: pytest.MonkeyPatch) -> None:
     first = SingleInstance(db_path)
     first.listen()
-    monkeypatch.setattr(app_module, "open_services",
+    monkeypatch.setattr(app_module, "open_workspace",
                         lambda path: pytest.fail("must not open the database"))
     try:
         assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
@@ -294,10 +294,10 @@ def test_run_app_quits_when_the_user_gives_up_on_a_broken_database(
         monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
 
-    def refuse(path: Path) -> Services:
+    def refuse(path: Path) -> Workspace:
         raise StoreError("数据库已损坏")
 
-    monkeypatch.setattr(app_module, "open_services", refuse)
+    monkeypatch.setattr(app_module, "open_workspace", refuse)
     monkeypatch.setattr(app_module, "choose_recovery",
                         lambda path, exc, parent: asked.append(str(exc)) or "quit")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
@@ -308,15 +308,15 @@ def test_run_app_retries_after_recovery(db_path: Path, settings_path: Path, qapp
                                         quiet_start: list[Any],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     attempts: list[int] = []
-    real_open = app_module.open_services
+    real_open = app_module.open_workspace
 
-    def locked_once(path: Path) -> Services:
+    def locked_once(path: Path) -> Workspace:
         attempts.append(1)
         if len(attempts) == 1:
             raise StoreError("数据库被另一个程序锁定")
         return real_open(path)
 
-    monkeypatch.setattr(app_module, "open_services", locked_once)
+    monkeypatch.setattr(app_module, "open_workspace", locked_once)
     monkeypatch.setattr(app_module, "choose_recovery",
                         lambda path, exc, parent: "retry")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
@@ -328,10 +328,10 @@ def test_run_app_can_open_read_only(db_path: Path, settings_path: Path, qapp: An
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     Services.open(db_path).close()  # an existing database to view
 
-    def locked(path: Path) -> Services:
+    def locked(path: Path) -> Workspace:
         raise StoreError("数据库被另一个程序锁定")
 
-    monkeypatch.setattr(app_module, "open_services", locked)
+    monkeypatch.setattr(app_module, "open_workspace", locked)
     monkeypatch.setattr(app_module, "choose_recovery",
                         lambda path, exc, parent: "read_only")
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
@@ -343,10 +343,10 @@ def test_run_app_reports_what_it_cannot_recover(db_path: Path, settings_path: Pa
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
 
-    def refuse(path: Path) -> Services:
+    def refuse(path: Path) -> Workspace:
         raise OSError("磁盘不可读")
 
-    monkeypatch.setattr(app_module, "open_services", refuse)
+    monkeypatch.setattr(app_module, "open_workspace", refuse)
     monkeypatch.setattr(app_module.QMessageBox, "critical",
                         lambda _parent, _title, text: shown.append(text))
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1
@@ -538,7 +538,7 @@ def test_damage_found_by_the_daily_check_is_told_on_the_gui_thread(
         services: Any, db_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from mixtimer_gui.store.db import DamagedDatabaseError
+    from mixtimer_gui.services.errors import DamagedDatabaseError
 
     window = QWidget()
     qtbot.addWidget(window)
@@ -546,7 +546,8 @@ def test_damage_found_by_the_daily_check_is_told_on_the_gui_thread(
     monkeypatch.setattr(app_module.QMessageBox, "warning", lambda parent, title, text:
                         warnings.append((text, threading.current_thread()
                                          is threading.main_thread())))
-    backups = app_module.start_daily_backups(db_path, services, window)
+    workspace = Workspace(services)
+    backups = app_module.start_daily_backups(workspace, window)
     try:
         worker = threading.Thread(target=backups.on_damaged, args=(
             DamagedDatabaseError("数据库已损坏", db_path, None),))
@@ -554,5 +555,5 @@ def test_damage_found_by_the_daily_check_is_told_on_the_gui_thread(
         worker.join()
         qtbot.waitUntil(lambda: bool(warnings))
     finally:
-        backups.stop()
+        workspace.stop_daily_backups()
     assert "数据库已损坏" in warnings[0][0] and warnings[0][1]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from mixtimer_gui.gui import app as app_module
 from mixtimer_gui.gui.main_window import MainWindow
 from mixtimer_gui.gui.settings import AppSettings
-from mixtimer_gui.services import Services
+from mixtimer_gui.services import Services, Workspace
 
 
 class PaintLog(QObject):
@@ -65,16 +65,16 @@ def test_the_shell_is_painted_before_the_database_opens(
         db_path: Path, settings_path: Path, qtbot: Any, paints: PaintLog,
         no_side_effects: None, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[int, bool, str]] = []
-    real_open = app_module.open_services
+    real_open = app_module.open_workspace
 
-    def spy(path: Path) -> Services:
+    def spy(path: Path) -> Workspace:
         waiting = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
                    and w.isVisible() and not w.is_attached()]
         seen.append((paints.painted.get(id(waiting[0]), 0), len(waiting),
                      waiting[0]._status_label.text()))
         return real_open(path)
 
-    monkeypatch.setattr(app_module, "open_services", spy)
+    monkeypatch.setattr(app_module, "open_workspace", spy)
     monkeypatch.setattr(app_module, "exec_app", _until_attached(qtbot))
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
     assert len(seen) == 1
@@ -127,11 +127,11 @@ def test_a_window_that_is_never_painted_opens_the_database_anyway(
 def test_the_recovery_dialog_sits_on_the_shown_window(
         db_path: Path, settings_path: Path, qtbot: Any, no_side_effects: None,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from mixtimer_gui.store.db import StoreError
+    from mixtimer_gui.services.errors import StoreError
 
     parents: list[Any] = []
 
-    def refuse(path: Path) -> Services:
+    def refuse(path: Path) -> Workspace:
         raise StoreError("数据库已损坏")
 
     def ask(path: Path, exc: Exception, parent: Any) -> str:
@@ -142,7 +142,7 @@ def test_the_recovery_dialog_sits_on_the_shown_window(
         qtbot.waitUntil(lambda: bool(parents), timeout=5000)
         return 0
 
-    monkeypatch.setattr(app_module, "open_services", refuse)
+    monkeypatch.setattr(app_module, "open_workspace", refuse)
     monkeypatch.setattr(app_module, "choose_recovery", ask)
     monkeypatch.setattr(app_module, "exec_app", loop)
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 1

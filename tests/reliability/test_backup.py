@@ -422,7 +422,6 @@ def test_restore_of_an_older_version_upgrades_it(filled, db_path: Path, tmp_path
 
 def test_a_failing_upgrade_during_restore_leaves_the_current_database(
         filled, db_path: Path, tmp_path: Path, monkeypatch) -> None:
-    from mixtimer_gui.store import db as store_db
     from mixtimer_gui.store import migrations
 
     services, _ = filled
@@ -438,8 +437,8 @@ def test_a_failing_upgrade_during_restore_leaves_the_current_database(
     def io_error(_db: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    # The restore upgrades through db.migrate, so it runs the very steps opening would.
-    monkeypatch.setattr(store_db, "MIGRATIONS", [migrations.MIGRATIONS[0], (2, io_error)])
+    # The restore upgrades through migrations.migrate, so it runs the very steps opening would.
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], (2, io_error)])
     with pytest.raises(BackupError, match="未被替换"):
         backup.restore(db_path, old)
     assert handle_uids(db_path) == current and integrity(db_path) == "ok"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from mixtimer_gui import files
 from mixtimer_gui.exports.csv_export import export_handles
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import backup, files, migrations
+from mixtimer_gui.store import backup, migrations
 from mixtimer_gui.store.db import open_database
 
 FD_LINKS = Path("/proc/self/fd")

@@ -25,7 +25,7 @@ from reliability_helpers import (
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import backup, health
+from mixtimer_gui.store import backup, errors, health
 from mixtimer_gui.store.db import (
     DamagedDatabaseError,
     DatabaseLockedError,
@@ -34,7 +34,8 @@ from mixtimer_gui.store.db import (
     SchemaTooNewError,
     open_database,
 )
-from mixtimer_gui.store.health import DiskFullError, Health
+from mixtimer_gui.store.errors import DiskFullError
+from mixtimer_gui.store.health import Health
 from mixtimer_gui.store.migrations import LATEST_VERSION
 
 SHORT_WAIT = 0.2
@@ -263,7 +264,7 @@ def test_read_only_folder_is_reported_and_viewable(read_only_folder, fake_clock)
     assert "只读" in report.message
     with pytest.raises(ReadOnlyDatabaseError, match="只读方式查看"):
         open_database(db_path)
-    viewer = Services(open_database(db_path, read_only=True), clock=fake_clock)
+    viewer = Services.open(db_path, clock=fake_clock, read_only=True)
     try:
         assert {r["uid"] for r in viewer.handles.list({})["data"]} == uids
         with pytest.raises(ReadOnlyDatabaseError, match="没有保存"):
@@ -284,7 +285,7 @@ def test_new_database_in_a_read_only_folder(read_only_folder) -> None:
 
 def test_read_only_connection_refuses_writes_in_a_writable_folder(closed_db, fake_clock) -> None:
     db_path, task, uids = closed_db
-    viewer = Services(open_database(db_path, read_only=True), clock=fake_clock)
+    viewer = Services.open(db_path, clock=fake_clock, read_only=True)
     try:
         with pytest.raises(ReadOnlyDatabaseError, match="没有保存"):
             handle(viewer, task)
@@ -341,12 +342,12 @@ def test_peewee_wrapped_full_error_is_explained() -> None:
     original.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
     masked = peewee.OperationalError(sqlite3.OperationalError("cannot rollback"))
     masked.__context__ = peewee.OperationalError(original)
-    assert isinstance(health.explain_write_error(masked), DiskFullError)
+    assert isinstance(errors.explain_write_error(masked), DiskFullError)
 
 
 def test_other_errors_are_not_explained_away() -> None:
-    assert health.explain_write_error(ValueError("no")) is None
-    assert health.explain_write_error(sqlite3.IntegrityError("UNIQUE")) is None
+    assert errors.explain_write_error(ValueError("no")) is None
+    assert errors.explain_write_error(sqlite3.IntegrityError("UNIQUE")) is None
 
 
 # -- the command line: one line, exit status 1 ----------------------------------------------

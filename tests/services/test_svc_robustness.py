@@ -21,7 +21,6 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import DomainError, FieldError
 from mixtimer_gui.services import Services
-from mixtimer_gui.store.models import Reading
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -183,8 +182,8 @@ def test_stored_reading_far_in_the_future_does_not_break_the_forecast(
     uid = make_project(start=True, cycle_type="统计周期", statistics_id="m", period_num=100,
                        period_unit="")
     with services.ctx.write():
-        Reading.create(statistics_id="m", time=clock.parse_wire(far), value=500,
-                       created=services.clock.now())
+        services.ctx.store.Reading.create(statistics_id="m", time=clock.parse_wire(far),
+                                          value=500, created=services.clock.now())
     services.statistics.add_value({"statistics_id": "m", "value": 50})  # re-forecasts
     handled, other = services.tasks.list({"where_and": [["project_id", "=", uid]],
                                           "order_by": "uid"})["data"]

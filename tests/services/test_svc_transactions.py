@@ -28,11 +28,11 @@ def test_failure_half_way_through_start_leaves_the_project_stopped(
     real_begin = cycle_ops.begin
     calls: list[str] = []
 
-    def begin_then_fail(task: Any, project: Any, now: int) -> None:
+    def begin_then_fail(store: Any, task: Any, project: Any, now: int) -> None:
         calls.append(task.uid)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        real_begin(task, project, now)
+        real_begin(store, task, project, now)
 
     monkeypatch.setattr(cycle_ops, "begin", begin_then_fail)
     with pytest.raises(RuntimeError):
@@ -133,15 +133,13 @@ def test_a_thread_connection_is_closed_after_and_can_be_interrupted(services) ->
     """ServiceContext.thread_connection: a worker's own connection, closed when done."""
     import threading
 
-    from mixtimer_gui.store.models import Handle
-
     seen: dict[str, object] = {}
 
     def worker() -> None:
         with services.ctx.thread_connection() as interrupt:
             seen["open"] = not services.db.is_closed()
             interrupt()  # no statement runs: SQLite ignores it, the next query works
-            seen["count"] = Handle.select().count()
+            seen["count"] = services.ctx.store.Handle.select().count()
         seen["closed"] = services.db.is_closed()
 
     thread = threading.Thread(target=worker)

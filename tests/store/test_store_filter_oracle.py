@@ -4,7 +4,7 @@ with the rule computed in Python from the unfiltered records: ops on text (LIKE 
 case-insensitive for ASCII only, ``%``/``_`` wildcards, a text ``=`` with ``%`` acts as like),
 numbers compared as numbers, times as times, list fields with contain-semantics.
 
-Code: store/filters.py, store/queries.py (PROJECT_FIELDS).
+Code: store/filters.py, store/queries.py (project_fields).
 """
 
 from __future__ import annotations

@@ -363,7 +363,7 @@ def test_order_by_every_task_field(seeded: Services, fake_clock: FakeClock) -> N
     add_meter_projects(seeded, {"hours": 40, "shots": 7}, {"hours": ["kyj1"],
                                                            "shots": ["zsj3", "lqt2"]})
     records = seeded.tasks.list({"page_size": 100})["data"]
-    fields = queries.task_fields(fake_clock.now())
+    fields = queries.task_fields(seeded.ctx.store, fake_clock.now())
     assert len(records) == 8 and set(fields) == set(records[0])
     in_row_order = sorted(r["uid"] for r in records)
     telling = set()
@@ -572,14 +572,15 @@ def test_current_value_filters(services: Services) -> None:
 def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
                                                        fake_clock: FakeClock) -> None:
     add_meter_projects(seeded, {"hours": 1}, {"hours": ["kyj1"]})
+    store = seeded.ctx.store
     entities = [
-        (seeded.projects.list, queries.PROJECT_FIELDS),
-        (seeded.tasks.list, queries.task_fields(fake_clock.now())),
-        (seeded.handles.list, queries.HANDLE_FIELDS),
-        (seeded.objects.list, queries.OBJECT_FIELDS),
-        (seeded.statistics.list, queries.STATISTIC_FIELDS),
-        (seeded.statistics.value_list, queries.READING_FIELDS),
-        (seeded.handlers.list, queries.HANDLER_FIELDS),
+        (seeded.projects.list, queries.project_fields(store)),
+        (seeded.tasks.list, queries.task_fields(store, fake_clock.now())),
+        (seeded.handles.list, queries.handle_fields(store)),
+        (seeded.objects.list, queries.object_fields(store)),
+        (seeded.statistics.list, queries.statistic_fields(store)),
+        (seeded.statistics.value_list, queries.reading_fields(store)),
+        (seeded.handlers.list, queries.handler_fields(store)),
     ]
     for lister, fields in entities:
         records = lister({"page_size": 1000})["data"]

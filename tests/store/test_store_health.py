@@ -1,7 +1,7 @@
 """The store's sentences: one template per condition, and errors that name their file.
 
-Code: store/health.py (the message helpers, classify_read_error, explain_write_error),
-store/db.py (StoreError, open_database).
+Code: store/errors.py (the sentences, StoreError, explain_write_error), store/probe.py
+(classify_read_error), store/health.py, store/db.py (open_database).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import peewee
 import pytest
 
 from mixtimer_gui.store import db as store_db
-from mixtimer_gui.store import health
+from mixtimer_gui.store import errors, health, probe
 from mixtimer_gui.store.db import (
     DamagedDatabaseError,
     DatabaseLockedError,
@@ -22,7 +22,8 @@ from mixtimer_gui.store.db import (
     SchemaTooNewError,
     StoreError,
 )
-from mixtimer_gui.store.health import DiskFullError, Health
+from mixtimer_gui.store.errors import DiskFullError
+from mixtimer_gui.store.health import Health
 from mixtimer_gui.store.migrations import LATEST_VERSION
 
 
@@ -49,7 +50,7 @@ def test_a_newer_schema_is_told_in_one_sentence_wherever_it_is_met(made: Path) -
     with pytest.raises(SchemaTooNewError) as viewing:
         store_db.open_database(made, read_only=True)
     report = health.check_database(made)
-    expected = health.schema_too_new_message(made, newer)
+    expected = errors.schema_too_new_message(made, newer)
     assert str(opening.value) == str(viewing.value) == report.message == expected
     assert f"{newer}" in expected and f"{LATEST_VERSION}" in expected
     assert report.state is Health.NEWER_SCHEMA
@@ -67,26 +68,26 @@ def test_a_store_error_names_no_file_unless_told() -> None:
     ("SQLITE_IOERR", StoreError)])
 def test_an_error_met_reading_a_file_carries_that_file(made: Path, name: str,
                                                        kind: type[StoreError]) -> None:
-    error = health.classify_read_error(made, sqlite_error(name))
+    error = probe.classify_read_error(made, sqlite_error(name))
     assert type(error) is kind
     assert error.path == made  # the recovery dialog offers this file's backups
 
 
 def test_a_read_only_file_found_at_opening_carries_that_file(
         made: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(health, "is_writable", lambda _path: False)
+    monkeypatch.setattr(probe, "is_writable", lambda _path: False)
     with pytest.raises(ReadOnlyDatabaseError) as caught:
         health.preflight(made, quick_check=False)
     assert caught.value.path == made
-    assert str(caught.value) == health.read_only_message(made)
+    assert str(caught.value) == errors.read_only_message(made)
 
 
 @pytest.mark.parametrize(("name", "kind", "message"), [
-    ("SQLITE_READONLY", ReadOnlyDatabaseError, health.read_only_message),
-    ("SQLITE_BUSY", DatabaseLockedError, health.locked_message)])
+    ("SQLITE_READONLY", ReadOnlyDatabaseError, errors.read_only_message),
+    ("SQLITE_BUSY", DatabaseLockedError, errors.locked_message)])
 def test_a_refused_write_says_the_change_is_lost(name: str, kind: type[StoreError],
                                                 message) -> None:
-    error = health.explain_write_error(peewee.OperationalError(sqlite_error(name)))
+    error = errors.explain_write_error(peewee.OperationalError(sqlite_error(name)))
     assert isinstance(error, kind)
     assert str(error) == message(None, write_failed=True)
     assert "修改没有保存" in str(error)

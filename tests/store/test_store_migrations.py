@@ -7,7 +7,8 @@ rows in several tables, then opened: it must reach the latest version with every
 new columns defaulted and a backup written first. Also guards the models against drifting from
 the frozen DDL: after migrating, each table's columns equal its model's fields.
 
-Code: store/db.py (open_database, read_schema_version, migrate), store/migrations.py.
+Code: store/db.py (open_database), store/probe.py (read_schema_version),
+store/migrations.py (migrate), store/models.py (Store).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from peewee import SqliteDatabase
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
-from mixtimer_gui.store import backup, migrations, models
+from mixtimer_gui.store import backup, migrations
 from mixtimer_gui.store import db as store_db
-from mixtimer_gui.store.models import ALL_MODELS
+from mixtimer_gui.store.models import ALL_MODELS, Store
+from mixtimer_gui.store.probe import read_schema_version
 
 T0 = 1_715_389_200  # 2024-05-11 09:00 Asia/Shanghai
 
@@ -116,9 +118,9 @@ def v1_path(db_path: Path) -> Path:
 
 
 def test_version_1_upgrades_to_the_latest(v1_path: Path) -> None:
-    assert store_db.read_schema_version(v1_path) == 1
+    assert read_schema_version(v1_path) == 1
     store_db.open_database(v1_path).close()
-    assert store_db.read_schema_version(v1_path) == migrations.LATEST_VERSION == 2
+    assert read_schema_version(v1_path) == migrations.LATEST_VERSION == 2
 
 
 def test_every_row_is_kept(v1_path: Path) -> None:
@@ -142,7 +144,7 @@ def test_a_backup_is_written_before_migrating(v1_path: Path) -> None:
     backups = list((v1_path.parent / "backups").glob("*.db"))
     assert len(backups) == 1
     assert "v1" in backups[0].name
-    assert store_db.read_schema_version(backups[0]) == 1
+    assert read_schema_version(backups[0]) == 1
     assert rows_of(backups[0], "handle") == [V1_ROWS["handle"][0]]
 
 
@@ -176,7 +178,7 @@ def test_a_failed_backup_before_migrating_stops_the_migration(
     with pytest.raises(backup.BackupError, match="备份失败"):
         store_db.open_database(v1_path)
     monkeypatch.undo()
-    assert store_db.read_schema_version(v1_path) == 1
+    assert read_schema_version(v1_path) == 1
     assert list((v1_path.parent / "backups").iterdir()) == []  # no partial copy left
 
 
@@ -227,18 +229,18 @@ def test_a_new_database_has_the_same_columns_as_a_migrated_one(v1_path: Path,
 
 
 def test_migrate_writes_into_the_database_it_is_given(v1_path: Path, tmp_path: Path) -> None:
-    # A restore upgrades a copy while the models stay bound to another database.
+    # A restore upgrades a copy while another database is open.
     bound = tmp_path / "bound" / "mixtimer.db"
     store_db.open_database(bound).close()
     db = SqliteDatabase(str(v1_path))
     db.connect()
     try:
-        store_db.migrate(db, 1)
+        migrations.migrate(db, 1)
     finally:
         db.close()
     assert [r["version"] for r in rows_of(v1_path, "schema_version")] == [1, 2]
     assert [r["version"] for r in rows_of(bound, "schema_version")] == [1, 2]
-    assert store_db.read_schema_version(v1_path) == migrations.LATEST_VERSION
+    assert read_schema_version(v1_path) == migrations.LATEST_VERSION
 
 
 # -- refusals -------------------------------------------------------------------------------
@@ -289,7 +291,7 @@ def test_an_empty_file_becomes_a_new_database(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"")
     store_db.open_database(db_path).close()
-    assert store_db.read_schema_version(db_path) == migrations.LATEST_VERSION
+    assert read_schema_version(db_path) == migrations.LATEST_VERSION
 
 
 def schema_of(path: Path) -> tuple[dict[str, set[tuple[Any, ...]]], set[str]]:
@@ -312,9 +314,8 @@ def test_migrated_schema_equals_what_the_models_would_create(v1_path: Path,
     store_db.open_database(v1_path).close()
     from_models = tmp_path / "models.db"
     db = SqliteDatabase(str(from_models))
-    models.database.initialize(db)
     try:
-        db.create_tables(ALL_MODELS)
+        db.create_tables(Store(db).models)  # the bound subclasses: same tables and indexes
     finally:
         db.close()
     assert schema_of(v1_path) == schema_of(from_models)
@@ -327,14 +328,14 @@ def test_a_failing_migration_step_leaves_the_old_version_intact(
                        "DEFAULT 0")
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", [migrations.MIGRATIONS[0], (2, half_then_fail)])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0],
+                                                   (2, half_then_fail)])
     with pytest.raises(RuntimeError):
         store_db.open_database(v1_path)
-    store_db.database.obj.close()
     monkeypatch.undo()
-    assert store_db.read_schema_version(v1_path) == 1
+    assert read_schema_version(v1_path) == 1
     assert "skipped_cycles" not in columns_of(v1_path)["handle"]
     for table, rows in V1_ROWS.items():
         assert len(rows_of(v1_path, table)) == len(rows), table
     store_db.open_database(v1_path).close()  # and the real migration still runs afterwards
-    assert store_db.read_schema_version(v1_path) == 2
+    assert read_schema_version(v1_path) == 2

@@ -1,6 +1,7 @@
 """Helpers for files that are written whole: to a temporary name, synced, then renamed.
 
-Shared by the backups and the CSV export, so both make a rename durable the same way.
+Shared by the store's backups and the CSV export (two layers, so it belongs to neither): each
+makes a rename durable the same way.
 """
 
 from __future__ import annotations

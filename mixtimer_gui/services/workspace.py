@@ -1,0 +1,97 @@
+"""The workspace: one opened database and what goes with it, for the outer layers.
+
+The window, ``serve`` and the commands open a database by its location and hold a
+``Workspace``: its ``services`` (the use cases), its ``backups`` (list, back up now, restore,
+the newest good copy) and the automatic daily copy, SQLite's memory cap, the data folder
+beside it, and ``close()``. They never import the store; what can go wrong is told apart
+with the errors of ``services.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from mixtimer_gui.domain.clock import Clock
+from mixtimer_gui.services.backups import Backups
+from mixtimer_gui.services.core import Services
+from mixtimer_gui.services.events import ChangeBus
+from mixtimer_gui.services.location import SQLITE, Location
+from mixtimer_gui.store.backup import DailyBackups
+from mixtimer_gui.store.db import limit_page_caches
+from mixtimer_gui.store.errors import DamagedDatabaseError
+
+
+class Workspace:
+    """Use ``Workspace.open``; ``close()`` (or ``with``) when done."""
+
+    def __init__(self, services: Services, *, read_only: bool = False) -> None:
+        self.services = services
+        self.read_only = read_only
+        self._daily: DailyBackups | None = None
+
+    @classmethod
+    def open(cls, location: Location | Path | str, *, clock: Clock | None = None,
+             bus: ChangeBus | None = None, read_only: bool = False,
+             synchronous: str = "normal", check: bool | str = True) -> Workspace:
+        """Open (create, migrate) the database at ``location``.
+
+        ``read_only=True`` views a locked or read-only database (writes then raise
+        ``StoreError``); ``synchronous="full"`` makes every commit survive power loss;
+        ``check`` is the start-up integrity check: ``True``, ``False``, or ``"auto"`` (skip
+        it for a large, cleanly closed file: the verified daily copy checks those).
+        Raises ``StoreError`` and its kinds (``services.errors``), or ``OSError``.
+        """
+        services = Services.open(location, clock, bus, synchronous=synchronous,
+                                 read_only=read_only, check=check)
+        return cls(services, read_only=read_only)
+
+    @property
+    def location(self) -> Location:
+        """Where the database is; ``str()`` of it is what to show the user."""
+        return self.services.location
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder beside the database: attached images (``images/``), ``backups/``."""
+        return self.location.data_dir
+
+    @property
+    def backups(self) -> Backups:
+        return self.services.backups
+
+    def limit_memory(self, total_mib: int) -> None:
+        """Keep the database engine's caches in this process near ``total_mib`` in all,
+        however many threads hold connections (SQLite's soft heap limit)."""
+        if self.location.kind == SQLITE:
+            limit_page_caches(self.services.db, total_mib)
+
+    def start_daily_backups(self, on_damaged: Callable[[DamagedDatabaseError], None] | None
+                            = None, *, interval_s: float = 3600) -> DailyBackups:
+        """Today's verified copy now, then a check every ``interval_s``, on a daemon thread
+        with its own connections; stopped by ``close()``. Damage found in the copy goes to
+        ``on_damaged`` (called on that thread) and makes the next opening check the file."""
+        if self._daily is None:
+            self._daily = DailyBackups(self.location.path, self.services.clock,
+                                       interval_s=interval_s, on_damaged=on_damaged)
+            self._daily.start()
+        return self._daily
+
+    def stop_daily_backups(self) -> None:
+        """Stop the daily copy; one in progress finishes first."""
+        if self._daily is not None:
+            self._daily.stop()
+            self._daily = None
+
+    def close(self) -> None:
+        """Stop the daily copy and close the calling thread's connection."""
+        self.stop_daily_backups()
+        self.services.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
