@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 from mixtimer_gui import paths, versions
 from mixtimer_gui.domain import forecast
 from mixtimer_gui.gui import i18n, theme
-from mixtimer_gui.gui.help_menu import data_folder
 from mixtimer_gui.gui.icons import app_icon
 
 if TYPE_CHECKING:
@@ -325,10 +324,9 @@ class GuideDialog(QDialog):
         if services is None:
             opening = html.escape(self.tr("(the database is still opening)"))
             return dict.fromkeys(("database", "data_folder", "backups_folder"), opening)
-        database = Path(str(services.db.database))
-        return {"database": html.escape(str(database)),
-                "data_folder": html.escape(str(data_folder(services))),
-                "backups_folder": html.escape(str(paths.backups_dir(database)))}
+        return {"database": html.escape(str(services.location)),
+                "data_folder": html.escape(str(services.ctx.data_dir)),
+                "backups_folder": html.escape(str(services.backups.folder))}
 
     # -- contents -----------------------------------------------------------------------------
 
@@ -639,7 +637,7 @@ class AboutDialog(QDialog):
                                      "plans, reminders, records."))
         self.database_title.setText(self.tr("Database:"))
         services = getattr(self.window_, "services", None)
-        path = (str(services.db.database) if services is not None
+        path = (str(services.location) if services is not None
                 else self.tr("(the database is still opening)"))
         # A path has no spaces to wrap at: a long one is shortened in the middle instead of
         # widening the box past a small screen (the tooltip and "Copy versions" have it all).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QUrl
@@ -23,17 +22,10 @@ from mixtimer_gui.gui.icons import icon
 if TYPE_CHECKING:
     from mixtimer_gui.gui.help_dialogs import GuideDialog
     from mixtimer_gui.gui.main_window import MainWindow
-    from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
 
 GUIDE_KEY = "F1"
-
-
-def data_folder(services: Services) -> Path:
-    """The folder of the database (images, backups and the database itself live there)."""
-    folder = services.ctx.data_dir
-    return Path(folder) if folder else Path(str(services.db.database)).parent
 
 
 class HelpActions(QObject):
@@ -120,7 +112,7 @@ class HelpActions(QObject):
         services = self.window.services
         if services is None:
             return False
-        folder = data_folder(services)
+        folder = services.ctx.data_dir
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             return True
         log.warning("no file manager opened %s", folder)
