@@ -381,6 +381,7 @@ def test_status_bar_counts_follow_changes(window: MainWindow, services: Services
 
 
 
+@pytest.mark.expect_log(r"action API not started", logger="mixtimer_gui.gui.app")
 def test_the_api_server_starts_when_settings_say_so(window: MainWindow, services: Services,
                                                     app_settings: AppSettings) -> None:
     assert app_module.start_api_server(app_settings, services, window) is None  # off
