@@ -325,6 +325,7 @@ def test_bulk_refuses_tables_it_does_not_know(tmp_path: Path) -> None:
 # -- the same history through the services -----------------------------------------------------
 
 
+@pytest.mark.slow  # ~9 s: 500 handles through the services
 def test_replaying_the_history_through_the_services_stores_the_same_cycles(
         tmp_path: Path, demo_db: Path) -> None:
     """Every handle's ``due_at``/``skipped_cycles`` and every task's current cycle in the

@@ -280,6 +280,8 @@ def test_not_a_database_offers_the_backup(qtbot, damaged, quiet_boxes) -> None:
     assert dialog.choice is Recovery.RESTORED and integrity(db_path) == "ok"
 
 
+# 5 s: store.health._quick_check waits its own BUSY_TIMEOUT_S on the lock, not lock_wait_s
+@pytest.mark.slow
 def test_locked_database_offers_read_only_and_retry(qtbot, damaged, db_path: Path) -> None:
     _, made, _ = damaged
     backup.restore(db_path, made)
