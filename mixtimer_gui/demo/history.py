@@ -50,18 +50,25 @@ def build_world(*, objects: int, projects: int, handles: int, seed: int, now: in
     return World(now, objs, meters, handlers, projs, tasks)
 
 
-def nominal_period(rule: CycleRule, meter: DemoMeter | None) -> float:
-    """The period in seconds, roughly (months as 30.44 days; meters at their mean rate)."""
+def nominal_period(rule: CycleRule, meter: DemoMeter | None, at: int) -> float:
+    """About one period in seconds, to space handles by: a natural cycle's as the calendar
+    makes it for a cycle begun at ``at`` (``domain.cycles``), a meter's at its mean rate."""
     if rule.cycle_type == cycles.STATISTIC:
         rate = meter.daily_rate() if meter else 1.0
         return max(3600.0, rule.period_num / max(rate, 1e-9) * ONE_DAY)
-    unit_s = {"时": 3600, "日": ONE_DAY, "周": 7 * ONE_DAY, "月": 30.44 * ONE_DAY,
-              "年": 365.25 * ONE_DAY}
-    return rule.period_num * unit_s[rule.period_unit]
+    return float(_due_of(cycles.begin_natural(rule, at)) - at)
 
 
-def notice_seconds(rule: CycleRule) -> float:
-    return rule.notice_num * (30.44 * ONE_DAY if rule.notice_unit == "月" else ONE_DAY)
+def notice_length(rule: CycleRule, due: int, period: float) -> float:
+    """How long before ``due`` a cycle of about ``period`` enters its notice window, by the
+    domain's rule (the window never opens before the cycle starts)."""
+    start = int(due - period)
+    return float(due - cycles.notice_moment(start, due, rule.notice_num, rule.notice_unit))
+
+
+def _due_of(cycle: Cycle) -> int:
+    assert cycle.due_at is not None  # a natural cycle always has its due moment
+    return cycle.due_at
 
 
 # -- how many handles each task gets, and when ----------------------------------------------
@@ -84,7 +91,7 @@ def allocate_handles(tasks: Sequence[DemoTask], total: int, now: int) -> list[in
             weights.append(0.0)
             caps.append(0)
             continue
-        period = nominal_period(task.project.rule, task.project.meter)
+        period = nominal_period(task.project.rule, task.project.meter, span[0])
         ran = (span[1] - span[0]) / period
         weights.append(math.sqrt(ran + 1))
         # 0.9: the last handle sits up to ~1.6 periods before now, so not every cycle fits.
@@ -125,16 +132,16 @@ def handle_times(task: DemoTask, count: int, now: int, rng: random.Random,
         return times
     start, end = span
     rule = task.project.rule
-    period = nominal_period(rule, task.project.meter)
+    period = nominal_period(rule, task.project.meter, start)
     aim = STATUS_TURNS[task.index % len(STATUS_TURNS)]
-    snap = rule.period_unit != "时" and (end - start) / count >= 2 * ONE_DAY
+    snap = rule.period_unit != cycles.HOUR and (end - start) / count >= 2 * ONE_DAY
     if rule.anchor_type == GRID and rule.cycle_type == cycles.NATURAL:
         moments = grid_moments(rule, start, end, count, aim, rng)
     else:
         if rule.cycle_type == cycles.NATURAL:
             last = aimed_completion(rule, start, end, aim, rng, work_hours, snap)
         else:
-            last = end - period * meter_age(rule, period, aim, rng)
+            last = end - period * meter_age(rule, period, end, aim, rng)
         if last <= start + 60:
             last = start + (end - start) * rng.uniform(0.5, 0.95)
         moments = spaced_before(last, start, count, period, rng)
@@ -189,8 +196,9 @@ def aimed_completion(rule: CycleRule, start: int, end: int, aim: str, rng: rando
     """The last handle of a ``按完成时间`` task: its due moment (last + period, on the
     calendar) lands where ``aim`` says relative to ``end``. A few draws, because office
     hours move the moment by up to a day and a notice window can be one day wide."""
-    period = nominal_period(rule, None)
-    notice = min(notice_seconds(rule), period)
+    ending = cycles.begin_natural(rule, end)  # a cycle begun as the span ends: its lengths
+    period = _due_of(ending) - end
+    notice = _due_of(ending) - (ending.notice_at or end)
     last = float(end)
     for _ in range(8):
         if aim == status.DUE:
@@ -253,10 +261,10 @@ def grid_moments(rule: CycleRule, anchor: int, end: int, count: int, aim: str,
     return moments
 
 
-def meter_age(rule: CycleRule, period: float, aim: str, rng: random.Random) -> float:
-    """How long before the end of the span (in periods) a meter task's last handle was; the
-    due moment is a forecast, so this only steers the status roughly."""
-    notice = min(notice_seconds(rule) / period, 0.9)
+def meter_age(rule: CycleRule, period: float, end: int, aim: str, rng: random.Random) -> float:
+    """How long before ``end``, the end of the span (in periods), a meter task's last handle
+    was; the due moment is a forecast, so this only steers the status roughly."""
+    notice = min(notice_length(rule, end, period) / period, 0.9)
     if aim == status.DUE:
         return rng.uniform(1.03, 1.6)
     if aim == status.DUE_SOON and notice > 0.02:

@@ -9,7 +9,13 @@ import random
 from collections.abc import Iterator
 from itertools import accumulate
 
-from mixtimer_gui.demo.catalogue import IGNORE_REASONS, IGNORE_SHARE, NOTES, RESULTS
+from mixtimer_gui.demo.catalogue import (
+    IGNORE_REASONS,
+    IGNORE_SHARE,
+    NOTES,
+    PERIOD_WORDS,
+    RESULTS,
+)
 from mixtimer_gui.demo.plant import DemoTask, Numbering, World
 from mixtimer_gui.demo.timeline import HISTORY_DAYS, ONE_DAY
 from mixtimer_gui.domain import cycles, rules, status, uids
@@ -114,9 +120,8 @@ def project_rows(world: World) -> Iterator[tuple]:
     for p in world.projects:
         plan = p.plan
         changed = p.stopped or p.started or p.created
-        words = {"时": "小时", "日": "天", "周": "周", "月": "个月", "年": "年"}
         description = (f"{len(p.objects)} 台{plan.kind},每 {plan.period_num} "
-                       f"{words.get(plan.period_unit, plan.period_unit)}一次")
+                       f"{PERIOD_WORDS.get(plan.period_unit, plan.period_unit)}一次")
         if plan.cycle_type == cycles.STATISTIC and p.meter is not None:
             description = f"{p.meter.name}每累计 {plan.period_num} {p.meter.unit}维保一次"
         yield (p.uid, p.name, p.uid, description, plan.cycle_type,
