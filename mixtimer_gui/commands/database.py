@@ -2,9 +2,10 @@
 
 A headless command never opens the store by itself: it asks ``open_workspace`` and gets the
 services on the database at ``path`` for as long as its ``with`` block runs. (The window
-opens its database after its first paint and offers recovery: ``gui.app.WindowStart``.) A store error (damaged,
-locked, read-only, from a newer version, disk full …) is a ``CommandError`` with the store's
-own sentence, whether it comes from opening or from a write.
+opens its database after its first paint and offers recovery: ``gui.app.WindowStart``.)
+A store error (damaged, locked, read-only, from a newer version, disk full …) is a
+``CommandError`` with the store's own sentence, whether it comes from opening or from a
+write.
 """
 
 from __future__ import annotations
