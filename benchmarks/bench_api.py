@@ -1,7 +1,7 @@
 """``get_v2_handle_list`` over loopback HTTP vs. the same SQL with sqlite3 (DESIGN §6: ≤ 2×).
 
 Three requests against a database of N handles (default 1,000,000, built once by
-``demo_data.generate`` and cached under ``benchmarks/.cache/``):
+``demo.loader.generate`` and cached under ``benchmarks/.cache/``):
 
 - ``page 1``: the newest 10 handles (with the total count, as every list answer has);
 - ``page 500``: ``page_index`` 500;
@@ -64,7 +64,7 @@ def cached_db(handles: int) -> Path:
 
 def build(db_path: Path, handles: int) -> None:
     """Demo data with ``handles`` handles; written to a temporary name, renamed when done."""
-    from mixtimer_gui.demo_data import generate
+    from mixtimer_gui.demo.loader import generate
 
     partial = db_path.with_suffix(".partial.db")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):

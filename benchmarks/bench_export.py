@@ -63,7 +63,7 @@ def cached_db(handles: int) -> Path:
 
 def build(path: Path, handles: int) -> None:
     began = time.perf_counter()
-    if importlib.util.find_spec("mixtimer_gui.demo_data") is not None:
+    if importlib.util.find_spec("mixtimer_gui.demo") is not None:
         subprocess.run([sys.executable, "-m", "mixtimer_gui", "demo-data", "--db", str(path),
                         "--handles", str(handles), "--objects", "200", "--projects", "40"],
                        check=True, stdout=subprocess.DEVNULL)

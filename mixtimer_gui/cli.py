@@ -1,23 +1,18 @@
 """The command line (DESIGN §5): a stable contract that tests and scripts drive.
 
-Exit status: 0 success, 2 bad arguments, 1 failure with one clear line on stderr.
-Each subcommand's work lives in its own module, imported only when that command runs, so
-``mixtimer-gui --help`` and the headless commands never load Qt.
+This module parses the arguments and hands them to ``commands``, which runs the command and
+turns what it raised into the exit status (0 success, 2 bad arguments, 1 failure with one
+line on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 from mixtimer_gui import __version__
+from mixtimer_gui.commands.dispatch import run_command
 from mixtimer_gui.paths import resolve_db_path
-
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr with exit status 1."""
 
 
 def _db_option(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
@@ -73,70 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_gui(args: argparse.Namespace, db: Path) -> int:
-    from mixtimer_gui.gui.app import run_app
-
-    return run_app(db, lang=args.lang)
-
-
-def _run_serve(args: argparse.Namespace, db: Path) -> int:
-    from mixtimer_gui.api.serve import run_serve
-    from mixtimer_gui.reminders.headless import start_logged
-
-    # Headless reminders go to the log; start_logged returns the function that stops them,
-    # which serve calls before it closes the database.
-    return run_serve(db, host=args.host, port=args.port, block=args.block, token=args.token,
-                     on_started=lambda services, _server: start_logged(services))
-
-
-def _run_export(args: argparse.Namespace, db: Path) -> int:
-    from mixtimer_gui.exports.cli import run_export
-
-    return run_export(db, args)
-
-
-def _run_import(args: argparse.Namespace, db: Path) -> int:
-    from mixtimer_gui.exports.cli import run_import
-
-    return run_import(db, args)
-
-
-def _run_demo(args: argparse.Namespace, db: Path) -> int:
-    from mixtimer_gui.demo_data import run_demo
-
-    return run_demo(db, objects=args.objects, projects=args.projects, handles=args.handles,
-                    seed=args.seed)
-
-
-COMMANDS: dict[str | None, Callable[[argparse.Namespace, Path], int]] = {
-    None: _run_gui,
-    "serve": _run_serve,
-    "export-handles": _run_export,
-    "import-objects": _run_import,
-    "import-readings": _run_import,
-    "demo-data": _run_demo,
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    db = resolve_db_path(getattr(args, "db", None))
-    try:
-        return COMMANDS[args.command](args, db)
-    except CommandError as exc:
-        print(f"mixtimer-gui: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        from mixtimer_gui.domain.errors import DomainError
-        from mixtimer_gui.store.db import StoreError
-
-        if isinstance(exc, DomainError | StoreError | OSError):
-            print(f"mixtimer-gui: {exc}", file=sys.stderr)
-            return 1
-        raise
+    args = build_parser().parse_args(argv)
+    return run_command(args.command, args, resolve_db_path(getattr(args, "db", None)))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,29 @@ BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
 
 _MARK = "_mixtimer_handler"  # tags the handlers this module installed
+# ``log.error(..., extra=FILE_ONLY)``: for the file, not for a stderr copy (the caller has
+# already told the user in its own words).
+FILE_ONLY = {"file_only": True}
+
+
+class TerminalFormatter(logging.Formatter):
+    """For stderr: the record's line without its traceback, which stays in the log file
+    (DESIGN §7: no traceback reaches a user)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Formatter.format caches the traceback on the record (exc_text) for the handlers
+        # after this one: hide it for this line only, then put everything back.
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "file_only", False)
+
 
 class EarlyRecords(logging.Handler):
     """Holds the records logged before the log file is opened, for ``setup_logging`` to
@@ -67,7 +90,6 @@ def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = Non
     early = [r for h in root.handlers if isinstance(h, EarlyRecords) for r in h.records]
     shutdown_logging()
     root.setLevel(_level_of(level))
-    formatter = logging.Formatter(FORMAT)
     log_file: Path | None = (log_dir or paths.log_dir()) / LOG_FILE_NAME
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -78,12 +100,15 @@ def setup_logging(level: int | str = logging.INFO, *, log_dir: Path | None = Non
         print(f"mixtimer-gui: 无法写入日志文件 {log_file}({exc}),日志只输出到终端",
               file=sys.stderr)
         log_file, file_handler, stderr = None, logging.NullHandler(), True
+    file_handler.setFormatter(logging.Formatter(FORMAT))
     handlers = [file_handler]
     if stderr:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        terminal = logging.StreamHandler(sys.stderr)
+        terminal.setFormatter(TerminalFormatter(FORMAT))
+        terminal.addFilter(_not_file_only)
+        handlers.append(terminal)
     for handler in handlers:
         setattr(handler, _MARK, True)
-        handler.setFormatter(formatter)
         root.addHandler(handler)
     logging.captureWarnings(True)
     for record in early:

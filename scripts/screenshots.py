@@ -24,7 +24,7 @@ WINDOW_SIZE = (1360, 860)
 
 
 def fill_demo_data(db: Path, handles: int) -> None:
-    from mixtimer_gui.demo_data import generate
+    from mixtimer_gui.demo.loader import generate
 
     generate(db, objects=40, projects=12, handles=handles, seed=1, now=int(time.time()))
 

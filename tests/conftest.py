@@ -1,9 +1,12 @@
-"""Shared fixtures: a fresh temporary database per test and a fake clock."""
+"""Shared fixtures: a fresh temporary database per test and a fake clock; a test fails when
+the app logs a warning or an error it did not declare (``expect_log``)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -60,6 +63,75 @@ def services(db_path: Path, fake_clock: FakeClock) -> Iterator[Services]:
     svc = Services.open(db_path, clock=fake_clock)
     yield svc
     svc.close()
+
+
+# -- unexpected warnings and errors fail the test ---------------------------------------------
+#
+# A WARNING or ERROR logged by a ``mixtimer_gui`` logger while a test runs (its fixtures
+# included) fails it, unless the test declares it, as qutebrowser's tests do:
+#
+#     @pytest.mark.expect_log(r"regex in the message", level="ERROR", logger="mixtimer_gui.api")
+#
+# Every argument is optional: ``level`` is the highest level the mark excuses (WARNING by
+# default, so an ERROR is never excused by accident), ``logger`` a logger and its children.
+# A test may carry several marks.
+
+APP_LOGGER = "mixtimer_gui"
+_LOG_RECORDS = pytest.StashKey["_LogRecorder"]()
+
+
+class _LogRecorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self.checked = 0  # records before this index were checked already
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def unexpected(self, item: pytest.Item) -> list[logging.LogRecord]:
+        new, self.checked = self.records[self.checked:], len(self.records)
+        marks = list(item.iter_markers("expect_log"))
+        return [r for r in new if not any(_excuses(mark, r) for mark in marks)]
+
+
+def _excuses(mark: pytest.Mark, record: logging.LogRecord) -> bool:
+    pattern = mark.args[0] if mark.args else mark.kwargs.get("match")
+    level = logging.getLevelNamesMapping()[mark.kwargs.get("level", "WARNING")]
+    logger = mark.kwargs.get("logger", APP_LOGGER)
+    return (record.levelno <= level
+            and (record.name == logger or record.name.startswith(logger + "."))
+            and (pattern is None or re.search(pattern, record.getMessage()) is not None))
+
+
+def _fail_on(records: list[logging.LogRecord], when: str) -> None:
+    if records:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in records)
+        pytest.fail(f"unexpected log records {when} (declare them with "
+                    f"@pytest.mark.expect_log if the test means them):\n{lines}",
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    recorder = _LogRecorder()
+    logger = logging.getLogger(APP_LOGGER)
+    logger.addHandler(recorder)
+    request.node.stash[_LOG_RECORDS] = recorder
+    yield
+    logger.removeHandler(recorder)
+    _fail_on(recorder.unexpected(request.node), "in the teardown")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # After the test body (a failing test keeps its own failure): records from the setup
+    # and the body fail the test itself rather than its teardown.
+    result = yield
+    recorder = item.stash.get(_LOG_RECORDS, None)
+    if recorder is not None:
+        _fail_on(recorder.unexpected(item), "during the test")
+    return result
 
 
 # -- PostgreSQL (team mode) ---------------------------------------------------------------

@@ -33,19 +33,6 @@ STORE = f"{PACKAGE}.store"
 OUTER = ("gui/", "api/", "exports/", "reminders/", "commands/", "cli.py")
 NO_LATE_IMPORTS = ("store/", "services/")
 
-# Known offenders, to be emptied by the coordinator once the command-line rewrite (the
-# ``commands/`` package) is merged: cli.py and exports/cli.py still import store's errors.
-# Each entry is (file relative to the package, imported module).
-ALLOWED_STORE_IMPORTS: set[tuple[str, str]] = {
-    ("cli.py", "mixtimer_gui.store.db"),  # StoreError in main()'s last line of defence
-    ("exports/cli.py", "mixtimer_gui.store.db"),  # DatabaseLockedError, ReadOnlyDatabaseError
-}
-# The two circles through ``cli.CommandError`` (cli.py imports these modules inside its
-# command functions), also for the coordinator to empty after that merge.
-ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = {
-    ("demo_data.py", "mixtimer_gui.cli"),
-    ("exports/cli.py", "mixtimer_gui.cli"),
-}
 
 
 @dataclass(frozen=True)
@@ -172,16 +159,8 @@ def test_peewee_only_in_the_store() -> None:
 def test_outer_layers_do_not_import_the_store() -> None:
     offences = [f"{i.where()} imports {i.module}: outer layers go through "
                 "mixtimer_gui.services (the workspace)" for i in all_imports()
-                if _is(i.module, STORE) and _in(i.source, OUTER)
-                and (i.source, i.module) not in ALLOWED_STORE_IMPORTS]
+                if _is(i.module, STORE) and _in(i.source, OUTER)]
     assert not offences, _report(offences)
-
-
-def test_the_allow_list_names_only_real_offenders() -> None:
-    """Entries of ``ALLOWED_STORE_IMPORTS`` that no longer happen must be deleted."""
-    happening = {(i.source, i.module) for i in all_imports()}
-    stale = sorted((ALLOWED_STORE_IMPORTS | ALLOWED_CYCLE_EDGES) - happening)
-    assert not stale, f"remove from the allow-lists: {stale}"
 
 
 def test_no_late_imports_in_store_and_services() -> None:
@@ -194,8 +173,7 @@ def test_no_late_imports_in_store_and_services() -> None:
 def module_graph(imports: list[Import]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for i in imports:
-        if i.type_checking or not _is(i.module, PACKAGE) or (
-                (i.source, i.module) in ALLOWED_CYCLE_EDGES):
+        if i.type_checking or not _is(i.module, PACKAGE):
             continue
         source = module_name(ROOT / i.source)
         graph.setdefault(source, set())

@@ -2,16 +2,18 @@
 
 Prints exactly one line on stdout when ready, ``listening on http://HOST:PORT/BLOCK/api``, so
 scripts can wait for it and read the port chosen for ``--port 0``. SIGINT/SIGTERM stop it:
-requests in flight finish, then the database is closed, exit status 0.
+requests in flight finish, then the database is closed. Arguments it refuses raise
+``ServeRefused`` before anything is opened; a port it cannot listen on raises
+``CannotListen``. The command (``commands.serve``) turns those into exit statuses.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-import sys
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import FrameType
 
@@ -25,9 +27,18 @@ log = logging.getLogger(__name__)
 # Called once the server answers; may return a function to call at shutdown, before the
 # database closes. This is where the reminders runner gets plugged in.
 StartedHook = Callable[[Services, ApiServer], Callable[[], None] | None]
+# How the database gets opened: the command's one way (``commands.database``).
+OpenWorkspace = Callable[[Path], AbstractContextManager[Workspace]]
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_ARGUMENTS = 0, 1, 2
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class ServeRefused(ValueError):
+    """An address, port or block the server refuses; ``str()`` says what to change."""
+
+
+class CannotListen(OSError):
+    """The address and port are well formed, but nothing can listen there now."""
 
 
 def _configure_logging() -> None:
@@ -37,27 +48,26 @@ def _configure_logging() -> None:
         setup_logging(stderr=True)
 
 
-def _say_error(message: str) -> None:
-    print(f"mixtimer-gui: {message}", file=sys.stderr, flush=True)
-
-
-def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
+def run_serve(db_path: Path, host: str = "127.0.0.1", port: int = 8848,
               block: str = DEFAULT_BLOCK, token: str | None = None, *,
-              on_started: StartedHook | None = None) -> int:
-    """Serve until SIGINT/SIGTERM; returns the exit status."""
+              open_workspace: OpenWorkspace, on_started: StartedHook | None = None) -> None:
+    """Serve the database at ``db_path`` until SIGINT/SIGTERM."""
     try:
         check_bind(host.strip(), token)
         block = check_block(block)
     except (BindRefusedError, ValueError) as exc:
-        _say_error(str(exc))
-        return EXIT_BAD_ARGUMENTS
+        raise ServeRefused(str(exc)) from exc
     if not 0 <= port <= 65535:
-        _say_error(f"端口 {port} 无效,应为 0–65535(0 表示自动选择空闲端口)")
-        return EXIT_BAD_ARGUMENTS
+        raise ServeRefused(f"端口 {port} 无效,应为 0–65535(0 表示自动选择空闲端口)")
     _configure_logging()
-    stop = threading.Event()
-    workspace = Workspace.open(db_path)
+    with open_workspace(db_path) as workspace:
+        _serve(workspace, host, port, block, token, on_started)
+
+
+def _serve(workspace: Workspace, host: str, port: int, block: str,
+           token: str | None, on_started: StartedHook | None) -> None:
     services = workspace.services
+    stop = threading.Event()
     # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
     workspace.start_daily_backups()
     try:
@@ -65,8 +75,7 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
         try:
             server.start()
         except OSError as exc:
-            _say_error(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}")
-            return EXIT_FAILURE
+            raise CannotListen(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}") from exc
         previous = _install_stop_handlers(stop)
         cleanup: Callable[[], None] | None = None
         try:
@@ -82,8 +91,7 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
                 cleanup()
             _restore_handlers(previous)
     finally:
-        workspace.close()
-    return EXIT_OK
+        workspace.stop_daily_backups()  # the command's ``with`` closes the database after
 
 
 def _install_stop_handlers(stop: threading.Event) -> dict[int, object]:

@@ -22,7 +22,14 @@ from typing import Any
 
 from mixtimer_gui import files
 from mixtimer_gui.domain.status import handled_on_time
-from mixtimer_gui.exports.cells import ListJoiner, PlainNumber, WireTimeFormatter, neutralise
+from mixtimer_gui.exports.cells import (
+    FORMULA_STARTS,
+    QUOTE,
+    ListJoiner,
+    PlainNumber,
+    WireTimeFormatter,
+    neutralise,
+)
 from mixtimer_gui.services import Location, Services
 from mixtimer_gui.services.export_source import HandleExportSource
 
@@ -142,7 +149,10 @@ def _csv_writer(fh: Any) -> Any:
 _LINE = (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
          b'"%s",%d,%d,"%s",%d,"%s",%d')
 _QUOTES_IN_PLAIN_LINE = _LINE.count(b'"')
-_QUOTE_BEFORE_FORMULA = re.compile(b'"[=+\\-@\t\r\']').search
+# A quote opening a cell, then a character that makes ``neutralise`` change the cell: one of
+# the formula starts, or a quote (already-quoted text gets one more).
+_QUOTE_BEFORE_FORMULA = re.compile(
+    b'"[' + re.escape("".join(sorted(FORMULA_STARTS | {QUOTE})).encode()) + b"]").search
 _ON_TIME_BYTES = {True: ON_TIME.encode(), False: LATE.encode()}
 
 

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, Signal, Slot
 
-from mixtimer_gui.gui.debounce import emit
-
 if TYPE_CHECKING:  # the window's shell has a bridge before the services are loaded
     from mixtimer_gui.services.events import ChangeBus
 
@@ -52,11 +50,11 @@ class ChangeBridge(QObject):
         self._unsubscribe()
 
     def _on_bus(self, entity: str, uids: tuple[str, ...]) -> None:
-        emit(self._relay, entity, list(uids))
+        self._relay.emit(entity, list(uids))
 
     @Slot(str, list)
     def _emit_changed(self, entity: str, uids: list) -> None:
-        emit(self.changed, entity, uids)
+        self.changed.emit(entity, uids)
 
     def _unsubscribe_quietly(self, *_: object) -> None:
         self._unsubscribe()

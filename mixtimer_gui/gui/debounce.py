@@ -6,46 +6,9 @@ refresh on change announcements (a burst of API writes refreshes the list once).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal, SignalInstance
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_steals_a_bool() -> bool:
-    """PySide6 6.12.0 on CPython 3.11: ``SignalInstance.emit`` returns ``True`` without a new
-    reference, so every emit from Python takes one reference from ``True``; after a few
-    thousand emits CPython aborts ("bool_dealloc: deallocating True"). Measure it once, on
-    that version only (pyproject.toml excludes it; the probe costs start-up time)."""
-    import PySide6
-
-    if PySide6.__version__ != "6.12.0":
-        return False
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
-        probe.ping.emit()
-    return sys.getrefcount(True) - before <= -8
-
-
-_EMIT_STEALS = _emit_steals_a_bool()
-
-
-def emit(signal: SignalInstance, *args: Any) -> None:
-    """``signal.emit(*args)``, giving back the reference the buggy binding takes.
-
-    ``mixtimer_gui.gui`` also makes ``None``/``True``/``False`` immortal on CPython 3.11 (the
-    same binding leaks ``None`` from every void call); this keeps emits exact regardless."""
-    result = signal.emit(*args)
-    if _EMIT_STEALS and isinstance(result, bool):
-        import ctypes
-
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, SignalInstance
 
 
 class Debouncer(QObject):

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.services import images as stored
 
 THUMB_SIZE = 96
@@ -125,7 +124,7 @@ class ThumbnailList(QListWidget):
     def _open(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE)
         if path:
-            emit(self.opened, path)
+            self.opened.emit(path)
 
 
 class ImageViewer(QDialog):

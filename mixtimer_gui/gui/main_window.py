@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
 
 from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
 from mixtimer_gui.gui.settings import AppSettings
@@ -277,7 +276,7 @@ class MainWindow(QMainWindow):
         if isinstance(page, TabHost) and page.isVisible():
             page.materialize()
         self._update_status()
-        emit(self.attached)
+        self.attached.emit()
 
     def is_attached(self) -> bool:
         return self.services is not None
@@ -469,7 +468,7 @@ class MainWindow(QMainWindow):
             return
         if dialog.language_changed:
             i18n.install_language(self.settings.language)
-        emit(self.settings_applied)
+        self.settings_applied.emit()
 
     def quit(self) -> None:
         self._quitting = True
@@ -486,7 +485,7 @@ class MainWindow(QMainWindow):
             self.hide()
             if not self.settings.tray_hint_shown:
                 self.settings.tray_hint_shown = True
-                emit(self.hidden_to_tray)
+                self.hidden_to_tray.emit()
             return
         self.bridge.close()
         event.accept()

@@ -39,7 +39,6 @@ from mixtimer_gui.domain.status import DUE, DUE_SOON, NORMAL, NOT_STARTED
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bar_chart import Bar, BarChart
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.theme import STATUS_BACKGROUNDS, STATUS_COLORS
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reports import ReportService, months_back
@@ -96,7 +95,7 @@ class StatusTile(QFrame):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            emit(self.clicked, self.status)
+            self.clicked.emit(self.status)
         super().mouseReleaseEvent(event)
 
 
@@ -347,7 +346,7 @@ class OverviewTab(QWidget):
             log.exception("overview charts failed")
             payload = None
         with contextlib.suppress(RuntimeError):  # the tab was closed meanwhile
-            emit(self._charts_ready, (threading.current_thread(), payload))
+            self._charts_ready.emit((threading.current_thread(), payload))
 
     def _set_chart_empty_texts(self) -> None:
         if not self._charts_known:
@@ -379,12 +378,12 @@ class OverviewTab(QWidget):
             self._charts_pending = False
             self._load_charts()
             return
-        emit(self.charts_loaded)
+        self.charts_loaded.emit()
 
     # -- clicks -----------------------------------------------------------------------------
 
     def _open_status(self, status: str) -> None:
-        emit(self.open_task_filter, {"status": status})
+        self.open_task_filter.emit({"status": status})
 
     def open_selected(self) -> None:
         """Enter on the due list (the window's Enter key lands here)."""
@@ -393,7 +392,7 @@ class OverviewTab(QWidget):
             self._open_due_item(item)
 
     def _open_due_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        emit(self.open_tasks, [item.data(0, UID_ROLE)])
+        self.open_tasks.emit([item.data(0, UID_ROLE)])
 
     def _open_day(self, qdate: QDate) -> None:
         day = date(qdate.year(), qdate.month(), qdate.day())
@@ -402,7 +401,7 @@ class OverviewTab(QWidget):
         start = clock.from_local(datetime(day.year, day.month, day.day))
         end = clock.from_local(datetime.combine(day + timedelta(days=1), datetime.min.time()))
         tasks = self.reports.due_between(start, end, limit=1000)
-        emit(self.open_tasks, [t["uid"] for t in tasks])
+        self.open_tasks.emit([t["uid"] for t in tasks])
 
     # -- live updates -----------------------------------------------------------------------
 

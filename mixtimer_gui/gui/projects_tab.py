@@ -40,7 +40,6 @@ from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.settings import AppSettings
@@ -415,7 +414,7 @@ class ProjectsTab(QWidget):
         uid = self.selected_uid()
         if uid is None:
             return
-        emit(self.open_task_filter, {"project_id": uid})
+        self.open_task_filter.emit({"project_id": uid})
 
     # -- actions ----------------------------------------------------------------------------
 

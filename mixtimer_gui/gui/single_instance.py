@@ -16,8 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCryptographicHash, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from mixtimer_gui.gui.debounce import emit
-
 RAISE = b"raise\n"
 CONNECT_TIMEOUT_MS = 500
 
@@ -80,6 +78,6 @@ class SingleInstance(QObject):
             socket = self._server.nextPendingConnection()
             ready = socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS)
             if ready and bytes(socket.readAll().data()).startswith(RAISE.strip()):
-                emit(self.activated)
+                self.activated.emit()
             socket.disconnectFromServer()
             socket.deleteLater()

@@ -52,7 +52,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
-from mixtimer_gui.gui.debounce import emit
 from mixtimer_gui.gui.messages import say
 
 # services.ctx.thread_connection: a worker thread's own connection, yielding its interrupt.
@@ -152,9 +151,9 @@ class PagedTableModel(QAbstractTableModel):
         if len(columns) != len(self._columns):
             raise ValueError("set_columns keeps the number of columns")
         self._columns = list(columns)
-        emit(self.headerDataChanged, Qt.Orientation.Horizontal, 0, len(columns) - 1)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
         if self._total:
-            emit(self.dataChanged, self.index(0, 0),
+            self.dataChanged.emit(self.index(0, 0),
                                   self.index(self._total - 1, len(columns) - 1))
 
     @property
@@ -188,7 +187,7 @@ class PagedTableModel(QAbstractTableModel):
         self._background = background and self._count_connection is not None
         if self._background:
             self._generation += 1
-            emit(self.searching)
+            self.searching.emit()
             self._start_page(refresh=False)
         else:
             self._reload()
@@ -233,7 +232,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._counted = True
         self._resize(total, rows)
-        emit(self.loaded, total)
+        self.loaded.emit(total)
 
     def record(self, row: int) -> dict | None:
         if row < 0 or row >= self._total:
@@ -284,7 +283,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             result = self._fetch_page(number, count=False)
         except DomainError as exc:
-            emit(self.error, say(exc))
+            self.error.emit(say(exc))
             return
         page = list(result.get("data") or [])
         self._remember(number, page)
@@ -361,7 +360,7 @@ class PagedTableModel(QAbstractTableModel):
         try:
             result = self._fetch_page(number, count=False)
         except DomainError as exc:
-            emit(self.error, say(exc))
+            self.error.emit(say(exc))
             return []
         page = list(result.get("data") or [])
         self._remember(number, page)
@@ -406,8 +405,8 @@ class PagedTableModel(QAbstractTableModel):
         elif new_total < old_total:
             self.endRemoveRows()
         if first is not None and new_total:
-            emit(self.dataChanged, self.index(0, 0),
-                 self.index(new_total - 1, len(self._columns) - 1))
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(new_total - 1, len(self._columns) - 1))
 
     def _reload(self, *, quiet: bool = False) -> bool:
         """Reset the model on a new filter or order; ``False`` if the fetch was refused."""
@@ -431,10 +430,10 @@ class PagedTableModel(QAbstractTableModel):
         self._counted = total is not None
         self.endResetModel()
         if total is None:
-            emit(self.counting)
+            self.counting.emit()
             self._start_count()
         else:
-            emit(self.loaded, self._total)
+            self.loaded.emit(self._total)
 
     def _clear(self, message: str) -> None:
         self._generation += 1
@@ -445,8 +444,8 @@ class PagedTableModel(QAbstractTableModel):
         self._counted = True
         self._more = False
         self.endResetModel()
-        emit(self.error, message)
-        emit(self.loaded, 0)
+        self.error.emit(message)
+        self.loaded.emit(0)
 
     # -- counting on a worker thread --------------------------------------------------------
 
@@ -481,7 +480,7 @@ class PagedTableModel(QAbstractTableModel):
         except Exception as exc:  # interrupted (a newer filter) or refused: no count
             log.debug("background count stopped: %s", exc)
         with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-            emit(self._count_ready, (generation, total))
+            self._count_ready.emit((generation, total))
 
     def _interrupt_count(self) -> None:
         with self._count_lock:
@@ -504,7 +503,7 @@ class PagedTableModel(QAbstractTableModel):
         self._counted = True
         self._more = False
         self._resize(total)
-        emit(self.loaded, total)
+        self.loaded.emit(total)
 
     # -- a first page in the background ----------------------------------------------------
 
@@ -542,7 +541,7 @@ class PagedTableModel(QAbstractTableModel):
         except Exception as exc:  # interrupted by a newer filter, or the database failed
             log.debug("background search stopped: %s", exc)
         with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-            emit(self._page_ready, (generation, rows, error))
+            self._page_ready.emit((generation, rows, error))
 
     def _interrupt_page(self) -> None:
         with self._count_lock:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.bridge import ChangeBridge
-from mixtimer_gui.gui.debounce import Debouncer, emit
+from mixtimer_gui.gui.debounce import Debouncer
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.services import Services
@@ -49,9 +49,8 @@ from mixtimer_gui.services import Services
 log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 30
-# The data of a filter combo's "all" item. Not None: PySide6 6.12.0 drops a reference to
-# None each time a None item data is stored or read back (QVariant conversion), which aborts
-# CPython after a few thousand filter changes.
+# The data of a filter combo's "all" item: text no stored value can hold (every field
+# refuses NUL characters).
 ANY = "\x00any"
 SEARCH_DELAY_MS = 250
 
@@ -266,7 +265,7 @@ def retitle_columns(model: PagedTableModel, fresh: list[Column]) -> None:
     for column, translated in zip(model.columns, fresh, strict=False):
         column.title = translated.title
     if fresh:
-        emit(model.headerDataChanged, Qt.Orientation.Horizontal, 0, len(fresh) - 1)
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(fresh) - 1)
 
 
 def save_table(settings: AppSettings, key: str, view: QTableView,

@@ -121,8 +121,12 @@ class BulkWriter:
             list(last.items()))
 
 
+# What a bulk load writes into (the demo data's loader names it without importing Peewee).
+LoadTarget = SqliteDatabase
+
+
 @contextmanager
-def bulk_load(db: SqliteDatabase, *, defer_indexes: bool = True) -> Iterator[BulkWriter]:
+def bulk_load(db: LoadTarget, *, defer_indexes: bool = True) -> Iterator[BulkWriter]:
     """One write transaction for a whole load: all of it lands, or none of it.
 
     With ``defer_indexes`` the secondary indexes of ``handle`` and ``handle_handler`` are

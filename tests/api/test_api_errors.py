@@ -151,6 +151,8 @@ def test_body_over_the_limit_is_10413(api: ActionApp) -> None:
     assert str(MAX_BODY) in reply.info
 
 
+@pytest.mark.expect_log(r"unexpected error answering action", level="ERROR",
+                        logger="mixtimer_gui.api.wsgi")
 def test_exception_inside_is_10500_logged_not_leaked(
         services: Services, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_helpers import API, integrity_ok, ok, post
 
 from mixtimer_gui.api import envelope as env
@@ -69,6 +70,7 @@ def run_clients(port: int, work: Any) -> list[dict[str, Any]]:
     return [envelope for batch in results for envelope in batch]
 
 
+@pytest.mark.slow  # ~12 s
 def test_eight_clients_handle_concurrently(server: ApiServer, services: Services,
                                            db_path: Path) -> None:
     ok(post(server.port, {"action": "create_v2_project", "uid": "load", "name": "负载",

@@ -11,13 +11,15 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from api_helpers import ok, post
 
 from mixtimer_gui.api import envelope as env
-from mixtimer_gui.api.serve import run_serve
+from mixtimer_gui.api.serve import CannotListen, ServeRefused, run_serve
 from mixtimer_gui.api.server import ApiServer, BindRefusedError
+from mixtimer_gui.commands.database import open_workspace
 from mixtimer_gui.services import Services
 
 PROJECT = {"action": "create_v2_project", "uid": "p1", "name": "空压机季检",
@@ -169,20 +171,24 @@ def test_stop_is_idempotent_and_restartable(services: Services) -> None:
 # -- run_serve and the serve command --------------------------------------------------------------
 
 
-def test_run_serve_refuses_bad_arguments(db_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert run_serve(db_path, host="0.0.0.0", port=0) == 2
-    assert "--token" in capsys.readouterr().err
-    assert run_serve(db_path, port=0, block="a b") == 2
-    assert run_serve(db_path, port=70000) == 2
+@pytest.mark.parametrize(("options", "named"), [
+    ({"host": "0.0.0.0"}, "--token"),
+    ({"block": "a b"}, "block"),
+    ({"port": 70000}, "端口"),
+])
+def test_run_serve_refuses_bad_arguments(db_path: Path, options: dict[str, Any],
+                                         named: str) -> None:
+    with pytest.raises(ServeRefused, match=named):
+        run_serve(db_path, **{"port": 0, **options}, open_workspace=open_workspace)
     assert not db_path.exists()  # nothing opened, nothing created
 
 
-def test_run_serve_reports_a_taken_port(db_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_run_serve_reports_a_taken_port(db_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        assert run_serve(db_path, port=taken.getsockname()[1]) == 1
-    assert "无法" in capsys.readouterr().err
+        with pytest.raises(CannotListen, match="无法"):
+            run_serve(db_path, port=taken.getsockname()[1], open_workspace=open_workspace)
 
 
 def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
@@ -196,7 +202,7 @@ def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
         return lambda: events.append("cleanup")
 
     previous = signal.getsignal(signal.SIGTERM)
-    assert run_serve(db_path, port=0, on_started=on_started) == 0
+    run_serve(db_path, port=0, open_workspace=open_workspace, on_started=on_started)
     assert signal.getsignal(signal.SIGTERM) is previous
     assert events[0].startswith("started ") and events[1:] == ["cleanup"]
     port = events[0].split()[1]

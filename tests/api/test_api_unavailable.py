@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from api_helpers import call
 
 from mixtimer_gui.api import envelope as env
@@ -20,6 +21,7 @@ PROJECT = {"action": "create_v2_project", "name": "空压机季度保养", "cycl
            "object_id_list": ["ac-1"]}
 
 
+@pytest.mark.expect_log(r"refused by the database", logger="mixtimer_gui.api.wsgi")
 def test_a_read_only_database_answers_10503_and_keeps_reading(db_path: Path,
                                                               fake_clock: FakeClock) -> None:
     writable = Services.open(db_path, clock=fake_clock)

@@ -146,6 +146,8 @@ def test_refilling_keeps_the_choice_and_skips_combos_never_filled(
     assert not combo.select_value("nope") and combo.currentData() == "OBJ-T1"
 
 
+@pytest.mark.expect_log(r"filter choices failed", level="ERROR",
+                        logger="mixtimer_gui.gui.widgets")
 def test_a_failing_choice_list_leaves_the_combo_at_all(qtbot: Any) -> None:
     def broken() -> list[tuple[str, Any]]:
         raise RuntimeError("database went away")

@@ -136,6 +136,8 @@ def test_the_charts_say_they_are_calculating_until_their_figures_arrive(
     assert tab.fee_chart._empty_text == "No fees recorded yet."
 
 
+@pytest.mark.expect_log(r"overview charts failed", level="ERROR",
+                        logger="mixtimer_gui.gui.overview_tab")
 def test_charts_that_fail_say_so(seeded: Services, bridge: Any, qtbot: Any,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from mixtimer_gui.services.reports import ReportService

@@ -181,7 +181,7 @@ def test_over_real_handles_service(services: Services, qapp: object) -> None:
 
 def test_paging_over_5000_real_handles(tmp_path: Any, fake_clock: Any, qapp: object) -> None:
     """Over the real handles service: only shown pages load; sort re-queries in SQL."""
-    from mixtimer_gui.demo_data import generate
+    from mixtimer_gui.demo.loader import generate
 
     db = tmp_path / "demo.db"
     generate(db, objects=20, projects=6, handles=5000, seed=3, now=fake_clock.now())
@@ -480,7 +480,7 @@ def test_a_failed_count_keeps_the_rows_known(qtbot: Any, fake: FakeHandles) -> N
 
 def test_deferred_count_over_the_real_handles_service(tmp_path: Any, fake_clock: Any,
                                                       qtbot: Any) -> None:
-    from mixtimer_gui.demo_data import generate
+    from mixtimer_gui.demo.loader import generate
 
     db = tmp_path / "demo.db"
     generate(db, objects=10, projects=4, handles=600, seed=5, now=fake_clock.now())

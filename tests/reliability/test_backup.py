@@ -30,6 +30,10 @@ from mixtimer_gui.store.backup import BackupError, DatabaseInUseError
 from mixtimer_gui.store.db import DamagedDatabaseError, open_database
 from mixtimer_gui.store.migrations import LATEST_VERSION
 
+# The daily copy of a damaged database raises the alarm at the highest level.
+EXPECT_DAMAGE_ALARM = pytest.mark.expect_log(r"自动备份未通过完整性检查", level="CRITICAL",
+                                             logger="mixtimer_gui.store.backup")
+
 
 def at(year: int, month: int, day: int, hour: int = 9) -> int:
     return int(datetime(year, month, day, hour, tzinfo=clock.local_zone()).timestamp())
@@ -362,7 +366,6 @@ def test_failed_swap_leaves_the_current_database(filled, db_path: Path, monkeypa
     assert not any(p.name.endswith("restore-part") for p in db_path.parent.iterdir())
 
 
-
 # -- the daily copy doubles as the integrity check of large files ---------------------------
 
 
@@ -446,6 +449,7 @@ def test_a_failing_upgrade_during_restore_leaves_the_current_database(
     assert not any(p.name.endswith("restore-part") for p in db_path.parent.iterdir())
 
 
+@EXPECT_DAMAGE_ALARM
 def test_daily_backups_runner(filled, db_path: Path) -> None:
     fake = FakeClock(at(2024, 5, 11))
     damaged: list[DamagedDatabaseError] = []
@@ -481,6 +485,7 @@ def test_rotation_removes_stale_partial_copies_only(filled, db_path: Path) -> No
     assert not stale.exists() and fresh.exists()
 
 
+@EXPECT_DAMAGE_ALARM
 def test_damage_found_by_the_daily_copy_is_checked_at_the_next_start(
         filled, db_path: Path, monkeypatch) -> None:
     services, _ = filled

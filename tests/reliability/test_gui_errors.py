@@ -31,6 +31,10 @@ from mixtimer_gui.store.db import (
 )
 from mixtimer_gui.store.errors import DiskFullError, disk_full_message
 
+# What these tests raise on purpose is logged as the bug it would be.
+EXPECT_UNEXPECTED = pytest.mark.expect_log(r"unexpected error in", level="ERROR",
+                                           logger="mixtimer_gui.errors")
+
 
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
@@ -65,6 +69,7 @@ def boom() -> None:
     raise RuntimeError("kaputt im Slot")
 
 
+@EXPECT_UNEXPECTED
 @pytest.mark.qt_no_exception_capture
 def test_exception_in_a_slot_is_logged_shown_and_survived(qtbot, hook, shown, log_file) -> None:
     button = QPushButton("boom")
@@ -90,6 +95,7 @@ def test_copy_details_puts_summary_and_traceback_on_the_clipboard(qtbot) -> None
     assert "出错了" in text and "RuntimeError: x" in text
 
 
+@EXPECT_UNEXPECTED
 @pytest.mark.qt_no_exception_capture
 def test_second_error_joins_the_open_dialog(qtbot, hook, shown) -> None:
     def fake_exec(dialog: ErrorDialog) -> int:
@@ -106,6 +112,7 @@ def test_second_error_joins_the_open_dialog(qtbot, hook, shown) -> None:
     assert "RuntimeError: first" in shown[0][1] and "ValueError: second" in shown[0][1]
 
 
+@EXPECT_UNEXPECTED
 @pytest.mark.qt_no_exception_capture
 def test_worker_thread_error_is_shown_on_the_gui_thread(qtbot, hook, monkeypatch,
                                                         log_file) -> None:
@@ -123,6 +130,7 @@ def test_worker_thread_error_is_shown_on_the_gui_thread(qtbot, hook, monkeypatch
     assert "thread export-worker" in log_file.read_text(encoding="utf-8")
 
 
+@EXPECT_UNEXPECTED
 @pytest.mark.qt_no_exception_capture
 def test_errors_the_user_can_act_on_show_their_sentence(qtbot, hook, shown) -> None:
     hook.handle_exception(DiskFullError, DiskFullError(disk_full_message()), None)
@@ -247,6 +255,7 @@ def test_damaged_without_backup_offers_only_quit(qtbot, db_path: Path, fake_cloc
     assert dialog.quit_button.isDefault()
 
 
+@pytest.mark.expect_log(r"restore of .* failed", logger="mixtimer_gui.gui.recovery_dialog")
 def test_failed_restore_is_reported_and_changes_nothing(qtbot, damaged, quiet_boxes) -> None:
     db_path, made, _ = damaged
     before = db_path.read_bytes()
@@ -271,6 +280,8 @@ def test_not_a_database_offers_the_backup(qtbot, damaged, quiet_boxes) -> None:
     assert dialog.choice is Recovery.RESTORED and integrity(db_path) == "ok"
 
 
+# 5 s: store.health._quick_check waits its own BUSY_TIMEOUT_S on the lock, not lock_wait_s
+@pytest.mark.slow
 def test_locked_database_offers_read_only_and_retry(qtbot, damaged, db_path: Path) -> None:
     _, made, _ = damaged
     backup.restore(db_path, made)

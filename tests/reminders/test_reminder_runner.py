@@ -180,6 +180,8 @@ def test_clock_gap_or_backwards_clock_sets_the_date_job_again(
     assert runner.reschedules == 3
 
 
+@pytest.mark.expect_log(r"reminder notification failed", level="ERROR",
+                        logger="mixtimer_gui.reminders.runner")
 def test_a_failing_notifier_does_not_stop_the_runner(
         services: Services, fake_clock: FakeClock, scheduler: BackgroundScheduler,
         make_project: Callable[..., str], caplog: pytest.LogCaptureFixture) -> None:
@@ -237,6 +239,7 @@ def test_a_real_scheduler_runs_the_date_job_on_its_own(
     run.stop()
 
 
+@pytest.mark.expect_log(r"维保已到期", logger="mixtimer_gui.reminders")
 def test_headless_logs_the_catch_up_and_stops_cleanly(
         services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
         heard_by_listeners: list[str], caplog: pytest.LogCaptureFixture) -> None:

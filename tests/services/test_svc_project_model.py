@@ -15,6 +15,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
@@ -130,3 +131,5 @@ ProjectModel.TestCase.settings = settings(
     max_examples=15, stateful_step_count=15, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 test_projects_follow_the_model = ProjectModel.TestCase
+# 2–7 s, as hypothesis draws (more than 5 s in most runs on two busy cores)
+test_projects_follow_the_model.pytestmark = [pytest.mark.slow]

@@ -93,6 +93,8 @@ def test_refused_calls_announce_nothing(services: Services,
     assert heard == []
 
 
+@pytest.mark.expect_log(r"change listener failed", level="ERROR",
+                        logger="mixtimer_gui.services.events")
 def test_a_failing_listener_does_not_undo_the_write(services: Services,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     def broken(entity: str, uids: tuple[str, ...]) -> None:

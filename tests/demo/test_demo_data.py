@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from mixtimer_gui import cli, demo_data
+from mixtimer_gui import cli
+from mixtimer_gui.demo.catalogue import PEOPLE
+from mixtimer_gui.demo.history import build_world
+from mixtimer_gui.demo.loader import DemoRefused, generate
 from mixtimer_gui.domain import clock, uids
 from mixtimer_gui.domain.clock import FakeClock, format_wire
 from mixtimer_gui.domain.status import STATUSES
@@ -41,7 +44,7 @@ def scalar(path: Path, sql: str, *args: object) -> object:
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
     path = tmp_path / "demo.db"
-    demo_data.generate(path, seed=SEED, now=demo_now(), **SIZES)
+    generate(path, seed=SEED, now=demo_now(), **SIZES)
     return path
 
 
@@ -62,7 +65,7 @@ def test_counts_match_the_sizes_asked_for(demo_db: Path) -> None:
     # one task per (project, object) of the project's list
     assert scalar(demo_db, "SELECT COUNT(*) FROM task") == scalar(
         demo_db, "SELECT COUNT(*) FROM project_object")
-    assert scalar(demo_db, "SELECT COUNT(*) FROM handler") == len(demo_data.PEOPLE)
+    assert scalar(demo_db, "SELECT COUNT(*) FROM handler") == len(PEOPLE)
 
 
 def test_every_handle_points_at_its_task_project_and_object_with_their_names(
@@ -177,7 +180,7 @@ def test_services_list_and_get_the_demo_data(demo_services: Services) -> None:
 
 def test_task_statuses_are_a_mix_and_agree_with_the_summary(tmp_path: Path) -> None:
     path = tmp_path / "mix.db"
-    summary = demo_data.generate(path, seed=SEED, now=demo_now(), **SIZES)
+    summary = generate(path, seed=SEED, now=demo_now(), **SIZES)
     svc = Services.open(path, clock=FakeClock(demo_now()))
     try:
         counted = {s: svc.tasks.list({"where_and": [["status", "=", s]]})["total_records"]
@@ -223,10 +226,10 @@ def dump(path: Path) -> list[str]:
 
 def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, demo_db: Path) -> None:
     again = tmp_path / "again.db"
-    demo_data.generate(again, seed=SEED, now=demo_now(), **SIZES)
+    generate(again, seed=SEED, now=demo_now(), **SIZES)
     assert dump(again) == dump(demo_db)
     other = tmp_path / "other.db"
-    demo_data.generate(other, seed=SEED + 1, now=demo_now(), **SIZES)
+    generate(other, seed=SEED + 1, now=demo_now(), **SIZES)
     assert dump(other) != dump(demo_db)
 
 
@@ -251,8 +254,8 @@ def test_refuses_a_database_with_projects_and_changes_nothing(
 
 def test_second_run_on_the_same_file_is_refused(demo_db: Path) -> None:
     before = scalar(demo_db, "SELECT COUNT(*) FROM handle")
-    with pytest.raises(demo_data.DemoRefused):
-        demo_data.generate(demo_db, seed=SEED, now=demo_now(), **SIZES)
+    with pytest.raises(DemoRefused):
+        generate(demo_db, seed=SEED, now=demo_now(), **SIZES)
     assert scalar(demo_db, "SELECT COUNT(*) FROM handle") == before
     indexes = {n for (n,) in rows(demo_db, "SELECT name FROM sqlite_master "
                                            "WHERE type = 'index' AND tbl_name = 'handle'")}
@@ -288,7 +291,7 @@ def test_bad_sizes_are_one_line_naming_the_option(
 
 def test_zero_handles_still_starts_the_running_tasks(tmp_path: Path) -> None:
     path = tmp_path / "quiet.db"
-    summary = demo_data.generate(path, objects=15, projects=3, handles=0, seed=1,
+    summary = generate(path, objects=15, projects=3, handles=0, seed=1,
                                  now=demo_now())
     assert summary.handles == 0
     assert scalar(path, "SELECT COUNT(*) FROM task WHERE cycle_start IS NULL") == 0
@@ -322,6 +325,7 @@ def test_bulk_refuses_tables_it_does_not_know(tmp_path: Path) -> None:
 # -- the same history through the services -----------------------------------------------------
 
 
+@pytest.mark.slow  # ~9 s: 500 handles through the services
 def test_replaying_the_history_through_the_services_stores_the_same_cycles(
         tmp_path: Path, demo_db: Path) -> None:
     """Every handle's ``due_at``/``skipped_cycles`` and every task's current cycle in the
@@ -344,7 +348,7 @@ def test_replaying_the_history_through_the_services_stores_the_same_cycles(
 
 
 def replay(svc: Services, fake: FakeClock, source: Path) -> None:
-    world = demo_data.build_world(seed=SEED, now=demo_now(), **SIZES)
+    world = build_world(seed=SEED, now=demo_now(), **SIZES)
     events: list[tuple[int, int, str, tuple]] = []  # (moment, order at equal moments, kind, row)
     for row in rows(source, "SELECT uid, name, alias, description, location, created "
                             "FROM maintenance_object"):

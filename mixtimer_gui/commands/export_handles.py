@@ -1,0 +1,28 @@
+"""``mixtimer-gui export-handles``: the handles matching the filters to a CSV file, one line
+saying how many went where."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mixtimer_gui.commands.database import open_workspace
+from mixtimer_gui.commands.errors import EXIT_OK, CommandError
+from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.csv_export import ExportError, export_handles
+
+
+def run(args: argparse.Namespace, db_path: Path) -> int:
+    if not db_path.is_file():
+        raise CommandError(f"数据库 {db_path} 不存在;用 --db 指定要导出的数据库")
+    params = {"where_and": args.where_and, "where_or": args.where_or,
+              "where_in": args.where_in}
+    with open_workspace(db_path, for_reading=True) as workspace:
+        services = workspace.services
+        try:
+            result = export_handles(services, Path(args.out), params,
+                                    wire_header=bool(args.wire_header))
+        except (DomainError, ExportError) as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"已导出 {result.rows} 条维保记录到 {result.path}")
+    return EXIT_OK

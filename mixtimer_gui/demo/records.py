@@ -1,0 +1,159 @@
+"""The rows ``store.bulk`` writes: the catalogue tables, then the handles in chunks as the
+history streams them (who did it, what it cost, what was found), then the tasks' final
+cycles."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from itertools import accumulate
+
+from mixtimer_gui.demo.catalogue import (
+    IGNORE_REASONS,
+    IGNORE_SHARE,
+    NOTES,
+    PERIOD_WORDS,
+    RESULTS,
+)
+from mixtimer_gui.demo.plant import DemoTask, Numbering, World
+from mixtimer_gui.demo.timeline import HISTORY_DAYS, ONE_DAY
+from mixtimer_gui.domain import cycles, rules, status, uids
+
+HANDLE_CHUNK = 20_000
+
+
+class HandleWriter:
+    """Turns handle events into ``store.bulk`` rows: who, what it cost, what was found."""
+
+    def __init__(self, world: World, seed: int, nb: Numbering) -> None:
+        self.world = world
+        self.nb = nb
+        self.rng = random.Random(f"mixtimer-demo/{seed}/handles")
+        self.teams: dict[str, list[tuple[int, str]]] = {}
+        for hid, name, team in world.handlers:
+            self.teams.setdefault(team, []).append((hid, name))
+        self._lists: dict[tuple[int, ...], tuple[str, str]] = {}
+        self._result_weights = list(accumulate(w for _, w, _, _ in RESULTS))
+        self.written = 0
+        self.ignored = 0
+
+    def rows(self, events: Iterator[tuple[int, int, int | None, int]]
+             ) -> Iterator[tuple[list[tuple], list[tuple]]]:
+        """Chunks of (handle rows, handle_handler rows)."""
+        handles: list[tuple] = []
+        people: list[tuple] = []
+        for moment, task_index, due_at, skipped in events:
+            self.written += 1
+            rowid = self.nb.handle_rowid + self.written
+            uid = uids.format_uid(uids.HANDLE_PREFIX, self.nb.handles + self.written)
+            task = self.world.tasks[task_index]
+            handles.append(self.row(rowid, uid, task, moment, due_at, skipped, people))
+            if len(handles) >= HANDLE_CHUNK:
+                yield handles, people
+                handles, people = [], []
+        if handles:
+            yield handles, people
+
+    def row(self, rowid: int, uid: str, task: DemoTask, moment: int, due_at: int | None,
+            skipped: int, people: list[tuple]) -> tuple:
+        rng, project, obj = self.rng, task.project, task.obj
+        if rng.random() < IGNORE_SHARE:
+            self.ignored += 1
+            ids_json, names_json = "[]", "[]"
+            fee, result, ignored = 0.0, rules.IGNORED_RESULT, 1
+            description = rng.choice(IGNORE_REASONS)
+        else:
+            team = self.teams[obj.kind.team]
+            size = 1 if rng.random() < 0.65 else (2 if rng.random() < 0.85 else 3)
+            chosen = sorted(rng.sample(team, min(size, len(team))))
+            ids_json, names_json = self.lists(chosen)
+            for hid, name in chosen:
+                people.append((rowid, hid, name))
+            result, low, high = self.result()
+            fee = 0.0 if high == 0 or rng.random() < 0.3 else round(rng.uniform(low, high))
+            description = f"{project.name}:{rng.choice(NOTES)}"
+            ignored = 0
+        return (rowid, uid, task.uid, project.uid, project.name, project.uid, obj.uid,
+                obj.name, obj.alias, description, ids_json, names_json, float(fee), result, "",
+                ignored, due_at, skipped, "", moment, 0, moment, 0)
+
+    def result(self) -> tuple[str, float, float]:
+        text, _, low, high = self.rng.choices(RESULTS, cum_weights=self._result_weights)[0]
+        return text, low, high
+
+    def lists(self, chosen: list[tuple[int, str]]) -> tuple[str, str]:
+        key = tuple(hid for hid, _ in chosen)
+        cached = self._lists.get(key)
+        if cached is None:
+            cached = self._lists[key] = (json.dumps(list(key)), json.dumps(
+                [name for _, name in chosen], ensure_ascii=False))
+        return cached
+
+
+# -- catalogue rows ---------------------------------------------------------------------------
+
+
+def object_rows(world: World) -> Iterator[tuple]:
+    for o in world.objects:
+        yield (o.uid, o.name, o.alias, o.description, o.location, "", o.created, 0, o.created, 0)
+
+
+def meter_rows(world: World) -> Iterator[tuple]:
+    for m in world.meters:
+        yield (m.uid, m.name, m.name, m.unit, m.description, "", m.created, 0, m.created, 0)
+
+
+def reading_rows(world: World) -> Iterator[tuple]:
+    for m in world.meters:
+        for moment, value in zip(m.times, m.values, strict=True):
+            yield (m.uid, moment, value, moment)
+
+
+def handler_rows(world: World) -> Iterator[tuple]:
+    start = world.now - (HISTORY_DAYS + 100) * ONE_DAY
+    for hid, name, _ in world.handlers:
+        yield (hid, name, start)
+
+
+def project_rows(world: World) -> Iterator[tuple]:
+    for p in world.projects:
+        plan = p.plan
+        changed = p.stopped or p.started or p.created
+        description = (f"{len(p.objects)} 台{plan.kind},每 {plan.period_num} "
+                       f"{PERIOD_WORDS.get(plan.period_unit, plan.period_unit)}一次")
+        if plan.cycle_type == cycles.STATISTIC and p.meter is not None:
+            description = f"{p.meter.name}每累计 {plan.period_num} {p.meter.unit}维保一次"
+        yield (p.uid, p.name, p.uid, description, plan.cycle_type,
+               p.meter.uid if p.meter else "", plan.period_num, plan.period_unit,
+               plan.notice_num, plan.notice_unit, p.guide, plan.anchor, p.is_active, "",
+               p.created, 0, changed, 0)
+
+
+def project_object_rows(world: World) -> Iterator[tuple]:
+    for p in world.projects:
+        for position, obj in enumerate(p.objects):
+            yield (p.uid, obj.uid, position)
+
+
+def task_rows(world: World) -> Iterator[tuple]:
+    for t in world.tasks:
+        c = t.cycle
+        changed = t.last_handle_at or t.project.started or t.project.created
+        yield (t.uid, t.project.uid, t.obj.uid, "",
+               c.cycle_start if c else None, c.grid_anchor if c else None,
+               c.cycle_index if c else 1, c.due_at if c else None, c.notice_at if c else None,
+               c.start_value if c else None, c.base_value if c else None,
+               c.due_value if c else None, t.last_handle_at, "", t.project.created, 0,
+               changed, 0)
+
+
+def task_statuses(world: World) -> dict[str, int]:
+    counts = dict.fromkeys(status.STATUSES, 0)
+    for t in world.tasks:
+        c = t.cycle
+        s = status.task_status(bool(t.project.is_active), c.cycle_start if c else None,
+                               c.due_at if c else None, c.notice_at if c else None, world.now)
+        counts[s] += 1
+    return counts
+
