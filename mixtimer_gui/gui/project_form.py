@@ -533,19 +533,7 @@ class ProjectForm(QDialog):
             inp = rules.project_input({**self.wire(), "name": "x"})
         except DomainError:
             return []
-        now = self.services.clock.now()
-        rule = inp.rule
-        result: list[tuple[int, int]] = []
-        start = now
-        for index in range(1, PREVIEW_COUNT + 1):
-            if rule.anchor_type == cycles.BY_PLAN:
-                due = cycles.grid_point(now, index, rule.period_num, rule.period_unit)
-            else:  # handled on time: the next cycle starts at this due moment
-                due = cycles.add_units(start, rule.period_num, rule.period_unit)
-            notice = cycles.notice_moment(start, due, rule.notice_num, rule.notice_unit)
-            result.append((due, notice))
-            start = due
-        return result
+        return cycles.next_due_dates(inp.rule, self.services.clock.now(), PREVIEW_COUNT)
 
     def _update_preview(self) -> None:
         if self.cycle_type() == cycles.STATISTIC:
@@ -589,8 +577,13 @@ class ProjectForm(QDialog):
             hint = hint.replace("%1", str(step)).replace("%2", unit)
             return f"<span style='color:#607d8b'>{hint}</span>"
         current = float(readings[0]["value"])
-        values = ", ".join(humanize.number(current + step * k)
-                           for k in range(1, PREVIEW_COUNT + 1))
+        try:
+            rule = rules.project_input({**self.wire(), "name": "x"}).rule
+        except DomainError:
+            hint = self.tr("Fix the cycle settings to see the due dates.")
+            return f"<span style='color:#607d8b'>{hint}</span>"
+        values = ", ".join(humanize.number(value) for value in
+                           cycles.next_due_values(rule, current, PREVIEW_COUNT))
         return (self.tr("Latest reading %1 %2. Due at readings: %3 %2")
                 .replace("%1", humanize.number(current)).replace("%2", unit)
                 .replace("%3", values))

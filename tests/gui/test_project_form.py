@@ -239,3 +239,18 @@ def test_tab_order_follows_the_form(catalogue: Services, qtbot: Any) -> None:
                                                             form.notice_num_spin)}
     sequence = [w.parent() if w.parent() in inner else w for w in sequence]
     assert sequence == expected
+
+
+def test_a_meter_preview_lists_the_due_readings(catalogue: Services, qtbot: Any) -> None:
+    catalogue.statistics.add_value({"statistics_id": "RUNH", "value": 1000})
+    form = _form(catalogue, qtbot)
+    form.name_edit.setText("空压机保养")
+    _choose(form.cycle_type_combo, "统计周期")
+    _choose(form.statistic_combo, "RUNH")
+    form.period_num_spin.setValue(500)
+    form.validate_now()
+    assert form.preview_label.text() == ("Latest reading 1000 h. Due at readings: "
+                                         "1500, 2000, 2500, 3000, 3500 h")
+    form.period_num_spin.setValue(0)
+    form.validate_now()
+    assert "Fix the cycle settings" in form.preview_label.text()
