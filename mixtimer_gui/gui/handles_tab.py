@@ -209,7 +209,8 @@ class HandlesTab(ListTab):
         self._build()
         self.retranslate()
         self.model.set_order("-created")  # loads the first page; no filter is set yet
-        self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh, parent=self)
+        self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh_live,
+                                parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.HANDLER),
                                         self._reload_choices, parent=self)

@@ -72,7 +72,7 @@ TAB_SPECS = (
 
 # The window's verbs and the method names tabs use for them, in order of preference.
 VERB_NAMES = {
-    "new_item": ("new_item", "new_object", "new_statistic"),
+    "new_item": ("new_record", "new_object", "new_statistic"),
     "open_selected": ("open_selected", "edit_selected", "handle_selected"),
     "delete_selected": ("delete_selected",),
     "focus_search": ("focus_search",),
@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
                 method()
                 return
         if verb == "focus_search":
-            search = getattr(tab, "search", None) or getattr(tab, "search_edit", None)
+            search = getattr(tab, "search", None)
             if isinstance(search, QLineEdit):
                 search.setFocus()
                 search.selectAll()

@@ -189,8 +189,8 @@ class TasksTab(ListTab):
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         show_order(self.view, self.model)
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
-                                                 events.READING, events.HANDLE), self.refresh,
-                                parent=self)
+                                                 events.READING, events.HANDLE),
+                                self.refresh_live, parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.STATISTIC),
                                         self._reload_choices, parent=self)
