@@ -353,9 +353,9 @@ def test_run_app_reports_what_it_cannot_recover(db_path: Path, settings_path: Pa
     assert shown and "磁盘不可读" in shown[0] and str(db_path) in shown[0]
 
 
-def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
-                                                  app_settings: AppSettings, qtbot: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tab_that_cannot_be_imported_is_a_bug_that_surfaces(
+        services: Services, app_settings: AppSettings, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from mixtimer_gui.gui import main_window
 
     specs = list(main_window.TAB_SPECS)
@@ -363,8 +363,11 @@ def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
     monkeypatch.setattr(main_window, "TAB_SPECS", tuple(specs))
     w = MainWindow(services, app_settings)
     qtbot.addWidget(w)
-    assert isinstance(w.tab_by_key["tasks"], main_window.PlaceholderTab)
-    assert "Tasks" in w.tab_by_key["tasks"].label.text()
+    with pytest.raises(ModuleNotFoundError, match="no_such_tab"):
+        w.tab_by_key["tasks"]
+    assert w.tab_by_key.page("tasks").tab is None  # nothing stands in for it
+    with pytest.raises(ModuleNotFoundError):  # asked again: said again
+        w.tab_by_key["tasks"]
 
 
 def test_status_bar_counts_follow_changes(window: MainWindow, services: Services,

@@ -895,13 +895,6 @@ Maintenance planner for supervisors.</source>
     </message>
   </context>
   <context>
-    <name>PlaceholderTab</name>
-    <message>
-      <source>%1 is not available in this build.</source>
-      <translation>此版本不提供“%1”。</translation>
-    </message>
-  </context>
-  <context>
     <name>ProjectForm</name>
     <message>
       <source>Edit project</source>
