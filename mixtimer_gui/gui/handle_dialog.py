@@ -107,13 +107,6 @@ class HandlerPicker(QWidget):
         self.list.scrollToItem(item)
         self.new_edit.clear()
 
-    def set_checked(self, handler_ids: list[int]) -> None:
-        wanted = set(handler_ids)
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            item.setCheckState(Qt.CheckState.Checked if item.data(HANDLER_ID_ROLE) in wanted
-                               else Qt.CheckState.Unchecked)
-
     def _checked_items(self) -> list[QListWidgetItem]:
         return [self.list.item(r) for r in range(self.list.count())
                 if self.list.item(r).checkState() == Qt.CheckState.Checked]

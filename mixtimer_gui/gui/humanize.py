@@ -127,9 +127,5 @@ def short_time(wire_time: str | None) -> str:
     return (wire_time or "")[:16]
 
 
-def short_date(wire_time: str | None) -> str:
-    return (wire_time or "")[:10]
-
-
 def local_date(moment: int) -> date:
     return clock.to_local(moment).date()

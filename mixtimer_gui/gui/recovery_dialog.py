@@ -1,10 +1,10 @@
 """Start-up recovery: the database could not be opened; say why and offer a way out.
 
-``offer_recovery(parent, error, db_path=None) -> bool`` is what ``gui/app.py`` calls when
-``Services.open`` raised a ``StoreError``: ``True`` means "open the database again" (a backup
-was restored, or the user closed the program holding the lock and chose Retry); ``False``
-means quit. ``choose_recovery`` returns the full choice, including ``READ_ONLY`` for a
-locked or read-only database (open it with ``open_database(path, read_only=True)``).
+``choose_recovery(parent, error, db_path=None) -> Recovery`` is what ``gui/app.py`` asks
+when ``Services.open`` raised a ``StoreError``: ``RESTORED`` or ``RETRY`` mean "open the
+database again" (a backup was restored, or the user closed the program holding the lock),
+``READ_ONLY`` views a locked or read-only database (``open_database(path,
+read_only=True)``), ``QUIT`` quits.
 
 - damaged / not a database: the newest good backup is offered; restoring keeps the damaged
   file beside the database as ``<name>-damaged-<stamp>.db`` (never overwritten, never
@@ -24,7 +24,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -160,14 +159,3 @@ def choose_recovery(parent: QWidget | None, error: StoreError,
     dialog = RecoveryDialog(error, db_path, parent)
     dialog.exec()
     return dialog.choice
-
-
-def offer_recovery(parent: QWidget | None, error: StoreError,
-                   db_path: Path | None = None) -> bool:
-    """``True``: open the database again (restored, or retry); ``False``: quit.
-
-    ``db_path`` is needed for errors that do not carry the path (all but damaged).
-    """
-    if QApplication.instance() is None:
-        raise RuntimeError("offer_recovery needs a QApplication")
-    return choose_recovery(parent, error, db_path) in (Recovery.RESTORED, Recovery.RETRY)

@@ -19,7 +19,6 @@ DEFAULT_LANGUAGE = "zh_CN"
 DEFAULT_API_PORT = 8848
 DEFAULT_API_BIND = "127.0.0.1"
 DEFAULT_OVERDUE_REPEAT_HOURS = 24
-LOOPBACK_BINDS = ("127.0.0.1", "localhost", "::1")
 
 
 class AppSettings:
@@ -29,10 +28,6 @@ class AppSettings:
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
-
-    @property
-    def qsettings(self) -> QSettings:
-        return self._qs
 
     def sync(self) -> None:
         self._qs.sync()
@@ -189,9 +184,3 @@ class AppSettings:
 
     def set_splitter_state(self, name: str, state: QByteArray) -> None:
         self._set(f"splitters/{name}", state)
-
-    def header_state(self, table: str) -> QByteArray:
-        return self._bytes(f"headers/{table}")
-
-    def set_header_state(self, table: str, state: QByteArray) -> None:
-        self._set(f"headers/{table}", state)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -385,15 +385,6 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
     painter.setPen(foreground)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
-
-
-def single_shot_timer(parent: QObject, delay_ms: int, slot: Callable[[], None]) -> QTimer:
-    """A timer that calls ``slot`` once, ``delay_ms`` after its last ``start()``."""
-    timer = QTimer(parent)
-    timer.setSingleShot(True)
-    timer.setInterval(delay_ms)
-    timer.timeout.connect(slot)
-    return timer
 
 
 class ListTab(QWidget):

@@ -224,15 +224,15 @@ def test_damaged_database_restored_from_the_newest_backup(qtbot, damaged, quiet_
     open_database(db_path).close()  # opens normally now
 
 
-def test_offer_recovery_true_after_restore_false_on_quit(qtbot, damaged, quiet_boxes,
+def test_choose_recovery_restores_or_quits_as_chosen(qtbot, damaged, quiet_boxes,
                                                          monkeypatch) -> None:
     db_path, _, _ = damaged
     error = error_of(db_path)
     monkeypatch.setattr(RecoveryDialog, "exec", lambda d: d.quit_button.click() or 0)
-    assert recovery_dialog.offer_recovery(None, error) is False
+    assert recovery_dialog.choose_recovery(None, error) is Recovery.QUIT
     assert isinstance(error_of(db_path), DamagedDatabaseError)  # quitting changed nothing
     monkeypatch.setattr(RecoveryDialog, "exec", lambda d: d.restore_button.click() or 1)
-    assert recovery_dialog.offer_recovery(None, error) is True
+    assert recovery_dialog.choose_recovery(None, error) is Recovery.RESTORED
 
 
 def test_damaged_without_backup_offers_only_quit(qtbot, db_path: Path, fake_clock) -> None:
