@@ -136,8 +136,7 @@ class _Poster(QObject):
         super().__init__()
         self.posted.connect(self._call, Qt.ConnectionType.QueuedConnection)
 
-    @staticmethod
-    def _call(call: object) -> None:
+    def _call(self, call: object) -> None:  # a method: its receiver lives on the GUI thread
         call()  # type: ignore[operator]
 
 
@@ -148,8 +147,8 @@ _threads_lock = threading.Lock()
 
 def _gui_poster() -> _Poster:
     global _poster
-    if _poster is None:
-        _poster = _Poster()  # the first worker is made on the GUI thread
+    if _poster is None or not shiboken6.isValid(_poster):  # (a new QApplication)
+        _poster = _Poster()  # a worker is made on the GUI thread
     return _poster
 
 
