@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     for index, key in enumerate(window.tab_by_key):
         window.tabs.setCurrentIndex(index)
         tab = window.tab_by_key[key]
-        table = getattr(tab, "table", None)
+        table = getattr(tab, "view", None)
         if table is not None and table.model() is not None and table.model().rowCount():
             table.selectRow(0)  # the detail panes are part of the picture
         shoot(window, out / f"tab-{key}.png", app)

@@ -221,3 +221,73 @@ def place_statistic(rule: CycleRule, cycle: Cycle,
     reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
     predicted = forecast.forecast_due(readings, cycle.due_value)
     return place_statistic_due(rule, cycle, predicted, reached)
+
+
+# -- a plan ahead, and how far a cycle has run ----------------------------------------------
+
+
+def is_statistic(cycle_type: str | None) -> bool:
+    """A meter cycle, by either of the wire's spellings."""
+    return cycle_type in (STATISTIC, STATISTIC_SYNONYM)
+
+
+def next_due_dates(rule: CycleRule, start: int, count: int) -> list[tuple[int, int]]:
+    """``(due_at, notice_at)`` of the first ``count`` cycles of a calendar ``rule`` begun at
+    ``start``, each handled at its due moment.
+
+    The cycle rules themselves run forward (``begin_natural``, then ``close_natural`` at each
+    due moment), so what a preview promises is what the tasks will do."""
+    dates: list[tuple[int, int]] = []
+    cycle = begin_natural(rule, start)
+    for number in range(count):
+        if number:
+            cycle, _skipped = close_natural(rule, cycle, dates[-1][0])
+        assert cycle.due_at is not None and cycle.notice_at is not None
+        dates.append((cycle.due_at, cycle.notice_at))
+    return dates
+
+
+def next_due_values(rule: CycleRule, start_value: float, count: int) -> list[float]:
+    """The meter readings at which the first ``count`` cycles of a statistic ``rule`` come
+    due when the first begins at ``start_value`` and each is handled as it comes due."""
+    values: list[float] = []
+    cycle = begin_statistic(rule, 0, start_value)
+    for number in range(count):
+        if number:
+            cycle, _skipped = close_statistic(rule, cycle, 0, values[-1])
+        assert cycle.due_value is not None
+        values.append(cycle.due_value)
+    return values
+
+
+def elapsed_fraction(cycle_start: int, due_at: int, now: int) -> float:
+    """How far a calendar cycle has run at ``now``: 0 at its start, 1 at its due moment,
+    more once overdue, never below 0. A cycle due at its very start has wholly run."""
+    if due_at <= cycle_start:
+        return 1.0
+    return max(0.0, (now - cycle_start) / (due_at - cycle_start))
+
+
+def meter_fraction(start_value: float, current_value: float, due_value: float) -> float:
+    """How far a meter cycle has run: 0 at the reading it began with, 1 at its due reading,
+    more once past it, never below 0. A cycle due at its first reading has wholly run."""
+    span = due_value - start_value
+    if span <= 0:
+        return 1.0
+    return max(0.0, (current_value - start_value) / span)
+
+
+def progress(cycle_type: str, now: int, *, cycle_start: int | None = None,
+             due_at: int | None = None, start_value: float | None = None,
+             current_value: float | None = None,
+             due_value: float | None = None) -> float | None:
+    """How far a task's current cycle has run (``meter_fraction`` for a meter cycle,
+    ``elapsed_fraction`` for a calendar one); ``None`` while a moment or a reading it needs
+    is unknown (a meter with no reading yet, a cycle never started)."""
+    if is_statistic(cycle_type):
+        if start_value is None or current_value is None or due_value is None:
+            return None
+        return meter_fraction(float(start_value), float(current_value), float(due_value))
+    if cycle_start is None or due_at is None:
+        return None
+    return elapsed_fraction(cycle_start, due_at, now)

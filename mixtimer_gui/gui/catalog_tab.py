@@ -25,7 +25,6 @@ from mixtimer_gui.gui.widgets import (
     retitle_columns,
     search_box,
     search_conditions,
-    select_uid,
     selected_record,
 )
 from mixtimer_gui.services import Services
@@ -53,7 +52,7 @@ class CatalogTab(ListTab):
         self.retranslate()
         self.model.set_order("name", load=False)
         self._apply_filters()
-        self.live = LiveRefresh(self.bridge.changed, (entity,), self.refresh, parent=self)
+        self.live = LiveRefresh(self.bridge.changed, (entity,), self.refresh_live, parent=self)
 
     # -- what a catalogue says --------------------------------------------------------------
 
@@ -155,9 +154,3 @@ class CatalogTab(ListTab):
 
     def import_csv(self) -> None:
         raise NotImplementedError
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        accepted = super().run_dialog(dialog)
-        if accepted:  # show the record just saved
-            select_uid(self.view, self.model, getattr(dialog, "saved_uid", ""))
-        return accepted

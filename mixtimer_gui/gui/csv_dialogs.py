@@ -1,10 +1,10 @@
 """CSV in the window: export the handles a list shows, import objects and meter readings.
 
-Each entry point asks for a file, then runs the work on a pool thread while a progress dialog
-with a cancel button stays responsive; the thread only emits signals, and every widget is
-touched on the GUI thread. The worker uses its own database connection (Peewee keeps one per
-thread) and closes it when done. Dialogs open window-modal with ``open()``, never ``exec()``,
-so the event loop keeps running (and tests can drive them).
+Each entry point asks for a file, then runs the work on a ``background.Worker`` (its own
+thread and database connection, closed when done) while a progress dialog with a cancel
+button stays responsive; every widget is touched on the GUI thread. Dialogs open
+window-modal with ``open()``, never ``exec()``, so the event loop keeps running (and tests
+can drive them).
 
 - ``export_handles(parent, services, filter_params)``: save-file chooser, streamed export,
   then a message with the row count and an "Open folder" button. Cancel leaves no file.
@@ -19,21 +19,11 @@ so the event loop keeps running (and tests can drive them).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QObject,
-    QRunnable,
-    QStandardPaths,
-    Qt,
-    QThreadPool,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +54,7 @@ from mixtimer_gui.exports.csv_import import (
     import_table,
     read_table,
 )
+from mixtimer_gui.gui.background import Worker, own_connection
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.services import Services
 
@@ -82,75 +73,20 @@ def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
 # -- running work off the GUI thread ----------------------------------------------------------
 
 
-class _Signals(QObject):
-    """What a worker reports; lives on the GUI thread, so slots run there (queued)."""
-
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class _Worker(QRunnable):
-    """Runs ``work(progress, cancelled)`` on a pool thread and only emits signals."""
-
-    def __init__(self, services: Services, work: Work, signals: _Signals,
-                 stop: threading.Event) -> None:
-        super().__init__()
-        self.services = services
-        self.work = work
-        self.signals = signals
-        self.stop = stop
-
-    def run(self) -> None:
-        try:
-            with self.services.ctx.thread_connection():  # closed when the work ends
-                result = self.work(self._progress, self.stop.is_set)
-        except (ExportCancelled, ImportCancelled):
-            self._emit(self.signals.cancelled)
-        except DomainError as exc:
-            self._emit(self.signals.failed, say(exc))
-        except (ExportError, ImportFileError) as exc:
-            self._emit(self.signals.failed, str(exc))
-        except OSError as exc:
-            self._emit(self.signals.failed, _tr("Could not write the file: %1").replace(
-                "%1", exc.strerror or str(exc)))
-        except Exception:  # a bug: logged with its traceback, the user gets a sentence
-            log.exception("CSV work failed")
-            self._emit(self.signals.failed,
-                       _tr("Something went wrong; the details are in the log."))
-        else:
-            self._emit(self.signals.done, result)
-
-    def _progress(self, done: int, total: int) -> None:
-        if not self._emit(self.signals.progress, done, total):
-            self.stop.set()  # nobody is listening any more: stop the work
-
-    @staticmethod
-    def _emit(signal: Any, *args: Any) -> bool:
-        # The window may be gone (closed while the work ran): its signals object with it.
-        try:
-            signal.emit(*args)
-        except RuntimeError:
-            return False
-        return True
-
-
 class CsvJob(QObject):
     """One export or import step: a progress dialog with cancel, and a worker.
 
     Signals ``done(object)``, ``failed(str)``, ``cancelled()`` arrive on the GUI thread after
-    the progress dialog is closed. The job deletes itself afterwards.
+    the progress dialog is closed. The job deletes itself afterwards; deleted earlier (its
+    window closed), it stops the work, which leaves nothing behind.
     """
 
     done = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, parent: QWidget, services: Services, label: str, work: Work,
-                 pool: QThreadPool | None = None) -> None:
+    def __init__(self, parent: QWidget, services: Services, label: str, work: Work) -> None:
         super().__init__(parent)
-        self._stop = threading.Event()
         self._finished = False
         self.progress = QProgressDialog(label, _tr("Cancel"), 0, 0, parent)
         self.progress.setWindowTitle(_tr("MixTimer"))
@@ -159,28 +95,19 @@ class CsvJob(QObject):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel)
-        self.destroyed.connect(self._stop.set)  # the window closed: the worker stops
-        # No parent: the worker holds it too, so it outlives a window closed mid-work and
-        # the worker never emits on a deleted object (slots of a deleted job just don't run).
-        self._signals = _Signals()
-        self._signals.progress.connect(self._show_progress)
-        self._signals.done.connect(self._on_done)
-        self._signals.failed.connect(self._on_failed)
-        self._signals.cancelled.connect(self._on_cancelled)
-        (pool or QThreadPool.globalInstance()).start(
-            _Worker(services, work, self._signals, self._stop))
+        self._worker = Worker(own_connection(services), "mixtimer-csv", self)
+        self._worker.run(lambda job: work(job.progress, job.cancelled), self._on_done,
+                         self._on_error, self._show_progress)
 
     @property
     def finished(self) -> bool:
         return self._finished
 
     def cancel(self) -> None:
-        self._stop.set()
+        self._worker.cancel()
         self.progress.setLabelText(_tr("Cancelling…"))
 
     def _show_progress(self, done: int, total: int) -> None:
-        if self._stop.is_set():
-            return
         if self.progress.maximum() != total:
             self.progress.setMaximum(max(total, 1))
         self.progress.setValue(min(done, total))
@@ -196,13 +123,25 @@ class CsvJob(QObject):
         self._end()
         self.done.emit(result)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self._end()
-        self.failed.emit(message)
+        if isinstance(error, (ExportCancelled, ImportCancelled)):
+            self.cancelled.emit()
+        else:
+            self.failed.emit(_failure_text(error))
 
-    def _on_cancelled(self) -> None:
-        self._end()
-        self.cancelled.emit()
+
+def _failure_text(error: Exception) -> str:
+    """What went wrong, as a sentence for the user."""
+    if isinstance(error, DomainError):
+        return say(error)
+    if isinstance(error, (ExportError, ImportFileError)):
+        return str(error)
+    if isinstance(error, OSError):
+        return _tr("Could not write the file: %1").replace("%1", error.strerror or str(error))
+    # A bug: logged with its traceback, the user gets a sentence.
+    log.error("CSV work failed", exc_info=error)
+    return _tr("Something went wrong; the details are in the log.")
 
 
 def _message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:

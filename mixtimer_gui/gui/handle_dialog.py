@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
-from mixtimer_gui.gui.object_dialog import FormDialog
 from mixtimer_gui.gui.widgets import rich_text
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
@@ -106,13 +106,6 @@ class HandlerPicker(QWidget):
         item = self._add_item(created["id"], created["name"], True)
         self.list.scrollToItem(item)
         self.new_edit.clear()
-
-    def set_checked(self, handler_ids: list[int]) -> None:
-        wanted = set(handler_ids)
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            item.setCheckState(Qt.CheckState.Checked if item.data(HANDLER_ID_ROLE) in wanted
-                               else Qt.CheckState.Unchecked)
 
     def _checked_items(self) -> list[QListWidgetItem]:
         return [self.list.item(r) for r in range(self.list.count())
@@ -211,14 +204,10 @@ class HandleDialog(FormDialog):
         self.add_field("result", self.tr("Result"), self.result_edit)
         self.add_field("description", self.tr("Description"), self.description_edit)
         self.add_field("images", self.tr("Pictures"), self.attachments)
-        self._bind_alias("handler_id_list", "handler_name_list")
+        self.alias_field("handler_id_list", "handler_name_list")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         self.resize(560, 640)
-
-    def _bind_alias(self, field: str, target: str) -> None:
-        """Errors about ``field`` appear where ``target``'s do."""
-        self._fields[field] = self._fields[target]
 
     # -- drag & drop of picture files -----------------------------------------------------
 

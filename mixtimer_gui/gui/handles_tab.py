@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.background import own_connection
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.icons import icon
@@ -200,7 +201,7 @@ class HandlesTab(ListTab):
         # At 1 M records a person filter or a text search takes ~0.3 s to count: the first
         # page shows at once and the total follows from a worker thread.
         self.model = PagedTableModel(services.handles.list, self._columns(), parent=self,
-                                     count_connection=services.ctx.thread_connection)
+                                     count_connection=own_connection(services))
         self.model.loaded.connect(self._show_count)
         self.model.counting.connect(self._show_counting)
         self.model.searching.connect(self._show_searching)
@@ -208,7 +209,8 @@ class HandlesTab(ListTab):
         self._build()
         self.retranslate()
         self.model.set_order("-created")  # loads the first page; no filter is set yet
-        self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh, parent=self)
+        self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh_live,
+                                parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.HANDLER),
                                         self._reload_choices, parent=self)

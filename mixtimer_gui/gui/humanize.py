@@ -104,7 +104,7 @@ def due_in_words(due_at: str | int | None, now: int) -> str:
 def cycle_label(record: dict, statistic_unit: str = "") -> str:
     """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
     count = int(record.get("period_num") or 0)
-    if record.get("cycle_type") in (cycles.STATISTIC, cycles.STATISTIC_SYNONYM):
+    if cycles.is_statistic(record.get("cycle_type")):
         unit = statistic_unit or record.get("statistics_id") or ""
         return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(
             "%1", str(count)).replace("%2", unit).strip()
@@ -122,25 +122,9 @@ def cycle_label(record: dict, statistic_unit: str = "") -> str:
     return f"{count} {unit or ''}".strip()
 
 
-def progress(record: dict) -> float | None:
-    """How far a meter cycle has run, 0..1 (may exceed 1 when overdue); ``None`` otherwise."""
-    start, current, due = (record.get("start_value"), record.get("current_value"),
-                           record.get("due_value"))
-    if None in (start, current, due):
-        return None
-    span = float(due) - float(start)
-    if span <= 0:
-        return 1.0
-    return max(0.0, (float(current) - float(start)) / span)
-
-
 def short_time(wire_time: str | None) -> str:
     """``2024-05-11 09:00:00`` → ``2024-05-11 09:00`` (seconds are noise in a list)."""
     return (wire_time or "")[:16]
-
-
-def short_date(wire_time: str | None) -> str:
-    return (wire_time or "")[:10]
 
 
 def local_date(moment: int) -> date:

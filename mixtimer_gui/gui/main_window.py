@@ -6,9 +6,9 @@ the optional verbs a tab offers (``new_item``, ``focus_search``, ``delete_select
 
 A tab is imported and built the first time it is shown (or asked for through
 ``tab_by_key``): at start only the current tab loads, which at 1 M handles and 10,000 tasks
-saves most of a second (DESIGN §6). The tab bar holds a ``TabHost`` for each; a tab whose
-module is not there (or fails to build) becomes a labelled placeholder so the window still
-opens.
+saves most of a second (DESIGN §6). The tab bar holds a ``TabHost`` for each. A tab that
+fails to import or to build is a bug: the error surfaces (the error hook says so, the log has
+its traceback) and the host stays empty, to try again when shown again.
 
 The window can be shown before its database is open: ``MainWindow(None, settings)`` is the
 shell (menus, tab bar, "Opening the database…"), and ``attach(services)`` builds the current
@@ -28,10 +28,8 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-# Qt's own namespace is reached as ``QtCore.Qt`` where it is used: importing the name
-# creates its ~100 enum classes (~11 ms), which the shell shown before the database never
-# needs.
-from PySide6 import QtCore
+# Not Qt's own namespace (``from PySide6.QtCore import Qt``): importing the name creates its
+# ~100 enum classes (~11 ms), which the shell shown before the database never needs.
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -70,7 +68,7 @@ TAB_SPECS = (
 
 # The window's verbs and the method names tabs use for them, in order of preference.
 VERB_NAMES = {
-    "new_item": ("new_item", "new_object", "new_statistic"),
+    "new_item": ("new_record", "new_object", "new_statistic"),
     "open_selected": ("open_selected", "edit_selected", "handle_selected"),
     "delete_selected": ("delete_selected",),
     "focus_search": ("focus_search",),
@@ -100,32 +98,6 @@ def tab_title(key: str) -> str:
         "reminders": QApplication.translate("MainWindow", "Reminders"),
     }
     return titles.get(key, key)
-
-
-class PlaceholderTab(QWidget):
-    """Stands in for a tab whose module is not there yet (or failed to build)."""
-
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        layout = QVBoxLayout(self)
-        self.label = QLabel(self)
-        self.label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        self.label.setProperty("role", "hint")
-        layout.addWidget(self.label)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.label.setText(self.tr("%1 is not available in this build.").replace(
-            "%1", tab_title(self.key)))
-
-    def refresh(self) -> None:
-        pass
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class TabHost(QWidget):
@@ -292,7 +264,8 @@ class MainWindow(QMainWindow):
     def _build_tab(self, key: str) -> QWidget:
         """Import and build one tab (on its first show), wire it, restore its state."""
         module, cls = next((m, c) for k, m, c, _i in TAB_SPECS if k == key)
-        widget = self._make_tab(key, module, cls, self.tab_by_key.page(key))
+        tab_class = getattr(importlib.import_module(module), cls)
+        widget = tab_class(self.services, self.bridge, self.tab_by_key.page(key))
         for name, slot in (("open_tasks", self.show_tasks),
                            ("open_task_filter", self.show_task_filter)):
             signal = getattr(widget, name, None)
@@ -304,18 +277,6 @@ class MainWindow(QMainWindow):
         if QTabWidget.currentWidget(self.tabs) is self.tab_by_key.page(key):
             QTimer.singleShot(0, self, self._yield_keys_to_tab)  # its own keys exist now
         return widget
-
-    def _make_tab(self, key: str, module: str, cls: str, parent: QWidget) -> QWidget:
-        try:
-            tab_class = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            log.info("tab %s not available yet", key)
-            return PlaceholderTab(key, parent)
-        try:
-            return tab_class(self.services, self.bridge, parent)
-        except Exception:  # one broken tab must not keep the window from opening
-            log.exception("building the %s tab failed", key)
-            return PlaceholderTab(key, parent)
 
     def _action(self, name: str, shortcut: QKeySequence | str | None,
                 slot: Callable[[], None], icon_name: str | None = None) -> QAction:
@@ -510,7 +471,7 @@ class MainWindow(QMainWindow):
                 method()
                 return
         if verb == "focus_search":
-            search = getattr(tab, "search", None) or getattr(tab, "search_edit", None)
+            search = getattr(tab, "search", None)
             if isinstance(search, QLineEdit):
                 search.setFocus()
                 search.selectAll()

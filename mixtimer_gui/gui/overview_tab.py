@@ -11,9 +11,7 @@ Signals:
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
 from datetime import date, datetime, timedelta
 
@@ -37,11 +35,12 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.domain.status import DUE, DUE_SOON, NORMAL, NOT_STARTED
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.background import Job, Worker, own_connection
 from mixtimer_gui.gui.bar_chart import Bar, BarChart
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.theme import STATUS_BACKGROUNDS, STATUS_COLORS
 from mixtimer_gui.services import Services, events
-from mixtimer_gui.services.reports import ReportService, months_back
+from mixtimer_gui.services.reports import MonthFee, OnTimeRate, ReportService, months_back
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,7 @@ REFRESH_ON = (events.TASK, events.PROJECT, events.HANDLE, events.READING)
 # The charts aggregate a year of handles: ~3 s at 1 M handles (row lookups for due_at and
 # fee), so they load on a worker thread and live changes reload them at most this often.
 CHART_MIN_INTERVAL_S = 30.0
+Charts = tuple[list[OnTimeRate], list[MonthFee]]
 
 
 class StatusTile(QFrame):
@@ -134,7 +134,6 @@ class OverviewTab(QWidget):
     open_tasks = Signal(list)
     open_task_filter = Signal(dict)
     charts_loaded = Signal()
-    _charts_ready = Signal(object)
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
@@ -148,8 +147,7 @@ class OverviewTab(QWidget):
         self._refresh_timer.setInterval(500)
         self._refresh_timer.timeout.connect(self._refresh_if_visible)
         bridge.changed.connect(self._on_changed)
-        self._chart_thread: threading.Thread | None = None
-        self._charts_pending = False
+        self._charts = Worker(own_connection(services), "mixtimer-overview-charts", self)
         # Until the first figures arrive (~1.4 s at 1 M handles) the charts say so, not
         # "no maintenance recorded yet".
         self._charts_known = False
@@ -157,7 +155,6 @@ class OverviewTab(QWidget):
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
         self._chart_timer.timeout.connect(self._load_charts)
-        self._charts_ready.connect(self._apply_charts)  # queued: emitted by the worker
         self._build()
         self.retranslate()
         self.refresh()
@@ -291,7 +288,7 @@ class OverviewTab(QWidget):
             self._load_charts()
 
     def charts_busy(self) -> bool:
-        return self._chart_thread is not None and self._chart_thread.is_alive()
+        return self._charts.busy
 
     def _load_tiles(self) -> None:
         counts = self.reports.status_counts()
@@ -325,28 +322,17 @@ class OverviewTab(QWidget):
                            humanize.local_date(self.services.clock.now()))
 
     def _load_charts(self) -> None:
+        """The charts' figures from a worker (a newer load replaces a running one)."""
         self._chart_timer.stop()
-        if self.charts_busy():
-            self._charts_pending = True  # one more run when this one is done
-            return
         self._charts_started = time.monotonic()
-        self._chart_thread = threading.Thread(target=self._compute_charts,
-                                              name="mixtimer-overview-charts", daemon=True)
-        self._chart_thread.start()
+        reports, now = self.reports, self.services.clock.now
 
-    def _compute_charts(self) -> None:
-        """Worker thread: its own database connection; the result goes back as a signal."""
-        try:
-            with self.services.ctx.thread_connection():
-                now = self.services.clock.now()
-                since = months_back(now, 12)
-                payload = (self.reports.on_time_rate_by_project(since),
-                           self.reports.fees_by_month(since, now))
-        except Exception:  # a failed chart must not take the window down
-            log.exception("overview charts failed")
-            payload = None
-        with contextlib.suppress(RuntimeError):  # the tab was closed meanwhile
-            self._charts_ready.emit((threading.current_thread(), payload))
+        def figures(_job: Job) -> Charts:
+            moment = now()
+            since = months_back(moment, 12)
+            return reports.on_time_rate_by_project(since), reports.fees_by_month(since, moment)
+
+        self._charts.run(figures, self._apply_charts, self._charts_failed)
 
     def _set_chart_empty_texts(self) -> None:
         if not self._charts_known:
@@ -357,27 +343,24 @@ class OverviewTab(QWidget):
         self.rate_chart.set_empty_text(self.tr("No maintenance recorded yet."))
         self.fee_chart.set_empty_text(self.tr("No fees recorded yet."))
 
-    def _apply_charts(self, message: object) -> None:
-        worker, payload = message  # type: ignore[misc]
-        if worker is self._chart_thread:
-            self._chart_thread = None  # its last act was this emit: it is done
-        if payload is None and not self._charts_known:
+    def _charts_failed(self, error: Exception) -> None:
+        # A failed chart must not take the window down: the log has the why.
+        log.error("overview charts failed", exc_info=error)
+        if not self._charts_known:
             failed = self.tr("These figures could not be calculated; the log says why.")
             self.rate_chart.set_empty_text(failed)
             self.fee_chart.set_empty_text(failed)
-        if payload is not None:
-            self._charts_known = True
-            self._set_chart_empty_texts()
-            rates, fees = payload  # type: ignore[misc]
-            self.rate_chart.set_bars([
-                Bar(r.project_name, r.rate, _rate_color(r.rate), f"{r.on_time}/{r.handled}")
-                for r in sorted(rates, key=lambda r: r.rate)[:15]], maximum=1.0)
-            self.fee_chart.set_bars([Bar(m.month[2:].replace("-", "/"), m.fee) for m in fees]
-                                    if any(m.fee for m in fees) else [])
-        if self._charts_pending:
-            self._charts_pending = False
-            self._load_charts()
-            return
+        self.charts_loaded.emit()
+
+    def _apply_charts(self, charts: Charts) -> None:
+        rates, fees = charts
+        self._charts_known = True
+        self._set_chart_empty_texts()
+        self.rate_chart.set_bars([
+            Bar(r.project_name, r.rate, _rate_color(r.rate), f"{r.on_time}/{r.handled}")
+            for r in sorted(rates, key=lambda r: r.rate)[:15]], maximum=1.0)
+        self.fee_chart.set_bars([Bar(m.month[2:].replace("-", "/"), m.fee) for m in fees]
+                                if any(m.fee for m in fees) else [])
         self.charts_loaded.emit()
 
     # -- clicks -----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The project form (create and edit).
+"""The project form (create and edit), on the shared ``FormDialog``.
 
 The form builds the same wire dict an API client would send and checks it with the same
-rule (``domain.rules.project_input``) on every edit, debounced; the message of the first
-broken rule is shown in red next to the widget of the field it names, and Save stays
-disabled until the rules pass. Save calls ``services.projects.create/update``; a refusal
-there (a statistic that doesn't exist, a running project) lands next to its field too and
-nothing is saved. A preview lists the next five due dates as the cycle is edited.
+rule (``domain.rules.project_input``) as the user types (``FormDialog.validate_live``): the
+message of the first broken rule shows under the field it names, and Save stays disabled
+until the rules pass. Save calls ``services.projects.create/update``; a refusal there (a
+statistic that doesn't exist, a running project) is shown like every form's, and nothing is
+saved. A preview lists the next five due dates (``domain.cycles.next_due_dates``) as the
+cycle is edited.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -36,110 +36,110 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import clock, cycles, rules
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.debounce import Debouncer
+from mixtimer_gui.gui.form_dialog import FormDialog, error_line
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
-from mixtimer_gui.gui.widgets import role_label, single_shot_timer, statistic_unit
+from mixtimer_gui.gui.widgets import (
+    SEARCH_DELAY_MS,
+    role_label,
+    search_conditions,
+    statistic_unit,
+)
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
 
-VALIDATE_DELAY_MS = 150
-SEARCH_DELAY_MS = 250
 PREVIEW_COUNT = 5
 OBJECT_PAGE = 500
+OBJECT_SEARCH_FIELDS = ("name", "alias", "uid")
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class ProjectForm(QDialog):
+class ProjectForm(FormDialog):
+    # Its captions ask ("Every:"); a sentence names the field ("Cycle length …").
+    NAMES_FROM_CAPTIONS = False
+
     def __init__(self, services: Services, project: dict | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)  # builds the body: build_content
         self.services = services
         self.project = dict(project) if project else None
-        self.saved_uid: str | None = None
+        self.saved_uid = ""
         self._checked: list[str] = list(self.project["object_id_list"]) if self.project else []
-        self._touched: set[str] = set()
-        self._error: DomainError | None = None
-        self._object_names: dict[str, str] = {}
         self.setWindowIcon(icon("projects"))
         self.setMinimumSize(900, 640)
-        self._validate_timer = single_shot_timer(self, VALIDATE_DELAY_MS, self.validate_now)
-        self._search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self._load_objects)
-        self._build()
+        self._object_search = Debouncer(self._load_objects, SEARCH_DELAY_MS, self)
+        self.save_button.setIcon(icon("handle"))
+        self.save_button.setDefault(True)
+        self._set_tab_order()
         self._load_statistics()
         self._fill(self.project)
         self._load_objects()
         self._connect()
         self.retranslate()
+        self.validate_live(lambda: rules.project_input(self.wire()))
         self.validate_now()
 
     # -- layout -----------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        root = QVBoxLayout(self)
+    def build_content(self) -> QHBoxLayout:
+        root = self.layout()
         root.setContentsMargins(16, 16, 16, 12)
         root.setSpacing(10)
         columns = QHBoxLayout()
         columns.setSpacing(14)
-        root.addLayout(columns, 1)
         left = QVBoxLayout()
         left.setSpacing(10)
         right = QVBoxLayout()
         right.setSpacing(10)
         columns.addLayout(left, 5)
         columns.addLayout(right, 4)
+        left.addWidget(self._basic_box())
+        left.addWidget(self._cycle_box())
+        left.addWidget(self._preview_box(), 1)
+        right.addWidget(self._objects_box(), 3)
+        right.addWidget(self._guide_box(), 2)
+        return columns
 
-        self.error_labels: dict[str, QLabel] = {}
+    def _basic_box(self) -> QGroupBox:
         self.basic_box = QGroupBox(self)
-        basic = QFormLayout(self.basic_box)
-        self._form_setup(basic)
+        basic = self._form_in(self.basic_box)
         self.name_edit = QLineEdit(self.basic_box)
         self.name_edit.setMaxLength(200)  # longer than the rule allows, so the rule speaks
         self.alias_edit = QLineEdit(self.basic_box)
         self.description_edit = QLineEdit(self.basic_box)
-        self.name_label = self._row(basic, self.name_edit, "name")
-        self.alias_label = self._row(basic, self.alias_edit, "alias")
-        self.description_label = self._row(basic, self.description_edit, "description")
-        left.addWidget(self.basic_box)
+        self.add_field("name", "", self.name_edit, form=basic)
+        self.add_field("alias", "", self.alias_edit, form=basic)
+        self.add_field("description", "", self.description_edit, form=basic)
+        return self.basic_box
 
+    def _cycle_box(self) -> QGroupBox:
         self.cycle_box = QGroupBox(self)
-        cycle = QFormLayout(self.cycle_box)
-        self._form_setup(cycle)
-        self.cycle_type_combo = QComboBox(self.cycle_box)
-        for value in cycles.CYCLE_TYPES:
-            self.cycle_type_combo.addItem("", value)
-        self.cycle_type_label = self._row(cycle, self.cycle_type_combo, "cycle_type")
+        cycle = self._form_in(self.cycle_box)
+        self.cycle_type_combo = self._combo(cycles.CYCLE_TYPES)
+        self.add_field("cycle_type", "", self.cycle_type_combo, form=cycle)
         self.statistic_combo = QComboBox(self.cycle_box)
         self.statistic_combo.setMinimumWidth(220)
-        self.statistic_label = self._row(cycle, self.statistic_combo, "statistics_id")
-        self.period_num_spin = QSpinBox(self.cycle_box)
-        self.period_num_spin.setRange(0, 999_999)  # 0 allowed so the rule can explain it
-        self.period_num_spin.setMinimumWidth(110)
-        self.period_unit_combo = QComboBox(self.cycle_box)
-        for value in cycles.PERIOD_UNITS:
-            self.period_unit_combo.addItem("", value)
+        self.add_field("statistics_id", "", self.statistic_combo, form=cycle)
+        self.period_num_spin = self._spin()
+        self.period_unit_combo = self._combo(cycles.PERIOD_UNITS)
         self.period_unit_text = role_label(self.cycle_box, "hint")
-        period_row = self._pair(self.period_num_spin, self.period_unit_combo,
-                                self.period_unit_text)
-        self.period_label = self._row(cycle, period_row, "period_num",
-                                      extra_fields=("period_unit",))
-        self.notice_num_spin = QSpinBox(self.cycle_box)
-        self.notice_num_spin.setRange(0, 999_999)
-        self.notice_num_spin.setMinimumWidth(110)
-        self.notice_unit_combo = QComboBox(self.cycle_box)
-        for value in cycles.NOTICE_UNITS:
-            self.notice_unit_combo.addItem("", value)
-        self.notice_label = self._row(cycle, self._pair(self.notice_num_spin,
-                                                        self.notice_unit_combo),
-                                      "notice_num", extra_fields=("notice_unit",))
-        self.anchor_combo = QComboBox(self.cycle_box)
-        for value in cycles.ANCHOR_TYPES:
-            self.anchor_combo.addItem("", value)
-        self.anchor_label = self._row(cycle, self.anchor_combo, "anchor_type")
+        self.add_field("period_num", "", self.period_num_spin, form=cycle, row=self._pair(
+            self.period_num_spin, self.period_unit_combo, self.period_unit_text))
+        self.alias_field("period_unit", "period_num", self.period_unit_combo)
+        self.notice_num_spin = self._spin()
+        self.notice_unit_combo = self._combo(cycles.NOTICE_UNITS)
+        self.add_field("notice_num", "", self.notice_num_spin, form=cycle, row=self._pair(
+            self.notice_num_spin, self.notice_unit_combo))
+        self.alias_field("notice_unit", "notice_num", self.notice_unit_combo)
+        self.anchor_combo = self._combo(cycles.ANCHOR_TYPES)
+        self.add_field("anchor_type", "", self.anchor_combo, form=cycle)
         self.statistic_hint = role_label(self.cycle_box, "hint", wrap=True)
         cycle.addRow(self.statistic_hint)
-        left.addWidget(self.cycle_box)
+        return self.cycle_box
 
+    def _preview_box(self) -> QGroupBox:
         self.preview_box = QGroupBox(self)
         preview = QVBoxLayout(self.preview_box)
         self.preview_label = QLabel(self.preview_box)
@@ -148,8 +148,9 @@ class ProjectForm(QDialog):
         self.preview_label.setMinimumHeight(110)
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         preview.addWidget(self.preview_label)
-        left.addWidget(self.preview_box, 1)
+        return self.preview_box
 
+    def _objects_box(self) -> QGroupBox:
         self.objects_box = QGroupBox(self)
         objects = QVBoxLayout(self.objects_box)
         self.object_search = QLineEdit(self.objects_box)
@@ -162,42 +163,47 @@ class ProjectForm(QDialog):
         objects.addWidget(self.object_list, 1)
         self.object_count = role_label(self.objects_box, "hint")
         objects.addWidget(self.object_count)
-        self._add_error_label("object_id_list", objects)
+        objects.addWidget(self.bind_field("object_id_list", self.object_list))
         new_row = QHBoxLayout()
         self.new_object_edit = QLineEdit(self.objects_box)
         self.new_object_button = QPushButton(icon("add"), "", self.objects_box)
         new_row.addWidget(self.new_object_edit, 1)
         new_row.addWidget(self.new_object_button)
         objects.addLayout(new_row)
-        self.new_object_error = self._error_label(self.objects_box)
+        self.new_object_error = error_line(self.objects_box)
         objects.addWidget(self.new_object_error)
-        right.addWidget(self.objects_box, 3)
+        return self.objects_box
 
+    def _guide_box(self) -> QGroupBox:
         self.guide_box = QGroupBox(self)
         guide = QVBoxLayout(self.guide_box)
         self.guide_edit = QPlainTextEdit(self.guide_box)
         self.guide_edit.setTabChangesFocus(True)
         self.guide_edit.setMinimumHeight(100)
         guide.addWidget(self.guide_edit)
-        self._add_error_label("guide", guide)
-        right.addWidget(self.guide_box, 2)
-
-        self.general_error = self._error_label(self)
-        root.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setIcon(icon("handle"))
-        self.save_button.setDefault(True)
-        root.addWidget(self.buttons)
-        self._set_tab_order()
+        guide.addWidget(self.bind_field("guide", self.guide_edit))
+        return self.guide_box
 
     @staticmethod
-    def _form_setup(form: QFormLayout) -> None:
+    def _form_in(box: QGroupBox) -> QFormLayout:
+        form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(6)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return form
+
+    def _combo(self, values: tuple[str, ...]) -> QComboBox:
+        combo = QComboBox(self)
+        for value in values:
+            combo.addItem("", value)
+        return combo
+
+    def _spin(self) -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setRange(0, 999_999)  # 0 allowed so that the rule can explain it
+        spin.setMinimumWidth(110)
+        return spin
 
     def _pair(self, *widgets: QWidget) -> QWidget:
         holder = QWidget(self)
@@ -207,37 +213,6 @@ class ProjectForm(QDialog):
             layout.addWidget(widget)
         layout.addStretch(1)
         return holder
-
-    def _error_label(self, parent: QWidget) -> QLabel:
-        label = role_label(parent, "error", wrap=True)
-        label.hide()
-        return label
-
-    def _add_error_label(self, field: str, layout: QVBoxLayout | QFormLayout,
-                         extra_fields: tuple[str, ...] = ()) -> QLabel:
-        label = self._error_label(self)
-        label.setObjectName(f"error_{field}")
-        for name in (field, *extra_fields):
-            self.error_labels[name] = label
-        if isinstance(layout, QFormLayout):
-            layout.addRow("", label)
-        else:
-            layout.addWidget(label)
-        return label
-
-    def _row(self, form: QFormLayout, widget: QWidget, field: str,
-             extra_fields: tuple[str, ...] = ()) -> QLabel:
-        """A labelled field with its red error line right under the widget."""
-        caption = QLabel(self)
-        holder = QWidget(self)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        self._add_error_label(field, column, extra_fields)
-        caption.setBuddy(widget)
-        form.addRow(caption, holder)
-        return caption
 
     def _set_tab_order(self) -> None:
         chain = [self.name_edit, self.alias_edit, self.description_edit, self.cycle_type_combo,
@@ -253,17 +228,17 @@ class ProjectForm(QDialog):
         editing = self.project is not None
         self.setWindowTitle(self.tr("Edit project") if editing else self.tr("New project"))
         self.basic_box.setTitle(self.tr("Project"))
-        self.name_label.setText(self.tr("&Name:"))
-        self.alias_label.setText(self.tr("&Alias:"))
-        self.description_label.setText(self.tr("&Description:"))
+        self.set_caption("name", self.tr("&Name:"))
+        self.set_caption("alias", self.tr("&Alias:"))
+        self.set_caption("description", self.tr("&Description:"))
         self.name_edit.setPlaceholderText(self.tr("e.g. Air compressor monthly check"))
         self.alias_edit.setPlaceholderText(self.tr("empty: the project's number"))
         self.cycle_box.setTitle(self.tr("Cycle"))
-        self.cycle_type_label.setText(self.tr("&Cycle type:"))
-        self.statistic_label.setText(self.tr("S&tatistic:"))
-        self.period_label.setText(self.tr("&Every:"))
-        self.notice_label.setText(self.tr("Re&mind before:"))
-        self.anchor_label.setText(self.tr("Next cycle &starts:"))
+        self.set_caption("cycle_type", self.tr("&Cycle type:"))
+        self.set_caption("statistics_id", self.tr("S&tatistic:"))
+        self.set_caption("period_num", self.tr("&Every:"))
+        self.set_caption("notice_num", self.tr("Re&mind before:"))
+        self.set_caption("anchor_type", self.tr("Next cycle &starts:"))
         for combo in (self.cycle_type_combo, self.period_unit_combo, self.notice_unit_combo,
                       self.anchor_combo):
             for index in range(combo.count()):
@@ -284,7 +259,7 @@ class ProjectForm(QDialog):
         self.guide_box.setTitle(self.tr("Maintenance guide"))
         self.guide_edit.setPlaceholderText(self.tr("What to do, step by step, and what to "
                                                    "check."))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Save"))
+        self.save_button.setText(self.tr("&Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self._update_cycle_fields()
         self._update_object_count()
@@ -343,11 +318,8 @@ class ProjectForm(QDialog):
 
     def _load_objects(self) -> None:
         text = self.object_search.text().strip()
-        params: dict[str, Any] = {"page_size": OBJECT_PAGE, "order_by": "name"}
-        if text:
-            pattern = f"%{text}%"
-            params["where_or"] = [["name", "like", pattern], ["alias", "like", pattern],
-                                  ["uid", "like", pattern]]
+        params: dict[str, Any] = {"page_size": OBJECT_PAGE, "order_by": "name",
+                                  "where_or": search_conditions(text, OBJECT_SEARCH_FIELDS)}
         try:
             page = self.services.objects.list(params)
         except DomainError as exc:
@@ -366,7 +338,6 @@ class ProjectForm(QDialog):
         self.object_list.blockSignals(True)
         self.object_list.clear()
         for obj in rows:
-            self._object_names[obj["uid"]] = obj["name"]
             label = obj["name"]
             if obj.get("alias") and obj["alias"] not in (obj["name"], obj["uid"]):
                 label += f" · {obj['alias']}"
@@ -382,32 +353,24 @@ class ProjectForm(QDialog):
     # -- wiring -----------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        edits = {
-            "name": self.name_edit.textEdited, "alias": self.alias_edit.textEdited,
-            "description": self.description_edit.textEdited,
-            "cycle_type": self.cycle_type_combo.currentIndexChanged,
-            "statistics_id": self.statistic_combo.currentIndexChanged,
-            "period_num": self.period_num_spin.valueChanged,
-            "period_unit": self.period_unit_combo.currentIndexChanged,
-            "notice_num": self.notice_num_spin.valueChanged,
-            "notice_unit": self.notice_unit_combo.currentIndexChanged,
-            "anchor_type": self.anchor_combo.currentIndexChanged,
-            "guide": self.guide_edit.textChanged,
-        }
-        for field, signal in edits.items():
-            signal.connect(lambda *_, f=field: self._edited(f))
+        for field, signal in (
+                ("name", self.name_edit.textEdited), ("alias", self.alias_edit.textEdited),
+                ("description", self.description_edit.textEdited),
+                ("cycle_type", self.cycle_type_combo.currentIndexChanged),
+                ("statistics_id", self.statistic_combo.currentIndexChanged),
+                ("period_num", self.period_num_spin.valueChanged),
+                ("period_unit", self.period_unit_combo.currentIndexChanged),
+                ("notice_num", self.notice_num_spin.valueChanged),
+                ("notice_unit", self.notice_unit_combo.currentIndexChanged),
+                ("anchor_type", self.anchor_combo.currentIndexChanged),
+                ("guide", self.guide_edit.textChanged)):
+            self.watch(field, signal)
         self.cycle_type_combo.currentIndexChanged.connect(self._update_cycle_fields)
         self.statistic_combo.currentIndexChanged.connect(self._update_cycle_fields)
-        self.object_search.textChanged.connect(self._search_timer.start)
+        self.object_search.textChanged.connect(self._object_search)
         self.object_list.itemChanged.connect(self._object_toggled)
         self.new_object_button.clicked.connect(self.create_object)
         self.new_object_edit.returnPressed.connect(self.create_object)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-    def _edited(self, field: str) -> None:
-        self._touched.add(field)
-        self._validate_timer.start()
 
     def _object_toggled(self, item: QListWidgetItem) -> None:
         uid = item.data(UID_ROLE)
@@ -416,7 +379,7 @@ class ProjectForm(QDialog):
         elif item.checkState() != Qt.CheckState.Checked and uid in self._checked:
             self._checked.remove(uid)
         self._update_object_count()
-        self._edited("object_id_list")
+        self.edited("object_id_list")
 
     def _update_object_count(self) -> None:
         self.object_count.setText(self.tr("%1 object(s) chosen").replace(
@@ -425,7 +388,7 @@ class ProjectForm(QDialog):
     def _update_cycle_fields(self) -> None:
         statistic = self.cycle_type() == cycles.STATISTIC
         self.statistic_combo.setVisible(statistic)
-        self.statistic_label.setVisible(statistic)
+        self.captions["statistics_id"].setVisible(statistic)
         self.period_unit_combo.setVisible(not statistic)
         self.period_unit_text.setVisible(statistic)
         stat = self.statistic_combo.currentData() or ""
@@ -466,62 +429,9 @@ class ProjectForm(QDialog):
         return data
 
     def validate_now(self) -> bool:
-        self._validate_timer.stop()
-        try:
-            rules.project_input(self.wire())
-        except DomainError as exc:
-            self.show_error(exc)
-            self.save_button.setEnabled(False)
-            self._update_preview()
-            return False
-        self.show_error(None)
-        self.save_button.setEnabled(True)
+        valid = super().validate_now()
         self._update_preview()
-        return True
-
-    def show_error(self, error: DomainError | None, *, force: bool = False) -> None:
-        """Show ``error`` next to its field (or under the form when it names none)."""
-        self._error = error
-        for label in set(self.error_labels.values()) | {self.general_error}:
-            label.hide()
-            label.clear()
-        for widget in self._field_widgets().values():
-            widget.setProperty("invalid", False)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
-        if error is None:
-            return
-        label = self.error_labels.get(error.field)
-        if label is None:
-            label = self.general_error
-        elif error.field not in self._touched and not force:
-            # An untouched field (e.g. the empty name of a new project): say it quietly.
-            label = self.general_error
-            label.setProperty("role", "hint")
-        else:
-            self.general_error.setProperty("role", "error")
-            widget = self._field_widgets().get(error.field)
-            if widget is not None:
-                widget.setProperty("invalid", True)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
-        label.style().unpolish(label)
-        label.style().polish(label)
-        label.setText(say(error))
-        label.show()
-
-    def error_text(self, field: str) -> str:
-        """The message shown next to ``field`` now ("" if none): for tests."""
-        label = self.error_labels.get(field, self.general_error)
-        return label.text() if label.isVisibleTo(self) else ""
-
-    def _field_widgets(self) -> dict[str, QWidget]:
-        return {"name": self.name_edit, "alias": self.alias_edit,
-                "description": self.description_edit, "cycle_type": self.cycle_type_combo,
-                "statistics_id": self.statistic_combo, "period_num": self.period_num_spin,
-                "period_unit": self.period_unit_combo, "notice_num": self.notice_num_spin,
-                "notice_unit": self.notice_unit_combo, "anchor_type": self.anchor_combo,
-                "guide": self.guide_edit, "object_id_list": self.object_list}
+        return valid
 
     # -- preview ----------------------------------------------------------------------------
 
@@ -533,19 +443,7 @@ class ProjectForm(QDialog):
             inp = rules.project_input({**self.wire(), "name": "x"})
         except DomainError:
             return []
-        now = self.services.clock.now()
-        rule = inp.rule
-        result: list[tuple[int, int]] = []
-        start = now
-        for index in range(1, PREVIEW_COUNT + 1):
-            if rule.anchor_type == cycles.BY_PLAN:
-                due = cycles.grid_point(now, index, rule.period_num, rule.period_unit)
-            else:  # handled on time: the next cycle starts at this due moment
-                due = cycles.add_units(start, rule.period_num, rule.period_unit)
-            notice = cycles.notice_moment(start, due, rule.notice_num, rule.notice_unit)
-            result.append((due, notice))
-            start = due
-        return result
+        return cycles.next_due_dates(inp.rule, self.services.clock.now(), PREVIEW_COUNT)
 
     def _update_preview(self) -> None:
         if self.cycle_type() == cycles.STATISTIC:
@@ -589,8 +487,13 @@ class ProjectForm(QDialog):
             hint = hint.replace("%1", str(step)).replace("%2", unit)
             return f"<span style='color:#607d8b'>{hint}</span>"
         current = float(readings[0]["value"])
-        values = ", ".join(humanize.number(current + step * k)
-                           for k in range(1, PREVIEW_COUNT + 1))
+        try:
+            rule = rules.project_input({**self.wire(), "name": "x"}).rule
+        except DomainError:
+            hint = self.tr("Fix the cycle settings to see the due dates.")
+            return f"<span style='color:#607d8b'>{hint}</span>"
+        values = ", ".join(humanize.number(value) for value in
+                           cycles.next_due_values(rule, current, PREVIEW_COUNT))
         return (self.tr("Latest reading %1 %2. Due at readings: %3 %2")
                 .replace("%1", humanize.number(current)).replace("%2", unit)
                 .replace("%3", values))
@@ -613,19 +516,11 @@ class ProjectForm(QDialog):
         self.object_search.clear()
         self.object_search.blockSignals(False)
         self._load_objects()
-        self._edited("object_id_list")
+        self.edited("object_id_list")
 
     def save(self) -> None:
-        self._touched.update(self._field_widgets())
-        if not self.validate_now():
-            return
-        try:
-            if self.project is None:
-                result = self.services.projects.create(self.wire())
-            else:
-                result = self.services.projects.update(self.wire())
-        except DomainError as exc:
-            self.show_error(exc, force=True)
-            return
+        if self.project is None:
+            result = self.services.projects.create(self.wire())
+        else:
+            result = self.services.projects.update(self.wire())
         self.saved_uid = result["uid"]
-        self.accept()

@@ -1,9 +1,9 @@
 """维保项目: the project list with search, filters, a running badge and the lifecycle actions.
 
-The list pages from ``services.projects.list`` (SQL filter and order). Start / stop /
-restart / delete go through the services with a confirmation where they change timers or
-remove tasks; editing a running project explains the stop-first rule and offers
-"stop, edit, start again".
+A ``ListTab`` as the others: the list pages from ``services.projects.list`` (SQL filter and
+order). Start / stop / restart / delete go through the services with a confirmation where
+they change timers or remove tasks; editing a running project explains the stop-first rule
+and offers "stop, edit, start again".
 
 Signals:
     open_task_filter(dict): ``{"project_id": …}`` of the selected project, for the Tasks tab.
@@ -14,13 +14,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -29,7 +27,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QTextBrowser,
     QToolBar,
     QVBoxLayout,
@@ -40,29 +37,32 @@ from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
-from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.gui.project_form import ProjectForm
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
 from mixtimer_gui.gui.widgets import (
+    ANY,
+    ListTab,
+    chosen_conditions,
+    count_label,
     draw_pill,
-    restore_table,
+    make_table,
+    retitle_columns,
     rich_text,
-    role_label,
-    save_table,
+    search_box,
+    search_conditions,
     select_uid,
-    single_shot_timer,
+    selected_record,
     statistic_units,
 )
 from mixtimer_gui.services import Services, events
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 250
-LIVE_DELAY_MS = 300
-TABLE_KEY = "projects"
-ALL = ""
+SEARCH_FIELDS = ("name", "alias", "uid")
 
 
 class BadgeDelegate(QStyledItemDelegate):
@@ -83,27 +83,27 @@ class BadgeDelegate(QStyledItemDelegate):
         draw_pill(painter, rect, text, background, foreground)
 
 
-class ProjectsTab(QWidget):
+class ProjectsTab(ListTab):
     open_task_filter = Signal(dict)
+
+    TABLE_KEY = "projects"
+    # The detail pane asks five questions per refresh: a hidden tab waits until it shows.
+    REFRESH_WHILE_HIDDEN = False
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self._dirty = False
-        self._form_factory = None  # tests replace the dialog runner
-        self._statistic_units: dict[str, str] = {}
-        self._load_statistic_units()
-        self._search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_filter)
-        self._live_timer = single_shot_timer(self, LIVE_DELAY_MS, self._refresh_if_visible)
-        bridge.changed.connect(self._on_changed)
+        super().__init__(services, bridge, parent)
+        self._statistic_units: dict[str, str] = statistic_units(services)
         self.model = PagedTableModel(services.projects.list, self._columns(), page_size=200,
                                      parent=self)
+        self.model.loaded.connect(self._show_count)
+        self.model.error.connect(self._show_error)
+        self.model.set_order("-created", load=False)  # newest first; the header shows it
         self._build()
-        self.model.error.connect(self._show_list_error)
-        self.model.loaded.connect(self._on_loaded)
         self.retranslate()
-        self.apply_filter()
+        self._apply_filters()
+        self.live = LiveRefresh(bridge.changed, (events.PROJECT, events.TASK, events.OBJECT),
+                                self.refresh_live, parent=self)
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -131,10 +131,6 @@ class ProjectsTab(QWidget):
         return humanize.cycle_label(record, self._statistic_units.get(
             record.get("statistics_id") or "", ""))
 
-    def _load_statistic_units(self) -> None:
-        """Units of the statistics, so a meter cycle reads "every 500 h", not an id."""
-        self._statistic_units = statistic_units(self.services)
-
     def _state_text(self, record: dict) -> str:
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
 
@@ -152,10 +148,45 @@ class ProjectsTab(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         bar = QHBoxLayout()
+        bar.addWidget(self._toolbar(), 1)
+        self.cycle_type_combo = QComboBox(self)
+        self.cycle_type_combo.addItem("", ANY)
+        for value in cycles.CYCLE_TYPES:
+            self.cycle_type_combo.addItem("", value)
+        self.state_combo = QComboBox(self)
+        for value in (ANY, 1, 0):
+            self.state_combo.addItem("", value)
+        for combo in (self.cycle_type_combo, self.state_combo):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.search, self._search_debounce = search_box("", self._apply_filters, self)
+        self.search.setMinimumWidth(240)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        bar.addWidget(self.cycle_type_combo)
+        bar.addWidget(self.state_combo)
+        bar.addWidget(self.search)
+        layout.addLayout(bar)
+        self.view = make_table(self.model, "projectsTable")
+        self.view.setItemDelegateForColumn(0, BadgeDelegate(self.view))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self._detail_pane())
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 320])
+        layout.addWidget(self.splitter, 1)
+        self.count = count_label()
+        layout.addWidget(self.count)
+        self._show_selected()
+
+    def _toolbar(self) -> QToolBar:
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.new_action = self._action("add", self.new_item)
-        self.edit_action = self._action("edit", self.open_selected)
+        self.new_action = self._action("add", self.new_record)
+        self.edit_action = self._action("edit", self.edit_selected)
         self.delete_action = self._action("delete", self.delete_selected)
         self.toolbar.addSeparator()
         self.start_action = self._action("start", self.start_selected)
@@ -163,75 +194,24 @@ class ProjectsTab(QWidget):
         self.restart_action = self._action("restart", self.restart_selected)
         self.toolbar.addSeparator()
         self.refresh_action = self._action("refresh", self.refresh)
-        bar.addWidget(self.toolbar, 1)
-        self.cycle_filter = QComboBox(self)
-        self.cycle_filter.addItem("", ALL)
-        for value in cycles.CYCLE_TYPES:
-            self.cycle_filter.addItem("", value)
-        self.state_filter = QComboBox(self)
-        for value in (ALL, "1", "0"):
-            self.state_filter.addItem("", value)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(240)
-        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        bar.addWidget(self.cycle_filter)
-        bar.addWidget(self.state_filter)
-        bar.addWidget(self.search_edit)
-        layout.addLayout(bar)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.table = QTableView(self.splitter)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setHighlightSections(False)
-        self.table.setItemDelegateForColumn(0, BadgeDelegate(self.table))
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        for number, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(number, column.width)
-        self.table.horizontalHeader().setSortIndicator(len(self.model.columns) - 1,
-                                                       Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-
-        side = QWidget(self.splitter)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(6, 0, 0, 0)
-        self.detail = QTextBrowser(side)
-        self.detail.setOpenLinks(False)
-        side_layout.addWidget(self.detail, 1)
-        self.tasks_button = QPushButton(icon("tasks"), "", side)
-        self.tasks_button.clicked.connect(self._open_project_tasks)
-        side_layout.addWidget(self.tasks_button)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 320])
-        layout.addWidget(self.splitter, 1)
-        self.count_label = role_label(self, "hint")
-        layout.addWidget(self.count_label)
-
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        self.cycle_filter.currentIndexChanged.connect(self.apply_filter)
-        self.state_filter.currentIndexChanged.connect(self.apply_filter)
-        self._update_actions()
+        return self.toolbar
 
     def _action(self, icon_name: str, slot: Any) -> QAction:
         action = self.toolbar.addAction(icon(icon_name), "")
         action.triggered.connect(slot)
         return action
+
+    def _detail_pane(self) -> QWidget:
+        side = QWidget(self.splitter)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(6, 0, 0, 0)
+        self.detail = QTextBrowser(side)
+        self.detail.setOpenLinks(False)
+        column.addWidget(self.detail, 1)
+        self.tasks_button = QPushButton(icon("tasks"), "", side)
+        self.tasks_button.clicked.connect(self._open_project_tasks)
+        column.addWidget(self.tasks_button)
+        return side
 
     def retranslate(self) -> None:
         for action, text, tip in (
@@ -246,93 +226,49 @@ class ProjectsTab(QWidget):
                 (self.refresh_action, self.tr("Refresh"), self.tr("Reload the list (F5)"))):
             action.setText(text)
             action.setToolTip(tip)
-        self.cycle_filter.setItemText(0, self.tr("All cycle types"))
-        for index in range(1, self.cycle_filter.count()):
-            self.cycle_filter.setItemText(index, humanize.domain_label(
-                self.cycle_filter.itemData(index)))
-        self.state_filter.setItemText(0, self.tr("Running and stopped"))
-        self.state_filter.setItemText(1, self.tr("Running"))
-        self.state_filter.setItemText(2, self.tr("Stopped"))
-        self.search_edit.setPlaceholderText(self.tr("Search name, alias or number (Ctrl+F)"))
+        self.cycle_type_combo.setItemText(0, self.tr("All cycle types"))
+        for index in range(1, self.cycle_type_combo.count()):
+            self.cycle_type_combo.setItemText(index, humanize.domain_label(
+                self.cycle_type_combo.itemData(index)))
+        self.state_combo.setItemText(0, self.tr("Running and stopped"))
+        self.state_combo.setItemText(1, self.tr("Running"))
+        self.state_combo.setItemText(2, self.tr("Stopped"))
+        self.search.setPlaceholderText(self.tr("Search name, alias or number (Ctrl+F)"))
         self.tasks_button.setText(self.tr("Show this project's tasks"))
-        self.model.set_columns(self._columns())  # titles and cell words in the new language
-        self._on_loaded(self.model.total)
-        self._show_detail(self.selected_project())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
+        retitle_columns(self.model, self._columns())
+        self._show_count(self.model.total)
+        self._show_selected()
 
     # -- list -------------------------------------------------------------------------------
 
-    def filters(self) -> dict[str, list]:
-        where_and: list = []
-        cycle_type = self.cycle_filter.currentData()
-        if cycle_type:
-            where_and.append(["cycle_type", "=", cycle_type])
-        state = self.state_filter.currentData()
-        if state:
-            where_and.append(["is_active", "=", int(state)])
-        text = self.search_edit.text().strip()
-        where_or = []
-        if text:
-            pattern = f"%{text}%"
-            where_or = [["name", "like", pattern], ["alias", "like", pattern],
-                        ["uid", "like", pattern]]
-        return {"where_and": where_and, "where_or": where_or}
+    def filters(self) -> tuple[list, list]:
+        """(where_and, where_or) for what the filter widgets say."""
+        where_and = chosen_conditions((("cycle_type", self.cycle_type_combo),
+                                       ("is_active", self.state_combo)))
+        return where_and, search_conditions(self.search.text(), SEARCH_FIELDS)
 
-    def apply_filter(self) -> None:
-        self._search_timer.stop()
-        uid = self.selected_uid()
-        self.model.set_filter(**self.filters())
-        self._reselect(uid)
+    def _apply_filters(self) -> None:
+        uid = (self.selected_project() or {}).get("uid")
+        self.model.set_filter(*self.filters())
+        if uid is not None:  # still listed: still selected
+            select_uid(self.view, self.model, uid)
+        self._rows_changed()
 
     def refresh(self) -> None:
-        self._dirty = False
-        self._load_statistic_units()
-        uid = self.selected_uid()
-        self.model.refresh()
-        self._reselect(uid)
-
-    def focus_search(self) -> None:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-
-    def selected_row(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        self._statistic_units = statistic_units(self.services)
+        super().refresh()
 
     def selected_project(self) -> dict | None:
-        row = self.selected_row()
-        return self.model.record(row) if row is not None else None
+        return selected_record(self.view)
 
-    def selected_uid(self) -> str | None:
-        project = self.selected_project()
-        return project["uid"] if project else None
+    def _show_count(self, total: int) -> None:
+        self.count.setText(self.tr("%1 project(s)").replace("%1", str(total)))
 
-    def select_uid(self, uid: str) -> bool:
-        return select_uid(self.table, self.model, uid)
+    def _show_error(self, message: str) -> None:
+        self.count.setText(message)
 
-    def _reselect(self, uid: str | None) -> None:
-        if uid is not None and not self.select_uid(uid):
-            self.table.clearSelection()
-        # The same row may stay selected with new contents (e.g. now running): no
-        # selectionChanged then, so the actions and the detail are brought up to date here.
-        self._update_actions()
-        self._show_detail(self.selected_project())
-
-    def _on_loaded(self, total: int) -> None:
-        self.count_label.setText(self.tr("%1 project(s)").replace("%1", str(total)))
-
-    def _show_list_error(self, message: str) -> None:
-        self.count_label.setText(message)
-
-    def _selection_changed(self, *_: object) -> None:
-        self._update_actions()
-        self._show_detail(self.selected_project())
-
-    def _update_actions(self) -> None:
+    def _show_selected(self, *_args: object) -> None:
+        """The actions the selected project allows, and its details."""
         project = self.selected_project()
         has = project is not None
         running = bool(project and project["is_active"])
@@ -342,6 +278,7 @@ class ProjectsTab(QWidget):
         self.stop_action.setEnabled(running)
         self.restart_action.setEnabled(has)
         self.tasks_button.setEnabled(has)
+        self._show_detail(project)
 
     # -- detail pane ------------------------------------------------------------------------
 
@@ -370,7 +307,7 @@ class ProjectsTab(QWidget):
         badges = " ".join(
             f"<span style='color:{STATUS_COLORS[s]}'>{rich_text(humanize.status_label(s))} "
             f"<b>{n}</b></span>&nbsp;&nbsp;" for s, n in counts.items() if n)
-        guide = rich_text(project["guide"]).replace("\n", "<br>") or "—"
+        guide = rich_text(project["guide"]) or "—"
         tasks_heading = self.tr("Tasks")
         objects_heading = self.tr("Objects")
         guide_heading = self.tr("Maintenance guide")
@@ -411,17 +348,16 @@ class ProjectsTab(QWidget):
         return [names.get(uid, uid) for uid in uids]
 
     def _open_project_tasks(self) -> None:
-        uid = self.selected_uid()
-        if uid is None:
-            return
-        self.open_task_filter.emit({"project_id": uid})
+        project = self.selected_project()
+        if project is not None:
+            self.open_task_filter.emit({"project_id": project["uid"]})
 
     # -- actions ----------------------------------------------------------------------------
 
     def _context_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
+        index = self.view.indexAt(pos)
         if index.isValid():
-            self.table.selectRow(index.row())
+            self.view.selectRow(index.row())
         menu = QMenu(self)
         for action in (self.edit_action, self.start_action, self.stop_action,
                        self.restart_action, None, self.delete_action, None, self.new_action):
@@ -429,36 +365,25 @@ class ProjectsTab(QWidget):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
 
-    def run_form(self, project: dict | None) -> str | None:
-        """Open the project form; the saved project's uid, or ``None`` if cancelled."""
-        if self._form_factory is not None:
-            return self._form_factory(project)
-        from mixtimer_gui.gui.project_form import ProjectForm
+    def new_record(self) -> bool:
+        return self.run_dialog(ProjectForm(self.services, None, self))
 
-        form = ProjectForm(self.services, project, self)
-        form.exec()
-        return form.saved_uid
-
-    def new_item(self) -> None:
-        uid = self.run_form(None)
-        if uid:
-            self.refresh()
-            self.select_uid(uid)
-
-    def open_selected(self) -> None:
+    def edit_selected(self) -> bool:
+        """Edit the selected project; a running one is stopped for the edit and started
+        again after (its cycle settings change only while it is stopped)."""
         project = self.selected_project()
         if project is None:
-            return
+            return False
         try:  # fresh from the store: the API may have changed or deleted it meanwhile
             project = self.services.projects.get({"uid": project["uid"]})
         except DomainError as exc:
             QMessageBox.warning(self, self.tr("Not done"), say(exc))
             self.refresh()
-            return
-        restart = False
-        if project["is_active"]:
+            return False
+        running = bool(project["is_active"])
+        if running:
             if not self._confirm(
                     self.tr("Edit a running project"),
                     self.tr("“%1” is running. Its cycle settings can only change while it is "
@@ -466,21 +391,20 @@ class ProjectsTab(QWidget):
                             "Stop it, edit it, and start it again afterwards?")
                     .replace("%1", project["name"]),
                     self.tr("Stop, edit, start again")):
-                return
+                return False
             if not self._call(self.services.projects.stop, project["uid"]):
-                return
-            restart = True
+                return False
             project["is_active"] = 0
-        uid = self.run_form(project)
-        if restart:
+        saved = self.run_dialog(ProjectForm(self.services, project, self))
+        if running:
             self._call(self.services.projects.start, project["uid"])
-        if uid or restart:
             self.refresh()
+        return saved
 
-    def delete_selected(self) -> None:
+    def delete_selected(self) -> bool:
         project = self.selected_project()
         if project is None:
-            return
+            return False
         running = bool(project["is_active"])
         text = self.tr("Delete “%1” and its %2 task(s)? The maintenance records (handles) "
                        "are kept.").replace("%1", project["name"]).replace(
@@ -489,40 +413,40 @@ class ProjectsTab(QWidget):
             text += "\n\n" + self.tr("The project is running: it will be stopped first.")
         if not self._confirm(self.tr("Delete project"), text, self.tr("Delete"),
                              destructive=True):
-            return
+            return False
         if running and not self._call(self.services.projects.stop, project["uid"]):
-            return
-        if self._call(self.services.projects.delete, project["uid"]):
-            self.refresh()
+            return False
+        return self._call_and_refresh(self.services.projects.delete, project["uid"])
 
-    def start_selected(self) -> None:
+    def start_selected(self) -> bool:
         project = self.selected_project()
-        if project and self._call(self.services.projects.start, project["uid"]):
-            self.refresh()
+        return project is not None and self._call_and_refresh(self.services.projects.start,
+                                                              project["uid"])
 
-    def stop_selected(self) -> None:
+    def stop_selected(self) -> bool:
         project = self.selected_project()
-        if project is None:
-            return
-        if not self._confirm(self.tr("Stop project"),
-                             self.tr("Stop “%1”? Its tasks give no reminders while it is "
-                                     "stopped; their due dates stay.")
-                             .replace("%1", project["name"]), self.tr("Stop")):
-            return
-        if self._call(self.services.projects.stop, project["uid"]):
-            self.refresh()
+        if project is None or not self._confirm(
+                self.tr("Stop project"),
+                self.tr("Stop “%1”? Its tasks give no reminders while it is stopped; their "
+                        "due dates stay.").replace("%1", project["name"]), self.tr("Stop")):
+            return False
+        return self._call_and_refresh(self.services.projects.stop, project["uid"])
 
-    def restart_selected(self) -> None:
+    def restart_selected(self) -> bool:
         project = self.selected_project()
-        if project is None:
-            return
-        if not self._confirm(self.tr("Restart project"),
-                             self.tr("Restart “%1”? Every task starts a fresh cycle now; the "
-                                     "current due dates are replaced.")
-                             .replace("%1", project["name"]), self.tr("Restart")):
-            return
-        if self._call(self.services.projects.restart, project["uid"]):
+        if project is None or not self._confirm(
+                self.tr("Restart project"),
+                self.tr("Restart “%1”? Every task starts a fresh cycle now; the current due "
+                        "dates are replaced.").replace("%1", project["name"]),
+                self.tr("Restart")):
+            return False
+        return self._call_and_refresh(self.services.projects.restart, project["uid"])
+
+    def _call_and_refresh(self, method: Any, uid: str) -> bool:
+        done = self._call(method, uid)
+        if done:
             self.refresh()
+        return done
 
     def _call(self, method: Any, uid: str) -> bool:
         try:
@@ -541,28 +465,3 @@ class ProjectsTab(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else accept)
         box.exec()
         return box.clickedButton() is accept
-
-    # -- live updates and state -------------------------------------------------------------
-
-    def _on_changed(self, entity: str, _uids: list) -> None:
-        if entity in (events.PROJECT, events.TASK, events.OBJECT):
-            self._dirty = True
-            self._live_timer.start()
-
-    def _refresh_if_visible(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QEvent) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(event)
-
-    def restore_state(self, settings: AppSettings) -> None:
-        restore_table(settings, TABLE_KEY, self.table, self.splitter)
-
-    def save_state(self, settings: AppSettings) -> None:
-        save_table(settings, TABLE_KEY, self.table, self.splitter)
-
-
-

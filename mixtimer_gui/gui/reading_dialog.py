@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QLabel, 
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui import humanize
-from mixtimer_gui.gui.object_dialog import FormDialog
+from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.services import Services
 
 VALUE_LIMIT = 1e15

@@ -91,7 +91,7 @@ class ReminderCenter(QWidget):
         self.model.loaded.connect(self._on_loaded)
         if bridge is not None:
             bridge.changed.connect(self.on_changed)
-        self._apply_filter()
+        self._apply_filters()
 
     # -- building -------------------------------------------------------------------------
 
@@ -111,8 +111,8 @@ class ReminderCenter(QWidget):
         self.view.clicked.connect(self._on_clicked)
         self.view.doubleClicked.connect(lambda index: self._open_rows([index.row()]))
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.unread_only.toggled.connect(self._apply_filter)
-        self.kind_combo.currentIndexChanged.connect(self._apply_filter)
+        self.unread_only.toggled.connect(self._apply_filters)
+        self.kind_combo.currentIndexChanged.connect(self._apply_filters)
         self.open_button.clicked.connect(lambda: self._open_rows(self._selected_rows()))
         self.mark_read_button.clicked.connect(self.mark_selected_read)
         self.mark_all_button.clicked.connect(self.mark_all_read)
@@ -222,7 +222,7 @@ class ReminderCenter(QWidget):
 
     # -- state ----------------------------------------------------------------------------
 
-    def _apply_filter(self) -> None:
+    def _apply_filters(self) -> None:
         where: list[list[Any]] = []
         if self.unread_only.isChecked():
             where.append(["is_read", "=", 0])

@@ -29,10 +29,6 @@ class AppSettings:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
 
-    @property
-    def qsettings(self) -> QSettings:
-        return self._qs
-
     def sync(self) -> None:
         self._qs.sync()
 
@@ -188,9 +184,3 @@ class AppSettings:
 
     def set_splitter_state(self, name: str, state: QByteArray) -> None:
         self._set(f"splitters/{name}", state)
-
-    def header_state(self, table: str) -> QByteArray:
-        return self._bytes(f"headers/{table}")
-
-    def set_header_state(self, table: str, state: QByteArray) -> None:
-        self._set(f"headers/{table}", state)

@@ -6,14 +6,14 @@ a proxy model: sorting 100 k Python rows in a proxy took seconds). Filters are t
 ``where_and`` / ``where_or`` / ``where_in``, so what the list shows is exactly what the API
 and the CSV export would return for the same parameters.
 
-With ``count_connection`` (``services.ctx.thread_connection``: a worker's own connection
-and a way to interrupt it; for a fetch that takes ``count=``), a new filter shows its first
-page without waiting for the total: page 1 is fetched with one extra row and no count, and
-the count runs on a worker thread with its own connection (closed after). Until it
-arrives, ``rowCount`` is the rows loaded plus one when a further row exists; views that
-scroll to the end fetch more (``fetchMore``). A count for an older filter is ignored, and a
-running one is interrupted. At 1 M handles a LIKE search or a person filter takes ~0.3 s
-to count but ~10 ms to show its first page.
+With ``count_connection`` (``background.own_connection(services)``: a worker thread's own
+connection; for a fetch that takes ``count=``), a new filter shows its first page without
+waiting for the total: page 1 is fetched with one extra row and no count, and the count
+runs on a ``background.Worker``. Until it arrives, ``rowCount`` is the rows loaded plus one
+when a further row exists; views that scroll to the end fetch more (``fetchMore``). A new
+filter, order or refresh makes a running count stale: it is interrupted and its total
+ignored. At 1 M handles a LIKE search or a person filter takes ~0.3 s to count but ~10 ms
+to show its first page.
 
 ``set_filter(..., background=True)`` fetches page 1 itself on a worker too: a text search
 for a word that is nowhere scans every row even for its first page (~0.5 s at 1 M
@@ -30,13 +30,11 @@ Signals:
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import inspect
 import logging
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,10 +50,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.gui.background import Connect, Job, Worker
 from mixtimer_gui.gui.messages import say
-
-# services.ctx.thread_connection: a worker thread's own connection, yielding its interrupt.
-CountConnection = Callable[[], AbstractContextManager[Callable[[], None]]]
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +95,12 @@ class PagedTableModel(QAbstractTableModel):
     counting = Signal()
     searching = Signal()
     error = Signal(str)
-    _count_ready = Signal(object)  # (generation, total or None), from the counting thread
-    _page_ready = Signal(object)  # (generation, rows or None, error or None), from a search
 
     MAX_CACHED_PAGES = 8
 
     def __init__(self, fetch: Fetch, columns: list[Column], page_size: int = 200,
                  parent: QObject | None = None, *,
-                 count_connection: CountConnection | None = None) -> None:
+                 count_connection: Connect | None = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._columns = list(columns)
@@ -118,24 +112,17 @@ class PagedTableModel(QAbstractTableModel):
         self._where_in: list = []
         self._order_by = ""
         self._accepts_count = _accepts_keyword(fetch, "count")
-        self._count_connection = count_connection if self._accepts_count else None
-        if self._count_connection is not None:
+        # Each on a connection of its own, one run at a time: the total, and a first page
+        # that takes long (a text search).
+        self._counter: Worker | None = None
+        self._searcher: Worker | None = None
+        if count_connection is not None and self._accepts_count:
+            self._counter = Worker(count_connection, "mixtimer-table-count", self)
+            self._searcher = Worker(count_connection, "mixtimer-table-search", self)
             self._page_size = min(self._page_size, 999)  # page 1 asks one row more
         self._counted = True  # False while a worker counts the current filter
         self._more = False  # before the count: a row exists past the loaded ones
-        self._generation = 0  # bumped by every re-query; a count for an older one is stale
-        self._count_thread: threading.Thread | None = None
-        self._count_again = False
-        self._count_lock = threading.Lock()
-        # Interrupts the counting thread's statement (None while no count runs).
-        self._count_interrupt: Callable[[], None] | None = None
-        self._count_ready.connect(self._apply_count)
-        self._page_thread: threading.Thread | None = None
-        self._page_again = False
         self._background = False  # the filter's first page comes from a worker
-        self._page_refresh = False  # the page on its way refreshes (True) or resets
-        self._page_interrupt: Callable[[], None] | None = None
-        self._page_ready.connect(self._apply_page)
         self._loaded_once = False
         self.fetch_calls = 0  # how many pages were fetched: tests and benchmarks read it
 
@@ -167,7 +154,7 @@ class PagedTableModel(QAbstractTableModel):
 
     @property
     def counting_in_background(self) -> bool:
-        return self._count_thread is not None
+        return self._counter is not None and self._counter.busy
 
     @property
     def page_size(self) -> int:
@@ -175,7 +162,7 @@ class PagedTableModel(QAbstractTableModel):
 
     @property
     def searching_in_background(self) -> bool:
-        return self._page_thread is not None
+        return self._searcher is not None and self._searcher.busy
 
     def set_filter(self, where_and: list | None = None, where_or: list | None = None,
                    where_in: list | None = None, *, background: bool = False) -> None:
@@ -184,9 +171,9 @@ class PagedTableModel(QAbstractTableModel):
         self._where_and = list(where_and or [])
         self._where_or = list(where_or or [])
         self._where_in = list(where_in or [])
-        self._background = background and self._count_connection is not None
+        self._background = background and self._searcher is not None
         if self._background:
-            self._generation += 1
+            self._stop_counting()
             self.searching.emit()
             self._start_page(refresh=False)
         else:
@@ -212,8 +199,7 @@ class PagedTableModel(QAbstractTableModel):
 
         With a background count the old row count stands until the new one arrives; with a
         background filter, page 1 comes from a worker too."""
-        self._generation += 1
-        self._interrupt_page()
+        self._stop_counting()
         if self._background:
             self._start_page(refresh=True)
             return
@@ -374,7 +360,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def _first_page(self) -> tuple[list[dict], int | None]:
         """Page 1 and the total; ``None`` for a total the worker will count."""
-        if self._count_connection is None:
+        if self._counter is None:
             first = self._fetch_page(0, count=True)
             return list(first.get("data") or []), int(first.get("total_records") or 0)
         self.fetch_calls += 1
@@ -410,8 +396,8 @@ class PagedTableModel(QAbstractTableModel):
 
     def _reload(self, *, quiet: bool = False) -> bool:
         """Reset the model on a new filter or order; ``False`` if the fetch was refused."""
-        self._generation += 1
-        self._interrupt_page()  # a search in the background is stale now
+        self._stop_counting()
+        self._stop_searching()  # a search in the background is stale now
         try:
             rows, total = self._first_page()
         except DomainError as exc:
@@ -436,7 +422,7 @@ class PagedTableModel(QAbstractTableModel):
             self.loaded.emit(self._total)
 
     def _clear(self, message: str) -> None:
-        self._generation += 1
+        self._stop_counting()
         self._loaded_once = True
         self.beginResetModel()
         self._pages.clear()
@@ -447,147 +433,76 @@ class PagedTableModel(QAbstractTableModel):
         self.error.emit(message)
         self.loaded.emit(0)
 
-    # -- counting on a worker thread --------------------------------------------------------
+    # -- counting and searching on workers -------------------------------------------------
+
+    def _stop_counting(self) -> None:
+        if self._counter is not None:
+            self._counter.stop()
+
+    def _stop_searching(self) -> None:
+        if self._searcher is not None:
+            self._searcher.stop()
 
     def _start_count(self) -> None:
+        assert self._counter is not None
         self._counted = False
-        if self._count_thread is not None:
-            # One counting thread (one extra connection) at a time: stop the stale count,
-            # count again when it has gone.
-            self._count_again = True
-            self._interrupt_count()
-            return
-        params = {**self._params(0), "page_size": 1}
-        self._count_thread = threading.Thread(
-            target=self._count, args=(self._generation, params),
-            name="mixtimer-table-count", daemon=True)
-        self._count_thread.start()
+        params, fetch = {**self._params(0), "page_size": 1}, self._fetch
 
-    def _count(self, generation: int, params: dict) -> None:
-        """Worker thread: the total for ``params`` on a connection of its own."""
-        total: int | None = None
-        try:
-            assert self._count_connection is not None
-            with self._count_connection() as interrupt:
-                with self._count_lock:
-                    self._count_interrupt = interrupt
-                try:
-                    result = self._fetch(params, count=True)
-                finally:
-                    with self._count_lock:
-                        self._count_interrupt = None
-            total = int(result.get("total_records") or 0)
-        except Exception as exc:  # interrupted (a newer filter) or refused: no count
-            log.debug("background count stopped: %s", exc)
-        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-            self._count_ready.emit((generation, total))
+        def count(_job: Job) -> int:
+            return int(fetch(params, count=True).get("total_records") or 0)
 
-    def _interrupt_count(self) -> None:
-        with self._count_lock:
-            if self._count_interrupt is not None:
-                with contextlib.suppress(Exception):
-                    self._count_interrupt()
+        self._counter.run(count, self._apply_count, _count_failed)
 
-    def _apply_count(self, message: object) -> None:
-        generation, total = message  # type: ignore[misc]
-        self._count_thread = None  # its last act was this emit
-        if self._count_again:
-            self._count_again = False
-            if generation != self._generation and not self._counted:
-                self._start_count()
-                return
-        if generation != self._generation or self._counted:
-            return  # a count for an older filter
-        if total is None:
-            return  # failed: the rows known so far stand, and scrolling fetches more
+    def _apply_count(self, total: int) -> None:
+        if self._counted:
+            return  # a total from elsewhere came first
         self._counted = True
         self._more = False
         self._resize(total)
         self.loaded.emit(total)
 
-    # -- a first page in the background ----------------------------------------------------
-
     def _start_page(self, *, refresh: bool) -> None:
-        self._page_refresh = refresh
-        if self._page_thread is not None:
-            # One search at a time (one extra connection): stop the stale one, search
-            # again when it has gone.
-            self._page_again = True
-            self._interrupt_page()
-            return
-        params = {**self._params(0), "page_size": self._page_size + 1}
+        """Page 1 (and one row more) on a worker; ``refresh``: keep the row positions."""
+        assert self._searcher is not None
+        params, fetch = {**self._params(0), "page_size": self._page_size + 1}, self._fetch
         self.fetch_calls += 1
-        self._page_thread = threading.Thread(
-            target=self._search, args=(self._generation, params),
-            name="mixtimer-table-search", daemon=True)
-        self._page_thread.start()
 
-    def _search(self, generation: int, params: dict) -> None:
-        """Worker thread: page 1 (and one row more) on a connection of its own."""
-        rows: list[dict] | None = None
-        error: DomainError | None = None
-        try:
-            assert self._count_connection is not None
-            with self._count_connection() as interrupt:
-                with self._count_lock:
-                    self._page_interrupt = interrupt
-                try:
-                    rows = list(self._fetch(params, count=False).get("data") or [])
-                finally:
-                    with self._count_lock:
-                        self._page_interrupt = None
-        except DomainError as exc:
-            error = exc
-        except Exception as exc:  # interrupted by a newer filter, or the database failed
-            log.debug("background search stopped: %s", exc)
-        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-            self._page_ready.emit((generation, rows, error))
+        def search(_job: Job) -> list[dict]:
+            return list(fetch(params, count=False).get("data") or [])
 
-    def _interrupt_page(self) -> None:
-        with self._count_lock:
-            if self._page_interrupt is not None:
-                with contextlib.suppress(Exception):
-                    self._page_interrupt()
+        self._searcher.run(search, functools.partial(self._apply_page, refresh),
+                           self._search_failed)
 
-    def _apply_page(self, message: object) -> None:
-        generation, rows, error = message  # type: ignore[misc]
-        self._page_thread = None  # its last act was this emit
-        if self._page_again:
-            self._page_again = False
-            if generation != self._generation:
-                self._start_page(refresh=self._page_refresh)
-                return
-        if generation != self._generation:
-            return  # a search for an older filter
-        if error is not None:
-            self._clear(say(error))
-            return
-        if rows is None:  # the database failed under it: say so rather than stand still
-            self._clear(QCoreApplication.translate("PagedTableModel",
-                                                   "The search failed; please try again."))
-            return
+    def _apply_page(self, refresh: bool, rows: list[dict]) -> None:
         self._more = len(rows) > self._page_size
         page, total = (rows[:self._page_size], None) if self._more else (rows, len(rows))
-        if self._page_refresh:
+        if refresh:
             self._refresh_with(page, total)
         else:
             self._show_first(page, total)
 
+    def _search_failed(self, exc: Exception) -> None:
+        if isinstance(exc, DomainError):
+            self._clear(say(exc))
+            return
+        # The database failed under it: say so rather than stand still.
+        log.debug("background search failed: %s", exc)
+        self._clear(QCoreApplication.translate("PagedTableModel",
+                                               "The search failed; please try again."))
+
     def wait_for_search(self, timeout_s: float = 10.0) -> bool:
         """Block until the search thread is done (tests; closing). ``True``: none left."""
-        thread = self._page_thread
-        if thread is not None:
-            thread.join(timeout_s)
-            return not thread.is_alive()
-        return True
+        return self._searcher is None or self._searcher.wait(timeout_s)
 
     def wait_for_count(self, timeout_s: float = 10.0) -> bool:
         """Block until the counting thread is done (tests; closing). ``True``: none left."""
-        thread = self._count_thread
-        if thread is not None:
-            thread.join(timeout_s)
-            return not thread.is_alive()
-        return True
+        return self._counter is None or self._counter.wait(timeout_s)
+
+
+def _count_failed(exc: Exception) -> None:
+    # Refused, or the database failed: the rows known so far stand and scrolling fetches
+    # more.
+    log.debug("background count failed: %s", exc)
 
 
 def _accepts_keyword(func: Callable, name: str) -> bool:

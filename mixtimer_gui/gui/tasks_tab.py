@@ -149,25 +149,21 @@ class ProgressDelegate(QStyledItemDelegate):
     def progress(self, record: dict[str, Any]) -> tuple[float | None, str]:
         if record.get("status") == task_status.NOT_STARTED:
             return None, ""  # a stopped project's numbers are stale: no bar
-        if record.get("cycle_type") == cycles.STATISTIC:
-            fraction = humanize.progress(record)
-            if fraction is None:
-                return None, ""
-            unit = self._units(record.get("statistics_id") or "")
-            text = (f"{humanize.number(record.get('current_value'))} / "
-                    f"{humanize.number(record.get('due_value'))} {unit}").strip()
-            return fraction, text
-        return _time_progress(record, self._now()), ""
+        fraction = cycles.progress(
+            record.get("cycle_type") or "", self._now(),
+            cycle_start=_moment(record.get("cycle_start")), due_at=_moment(record.get("due_at")),
+            start_value=record.get("start_value"), current_value=record.get("current_value"),
+            due_value=record.get("due_value"))
+        if fraction is None or not cycles.is_statistic(record.get("cycle_type")):
+            return fraction, ""
+        unit = self._units(record.get("statistics_id") or "")
+        text = (f"{humanize.number(record.get('current_value'))} / "
+                f"{humanize.number(record.get('due_value'))} {unit}").strip()
+        return fraction, text
 
 
-def _time_progress(record: dict[str, Any], now: int) -> float | None:
-    start, due = record.get("cycle_start"), record.get("due_at")
-    if not start or not due or record.get("status") == task_status.NOT_STARTED:
-        return None
-    begin, end = parse_wire(start), parse_wire(due)
-    if end <= begin:
-        return 1.0
-    return max(0.0, (now - begin) / (end - begin))
+def _moment(wire_time: str | None) -> int | None:
+    return parse_wire(wire_time) if wire_time else None
 
 
 # -- the tab --------------------------------------------------------------------------------
@@ -193,8 +189,8 @@ class TasksTab(ListTab):
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         show_order(self.view, self.model)
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
-                                                 events.READING, events.HANDLE), self.refresh,
-                                parent=self)
+                                                 events.READING, events.HANDLE),
+                                self.refresh_live, parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
                                                          events.STATISTIC),
                                         self._reload_choices, parent=self)

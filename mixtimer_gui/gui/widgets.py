@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -386,29 +386,27 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
     painter.restore()
 
 
-def single_shot_timer(parent: QObject, delay_ms: int, slot: Callable[[], None]) -> QTimer:
-    """A timer that calls ``slot`` once, ``delay_ms`` after its last ``start()``."""
-    timer = QTimer(parent)
-    timer.setSingleShot(True)
-    timer.setInterval(delay_ms)
-    timer.timeout.connect(slot)
-    return timer
-
-
 class ListTab(QWidget):
     """What the paged list tabs do alike: re-word themselves on a language change, keep the
-    selected record across a refresh, and remember their table (and splitter) in settings.
+    selected record across a refresh, remember their table (and splitter) in settings, run
+    their dialogs and follow changes announced elsewhere.
 
-    A subclass builds ``view`` over ``model``, may set ``splitter``, and says in
-    ``_show_selected`` what follows the selection (buttons, details). Its filter combos
-    (``_choice_combos``; thousands of objects) fill once its first page has shown, or on use.
+    The names are the same on every tab: ``view`` over ``model``, the ``search`` box, the
+    ``count`` line, ``<thing>_combo`` filters, ``refresh()``, ``focus_search()``; a subclass
+    builds them, may set ``splitter``, and says in ``_show_selected`` what follows the
+    selection (buttons, details). Its filter combos (``_choice_combos``; thousands of
+    objects) fill once its first page has shown, or on use. ``REFRESH_WHILE_HIDDEN`` off:
+    a change announced while the tab is hidden refreshes it when it shows again.
     """
 
     TABLE_KEY = ""
+    REFRESH_WHILE_HIDDEN = True
     _shown_once = False
+    _stale = False
     splitter: QSplitter | None = None
     view: QTableView
     model: PagedTableModel
+    search: QLineEdit
 
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
@@ -431,8 +429,20 @@ class ListTab(QWidget):
         restore_table(settings, self.TABLE_KEY, self.view, self.splitter)
 
     def refresh(self) -> None:
+        self._stale = False
         refresh_keeping_selection(self.view, self.model)
         self._rows_changed()
+
+    def refresh_live(self) -> None:
+        """A change was announced elsewhere (``LiveRefresh`` calls this)."""
+        if self.REFRESH_WHILE_HIDDEN or self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _rows_changed(self) -> None:
         """After a refresh or a new filter: the rows may differ, so may the selection."""
@@ -445,11 +455,13 @@ class ListTab(QWidget):
         return []
 
     def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog modally; tests replace this to drive the dialog without a loop."""
+        """Show a dialog modally; once accepted, refresh and select the record it saved
+        (``saved_uid``). Tests replace ``dialog.exec`` to drive it without a loop."""
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if accepted:
             self.refresh()
+            select_uid(self.view, self.model, getattr(dialog, "saved_uid", "") or "")
         return accepted
 
     def _reload_choices(self) -> None:
@@ -459,6 +471,8 @@ class ListTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale:
+            self.refresh()
         if not self._shown_once:
             self._shown_once = True
             if self._choice_combos():

@@ -387,3 +387,104 @@ def test_local_dates_around_a_dst_change_at_midnight() -> None:
     moments = [first, first + 3600, first + 2 * 3600]
     assert [str(d) for d in clock.local_dates(moments)] == ["2024-04-06", "2024-04-06",
                                                             "2024-04-07"]
+
+
+# -- a plan ahead (the project form's preview, demo data) -----------------------------------
+
+
+def dues(dates: list[tuple[int, int]]) -> list[str]:
+    return [civil(due).strftime("%Y-%m-%d %H:%M") for due, _ in dates]
+
+
+def notices(dates: list[tuple[int, int]]) -> list[str]:
+    return [civil(notice).strftime("%Y-%m-%d %H:%M") for _, notice in dates]
+
+
+def test_next_due_dates_by_plan_stay_at_month_end() -> None:
+    dates = cycles.next_due_dates(natural(1, MONTH, anchor=BY_PLAN), at(2024, 1, 31, 8), 5)
+    assert dues(dates) == ["2024-02-29 08:00", "2024-03-31 08:00", "2024-04-30 08:00",
+                           "2024-05-31 08:00", "2024-06-30 08:00"]
+    assert [n for _, n in dates] == [d for d, _ in dates]  # no notice: at the due moment
+
+
+def test_next_due_dates_by_completion_chain_from_each_due_moment() -> None:
+    # Handled on 02-29, the next cycle runs a month from 02-29: the 31st is gone for good.
+    dates = cycles.next_due_dates(natural(1, MONTH), at(2024, 1, 31, 8), 5)
+    assert dues(dates) == ["2024-02-29 08:00", "2024-03-29 08:00", "2024-04-29 08:00",
+                           "2024-05-29 08:00", "2024-06-29 08:00"]
+
+
+def test_next_due_dates_carry_the_notice_and_its_clamp() -> None:
+    dates = cycles.next_due_dates(natural(10, DAY, 2, DAY), at(2024, 5, 11, 9), 3)
+    assert dues(dates) == ["2024-05-21 09:00", "2024-05-31 09:00", "2024-06-10 09:00"]
+    assert notices(dates) == ["2024-05-19 09:00", "2024-05-29 09:00", "2024-06-08 09:00"]
+    # A month's notice on a daily cycle: never before the cycle's start.
+    clamped = cycles.next_due_dates(natural(1, DAY, 1, MONTH), at(2024, 5, 11, 9), 2)
+    assert notices(clamped) == ["2024-05-11 09:00", "2024-05-12 09:00"]
+    assert cycles.next_due_dates(natural(), at(2024, 5, 11, 9), 0) == []
+
+
+def test_next_due_dates_of_hours_count_elapsed_time() -> None:
+    dates = cycles.next_due_dates(natural(8, HOUR, anchor=BY_PLAN), at(2024, 5, 11, 9), 3)
+    assert dues(dates) == ["2024-05-11 17:00", "2024-05-12 01:00", "2024-05-12 09:00"]
+
+
+@PROPERTY
+@given(start=moments, period=small_periods, unit=units, count=st.integers(1, 8))
+def test_next_due_dates_follow_the_grid_or_the_chain(start: int, period: int, unit: str,
+                                                     count: int) -> None:
+    plan = cycles.next_due_dates(natural(period, unit, anchor=BY_PLAN), start, count)
+    assert [d for d, _ in plan] == [cycles.grid_point(start, j, period, unit)
+                                    for j in range(1, count + 1)]
+    chain = cycles.next_due_dates(natural(period, unit), start, count)
+    previous = start
+    for due, notice in chain:
+        assert due == cycles.add_units(previous, period, unit) and notice == due
+        previous = due
+
+
+def test_next_due_values_step_by_the_period_under_both_anchors() -> None:
+    for anchor in (BY_COMPLETION, BY_PLAN):
+        rule = CycleRule(STATISTIC, 500, "", 0, DAY, anchor)
+        assert cycles.next_due_values(rule, 1000.0, 4) == [1500, 2000, 2500, 3000]
+        assert cycles.next_due_values(rule, 12.5, 2) == [512.5, 1012.5]
+        assert cycles.next_due_values(rule, 0.0, 0) == []
+
+
+# -- how far a cycle has run (the task list's progress bars) --------------------------------
+
+
+def test_elapsed_fraction_of_a_calendar_cycle() -> None:
+    start, due = at(2024, 5, 1), at(2024, 5, 11)
+    assert cycles.elapsed_fraction(start, due, at(2024, 5, 6)) == 0.5
+    assert cycles.elapsed_fraction(start, due, at(2024, 5, 11)) == 1.0
+    assert cycles.elapsed_fraction(start, due, at(2024, 5, 16)) == 1.5  # overdue
+    assert cycles.elapsed_fraction(start, due, at(2024, 4, 30)) == 0.0  # clock set back
+    assert cycles.elapsed_fraction(start, start, at(2024, 4, 30)) == 1.0
+
+
+def test_elapsed_fraction_over_a_clamped_month() -> None:
+    # 01-31 → 02-29 is 29 days; 02-14 12:00 is 14.5 days in.
+    rule = natural(1, MONTH)
+    cycle = cycles.begin_natural(rule, at(2024, 1, 31))
+    assert civil(cycle.due_at).date().isoformat() == "2024-02-29"
+    assert cycles.elapsed_fraction(cycle.cycle_start, cycle.due_at,
+                                   at(2024, 2, 14, 12)) == 0.5
+
+
+def test_meter_fraction_of_a_statistic_cycle() -> None:
+    assert cycles.meter_fraction(1000, 1300, 1500) == pytest.approx(0.6)
+    assert cycles.meter_fraction(1000, 1600, 1500) == pytest.approx(1.2)
+    assert cycles.meter_fraction(1000, 900, 1500) == 0.0  # a meter read back: not negative
+    assert cycles.meter_fraction(1000, 1000, 1000) == 1.0
+
+
+def test_progress_picks_the_measure_of_the_cycle_type() -> None:
+    start, due = at(2024, 5, 1), at(2024, 5, 11)
+    values = {"start_value": 1000, "current_value": 1250, "due_value": 1500}
+    moments_ = {"cycle_start": start, "due_at": due}
+    assert cycles.progress(NATURAL, at(2024, 5, 6), **moments_, **values) == 0.5
+    assert cycles.progress(STATISTIC, at(2024, 5, 2), **moments_, **values) == 0.5
+    assert cycles.progress(cycles.STATISTIC_SYNONYM, 0, **values) == 0.5
+    assert cycles.progress(STATISTIC, 0, **{**values, "current_value": None}) is None
+    assert cycles.progress(NATURAL, 0, cycle_start=None, due_at=due) is None

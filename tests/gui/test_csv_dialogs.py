@@ -1,4 +1,5 @@
-"""The CSV dialogs: file choosers faked, work on a pool thread, results shown without blocking."""
+"""The CSV dialogs: file choosers faked, work on a worker thread, results shown without
+blocking."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
-from mixtimer_gui.gui import csv_dialogs
+from mixtimer_gui.gui import background, csv_dialogs
 from mixtimer_gui.gui.csv_dialogs import CsvJob, ImportDialog
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import export_source as export_source_module
@@ -320,5 +320,5 @@ def test_closing_the_window_mid_export_stops_the_worker_cleanly(
     window.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=WAIT_MS)
     go_on.set()
-    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    assert background.wait_all(WAIT_MS / 1000)
     assert list(target.parent.iterdir()) == []

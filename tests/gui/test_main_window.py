@@ -124,13 +124,13 @@ def test_shortcuts_reach_the_current_tab(window: MainWindow,
     projects = window.tab_by_key["projects"]
     window.tabs.setCurrentWidget(projects)
     opened: list[Any] = []
-    projects._form_factory = lambda project: opened.append(project)
+    monkeypatch.setattr(projects, "run_dialog", lambda form: opened.append(form.project))
     assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     window.new_action.trigger()
     assert opened == [None]
     assert QKeySequence("F5") in window.refresh_action.shortcuts()
     window.find_action.trigger()
-    assert projects.search_edit.hasFocus() or projects.search_edit.selectedText() == ""
+    assert projects.search.hasFocus() or projects.search.selectedText() == ""
 
 
 def test_delete_and_enter_act_only_on_a_focused_list(window: MainWindow,
@@ -140,11 +140,11 @@ def test_delete_and_enter_act_only_on_a_focused_list(window: MainWindow,
     calls: list[str] = []
     monkeypatch.setattr(projects, "delete_selected", lambda: calls.append("delete"))
     monkeypatch.setattr("mixtimer_gui.gui.main_window.QApplication.focusWidget",
-                        lambda: projects.search_edit)
+                        lambda: projects.search)
     window.delete_action.trigger()
     assert calls == []
     monkeypatch.setattr("mixtimer_gui.gui.main_window.QApplication.focusWidget",
-                        lambda: projects.table)
+                        lambda: projects.view)
     window.delete_action.trigger()
     assert calls == ["delete"]
 
@@ -185,7 +185,7 @@ def test_a_projects_tasks_open_as_a_project_filter(window: MainWindow,
     projects = window.tab_by_key["projects"]
     projects.refresh()
     with qtbot.waitSignal(projects.open_task_filter) as blocker:
-        projects.table.selectRow(0)
+        projects.view.selectRow(0)
         projects._open_project_tasks()
     assert blocker.args == [{"project_id": project}]
     tasks = window.tab_by_key["tasks"]
@@ -353,9 +353,9 @@ def test_run_app_reports_what_it_cannot_recover(db_path: Path, settings_path: Pa
     assert shown and "磁盘不可读" in shown[0] and str(db_path) in shown[0]
 
 
-def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
-                                                  app_settings: AppSettings, qtbot: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tab_that_cannot_be_imported_is_a_bug_that_surfaces(
+        services: Services, app_settings: AppSettings, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from mixtimer_gui.gui import main_window
 
     specs = list(main_window.TAB_SPECS)
@@ -363,8 +363,11 @@ def test_a_broken_tab_module_leaves_a_placeholder(services: Services,
     monkeypatch.setattr(main_window, "TAB_SPECS", tuple(specs))
     w = MainWindow(services, app_settings)
     qtbot.addWidget(w)
-    assert isinstance(w.tab_by_key["tasks"], main_window.PlaceholderTab)
-    assert "Tasks" in w.tab_by_key["tasks"].label.text()
+    with pytest.raises(ModuleNotFoundError, match="no_such_tab"):
+        w.tab_by_key["tasks"]
+    assert w.tab_by_key.page("tasks").tab is None  # nothing stands in for it
+    with pytest.raises(ModuleNotFoundError):  # asked again: said again
+        w.tab_by_key["tasks"]
 
 
 def test_status_bar_counts_follow_changes(window: MainWindow, services: Services,
@@ -418,13 +421,65 @@ def test_ctrl_n_typed_in_the_projects_tab_opens_the_form(window: MainWindow,
     projects = window.tab_by_key["projects"]
     window.tabs.setCurrentWidget(projects)
     opened: list[Any] = []
-    projects._form_factory = lambda project: opened.append(project)
+    projects.run_dialog = lambda form: opened.append(form.project)  # type: ignore[method-assign]
     with qtbot.waitActive(window):  # shortcuts fire only in the active window
         window.show()
         window.activateWindow()
-    projects.table.setFocus()
-    qtbot.keyClick(projects.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    projects.view.setFocus()
+    qtbot.keyClick(projects.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened == [None]
+
+
+def test_every_list_tab_has_the_same_names(window: MainWindow) -> None:
+    """The table view, its model, the search box, the count line, the verbs: one set of
+    names, so the window (and a reader) finds them on every list."""
+    from PySide6.QtWidgets import QLineEdit, QTableView
+
+    from mixtimer_gui.gui.table_model import PagedTableModel
+    from mixtimer_gui.gui.widgets import ListTab
+
+    for key in ("projects", "tasks", "handles", "objects", "statistics"):
+        tab = window.tab_by_key[key]
+        assert isinstance(tab, ListTab), key
+        assert isinstance(tab.view, QTableView) and tab.view.model() is tab.model, key
+        assert isinstance(tab.model, PagedTableModel), key
+        assert isinstance(tab.search, QLineEdit) and isinstance(tab.count, QLabel), key
+        assert callable(tab.refresh) and callable(tab.focus_search), key
+    for key in ("projects", "objects", "statistics"):
+        tab = window.tab_by_key[key]
+        assert all(callable(getattr(tab, verb, None))
+                   for verb in ("new_record", "edit_selected", "delete_selected")), key
+
+
+def test_the_projects_keys_typed_on_the_window(window: MainWindow, services: Services,
+                                               qtbot: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enter edits the selected project, Delete asks to delete it, Ctrl+F goes to the
+    search, Ctrl+N opens a new form: real key events, as a user types them."""
+    from PySide6.QtCore import Qt
+
+    services.projects.create({"name": "日检", "cycle_type": "自然时间周期", "period_num": 1,
+                              "period_unit": "日", "object_id_list": ["B1"]})
+    projects = window.tab_by_key["projects"]
+    window.tabs.setCurrentWidget(projects)
+    projects.refresh()
+    forms: list[Any] = []
+    monkeypatch.setattr(projects, "run_dialog", lambda form: forms.append(form) or False)
+    asked: list[str] = []
+    monkeypatch.setattr(projects, "_confirm", lambda title, *a, **k: asked.append(title))
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    projects.view.selectRow(0)
+    projects.view.setFocus()
+    qtbot.keyClick(projects.view, Qt.Key.Key_Return)
+    assert [form.project["name"] for form in forms] == ["日检"]
+    qtbot.keyClick(projects.view, Qt.Key.Key_Delete)
+    assert asked == ["Delete project"]
+    qtbot.keyClick(projects.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert projects.search.hasFocus()
+    qtbot.keyClick(projects.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert len(forms) == 2 and forms[1].project is None
 
 
 def test_menu_verbs_fall_back_to_the_tab_names(window: MainWindow) -> None:

@@ -56,7 +56,7 @@ def test_create_a_natural_cycle_project(catalogue: Services, qtbot: Any) -> None
     form.guide_edit.setPlainText("检查密封")
     _check(form, "PUMP-1", "PUMP-2")
     assert form.validate_now() and form.save_button.isEnabled()
-    form.save()
+    form.submit()
     assert form.result() == form.DialogCode.Accepted
     saved = catalogue.projects.get({"uid": form.saved_uid})
     assert (saved["name"], saved["cycle_type"], saved["period_num"], saved["period_unit"],
@@ -75,7 +75,7 @@ def test_create_a_statistic_cycle_project(catalogue: Services, qtbot: Any) -> No
     _choose(form.statistic_combo, "RUNH")
     form.period_num_spin.setValue(500)
     _check(form, "FAN-1")
-    form.save()
+    form.submit()
     saved = catalogue.projects.get({"uid": form.saved_uid})
     assert (saved["cycle_type"], saved["statistics_id"], saved["period_num"],
             saved["period_unit"]) == ("统计周期", "RUNH", 500, "")
@@ -92,9 +92,9 @@ def test_an_invalid_period_shows_the_rule_next_to_it_and_saves_nothing(
     assert form.error_labels["period_num"].isVisibleTo(form)
     assert not form.error_labels["name"].isVisibleTo(form)
     assert not form.save_button.isEnabled()
-    form.save()
+    form.submit()
     assert _projects(catalogue) == []
-    assert form.saved_uid is None
+    assert not form.saved_uid
     form.period_num_spin.setValue(3)
     assert form.validate_now()
     assert form.error_text("period_num") == ""
@@ -113,8 +113,8 @@ def test_an_untouched_empty_name_is_said_quietly_until_save(catalogue: Services,
                                                             qtbot: Any) -> None:
     form = _form(catalogue, qtbot)
     assert form.error_text("name") == ""
-    assert form.general_error.text() == "Name is required: please fill it in."
-    form.save()
+    assert form.note.text() == "Name is required: please fill it in."  # beside Save
+    form.submit()
     assert form.error_text("name") == "Name is required: please fill it in."
     assert _projects(catalogue) == []
 
@@ -128,11 +128,10 @@ def test_a_service_refusal_is_shown_and_nothing_changes(catalogue: Services,
     catalogue.projects.start({"uid": uid})  # running: update is refused by the service
     form = _form(catalogue, qtbot, project)
     form.name_edit.setText("改名")
-    form.save()
-    assert "stop it" in form.general_error.text()
-    assert form.general_error.isVisibleTo(form)
+    form.submit()
+    assert "stop it" in form.error_text("")  # the banner: no field of the form is wrong
     assert catalogue.projects.get({"uid": uid})["name"] == "月检"
-    assert form.saved_uid is None
+    assert not form.saved_uid
 
 
 def test_edit_keeps_and_changes_fields(catalogue: Services, qtbot: Any) -> None:
@@ -144,7 +143,7 @@ def test_edit_keeps_and_changes_fields(catalogue: Services, qtbot: Any) -> None:
     assert form.object_list.item(0).data(Qt.ItemDataRole.UserRole + 1) == "PUMP-2"
     _check(form, "FAN-1")
     form.period_num_spin.setValue(2)
-    form.save()
+    form.submit()
     saved = catalogue.projects.get({"uid": uid})
     assert saved["period_num"] == 2
     assert saved["object_id_list"] == ["PUMP-2", "FAN-1"]
@@ -239,3 +238,36 @@ def test_tab_order_follows_the_form(catalogue: Services, qtbot: Any) -> None:
                                                             form.notice_num_spin)}
     sequence = [w.parent() if w.parent() in inner else w for w in sequence]
     assert sequence == expected
+
+
+def test_a_meter_preview_lists_the_due_readings(catalogue: Services, qtbot: Any) -> None:
+    catalogue.statistics.add_value({"statistics_id": "RUNH", "value": 1000})
+    form = _form(catalogue, qtbot)
+    form.name_edit.setText("空压机保养")
+    _choose(form.cycle_type_combo, "统计周期")
+    _choose(form.statistic_combo, "RUNH")
+    form.period_num_spin.setValue(500)
+    form.validate_now()
+    assert form.preview_label.text() == ("Latest reading 1000 h. Due at readings: "
+                                         "1500, 2000, 2500, 3000, 3500 h")
+    form.period_num_spin.setValue(0)
+    form.validate_now()
+    assert "Fix the cycle settings" in form.preview_label.text()
+
+
+def test_a_refused_field_is_outlined_and_save_takes_the_user_there(catalogue: Services,
+                                                                   qtbot: Any) -> None:
+    form = _form(catalogue, qtbot)
+    with qtbot.waitActive(form):
+        form.show()
+        form.activateWindow()
+    form.name_edit.setFocus()
+    qtbot.keyClicks(form.name_edit, "Round")
+    form.period_num_spin.setValue(0)
+    qtbot.waitUntil(lambda: bool(form.error_text("period_num")), timeout=2000)
+    assert form.period_num_spin.property("invalid") is True
+    assert form.name_edit.hasFocus()  # checking as one types never takes the focus away
+    assert not form.submit()
+    assert form.period_num_spin.hasFocus()  # Save does: to what must change
+    form.period_num_spin.setValue(2)
+    assert form.validate_now() and form.period_num_spin.property("invalid") is False

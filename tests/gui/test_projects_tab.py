@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.gui.project_form import ProjectForm
 from mixtimer_gui.gui.projects_tab import ProjectsTab
 from mixtimer_gui.services import Services
 
@@ -50,9 +51,20 @@ def confirm(tab: ProjectsTab, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _select(tab: ProjectsTab, name: str) -> dict:
     for row in range(tab.model.rowCount()):
         if tab.model.record(row)["name"] == name:
-            tab.table.selectRow(row)
+            tab.view.selectRow(row)
             return tab.model.record(row)
     raise AssertionError(f"{name} not listed")
+
+
+def _run_forms(tab: ProjectsTab, fill: Any) -> None:
+    """The tab's dialogs run without an event loop: ``fill(form)`` drives each one."""
+    original = type(tab).run_dialog
+
+    def run(dialog: Any) -> bool:
+        dialog.exec = lambda: int(fill(dialog))
+        return original(tab, dialog)
+
+    tab.run_dialog = run  # type: ignore[method-assign]
 
 
 def _names(tab: ProjectsTab) -> set[str]:
@@ -63,28 +75,28 @@ def test_lists_every_project_newest_first(tab: ProjectsTab) -> None:
     assert tab.model.rowCount() == 3
     assert tab.model.record(0)["name"] == "空压机保养"
     assert tab.model.order_by() == "-created"
-    assert "3" in tab.count_label.text()
+    assert "3" in tab.count.text()
 
 
 def test_search_is_debounced_and_matches_name_alias_or_uid(tab: ProjectsTab,
                                                           qtbot: Any) -> None:
-    tab.search_edit.setText("检")
+    tab.search.setText("检")
     assert tab.model.rowCount() == 3  # not yet: the search waits for typing to pause
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=2000)
     assert _names(tab) == {"水泵周检", "风机月检"}
-    tab.search_edit.setText("MTP0000000000003")
-    tab.apply_filter()
+    tab.search.setText("MTP0000000000003")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # Enter: at once
     assert _names(tab) == {"空压机保养"}
 
 
 def test_filters_change_the_rows(tab: ProjectsTab, services: Services) -> None:
-    tab.cycle_filter.setCurrentIndex(tab.cycle_filter.findData("统计周期"))
+    tab.cycle_type_combo.setCurrentIndex(tab.cycle_type_combo.findData("统计周期"))
     assert _names(tab) == {"空压机保养"}
-    tab.cycle_filter.setCurrentIndex(0)
+    tab.cycle_type_combo.setCurrentIndex(0)
     services.projects.start({"uid": _select(tab, "水泵周检")["uid"]})
-    tab.state_filter.setCurrentIndex(tab.state_filter.findData("1"))
+    tab.state_combo.setCurrentIndex(tab.state_combo.findData(1))
     assert _names(tab) == {"水泵周检"}
-    tab.state_filter.setCurrentIndex(tab.state_filter.findData("0"))
+    tab.state_combo.setCurrentIndex(tab.state_combo.findData(0))
     assert _names(tab) == {"风机月检", "空压机保养"}
 
 
@@ -94,7 +106,7 @@ def test_start_stop_restart_from_the_list(tab: ProjectsTab, services: Services,
     assert tab.start_action.isEnabled() and not tab.stop_action.isEnabled()
     tab.start_selected()
     assert services.projects.get({"uid": uid})["is_active"] == 1
-    assert tab.selected_uid() == uid  # the selection survives the refresh
+    assert tab.selected_project()["uid"] == uid  # the selection survives the refresh
     assert tab.stop_action.isEnabled() and not tab.start_action.isEnabled()
     task = services.tasks.list({"where_and": [["project_id", "=", uid]]})["data"][0]
     started = task["cycle_start"]
@@ -105,7 +117,7 @@ def test_start_stop_restart_from_the_list(tab: ProjectsTab, services: Services,
     tab.stop_selected()
     assert services.projects.get({"uid": uid})["is_active"] == 0
     assert confirm == ["Restart project", "Stop project"]
-    assert tab.model.record(tab.selected_row())["is_active"] == 0
+    assert tab.selected_project()["is_active"] == 0
 
 
 def test_a_refused_start_says_why(tab: ProjectsTab, services: Services,
@@ -144,13 +156,14 @@ def test_editing_a_running_project_stops_edits_and_starts_again(
     tab.refresh()
     seen: list[int] = []
 
-    def form(project: dict) -> str:
+    def edit(form: ProjectForm) -> bool:
         seen.append(services.projects.get({"uid": uid})["is_active"])
-        services.projects.update({**project, "name": "水泵双周检", "period_num": 2})
-        return uid
+        form.name_edit.setText("水泵双周检")
+        form.period_num_spin.setValue(2)
+        return form.submit()
 
-    tab._form_factory = form
-    tab.open_selected()
+    _run_forms(tab, edit)
+    assert tab.edit_selected()
     assert seen == [0]  # the form ran while the project was stopped
     project = services.projects.get({"uid": uid})
     assert (project["name"], project["period_num"], project["is_active"]) == ("水泵双周检", 2, 1)
@@ -163,14 +176,18 @@ def test_editing_a_running_project_can_be_declined(tab: ProjectsTab, services: S
     services.projects.start({"uid": uid})
     tab.refresh()
     monkeypatch.setattr(tab, "_confirm", lambda *a, **k: False)
-    tab._form_factory = lambda project: pytest.fail("the form must not open")
-    tab.open_selected()
+    _run_forms(tab, lambda form: pytest.fail("the form must not open"))
+    assert not tab.edit_selected()
     assert services.projects.get({"uid": uid})["is_active"] == 1
 
 
-def test_new_item_selects_the_new_project(tab: ProjectsTab, services: Services) -> None:
-    tab._form_factory = lambda project: _create(services, "新项目")
-    tab.new_item()
+def test_a_new_project_is_selected_once_saved(tab: ProjectsTab, services: Services) -> None:
+    def create(form: ProjectForm) -> bool:
+        form.name_edit.setText("新项目")
+        return form.submit()
+
+    _run_forms(tab, create)
+    assert tab.new_record()
     assert tab.selected_project()["name"] == "新项目"
 
 
@@ -192,12 +209,12 @@ def test_detail_pane_describes_the_selection(tab: ProjectsTab) -> None:
 def test_column_widths_and_splitter_are_remembered(tab: ProjectsTab, app_settings: Any,
                                                    services: Services, bridge: Any,
                                                    qtbot: Any) -> None:
-    tab.table.setColumnWidth(1, 333)
+    tab.view.setColumnWidth(1, 333)
     tab.save_state(app_settings)
     again = ProjectsTab(services, bridge)
     qtbot.addWidget(again)
     again.restore_state(app_settings)
-    assert again.table.columnWidth(1) == 333
+    assert again.view.columnWidth(1) == 333
 
 
 def test_the_sort_order_is_remembered(tab: ProjectsTab, app_settings: Any,
@@ -221,7 +238,19 @@ def test_editing_a_project_deleted_meanwhile_says_so(tab: ProjectsTab, services:
     warned: list[str] = []
     monkeypatch.setattr("mixtimer_gui.gui.projects_tab.QMessageBox.warning",
                         lambda _parent, _title, text: warned.append(text))
-    tab._form_factory = lambda project: pytest.fail("the form must not open")
-    tab.open_selected()
+    _run_forms(tab, lambda form: pytest.fail("the form must not open"))
+    assert not tab.edit_selected()
     assert warned and uid in warned[0]
     assert "风机月检" not in _names(tab)
+
+
+def test_a_hidden_tab_catches_up_when_shown(tab: ProjectsTab, services: Services,
+                                            qtbot: Any) -> None:
+    """Its detail pane asks five questions a refresh: changes while the user is on another
+    tab wait until the tab shows again."""
+    fetched = tab.model.fetch_calls
+    _create(services, "隐藏时建的项目")
+    qtbot.waitUntil(lambda: not tab.live.pending, timeout=3000)
+    assert tab.model.fetch_calls == fetched and "隐藏时建的项目" not in _names(tab)
+    tab.show()
+    assert "隐藏时建的项目" in _names(tab)

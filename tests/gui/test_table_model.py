@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.gui.background import own_connection
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.services import Services
 
@@ -314,12 +315,14 @@ def test_a_count_for_an_older_filter_is_ignored_and_interrupted(
 
 def test_a_count_that_comes_after_a_small_filter_is_ignored(
         gated: GatedHandles, qtbot: Any) -> None:
-    m = deferred(gated.list)
+    db = FakeDatabase()
+    m = deferred(gated.list, db)
     gated.gate.clear()
     m.set_filter(where_and=[["fee", "=", 3]])
     qtbot.waitUntil(lambda: len(gated.count_threads) == 1)
     m.set_filter(where_and=[["uid", "=", "MTH0000000000007"]])  # one row: counted at once
     assert m.total_known and m.rowCount() == 1
+    assert db.conn.interrupted == 1  # the stale count need not run on
     gated.gate.set()
     assert m.wait_for_count()
     qtbot.wait(20)  # let the stale result arrive
@@ -368,6 +371,7 @@ def test_a_newer_filter_interrupts_a_search_and_wins(qtbot: Any) -> None:
     db = FakeDatabase()
     m = deferred(slow.list, db)
     m.refresh()
+    qtbot.waitUntil(lambda: m.total_known)  # its count is not the statement interrupted here
     m.set_filter(where_and=[["fee", "=", 3]], background=True)
     qtbot.waitUntil(lambda: len(slow.page_threads) == 1)
     m.set_filter(where_and=[["fee", "=", 5]], background=True)  # the fee 3 search is stale
@@ -487,7 +491,7 @@ def test_deferred_count_over_the_real_handles_service(tmp_path: Any, fake_clock:
     services = Services.open(db, clock=fake_clock)
     try:
         m = PagedTableModel(services.handles.list, [Column("created", "时间")], page_size=100,
-                            count_connection=services.ctx.thread_connection)
+                            count_connection=own_connection(services))
         with qtbot.waitSignal(m.loaded, timeout=10_000) as blocker:
             m.set_order("-created")
         assert blocker.args == [services.handles.list({"page_size": 1})["total_records"]]

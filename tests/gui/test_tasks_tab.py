@@ -218,10 +218,6 @@ def test_cycle_and_domain_labels(qapp: Any) -> None:
     assert humanize.cycle_label(meter, "运行小时") == "every 25 运行小时"
     assert humanize.status_label("已到期") == "Overdue"
     assert humanize.domain_label("未知值") == "未知值"
-    assert humanize.progress({"start_value": 1000, "current_value": 1300,
-                              "due_value": 1500}) == pytest.approx(0.6)
-    assert humanize.progress({"start_value": None, "current_value": 1,
-                              "due_value": 2}) is None
     assert humanize.number(12.0) == "12" and humanize.number(12.5) == "12.5"
 
 

@@ -232,8 +232,8 @@ def test_damaged_database_restored_from_the_newest_backup(qtbot, damaged, quiet_
     open_database(db_path).close()  # opens normally now
 
 
-def test_choose_recovery_restored_after_restore_quit_on_quit(qtbot, damaged, quiet_boxes,
-                                                              monkeypatch) -> None:
+def test_choose_recovery_restores_or_quits_as_chosen(qtbot, damaged, quiet_boxes,
+                                                         monkeypatch) -> None:
     db_path, _, _ = damaged
     error = error_of(db_path)
     monkeypatch.setattr(RecoveryDialog, "exec", lambda d: d.quit_button.click() or 0)

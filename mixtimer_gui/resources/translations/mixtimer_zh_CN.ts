@@ -1078,13 +1078,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
-    <name>PlaceholderTab</name>
-    <message>
-      <source>%1 is not available in this build.</source>
-      <translation>此版本不提供“%1”。</translation>
-    </message>
-  </context>
-  <context>
     <name>ProjectForm</name>
     <message>
       <source>Edit project</source>
