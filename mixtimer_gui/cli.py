@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--block", default="mixtimer", help="the path segment before /api")
     serve.add_argument("--token", default=None,
                        help="required for any bind other than 127.0.0.1")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="also accept requests naming this host (repeatable)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let pages of this web origin call the API (repeatable)")
 
     export = sub.add_parser("export-handles", help="write handle records to CSV")
     _db_option(export)
@@ -86,6 +90,7 @@ def _run_serve(args: argparse.Namespace, db: Path) -> int:
     # Headless reminders go to the log; start_logged returns the function that stops them,
     # which serve calls before it closes the database.
     return run_serve(db, host=args.host, port=args.port, block=args.block, token=args.token,
+                     allow_hosts=args.allow_host, allow_origins=args.allow_origin,
                      on_started=lambda services, _server: start_logged(services))
 
 

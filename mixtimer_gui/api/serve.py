@@ -11,10 +11,11 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
+from mixtimer_gui.api.callers import Callers
 from mixtimer_gui.api.server import ApiServer, BindRefusedError, check_bind
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, check_block
 from mixtimer_gui.logging_setup import setup_logging
@@ -44,11 +45,13 @@ def _say_error(message: str) -> None:
 
 def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
               block: str = DEFAULT_BLOCK, token: str | None = None, *,
+              allow_hosts: Sequence[str] = (), allow_origins: Sequence[str] = (),
               on_started: StartedHook | None = None) -> int:
     """Serve until SIGINT/SIGTERM; returns the exit status."""
     try:
         check_bind(host.strip(), token)
         block = check_block(block)
+        Callers.of(allow_hosts, allow_origins)
     except (BindRefusedError, ValueError) as exc:
         _say_error(str(exc))
         return EXIT_BAD_ARGUMENTS
@@ -62,7 +65,8 @@ def run_serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8848,
     backups = DailyBackups(db_path, services.clock)
     backups.start()
     try:
-        server = ApiServer(services, host=host, port=port, block=block, token=token)
+        server = ApiServer(services, host=host, port=port, block=block, token=token,
+                           allow_hosts=allow_hosts, allow_origins=allow_origins)
         try:
             server.start()
         except OSError as exc:

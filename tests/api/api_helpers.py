@@ -110,13 +110,22 @@ def call(app: ActionApp, body: Any = None, *, path: str = API, method: str = "PO
 
 
 def post(port: int, body: Any = None, *, path: str = API, method: str = "POST",
-         headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    """One request over a real loopback socket."""
+         headers: dict[str, str | None] | None = None, timeout: float = 30,
+         address: str = "127.0.0.1") -> Reply:
+    """One request over a real socket, with ``Content-Type: application/json`` and the
+    ``Host`` http.client writes; ``headers`` adds or replaces them, ``None`` leaves one out."""
     raw = encode_body(body) if body is not None else b""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    wanted = {"Content-Type": "application/json", **(headers or {})}
+    conn = http.client.HTTPConnection(address, port, timeout=timeout)
     try:
-        conn.request(method, path, body=raw if method != "GET" else None,
-                     headers={"Content-Type": "application/json", **(headers or {})})
+        conn.putrequest(method, path, skip_host="Host" in wanted,
+                        skip_accept_encoding=True)
+        for name, value in wanted.items():
+            if value is not None:
+                conn.putheader(name, value)
+        if method != "GET":
+            conn.putheader("Content-Length", str(len(raw)))
+        conn.endheaders(raw if method != "GET" else None)
         response = conn.getresponse()
         payload = response.read()
         reply = Reply(response.status, json.loads(payload), dict(response.getheaders()))
