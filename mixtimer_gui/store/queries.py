@@ -287,9 +287,17 @@ def page(query: Select, fields: dict[str, FilterField], *, page_index: int, page
     page_index = max(1, page_index)
     sorted_query = ordered(query, fields, order_by, id_column)
     total = count_rows(query) if count else -1
-    rows = list(sorted_query.limit(page_size).offset((page_index - 1) * page_size).dicts())
+    rows = _dicts(sorted_query.limit(page_size).offset((page_index - 1) * page_size))
     return Page(page_index, page_size, total, rows)
 
+
+def _dicts(query: Select) -> list[dict[str, Any]]:
+    """The rows as dicts keyed by column name, straight from the cursor: the columns of
+    every list are plain integers, reals and text that need no conversion, and Peewee's
+    row wrappers took a third of a small list request (0.47 vs 0.32 ms for 10 handles)."""
+    cursor = query.model._meta.database.execute(query)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 # -- sequences ------------------------------------------------------------------------------
