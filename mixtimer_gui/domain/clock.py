@@ -117,7 +117,11 @@ def format_wire(moment: int | None) -> str:
     """Epoch → ``YYYY-MM-DD HH:MM:SS`` local; ``None`` → ``""`` (the wire's "no time")."""
     if moment is None:
         return ""
-    return to_local(moment).strftime(WIRE_FORMAT)
+    if moment < 0:  # fromtimestamp raises on Windows before 1970 (see to_local)
+        return to_local(moment).strftime(WIRE_FORMAT)
+    # Every time of every list record passes here: fromtimestamp and isoformat run in C,
+    # twice as fast as to_local + strftime, and give the same text from 1970 on.
+    return datetime.fromtimestamp(moment, local_zone()).isoformat(" ", "seconds")[:19]
 
 
 def parse_wire(text: str) -> int:

@@ -318,15 +318,41 @@ def ordered(query: Select, fields: FieldMap, order_by: Any,
     return query.order_by(*ordering, tie)
 
 
+def count_rows(query: Select) -> int:
+    """How many rows ``query`` selects, counted the cheapest correct way: its own FROM, joins
+    and WHERE under ``SELECT COUNT(*)``.
+
+    Peewee's ``count()`` wraps the query (``SELECT COUNT(1) FROM (SELECT 1 FROM handle)``),
+    which misses SQLite's fast path for a plain count: 31 ms instead of 5 ms at 1 M handles.
+    A query whose columns decide its rows (GROUP BY, DISTINCT, windows) or that is limited
+    is counted Peewee's way.
+    """
+    query = query.order_by()
+    if (not query._count_can_project_one()
+            or query._limit is not None or query._offset is not None):
+        return int(query.count())
+    sql, params = query.select(fn.COUNT(SQL("*"))).sql()
+    return int(query.model._meta.database.execute_sql(sql, params).fetchone()[0])
+
+
 def page(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
          order_by: Any, id_column: Any, count: bool = True) -> Page:
     """One page of ``query`` as dicts, ordered as ``ordered`` says."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page_index = max(1, page_index)
     sorted_query = ordered(query, fields, order_by, id_column)
-    total = query.order_by().count() if count else -1
-    rows = list(sorted_query.limit(page_size).offset((page_index - 1) * page_size).dicts())
+    total = count_rows(query) if count else -1
+    rows = _dicts(sorted_query.limit(page_size).offset((page_index - 1) * page_size))
     return Page(page_index, page_size, total, rows)
+
+
+def _dicts(query: Select) -> list[dict[str, Any]]:
+    """The rows as dicts keyed by column name, straight from the cursor: the columns of
+    every list are plain integers, reals and text that need no conversion, and Peewee's
+    row wrappers took a third of a small list request (0.47 vs 0.32 ms for 10 handles)."""
+    cursor = query.model._meta.database.execute(query)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 # -- sequences ------------------------------------------------------------------------------
