@@ -124,7 +124,7 @@ def tzif_changes(path: Path) -> list[int]:
 
 
 @pytest.mark.skipif(not ZONEINFO.is_dir(), reason="no system tz database to read")
-def test_no_zone_changes_its_offset_twice_within_an_hour() -> None:
+def test_no_zone_changes_its_offset_twice_within_six_hours() -> None:
     closest, read = 10**12, 0
     for path in ZONEINFO.rglob("*"):
         if not path.is_file() or {"posix", "right"} & set(path.parts):
@@ -137,4 +137,4 @@ def test_no_zone_changes_its_offset_twice_within_an_hour() -> None:
         for earlier, later in pairwise(moments):
             closest = min(closest, later - earlier)
     assert read > 300
-    assert closest > 3600
+    assert closest > 6 * 3600  # the span of clock's table
