@@ -15,8 +15,11 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 # CI sets this: there a missing server is a failure of the machine's set-up, not a skip.
 REQUIRE_ENV = "MIXTIMER_REQUIRE_PG"
@@ -43,6 +46,7 @@ class Cluster:
     bindir: Path
     root: Path
     user: str
+    _admin: psycopg.Connection[Any] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> Path:
@@ -73,8 +77,15 @@ class Cluster:
                   "-l", str(self.root / "server.log"), "start")
 
     def restart(self) -> None:
-        """Stop fast (drops every connection) and start again: a server restart."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "restart")
+        """Stop fast (drops every connection) and start again: a server restart.
+
+        The log file matters: without ``-l`` the new postmaster keeps the captured stdout
+        open and ``subprocess.run`` waits for it forever."""
+        if self._admin is not None:
+            self._admin.close()  # the restart drops it; the next admin() opens a new one
+            self._admin = None
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
+                  "-l", str(self.root / "server.log"), "restart")
 
     def stop(self) -> None:
         # Already gone is fine: the folder is removed all the same.
@@ -87,18 +98,89 @@ class Cluster:
                          "-c", sql)
         return done.stdout
 
-    def create_database(self, name: str) -> str:
-        """A fresh database with byte-order text sorting; returns its connection URL."""
-        self.psql(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
-                  "LC_COLLATE 'C' LC_CTYPE 'C'")
+    def admin(self) -> psycopg.Connection[Any]:
+        """One autocommit connection to ``postgres`` for creating and dropping databases
+        (~50 ms each this way; a ``psql`` process per statement cost more than that)."""
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
+        return self._admin
+
+    def create_database(self, name: str, *, template: str = "template0") -> str:
+        """A fresh database with byte-order text sorting; returns its connection URL.
+
+        From a template that is already migrated, a database is a file copy
+        (``STRATEGY FILE_COPY``: 48 ms against 71 ms for WAL_LOG, measured here)."""
+        strategy = "" if template == "template0" else " STRATEGY FILE_COPY"
+        self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\' '
+                             f"LC_COLLATE 'C' LC_CTYPE 'C'{strategy}")
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
-        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def url(self, dbname: str) -> str:
         """A libpq URL for ``dbname`` over the cluster's unix socket."""
         return f"postgresql://{self.user}@/{dbname}?host={self.socket_dir}"
+
+
+class Resettable:
+    """A database copied from ``template`` once and emptied before each use: its rows go
+    (``TRUNCATE … RESTART IDENTITY``, so ids count from 1 again), the rows the template had
+    come back, and connections other tests left behind are ended. When its tables are not
+    the template's any more, it is copied afresh."""
+
+    def __init__(self, cluster: Cluster, name: str, template: str) -> None:
+        self.cluster = cluster
+        self.name = name
+        self.template = template
+        self.url = self._copy()
+        self._conn: psycopg.Connection[Any] | None = None
+        self._template_rows = self._rows_of(template)
+
+    def _copy(self) -> str:
+        self.cluster.drop_database(self.name)
+        return self.cluster.create_database(self.name, template=self.template)
+
+    def _rows_of(self, dbname: str) -> dict[str, list[tuple[Any, ...]]]:
+        with psycopg.connect(self.cluster.url(dbname), autocommit=True) as conn:
+            return {table: conn.execute(f'SELECT * FROM "{table}"').fetchall()
+                    for table in _tables(conn)}
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.url, autocommit=True)
+        return self._conn
+
+    def reset(self) -> None:
+        try:
+            conn = self._connection()
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            if set(_tables(conn)) != set(self._template_rows):
+                raise psycopg.DataError("the tables changed")
+        except psycopg.Error:  # a restarted server, or a test that changed the schema
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = None
+            self._copy()
+            return
+        with conn.transaction():
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in self._template_rows)
+                         + " RESTART IDENTITY")
+            for table, rows in self._template_rows.items():
+                if rows:
+                    marks = ", ".join(["%s"] * len(rows[0]))
+                    with conn.cursor() as cursor:
+                        cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+def _tables(conn: psycopg.Connection[Any]) -> list[str]:
+    return [name for (name,) in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
 
 
 def start_cluster() -> Cluster:
@@ -118,5 +200,7 @@ def start_cluster() -> Cluster:
 
 
 def remove_cluster(cluster: Cluster) -> None:
+    if cluster._admin is not None:
+        cluster._admin.close()
     cluster.stop()
     shutil.rmtree(cluster.root, ignore_errors=True)
