@@ -51,7 +51,8 @@ class HandleExportSource:
         handle, fields = ctx.store.Handle, queries.handle_fields(ctx.store)
         columns = [getattr(handle, name) for name in EXPORT_COLUMNS]
         if text_as_bytes:
-            columns = [c.cast("BLOB") if c.name in TEXT_COLUMNS else c for c in columns]
+            columns = [queries.utf8_bytes(ctx.store, c) if c.name in TEXT_COLUMNS else c
+                       for c in columns]
         base = handle.select(*columns)
         self._query = queries.filtered(base, fields,
                                        where_and=params.get("where_and"),

@@ -32,6 +32,11 @@ def _audit(model: Any) -> FieldMap:
     }
 
 
+def _number(store: Store, column: Any) -> FilterField:
+    """A stored number, with the text ``like`` compares (the same on both engines)."""
+    return FilterField(f.NUMBER, column, f.number_text(column, postgres=store.is_postgres))
+
+
 def _exists(model: Any, key: Any, outer: Any, element: Any) -> f.ListMatcher:
     """A list field kept in a side table: "contains an element matching ``pred``".
 
@@ -124,9 +129,9 @@ def _task_fields(store: Store) -> FieldMap:
         "due_at": FilterField(f.TIME, task.due_at),
         "notice_at": FilterField(f.TIME, task.notice_at),
         "status": _STATUS,
-        "start_value": FilterField(f.NUMBER, task.start_value),
-        "current_value": FilterField(f.NUMBER, _current_value(store)),
-        "due_value": FilterField(f.NUMBER, task.due_value),
+        "start_value": _number(store, task.start_value),
+        "current_value": _number(store, _current_value(store)),
+        "due_value": _number(store, task.due_value),
         "last_handle_at": FilterField(f.TIME, task.last_handle_at),
     }
 
@@ -181,7 +186,7 @@ def _handle_fields(store: Store) -> FieldMap:
             people, people.handle_rowid, handle.id, people.handler_id)),
         "handler_name_list": FilterField(f.LIST_TEXT, _exists(
             people, people.handle_rowid, handle.id, people.handler_name)),
-        "fee": FilterField(f.NUMBER, handle.fee),
+        "fee": _number(store, handle.fee),
         "result": FilterField(f.TEXT, handle.result),
         "images": FilterField(f.TEXT, handle.images),
         **_audit(handle),
@@ -189,6 +194,14 @@ def _handle_fields(store: Store) -> FieldMap:
         "due_at": FilterField(f.TIME, handle.due_at),
         "skipped_cycles": FilterField(f.INT, handle.skipped_cycles),
     }
+
+
+def utf8_bytes(store: Store, column: Any) -> Any:
+    """A text column as its stored UTF-8 bytes (SQLite: ``CAST AS BLOB``; PostgreSQL:
+    ``convert_to``, its text being UTF-8 in any encoding the server keeps)."""
+    if store.is_postgres:
+        return fn.convert_to(column, "UTF8")
+    return column.cast("BLOB")
 
 
 def handle_select(store: Store) -> Select:
@@ -241,7 +254,7 @@ def _reading_fields(store: Store) -> FieldMap:
     return {
         "statistics_id": FilterField(f.TEXT, reading.statistics_id),
         "time": FilterField(f.TIME, reading.time),
-        "value": FilterField(f.NUMBER, reading.value),
+        "value": _number(store, reading.value),
         "created": FilterField(f.TIME, reading.created),
     }
 
