@@ -26,12 +26,8 @@ from peewee import (
     TextField,
 )
 
-from mixtimer_gui.store import errors
-from mixtimer_gui.store.postgres import (
-    LOCK_TIMEOUT_S,
-    STATEMENT_TIMEOUT_S,
-    TeamDatabase,
-)
+from mixtimer_gui.store import errors, postgres
+from mixtimer_gui.store.postgres import TeamDatabase
 
 
 class BaseModel(Model):
@@ -309,9 +305,10 @@ class Store:
     def explain(self, exc: BaseException) -> errors.StoreError | None:
         """The ``StoreError`` (a sentence) behind a failure of the database, or ``None``."""
         if self.is_postgres:
-            return errors.explain_write_error(exc, read_only_reason=self.read_only_reason,
-                                              lock_timeout_s=LOCK_TIMEOUT_S,
-                                              statement_timeout_s=STATEMENT_TIMEOUT_S)
+            return errors.explain_write_error(
+                exc, read_only_reason=self.read_only_reason,
+                lock_timeout_s=postgres.LOCK_TIMEOUT_S,
+                statement_timeout_s=postgres.STATEMENT_TIMEOUT_S)
         return errors.explain_write_error(exc)
 
     # -- the calling thread's connection ----------------------------------------------------

@@ -199,6 +199,7 @@ def test_daily_backups_start_once_and_stop_with_the_workspace(tmp_path: Path,
     assert not thread.is_alive()
 
 
+@pytest.mark.sqlite_only  # SQLite's soft heap limit; a server keeps its own memory
 def test_the_memory_cap_is_set_through_the_workspace(services: Services) -> None:
     workspace = Workspace(services)
     try:

@@ -11,11 +11,10 @@ maps), used through the services' list methods as a client would.
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
+from engines import table_counts
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import FieldError
@@ -454,17 +453,6 @@ def test_deeply_nested_json_is_refused_not_crashing(seeded: Services) -> None:
 # -- injection ------------------------------------------------------------------------------
 
 
-def table_counts(db_path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db_path)
-    try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-                for name in names}
-    finally:
-        conn.close()
-
-
 INJECTIONS = [
     "name; DROP TABLE project",
     'uid" OR 1=1 --',
@@ -478,27 +466,26 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_field_is_refused(seeded: Services, db_path: Path, text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_field_is_refused(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     for param in ("where_and", "where_or"):
         refused(seeded.projects.list, {param: [[text, "=", "x"]]}, param)
     refused(seeded.handles.list, {"where_in": [[text, ["x"]]]}, "where_in")
     refused(seeded.tasks.list, {"order_by": text}, "order_by")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_op_is_refused(seeded: Services, db_path: Path, text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_op_is_refused(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     refused(seeded.projects.list, {"where_and": [["name", text, "x"]]}, "where_and")
     refused(seeded.handles.list, {"where_or": [["uid", "= 1 OR " + text, "x"]]}, "where_or")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_value_matches_nothing(seeded: Services, db_path: Path,
-                                            text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_value_matches_nothing(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     for entity, field in ((seeded.projects, "name"), (seeded.projects, "uid"),
                           (seeded.tasks, "object_name"), (seeded.handles, "result"),
                           (seeded.handles, "handler_name_list"), (seeded.objects, "name")):
@@ -506,7 +493,7 @@ def test_injection_as_value_matches_nothing(seeded: Services, db_path: Path,
             value: Any = [text] if op == "in" else text
             assert entity.list({"where_and": [[field, op, value]]})["data"] == []
         assert entity.list({"where_in": [[field, [text]]]})["data"] == []
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
     assert projects(seeded) == ["p1", "p2", "p3", "p4"]
 
 
@@ -517,11 +504,11 @@ def test_nul_in_a_value_is_refused_rather_than_matching_empty(seeded: Services) 
     refused(seeded.handles.list, {"where_in": [["result", ["\x00"]]]}, "where_in")
 
 
-def test_injection_in_list_parameters_is_refused(seeded: Services, db_path: Path) -> None:
-    before = table_counts(db_path)
+def test_injection_in_list_parameters_is_refused(seeded: Services) -> None:
+    before = table_counts(seeded)
     refused(seeded.projects.list, {"page_size": "10; DROP TABLE project"}, "page_size")
     refused(seeded.projects.list, {"page_index": "1 OR 1=1"}, "page_index")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 # -- edge values ----------------------------------------------------------------------------
