@@ -70,20 +70,33 @@ class Cluster:
             shutil.chown(self.socket_dir, self.user)
         self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=UTF8",
                   "--locale=C", f"--username={self.user}")
+        self.start_again()
+
+    def start_again(self) -> None:
+        """Start the server of an existing cluster (after ``stop_server``)."""
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=100")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")
 
+    def stop_server(self) -> None:
+        """Stop the server (dropping every connection) and leave it stopped: a server that
+        is down until ``start_again``."""
+        self._forget_admin()
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def _forget_admin(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+
     def restart(self) -> None:
         """Stop fast (drops every connection) and start again: a server restart.
 
         The log file matters: without ``-l`` the new postmaster keeps the captured stdout
         open and ``subprocess.run`` waits for it forever."""
-        if self._admin is not None:
-            self._admin.close()  # the restart drops it; the next admin() opens a new one
-            self._admin = None
+        self._forget_admin()  # the restart drops it; the next admin() opens a new one
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "restart")
 

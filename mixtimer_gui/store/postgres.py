@@ -171,14 +171,21 @@ class TeamDatabase(PostgresqlDatabase):
     def __init__(self, address: ServerAddress, *, read_only: bool = False) -> None:
         self.address = address
         self.read_only = read_only
+        self._reached = False  # a connection worked once: a server not answering now is down
         super().__init__(address.conninfo, prefer_psycopg3=True)
 
     def _connect(self) -> psycopg.Connection[Any]:
         params = connection_params(self.address, read_only=self.read_only)
         try:
-            return psycopg.connect(self.address.conninfo, autocommit=True, **params)
+            conn = psycopg.connect(self.address.conninfo, autocommit=True, **params)
         except psycopg.OperationalError as exc:
-            raise connection_failure(self.address, exc) from exc
+            failure = connection_failure(self.address, exc)
+            if self._reached and isinstance(failure, ServerUnreachableError):
+                # it answered before (a restart, the network): say it is being retried
+                raise ConnectionLostError(connection_lost_message()) from exc
+            raise failure from exc
+        self._reached = True
+        return conn
 
     # -- noticing and replacing a lost connection -----------------------------------------
 
