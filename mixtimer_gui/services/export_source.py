@@ -69,12 +69,13 @@ class HandleExportSource:
         """Raw row tuples (columns as ``EXPORT_COLUMNS``), ``size`` at a time.
 
         One cursor inside one read transaction: a consistent snapshot that never holds the
-        write lock (WAL), and SQLite hands rows over as they are stepped, not all at once.
-        Stopping early (cancel) closes the cursor and ends the transaction.
+        write lock (WAL), and rows are handed over as they are read, not all at once (on
+        PostgreSQL a server-side cursor). Stopping early (cancel) closes the cursor and ends
+        the transaction.
         """
         size = size or BATCH_SIZE
         with self.ctx.read():
-            cursor = self.ctx.db.execute(self._ordered)
+            cursor = queries.stream(self.ctx.store, self._ordered)
             try:
                 while True:
                     rows = cursor.fetchmany(size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 from peewee import JOIN, SQL, CharField, Node, NodeList, Select, TextField, fn
 
@@ -202,6 +203,20 @@ def utf8_bytes(store: Store, column: Any) -> Any:
     if store.is_postgres:
         return fn.convert_to(column, "UTF8")
     return column.cast("BLOB")
+
+
+def stream(store: Store, query: Select) -> Any:
+    """A cursor over ``query`` whose ``fetchmany`` hands rows over as they come, for an
+    export of any size in flat memory. SQLite steps its statement row by row; psycopg's
+    ordinary cursor would load the whole result first, so PostgreSQL gets a server-side
+    cursor (``DECLARE``/``FETCH``), which lives in the caller's transaction: call it inside
+    one. ``close()`` it when done."""
+    if not store.is_postgres:
+        return store.db.execute(query)
+    sql, params = query.sql()
+    cursor = store.db.connection().cursor(name=f"mixtimer_{uuid4().hex}")
+    cursor.execute(sql, params)
+    return cursor
 
 
 def handle_select(store: Store) -> Select:

@@ -341,3 +341,14 @@ def test_a_servers_files_live_in_this_workstations_own_folder(team: Workspace) -
     assert team.data_dir.name.startswith("mixtimer_tests")  # the database's name, first
     assert str(team.location) in (team.location.server,)
     assert isinstance(team.services, Services)
+
+
+def test_demo_data_refuses_a_server_location_rather_than_making_a_folder_of_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mixtimer_gui.cli import main  # the command line, as a user runs it
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo-data", "--db", "postgresql://maint@db.plant/mixtimer"]) == 1
+    assert "SQLite" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # Path() would have made "postgresql:/maint@…"
