@@ -243,8 +243,12 @@ def explain_write_error(exc: BaseException, *, read_only_reason: str | None = No
     the sentences name.
 
     The whole chain is searched: after SQLITE_FULL, SQLite has already rolled back, so
-    Peewee's own ROLLBACK fails and its "cannot rollback" error hides the real one.
+    Peewee's own ROLLBACK fails and its "cannot rollback" error hides the real one. A
+    ``StoreError`` already says what it is (a refused login while reconnecting, say): it is
+    not explained again from the driver error behind it.
     """
+    if isinstance(exc, StoreError):
+        return None
     for original in _driver_errors_of(exc):
         if isinstance(original, psycopg.Error):
             found = _explain_postgres(original, read_only_reason, lock_timeout_s,

@@ -151,7 +151,7 @@ _MISSING_DATABASE = re.compile(r'database "([^"]*)" does not exist')
 _LOGIN_REFUSED = re.compile(
     r"password authentication failed|role \"[^\"]*\" does not exist|no pg_hba\.conf entry|"
     r"no password supplied|authentication failed|permission denied for database|"
-    r"pg_hba\.conf rejects connection", re.IGNORECASE)
+    r"pg_hba\.conf rejects connection|is not permitted to log in", re.IGNORECASE)
 
 
 # -- the database ---------------------------------------------------------------------------
@@ -198,10 +198,7 @@ class TeamDatabase(PostgresqlDatabase):
         """Drop this thread's (lost) connection and open a new one. Outside a transaction
         only: the caller made sure nothing is pending on the old one."""
         self._forget_connection()
-        try:
-            self.connect()
-        except StoreError as exc:
-            raise ConnectionLostError(connection_lost_message()) from exc
+        self.connect()  # a server still down says so as a lost connection (``_connect``)
 
     def _forget_connection(self) -> None:
         old = self._state.conn
@@ -294,7 +291,8 @@ class TeamDatabase(PostgresqlDatabase):
 
 
 def _is_read(sql: str) -> bool:
-    return sql.lstrip().split(None, 1)[0].upper() in ("SELECT", "WITH", "SHOW")
+    words = sql.split(None, 1)
+    return bool(words) and words[0].upper() in ("SELECT", "WITH", "SHOW")
 
 
 # -- opening ----------------------------------------------------------------------------------

@@ -177,15 +177,16 @@ def test_run_serve_refuses_bad_arguments(db_path: Path, capsys: pytest.CaptureFi
     assert not db_path.exists()  # nothing opened, nothing created
 
 
-def test_run_serve_reports_a_taken_port(db_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_run_serve_reports_a_taken_port(db_location: Path | str,
+                                        capsys: pytest.CaptureFixture) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        assert run_serve(db_path, port=taken.getsockname()[1]) == 1
+        assert run_serve(db_location, port=taken.getsockname()[1]) == 1
     assert "无法" in capsys.readouterr().err
 
 
-def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
+def test_run_serve_calls_on_started_and_its_cleanup(db_location: Path | str,
                                                    capsys: pytest.CaptureFixture) -> None:
     events: list[str] = []
 
@@ -196,7 +197,7 @@ def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
         return lambda: events.append("cleanup")
 
     previous = signal.getsignal(signal.SIGTERM)
-    assert run_serve(db_path, port=0, on_started=on_started) == 0
+    assert run_serve(db_location, port=0, on_started=on_started) == 0
     assert signal.getsignal(signal.SIGTERM) is previous
     assert events[0].startswith("started ") and events[1:] == ["cleanup"]
     port = events[0].split()[1]

@@ -22,6 +22,7 @@ from mixtimer_gui.services import Services, cycle_ops
 from mixtimer_gui.services.errors import (
     ConnectionLostError,
     DatabaseLockedError,
+    LoginFailedError,
     QueryTimeoutError,
 )
 from mixtimer_gui.store import postgres
@@ -153,6 +154,30 @@ def test_a_server_that_is_down_answers_at_once_with_the_sentence(
         pg_cluster.start_again()
     assert team.tasks.list({})["total_records"] == 1  # back: the next action reconnects
     team.objects.create({"uid": "O", "name": "泵"})
+
+
+def test_a_login_refused_on_reconnecting_says_so_rather_than_retrying(
+        pg_database_url: str, pg_cluster: pg.Cluster, fake_clock: FakeClock) -> None:
+    # The administrator disabled the team's login while a workstation was connected.
+    admin = pg_cluster.admin()
+    admin.execute("CREATE ROLE shift_a LOGIN")
+    with psycopg.connect(pg_database_url, autocommit=True) as conn:
+        conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO shift_a")
+        conn.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO shift_a")
+    url = pg_database_url.replace("postgresql://postgres@", "postgresql://shift_a@")
+    services = Services.open(url, clock=fake_clock)
+    try:
+        services.objects.create({"uid": "O-1", "name": "泵"})
+        admin.execute("ALTER ROLE shift_a NOLOGIN")
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE usename = 'shift_a'")
+        with pytest.raises(LoginFailedError, match="无法登录"):
+            services.objects.create({"uid": "O-2", "name": "泵"})
+    finally:
+        services.close()
+        with psycopg.connect(pg_database_url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY shift_a")
+        admin.execute("DROP ROLE shift_a")
 
 
 # -- time-outs: a lock held elsewhere, a statement that does not finish -----------------------
