@@ -103,6 +103,36 @@ def test_text_ops(seeded: Services, op: str, value: str, expected: list[str]) ->
     assert projects(seeded, where_and=[["name", op, value]]) == expected
 
 
+def test_like_treats_a_backslash_as_a_plain_character(seeded: Services) -> None:
+    # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's does not.
+    seeded.objects.create({"uid": "share", "name": "\\\\srv\\泵房", "location": "50%"})
+    found = seeded.objects.list({"where_and": [["name", "like", "\\\\srv\\%"]]})["data"]
+    assert [o["uid"] for o in found] == ["share"]
+    assert seeded.objects.list({"where_and": [["location", "like", "50\\%"]]})["data"] == []
+    assert seeded.objects.list({"where_and": [["location", "like", "50%"]]})["total_records"] \
+        == 1
+
+
+def test_like_folds_ascii_letters_only(seeded: Services) -> None:
+    for uid, name in (("e1", "Éclair"), ("e2", "éclair"), ("e3", "ECLAIR")):
+        seeded.objects.create({"uid": uid, "name": name})
+    found = seeded.objects.list({"where_and": [["name", "like", "éCLAIR"]],
+                                 "order_by": "uid"})["data"]
+    assert [o["uid"] for o in found] == ["e2"]
+    found = seeded.objects.list({"where_and": [["name", "like", "eclair"]]})["data"]
+    assert [o["uid"] for o in found] == ["e3"]
+
+
+def test_text_sorts_by_bytes(services: Services) -> None:
+    names = ["b", "B", "a", "张", "Z", "_x", "é", "a b", "ab"]
+    for i, name in enumerate(names):
+        services.objects.create({"uid": f"o{i}", "name": name})
+    listed = services.objects.list({"order_by": "name", "page_size": 100})["data"]
+    assert [o["name"] for o in listed] == sorted(names, key=lambda n: n.encode())
+    assert [name for _uid, name in services.objects.names()] == sorted(
+        names, key=lambda n: n.encode())
+
+
 def test_in_and_not_in(seeded: Services) -> None:
     assert projects(seeded, where_and=[["uid", "in", ["p1", "p4", "zz"]]]) == ["p1", "p4"]
     assert projects(seeded, where_and=[["uid", "not in", ["p1", "p4"]]]) == ["p2", "p3"]
@@ -191,6 +221,19 @@ def test_not_a_number_names_the_field(seeded: Services) -> None:
 def test_fee_numbers(seeded: Services) -> None:
     assert handles(seeded, where_and=[["fee", ">=", "2.5"]]) == ["h1", "h2"]
     assert handles(seeded, where_and=[["fee", "=", 0]]) == ["h3"]
+
+
+def test_like_on_a_fee_sees_it_as_the_wire_shows_it(seeded: Services) -> None:
+    # Stored as REAL / DOUBLE PRECISION: SQLite's own text of 10.0 is "10.0", PostgreSQL's
+    # "10"; 0.1 + 0.2 is "0.3" on SQLite and "0.30000000000000004" on PostgreSQL. Both
+    # engines now give the wire's whole number and 15 significant digits.
+    task = seeded.tasks.list({"where_and": [["project_id", "=", "p1"]]})["data"][0]["uid"]
+    seeded.handles.handle({"uid": "h4", "task_id": task, "fee": 0.1 + 0.2})
+    assert handles(seeded, where_and=[["fee", "like", "10"]]) == ["h1"]
+    assert handles(seeded, where_and=[["fee", "like", "%.0"]]) == []
+    assert handles(seeded, where_and=[["fee", "like", "2.5"]]) == ["h2"]
+    assert handles(seeded, where_and=[["fee", "like", "0.3"]]) == ["h4"]
+    assert handles(seeded, where_and=[["fee", "like", "0"]]) == ["h3"]
 
 
 # -- times ----------------------------------------------------------------------------------
