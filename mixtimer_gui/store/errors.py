@@ -269,6 +269,7 @@ def explain_write_error(exc: BaseException, *, read_only_reason: str | None = No
 # SQLSTATE classes and codes of PostgreSQL (Appendix A of its manual).
 _READ_ONLY = "25006"
 _LOCK_NOT_AVAILABLE = "55P03"
+_CONFLICT = ("40001", "40P01")  # serialization failure, deadlock: another writer won
 _QUERY_CANCELED = "57014"
 _DISK_FULL = ("53100", "53000")
 _CONNECTION_GONE = ("08", "57P01", "57P02", "57P03")
@@ -279,7 +280,7 @@ def _explain_postgres(error: psycopg.Error, read_only_reason: str | None,
     state = error.sqlstate or ""
     if state == _READ_ONLY:
         return ReadOnlyDatabaseError(read_only_reason or server_read_only_message())
-    if state == _LOCK_NOT_AVAILABLE:
+    if state == _LOCK_NOT_AVAILABLE or state in _CONFLICT:
         return DatabaseLockedError(server_locked_message(lock_timeout_s))
     if state == _QUERY_CANCELED:
         return QueryTimeoutError(query_timeout_message(statement_timeout_s))

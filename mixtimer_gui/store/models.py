@@ -296,10 +296,12 @@ class Store:
             yield
 
     def read(self) -> AbstractContextManager[Any]:
-        """A read transaction: one consistent view, no write lock (SQLite: ``BEGIN
-        DEFERRED``; PostgreSQL: a plain ``BEGIN``)."""
+        """A read transaction: one consistent view, no write lock. SQLite: ``BEGIN
+        DEFERRED`` (its snapshot lasts the transaction); PostgreSQL: ``REPEATABLE READ``,
+        the same snapshot for every statement (a list's count and its page agree), which
+        a reading transaction gets without ever waiting or failing."""
         if self.is_postgres:
-            return self.db.atomic()
+            return self.db.atomic(isolation_level="REPEATABLE READ")
         return self.db.atomic(lock_type="DEFERRED")
 
     def explain(self, exc: BaseException) -> errors.StoreError | None:
