@@ -72,16 +72,12 @@ class ServiceContext:
     @contextmanager
     def read(self) -> Iterator[None]:
         """A read transaction: one consistent snapshot, no write lock."""
-        if not self.store.is_postgres:
-            with self.store.read():
-                yield
-            return
         try:
             with self.store.read():
                 yield
         except Exception as exc:
             # a server that went away or a statement that ran out of time: a sentence
-            storage_error = self.store.explain(exc)
+            storage_error = self.store.explain_read(exc)
             if storage_error is not None:
                 raise storage_error from exc
             raise

@@ -313,6 +313,12 @@ class Store:
                 statement_timeout_s=postgres.STATEMENT_TIMEOUT_S)
         return errors.explain_write_error(exc)
 
+    def explain_read(self, exc: BaseException) -> errors.StoreError | None:
+        """Like ``explain``, for a read: a server that went away or a statement that ran
+        out of time. SQLite's reads fail for no reason a user could act on, so there it
+        is ``None`` (the error stays what it was)."""
+        return self.explain(exc) if self.is_postgres else None
+
     # -- the calling thread's connection ----------------------------------------------------
 
     def in_transaction(self) -> bool:
