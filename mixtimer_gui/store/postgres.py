@@ -318,7 +318,9 @@ def open_team_database(address: ServerAddress | str, *, read_only: bool = False)
     db.connect()
     try:
         check_collation(db)
-        version, needed = read_versions(db) if read_only else migrate_under_lock(db)
+        version, needed = read_versions(db)
+        if not read_only and _needs_migrating(version, needed):
+            version, needed = migrate_under_lock(db)
         if read_only and version < LATEST_VERSION:
             raise StoreError(f"数据库 {address} 需要升级到新的结构才能查看；"
                              "请先以可写方式打开一次(由它升级)")
@@ -342,13 +344,10 @@ def open_team_database(address: ServerAddress | str, *, read_only: bool = False)
 def check_collation(db: TeamDatabase) -> None:
     """Refuse a database whose text sorts or folds case by a locale: byte order and ASCII
     case folding are what SQLite does, and lists must answer the same on both."""
-    collate, ctype = db.execute_sql(
-        "SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()"
-    ).fetchone()
-    provider = "c"
-    if (db.server_version or 0) >= 150000:
-        provider = db.execute_sql("SELECT datlocprovider FROM pg_database "
-                                  "WHERE datname = current_database()").fetchone()[0]
+    provider = "datlocprovider" if (db.server_version or 0) >= 150000 else "'c'"
+    collate, ctype, provider = db.execute_sql(
+        f"SELECT datcollate, datctype, {provider} FROM pg_database "
+        "WHERE datname = current_database()").fetchone()
     if provider != "c" or collate not in ("C", "POSIX") or ctype not in ("C", "POSIX"):
         raise WrongCollationError(wrong_collation_message(str(db.address), collate, ctype))
 
@@ -395,6 +394,16 @@ def migrate_under_lock(db: TeamDatabase) -> tuple[int, str]:
                            (MIN_CLIENT_KEY, MIN_CLIENT_VERSION))
             needed = MIN_CLIENT_VERSION
     return version, needed
+
+
+def _needs_migrating(version: int, needed: str) -> bool:
+    """Something for this program to write under the migration lock: steps it brings, or a
+    ``min_client_version`` below the one its schema asks for. (Read first without the lock:
+    the usual opening finds nothing to do and takes no lock at all.)"""
+    if version > LATEST_VERSION or not _new_enough(needed):
+        return False
+    return version < LATEST_VERSION or _version_key(needed) < _version_key(
+        MIN_CLIENT_VERSION)
 
 
 def _new_enough(needed: str) -> bool:
