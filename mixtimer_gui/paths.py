@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -15,14 +16,32 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "mixtimer.db"
 
 
-def resolve_db_path(cli_value: str | None = None) -> Path:
-    """``--db`` wins, then ``MIXTIMER_DB``, then the user data folder."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(DB_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    return default_db_path()
+def resolve_db_path(cli_value: str | None = None) -> Path | str:
+    """``--db`` wins, then ``MIXTIMER_DB``, then the user data folder.
+
+    A file path comes back as a ``Path``; a server location (``postgresql://…``,
+    ``service=plant``: team mode) as the text itself, which ``Location.parse`` reads.
+    """
+    given = cli_value or os.environ.get(DB_ENV, "").strip()
+    if not given:
+        return default_db_path()
+    return given.strip() if is_server_location(given) else Path(given).expanduser()
+
+
+# libpq's own spellings of a server: a URI, or keyword=value pairs ("service=plant",
+# "host=db.plant dbname=mixtimer"). A file is never named so: "C:\\data\\x.db" has no
+# "://", and its first word is no libpq keyword followed by "=".
+_SERVER_SCHEMES = ("postgresql://", "postgres://")
+_CONNINFO_WORD = re.compile(
+    r"\s*(service|host|hostaddr|port|dbname|user|password|sslmode|options|application_name|"
+    r"connect_timeout|passfile|target_session_attrs)\s*=", re.IGNORECASE)
+
+
+def is_server_location(text: str) -> bool:
+    """``text`` names a PostgreSQL server (team mode) rather than a SQLite file."""
+    stripped = text.strip()
+    return (stripped.lower().startswith(_SERVER_SCHEMES)
+            or _CONNINFO_WORD.match(stripped) is not None)
 
 
 def backups_dir(db_path: Path) -> Path:

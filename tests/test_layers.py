@@ -3,7 +3,7 @@ package (at module level, inside functions, under ``TYPE_CHECKING``) is checked,
 failure names the file and line.
 
 - Qt (PySide6 / shiboken6) only in ``gui/``;
-- Peewee (and its ``playhouse``) only in ``store/``;
+- Peewee (and its ``playhouse``) and psycopg (PostgreSQL's driver) only in ``store/``;
 - ``mixtimer_gui.store`` never from ``gui/``, ``api/``, ``exports/``, ``reminders/``,
   ``cli.py`` or ``commands/``: they open a database through ``services.workspace``;
 - no import inside a function in ``store/`` or ``services/`` (nothing there is loaded late
@@ -29,6 +29,7 @@ REPO = ROOT.parent
 
 QT = ("PySide6", "shiboken6")
 PEEWEE = ("peewee", "playhouse")
+PSYCOPG = ("psycopg", "psycopg_binary", "psycopg2")
 STORE = f"{PACKAGE}.store"
 OUTER = ("gui/", "api/", "exports/", "reminders/", "commands/", "cli.py")
 NO_LATE_IMPORTS = ("store/", "services/")
@@ -153,6 +154,14 @@ def test_qt_only_in_the_gui() -> None:
 def test_peewee_only_in_the_store() -> None:
     offences = [f"{i.where()} imports {i.module} outside store/" for i in all_imports()
                 if _is(i.module, PEEWEE) and not i.source.startswith("store/")]
+    assert not offences, _report(offences)
+
+
+def test_psycopg_only_in_the_store() -> None:
+    """The PostgreSQL driver is the store's business like Peewee: services and the outer
+    layers meet a server only as a ``Location`` and the store's errors."""
+    offences = [f"{i.where()} imports {i.module} outside store/" for i in all_imports()
+                if _is(i.module, PSYCOPG) and not i.source.startswith("store/")]
     assert not offences, _report(offences)
 
 

@@ -18,9 +18,17 @@ from mixtimer_gui.commands.errors import CommandError
 from mixtimer_gui.services import Workspace
 from mixtimer_gui.services.errors import DatabaseLockedError, ReadOnlyDatabaseError, StoreError
 
+# What --db or MIXTIMER_DB names: a SQLite file, or a PostgreSQL location (team mode).
+DatabaseAt = Path | str
+
+
+def no_such_file(where: DatabaseAt) -> bool:
+    """``where`` names a SQLite file that does not exist (a server location never does)."""
+    return isinstance(where, Path) and not where.is_file()
+
 
 @contextmanager
-def open_workspace(path: Path, *, for_reading: bool = False) -> Iterator[Workspace]:
+def open_workspace(path: DatabaseAt, *, for_reading: bool = False) -> Iterator[Workspace]:
     """The workspace on the database at ``path`` (created and migrated when needed), closed
     when the block ends.
 
@@ -42,7 +50,7 @@ def open_workspace(path: Path, *, for_reading: bool = False) -> Iterator[Workspa
         workspace.close()
 
 
-def _open(path: Path, for_reading: bool) -> Workspace:
+def _open(path: DatabaseAt, for_reading: bool) -> Workspace:
     if not for_reading:
         return Workspace.open(path)
     try:

@@ -38,7 +38,7 @@ MODULES: dict[str | None, str] = {
 }
 
 
-def run_command(command: str | None, args: argparse.Namespace, db_path: Path) -> int:
+def run_command(command: str | None, args: argparse.Namespace, db_path: Path | str) -> int:
     """Run ``command`` with its parsed ``args``; returns the exit status."""
     try:
         module = importlib.import_module(f"mixtimer_gui.commands.{MODULES[command]}")

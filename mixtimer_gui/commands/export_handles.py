@@ -6,14 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mixtimer_gui.commands.database import open_workspace
+from mixtimer_gui.commands.database import DatabaseAt, no_such_file, open_workspace
 from mixtimer_gui.commands.errors import EXIT_OK, CommandError
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.exports.csv_export import ExportError, export_handles
 
 
-def run(args: argparse.Namespace, db_path: Path) -> int:
-    if not db_path.is_file():
+def run(args: argparse.Namespace, db_path: DatabaseAt) -> int:
+    if no_such_file(db_path):
         raise CommandError(f"数据库 {db_path} 不存在;用 --db 指定要导出的数据库")
     params = {"where_and": args.where_and, "where_or": args.where_or,
               "where_in": args.where_in}

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mixtimer_gui.commands.database import open_workspace
+from mixtimer_gui.commands.database import DatabaseAt, no_such_file, open_workspace
 from mixtimer_gui.commands.errors import EXIT_OK, PROG, CommandError
 from mixtimer_gui.exports.csv_import import (
     OBJECTS,
@@ -20,9 +20,9 @@ from mixtimer_gui.exports.csv_import import (
 )
 
 
-def run(args: argparse.Namespace, db_path: Path) -> int:
+def run(args: argparse.Namespace, db_path: DatabaseAt) -> int:
     kind = OBJECTS if args.command == "import-objects" else READINGS
-    if getattr(args, "db", None) and not db_path.is_file():
+    if getattr(args, "db", None) and no_such_file(db_path):
         # A mistyped --db would otherwise get a new, empty database and the import in it.
         # (Without --db the user's own database may not exist yet: an import may start it.)
         raise CommandError(f"数据库 {db_path} 不存在;检查 --db 的路径")

@@ -12,7 +12,7 @@ from mixtimer_gui.commands.errors import EXIT_BAD_ARGUMENTS, EXIT_OK, CommandErr
 from mixtimer_gui.reminders.headless import start_logged
 
 
-def run(args: argparse.Namespace, db_path: Path) -> int:
+def run(args: argparse.Namespace, db_path: Path | str) -> int:
     try:
         # start_logged returns the function that stops the reminders, which serve calls
         # before it closes the database.

@@ -9,5 +9,5 @@ from pathlib import Path
 from mixtimer_gui.gui.app import run_app
 
 
-def run(args: argparse.Namespace, db_path: Path) -> int:
+def run(args: argparse.Namespace, db_path: Path | str) -> int:
     return run_app(db_path, lang=args.lang)

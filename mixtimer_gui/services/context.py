@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.location import Location
-from mixtimer_gui.store.errors import explain_write_error
+from mixtimer_gui.store.errors import ConnectionLostError
 from mixtimer_gui.store.models import Database, Store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,7 +43,8 @@ class ServiceContext:
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """One write transaction (``BEGIN IMMEDIATE``); announcements go out after commit.
+        """One write transaction, one writer at a time (``Store.write``); announcements go
+        out after commit.
 
         Nested calls join the outer transaction and its announcements.
         """
@@ -48,7 +52,7 @@ class ServiceContext:
         if outer:
             self._local.changes = defaultdict(list)
         try:
-            with self.db.atomic():
+            with self.store.write():
                 yield
             if outer:
                 changes = self._local.changes
@@ -58,8 +62,9 @@ class ServiceContext:
         except BaseException as exc:
             if outer:
                 self._local.changes = None
-            # A full disk, a read-only file or a lock held too long: a sentence, not SQL.
-            storage_error = explain_write_error(exc)
+            # A full disk, a read-only file, a lock held too long, a lost connection: a
+            # sentence, not SQL.
+            storage_error = self.store.explain(exc)
             if storage_error is not None:
                 raise storage_error from exc
             raise
@@ -67,8 +72,27 @@ class ServiceContext:
     @contextmanager
     def read(self) -> Iterator[None]:
         """A read transaction: one consistent snapshot, no write lock."""
-        with self.db.atomic(lock_type="DEFERRED"):
-            yield
+        try:
+            with self.store.read():
+                yield
+        except Exception as exc:
+            # a server that went away or a statement that ran out of time: a sentence
+            storage_error = self.store.explain_read(exc)
+            if storage_error is not None:
+                raise storage_error from exc
+            raise
+
+    def retry_write(self, write: Callable[[], T], *, repeatable: bool = False) -> T:
+        """``write()``, once more on a new connection when the connection was lost before
+        the commit (nothing was saved), or at any point when ``repeatable`` (running it
+        twice changes nothing more than once: a handle with the client's own uid)."""
+        try:
+            return write()
+        except ConnectionLostError as exc:
+            if (exc.may_have_committed and not repeatable) or self.db.in_transaction():
+                raise  # unknown outcome, or part of a bigger write that is lost as a whole
+            log.warning("repeating a write after a lost connection: %s", exc)
+            return write()
 
     def changed(self, entity: str, *uids: str) -> None:
         changes = getattr(self._local, "changes", None)
@@ -85,7 +109,7 @@ class ServiceContext:
         so a finished worker holds none. Yields a function that interrupts the statement
         running on it from any thread (a count made stale by a newer filter)."""
         with self.db.connection_context():
-            yield self.db.connection().interrupt
+            yield self.store.interrupter()
 
     @contextmanager
     def connection_scope(self, *, keep: bool = False) -> Iterator[None]:
@@ -105,23 +129,14 @@ class ServiceContext:
         try:
             yield
         finally:
-            if (opened and not keep) or self._transaction_open():
+            if (opened and not keep) or self.store.in_transaction():
                 self.release_connection()
 
     def release_connection(self) -> None:
         """Close the calling thread's connection, if it has one (rolling back a transaction
         left open); for a thread that is about to end. A failure is logged, not raised: it
         must not replace what the thread was doing."""
-        db = self.db
         try:
-            if self._transaction_open():
-                db.connection().rollback()
-            if not db.is_closed():
-                db.close()
+            self.store.release()
         except Exception:
             log.exception("closing a thread's database connection failed")
-
-    def _transaction_open(self) -> bool:
-        # sqlite3's own flag also sees a BEGIN that Peewee's transaction stack did not track
-        db = self.db
-        return not db.is_closed() and (db.in_transaction() or db.connection().in_transaction)

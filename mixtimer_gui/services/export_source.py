@@ -51,7 +51,8 @@ class HandleExportSource:
         handle, fields = ctx.store.Handle, queries.handle_fields(ctx.store)
         columns = [getattr(handle, name) for name in EXPORT_COLUMNS]
         if text_as_bytes:
-            columns = [c.cast("BLOB") if c.name in TEXT_COLUMNS else c for c in columns]
+            columns = [queries.utf8_bytes(ctx.store, c) if c.name in TEXT_COLUMNS else c
+                       for c in columns]
         base = handle.select(*columns)
         self._query = queries.filtered(base, fields,
                                        where_and=params.get("where_and"),
@@ -68,12 +69,13 @@ class HandleExportSource:
         """Raw row tuples (columns as ``EXPORT_COLUMNS``), ``size`` at a time.
 
         One cursor inside one read transaction: a consistent snapshot that never holds the
-        write lock (WAL), and SQLite hands rows over as they are stepped, not all at once.
-        Stopping early (cancel) closes the cursor and ends the transaction.
+        write lock (WAL), and rows are handed over as they are read, not all at once (on
+        PostgreSQL a server-side cursor). Stopping early (cancel) closes the cursor and ends
+        the transaction.
         """
         size = size or BATCH_SIZE
         with self.ctx.read():
-            cursor = self.ctx.db.execute(self._ordered)
+            cursor = queries.stream(self.ctx.store, self._ordered)
             try:
                 while True:
                     rows = cursor.fetchmany(size)

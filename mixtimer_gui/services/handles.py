@@ -61,6 +61,12 @@ class HandleService:
     # -- the write ------------------------------------------------------------------------
 
     def _record(self, inp: HandleInput, *, ignored: bool) -> dict[str, str]:
+        # A handle with the client's own uid may be repeated blindly: the second run finds
+        # it and changes nothing. Without one, only a write known not to have committed is.
+        return self.ctx.retry_write(lambda: self._record_once(inp, ignored=ignored),
+                                    repeatable=bool(inp.uid))
+
+    def _record_once(self, inp: HandleInput, *, ignored: bool) -> dict[str, str]:
         store = self.ctx.store
         handles, tasks, projects, objects = (store.Handle, store.Task, store.Project,
                                              store.MaintenanceObject)

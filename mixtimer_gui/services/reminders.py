@@ -183,5 +183,8 @@ class ReminderService:
 
     def _set_setting(self, key: str, value: str) -> None:
         with self.ctx.write():
-            self.ctx.store.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            setting = self.ctx.store.Setting
+            # an upsert both engines know (SQLite's INSERT OR REPLACE is its own)
+            setting.insert(key=key, value=value).on_conflict(
+                conflict_target=[setting.key], update={setting.value: value}).execute()
             self.ctx.changed(events.SETTING, key)

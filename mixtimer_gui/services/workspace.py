@@ -17,18 +17,35 @@ from mixtimer_gui.domain.clock import Clock
 from mixtimer_gui.services.backups import Backups
 from mixtimer_gui.services.core import Services
 from mixtimer_gui.services.events import ChangeBus
-from mixtimer_gui.services.location import SQLITE, Location
+from mixtimer_gui.services.location import Location
 from mixtimer_gui.store.backup import DailyBackups
 from mixtimer_gui.store.db import limit_page_caches
 from mixtimer_gui.store.errors import DamagedDatabaseError
 
 
+class NoDailyBackups(DailyBackups):
+    """Team mode: the server's database is backed up on the server (``pg_dump``); the
+    daily copy steps aside and does nothing."""
+
+    def run_once(self) -> Path | None:
+        return None
+
+    def start(self) -> None:
+        pass
+
+
 class Workspace:
-    """Use ``Workspace.open``; ``close()`` (or ``with``) when done."""
+    """Use ``Workspace.open``; ``close()`` (or ``with``) when done.
+
+    ``read_only``: writes are refused, because that was asked for or, on a server, because
+    this program is older than the database allows: ``read_only_reason`` then says which
+    version to install (show it).
+    """
 
     def __init__(self, services: Services, *, read_only: bool = False) -> None:
         self.services = services
-        self.read_only = read_only
+        self.read_only_reason = services.ctx.store.read_only_reason
+        self.read_only = read_only or self.read_only_reason is not None
         self._daily: DailyBackups | None = None
 
     @classmethod
@@ -64,17 +81,19 @@ class Workspace:
     def limit_memory(self, total_mib: int) -> None:
         """Keep the database engine's caches in this process near ``total_mib`` in all,
         however many threads hold connections (SQLite's soft heap limit)."""
-        if self.location.kind == SQLITE:
+        if not self.location.is_server:
             limit_page_caches(self.services.db, total_mib)
 
     def start_daily_backups(self, on_damaged: Callable[[DamagedDatabaseError], None] | None
                             = None, *, interval_s: float = 3600) -> DailyBackups:
         """Today's verified copy now, then a check every ``interval_s``, on a daemon thread
         with its own connections; stopped by ``close()``. Damage found in the copy goes to
-        ``on_damaged`` (called on that thread) and makes the next opening check the file."""
+        ``on_damaged`` (called on that thread) and makes the next opening check the file.
+        On a server (team mode) the copy steps aside: it does nothing."""
         if self._daily is None:
-            self._daily = DailyBackups(self.location.path, self.services.clock,
-                                       interval_s=interval_s, on_damaged=on_damaged)
+            kind = NoDailyBackups if self.location.is_server else DailyBackups
+            self._daily = kind(self.location.path, self.services.clock,
+                               interval_s=interval_s, on_damaged=on_damaged)
             self._daily.start()
         return self._daily
 

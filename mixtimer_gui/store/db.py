@@ -7,6 +7,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from mixtimer_gui.paths import is_server_location
 from mixtimer_gui.store import backup, health, probe
 from mixtimer_gui.store.errors import (
     DamagedDatabaseError,
@@ -69,7 +70,11 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
                   check: bool | str = True,
                   lock_wait_s: float = BUSY_TIMEOUT_S) -> SqliteDatabase:
     """``open_store`` without the models: the Peewee database alone, for raw and bulk work
-    (``bulk.bulk_load``). Same checks, same errors."""
+    (``bulk.bulk_load``). Same checks, same errors. A SQLite file only: a server location
+    (team mode) is refused rather than taken for a file name."""
+    if _names_a_server(path):
+        raise StoreError("这项操作暂时只支持单机版的 SQLite 数据库文件，不支持 PostgreSQL "
+                         "服务器上的数据库(团队模式);请用 --db 指定一个 SQLite 文件")
     path = Path(path)
     with health.offering_good_backup():
         if read_only:
@@ -96,6 +101,12 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
         db.close()  # the failed step rolled back; nobody holds this database
         raise
     return db
+
+
+def _names_a_server(path: Path | str) -> bool:
+    # A Path made of "postgresql://u@h/db" reads "postgresql:/u@h/db": its "//" is gone.
+    text = str(path).strip()
+    return is_server_location(text) or text.lower().startswith(("postgresql:", "postgres:"))
 
 
 def open_read_only(path: Path) -> SqliteDatabase:

@@ -3,13 +3,16 @@ sentence for the user saying what to do (the GUI translates it for English).
 
 The sentences are here too, so the opening, the start-up check, the backups and a refused
 write all say the same thing about the same trouble. ``explain_write_error(exc)`` turns
-SQLite's disk-full / read-only / locked failures during a write into those sentences.
+SQLite's and PostgreSQL's disk-full / read-only / locked / lost-connection failures during a
+write into those sentences.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+import psycopg
 
 from mixtimer_gui.store.migrations import LATEST_VERSION
 
@@ -54,6 +57,51 @@ class DatabaseLockedError(StoreError):
 
 class DiskFullError(StoreError):
     """A write failed because the disk (or the database's size limit) is full."""
+
+
+# -- a PostgreSQL server (team mode) ----------------------------------------------------------
+
+
+class BadLocationError(StoreError):
+    """A server location that cannot be used as written (unreadable, or with a password)."""
+
+
+class PasswordInLocationError(BadLocationError):
+    """The location holds a password: the program never stores or logs one."""
+
+
+class ServerUnreachableError(StoreError):
+    """No PostgreSQL server answers at the location (down, wrong address, no network)."""
+
+
+class LoginFailedError(StoreError):
+    """The server refused the login: unknown user, wrong password, or pg_hba.conf."""
+
+
+class DatabaseMissingError(StoreError):
+    """The server answers but has no database of that name."""
+
+
+class WrongCollationError(StoreError):
+    """The database sorts and folds case by a locale, not bytes: answers would differ from
+    SQLite's, so it is refused until it is created with C collation."""
+
+
+class ConnectionLostError(StoreError):
+    """The connection to the server broke during an action; the next action reconnects.
+
+    ``may_have_committed``: it broke while the commit was on its way, so whether the change
+    was saved is unknown (only an idempotent write, e.g. a handle with a client uid, may be
+    repeated blindly). Otherwise nothing was saved and repeating it is safe.
+    """
+
+    def __init__(self, message: str, *, may_have_committed: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_committed = may_have_committed
+
+
+class QueryTimeoutError(StoreError):
+    """The server did not finish a statement within the statement time-out."""
 
 
 class BackupError(StoreError):
@@ -116,6 +164,68 @@ def unreadable_message(path: Path, detail: object) -> str:
     return f"无法读取数据库 {path}({detail});请检查文件权限和磁盘后重试"
 
 
+def password_in_location_message() -> str:
+    return ("数据库位置中含有密码；本程序不保存也不记录密码。请把密码写进本机的 .pgpass 文件"
+            "(或 PGPASSFILE 指向的文件),或写进 pg_service.conf 服务文件并用 service=服务名 连接，"
+            "然后从位置中删去密码")
+
+
+def bad_location_message(detail: str) -> str:
+    return (f"无法识别数据库位置({detail});请写成 postgresql://用户@主机:端口/数据库名 "
+            "或 service=服务名")
+
+
+def unreachable_message(where: str) -> str:
+    return (f"无法连接数据库服务器 {where}:服务器没有应答(未启动、地址或端口不对，或网络不通);"
+            "请检查网络和服务器后重试")
+
+
+def login_failed_message(where: str) -> str:
+    return (f"无法登录数据库服务器 {where}:用户名或密码不对，或服务器不允许本机以该用户登录；"
+            "请检查本机 .pgpass 中的密码，或请数据库管理员核对用户和 pg_hba.conf")
+
+
+def database_missing_message(where: str, name: str) -> str:
+    return (f"数据库服务器上没有名为 {name} 的数据库({where});请检查数据库名，"
+            "或请数据库管理员按 README 用 createdb 建好它")
+
+
+def wrong_collation_message(where: str, collate: str, ctype: str) -> str:
+    return (f"数据库 {where} 的排序规则是 {collate}/{ctype},团队模式需要 C(与单机版相同的"
+            "按字节排序、只对英文字母不分大小写);请数据库管理员按 README 用 "
+            "createdb --locale=C --template=template0 重建这个数据库后再打开")
+
+
+def connection_lost_message(*, may_have_committed: bool = False) -> str:
+    if may_have_committed:
+        return ("数据库连接中断，正在重连；无法确定刚才的修改是否已保存，"
+                "请刷新后核对，再决定是否重做")
+    return "数据库连接中断，正在重连；刚才的操作没有完成，请稍后重试"
+
+
+def server_read_only_message() -> str:
+    return "数据库以只读方式连接，修改没有保存；请以可写方式重新打开程序后再修改"
+
+
+def client_too_old_message(ours: str, needed: str) -> str:
+    return (f"此数据库要求 MixTimer GUI {needed} 或更新的版本才能修改，本机是 {ours},"
+            f"只能以只读方式查看；请安装 MixTimer GUI {needed} 或更新的版本")
+
+
+def server_locked_message(seconds: int) -> str:
+    return (f"数据库正被另一个工作站占用(等待超过 {seconds} 秒),修改没有保存；"
+            "请稍后重试")
+
+
+def query_timeout_message(seconds: int) -> str:
+    return (f"数据库服务器在 {seconds} 秒内没有完成这项操作，已取消；"
+            "请稍后重试，或缩小筛选范围")
+
+
+def server_disk_full_message() -> str:
+    return "数据库服务器的磁盘已满，刚才的修改没有保存(之前的数据完好);请数据库管理员清理空间后重试"
+
+
 def _database(path: Path | None) -> str:
     return f"数据库 {path} " if path is not None else "数据库"
 
@@ -123,14 +233,29 @@ def _database(path: Path | None) -> str:
 # -- a refused write ------------------------------------------------------------------------
 
 
-def explain_write_error(exc: BaseException) -> StoreError | None:
-    """A clear ``StoreError`` for a write that SQLite refused for a reason outside the
-    program (full disk, read-only file, a lock held too long); ``None`` for anything else.
+def explain_write_error(exc: BaseException, *, read_only_reason: str | None = None,
+                        lock_timeout_s: int = 0,
+                        statement_timeout_s: int = 0) -> StoreError | None:
+    """A clear ``StoreError`` for a write the database refused for a reason outside the
+    program (full disk, read-only file or session, a lock held too long, a lost connection);
+    ``None`` for anything else. ``read_only_reason`` is what a read-only session says instead
+    of the general sentence (an older client on a newer database); the time-outs are those
+    the sentences name.
 
     The whole chain is searched: after SQLITE_FULL, SQLite has already rolled back, so
-    Peewee's own ROLLBACK fails and its "cannot rollback" error hides the real one.
+    Peewee's own ROLLBACK fails and its "cannot rollback" error hides the real one. A
+    ``StoreError`` already says what it is (a refused login while reconnecting, say): it is
+    not explained again from the driver error behind it.
     """
-    for original in _sqlite_errors_of(exc):
+    if isinstance(exc, StoreError):
+        return None
+    for original in _driver_errors_of(exc):
+        if isinstance(original, psycopg.Error):
+            found = _explain_postgres(original, read_only_reason, lock_timeout_s,
+                                      statement_timeout_s)
+            if found is not None:
+                return found
+            continue
         name = getattr(original, "sqlite_errorname", "")
         if name.startswith("SQLITE_FULL"):
             return DiskFullError(disk_full_message())
@@ -141,10 +266,48 @@ def explain_write_error(exc: BaseException) -> StoreError | None:
     return None
 
 
-def _sqlite_errors_of(exc: BaseException) -> list[sqlite3.Error]:
-    """The sqlite3 errors behind ``exc``, outermost first (Peewee wraps each as its own
-    class and keeps the original as ``orig``)."""
-    found: list[sqlite3.Error] = []
+# SQLSTATE classes and codes of PostgreSQL (Appendix A of its manual).
+_READ_ONLY = "25006"
+_LOCK_NOT_AVAILABLE = "55P03"
+_CONFLICT = ("40001", "40P01")  # serialization failure, deadlock: another writer won
+_QUERY_CANCELED = "57014"
+_DISK_FULL = ("53100", "53000")
+_CONNECTION_GONE = ("08", "57P01", "57P02", "57P03")
+
+
+def _explain_postgres(error: psycopg.Error, read_only_reason: str | None,
+                      lock_timeout_s: int, statement_timeout_s: int) -> StoreError | None:
+    state = error.sqlstate or ""
+    if state == _READ_ONLY:
+        return ReadOnlyDatabaseError(read_only_reason or server_read_only_message())
+    if state == _LOCK_NOT_AVAILABLE or state in _CONFLICT:
+        return DatabaseLockedError(server_locked_message(lock_timeout_s))
+    if state == _QUERY_CANCELED:
+        return QueryTimeoutError(query_timeout_message(statement_timeout_s))
+    if state in _DISK_FULL:
+        return DiskFullError(server_disk_full_message())
+    if is_connection_gone(error):
+        committing = bool(getattr(error, "during_commit", False))
+        return ConnectionLostError(connection_lost_message(may_have_committed=committing),
+                                   may_have_committed=committing)
+    return None
+
+
+def is_connection_gone(error: psycopg.Error) -> bool:
+    """The error says the connection to the server is gone, not that a statement failed:
+    the server's own codes for that, or an ``OperationalError`` with no code at all, which
+    libpq raises for a socket that closed ("server closed the connection unexpectedly",
+    "the connection is closed")."""
+    state = error.sqlstate or ""
+    if state:
+        return state.startswith(_CONNECTION_GONE)
+    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def _driver_errors_of(exc: BaseException) -> list[sqlite3.Error | psycopg.Error]:
+    """The sqlite3 and psycopg errors behind ``exc``, outermost first (Peewee wraps each as
+    its own class and keeps the original as ``orig``)."""
+    found: list[sqlite3.Error | psycopg.Error] = []
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
     while pending:
@@ -152,7 +315,7 @@ def _sqlite_errors_of(exc: BaseException) -> list[sqlite3.Error]:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, sqlite3.Error):
+        if isinstance(current, sqlite3.Error | psycopg.Error):
             found.append(current)
         inner = getattr(current, "orig", None) or (current.args[0] if current.args else None)
         if isinstance(inner, BaseException):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import Case, ColumnBase, Expression, Node, Value
+from peewee import OP, SQL, Case, ColumnBase, Expression, Node, NodeList, Value, fn
 
 from mixtimer_gui.domain import clock, status
 from mixtimer_gui.domain.errors import FieldError
@@ -33,6 +33,8 @@ ListMatcher = Callable[[Callable[[ColumnBase], Expression]], Node]
 class FilterField:
     kind: str
     column: Any  # a column/expression; for list kinds, a ListMatcher
+    # what ``like`` compares for a number: its text (``number_text``); None for the others
+    text: Any = None
 
     @property
     def is_list(self) -> bool:
@@ -155,9 +157,9 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
             raise FieldError(f"{param} 中 {field} 的 like 需要一个文本模式", param)
         pattern = _no_nul("" if value is None else str(value), param, field)
         if spec.is_list:
-            expr = spec.column(lambda element: element ** pattern)
+            expr = spec.column(lambda element: like(_element_text(spec, element), pattern))
         else:
-            expr = _text_of(spec) ** pattern
+            expr = like(_text_of(spec), pattern)
         return ~expr if op == "not like" else expr
     coerced = _coerce_scalar(spec.kind, value, param, field)
     if spec.is_list:
@@ -170,16 +172,55 @@ def condition(fields: FieldMap, field: Any, op: Any, value: Any, param: str) -> 
     if spec.kind == TEXT and op in ("=", "!=", "<>") and "%" in coerced:
         # The original's list examples send ["object_name","=","%test%"] and show the
         # record whose name contains "test": a text "=" with a % wildcard acts as like.
-        expr = spec.column ** coerced
+        expr = like(spec.column, coerced)
         return expr if op == "=" else ~expr
     return _compare(spec.column, op, _param(spec.kind, coerced))
 
 
+def like(text: Any, pattern: str) -> Node:
+    """``text LIKE pattern`` as SQLite's LIKE means it on both engines: ``%`` and ``_`` are
+    the only wildcards, ASCII letters match either case, other letters only themselves, and
+    a backslash is a plain character.
+
+    Peewee's ``**`` is LIKE on SQLite and ILIKE on PostgreSQL (which folds ASCII only in a C
+    database, the only kind team mode opens). PostgreSQL's LIKE treats a backslash as an
+    escape by default, so one is named on both and the pattern's own backslashes doubled.
+    """
+    escaped = Value(pattern.replace("\\", "\\\\"), converter=False)
+    return Expression(text, OP.ILIKE, NodeList((escaped, SQL("ESCAPE '\\'"))))
+
+
 def _text_of(spec: FilterField) -> Any:
     # like on a number compares its text form, so ["period_num","like","2%"] works.
+    if spec.text is not None:
+        return spec.text
     if spec.kind in (INT, NUMBER):
         return spec.column.cast("TEXT")
     return spec.column
+
+
+def _element_text(spec: FilterField, element: Any) -> Any:
+    # a list of numbers (handler ids): PostgreSQL has no LIKE on a number
+    return element.cast("TEXT") if spec.kind == LIST_INT else element
+
+
+# Integers a double holds exactly; beyond them a number is shown with an exponent.
+_EXACT = 2**53
+
+
+def number_text(column: Any, *, postgres: bool) -> Any:
+    """A stored number (REAL / DOUBLE PRECISION) as ``like`` sees it, the same on both
+    engines: a whole number as the wire shows it (``2``, not SQLite's ``2.0``), any other
+    with 15 significant digits (SQLite's CAST; PostgreSQL's own text would give up to 17,
+    ``0.30000000000000004`` where SQLite says ``0.3``, so it goes through NUMERIC, which
+    keeps 15). They still differ below 1e-4 (SQLite writes ``1.0e-05``), where no fee or
+    meter reading lives."""
+    if postgres:
+        whole = (column == fn.TRUNC(column)) & (fn.ABS(column) < _EXACT)
+        return Case(None, [(whole, column.cast("BIGINT").cast("TEXT"))],
+                    column.cast("NUMERIC").cast("TEXT"))
+    whole = (column == column.cast("INTEGER")) & (fn.ABS(column) < _EXACT)
+    return Case(None, [(whole, column.cast("INTEGER").cast("TEXT"))], column.cast("TEXT"))
 
 
 def _membership(spec: FilterField, values: list[Any], *, negate: bool) -> Node:

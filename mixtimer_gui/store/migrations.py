@@ -120,16 +120,28 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 
+# Team mode: the oldest program that may write to a database migrated by this one. Every
+# step so far is additive (new tables, new columns with defaults), so a program that knows
+# fewer steps still writes rows the newer one reads right. A step that changes what a write
+# must do (a new rule kept in a column older programs do not fill) raises this to the
+# version that brings that step; older workstations then open the database read-only and
+# say which version to install. Stored in ``setting`` under ``MIN_CLIENT_KEY``.
+MIN_CLIENT_VERSION = "0.1.0"
+MIN_CLIENT_KEY = "min_client_version"
+
 
 def migrate(db: Database, current: int) -> None:
     """Apply the steps after version ``current``, each with its version row in one
-    transaction. Plain SQL, not the SchemaVersion model: a restore upgrades a copy through a
-    database no models are bound to."""
+    transaction (a savepoint when the caller holds one: PostgreSQL migrates inside the
+    transaction that holds its migration lock). Plain SQL, not the SchemaVersion model: a
+    restore upgrades a copy through a database no models are bound to."""
+    mark = db.param
     for number, step in MIGRATIONS:
         if number <= current:
             continue
         with db.atomic():
             step(db)
-            db.execute_sql('INSERT INTO "schema_version" ("version", "applied") VALUES (?, ?)',
-                           (number, int(time.time())))
-            db.execute_sql(f"PRAGMA user_version = {int(number)}")
+            db.execute_sql(f'INSERT INTO "schema_version" ("version", "applied") '
+                           f"VALUES ({mark}, {mark})", (number, int(time.time())))
+            if not is_postgres(db):
+                db.execute_sql(f"PRAGMA user_version = {int(number)}")

@@ -12,7 +12,8 @@ Everything that queries reaches the models through its ``Store``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from peewee import (
@@ -24,6 +25,9 @@ from peewee import (
     Model,
     TextField,
 )
+
+from mixtimer_gui.store import errors, postgres
+from mixtimer_gui.store.postgres import TeamDatabase
 
 
 class BaseModel(Model):
@@ -235,11 +239,16 @@ class Store:
 
     ``store.Handle.select()`` queries this store's database, whatever other stores are open.
     ``memo(build)`` keeps what ``build(store)`` makes (the filter whitelists of
-    ``queries``), once per store.
+    ``queries``), once per store. The transactions (``write``, ``read``) and the connection
+    questions are asked here, so what differs between SQLite and PostgreSQL stays in the
+    store. ``read_only_reason``: why a server database was opened read-only although the
+    caller did not ask (this program is older than the database allows).
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, read_only_reason: str | None = None) -> None:
         self.db = db
+        self.is_postgres = isinstance(db, TeamDatabase)
+        self.read_only_reason = read_only_reason
         self.SchemaVersion = bound_to(SchemaVersion, db)
         self.UidSequence = bound_to(UidSequence, db)
         self.Setting = bound_to(Setting, db)
@@ -268,6 +277,83 @@ class Store:
             value = self._memo[build] = build(self)
             return value
 
+    # -- transactions -----------------------------------------------------------------------
+
+    def write(self) -> AbstractContextManager[Any]:
+        """One write transaction, one writer at a time; nested: a savepoint.
+
+        SQLite: ``BEGIN IMMEDIATE`` (the database's ``lock_type``), nothing more.
+        PostgreSQL: ``BEGIN`` and the one-writer advisory lock, held until the commit.
+        """
+        if self.is_postgres:
+            return self._write_on_server()
+        return self.db.atomic()
+
+    @contextmanager
+    def _write_on_server(self) -> Iterator[None]:
+        with self.db.atomic():
+            self.db.hold_write_lock()
+            yield
+
+    def read(self) -> AbstractContextManager[Any]:
+        """A read transaction: one consistent view, no write lock. SQLite: ``BEGIN
+        DEFERRED`` (its snapshot lasts the transaction); PostgreSQL: ``REPEATABLE READ``,
+        the same snapshot for every statement (a list's count and its page agree), which
+        a reading transaction gets without ever waiting or failing."""
+        if self.is_postgres:
+            return self.db.atomic(isolation_level="REPEATABLE READ")
+        return self.db.atomic(lock_type="DEFERRED")
+
+    def explain(self, exc: BaseException) -> errors.StoreError | None:
+        """The ``StoreError`` (a sentence) behind a failure of the database, or ``None``."""
+        if self.is_postgres:
+            return errors.explain_write_error(
+                exc, read_only_reason=self.read_only_reason,
+                lock_timeout_s=postgres.LOCK_TIMEOUT_S,
+                statement_timeout_s=postgres.STATEMENT_TIMEOUT_S)
+        return errors.explain_write_error(exc)
+
+    def explain_read(self, exc: BaseException) -> errors.StoreError | None:
+        """Like ``explain``, for a read: a server that went away or a statement that ran
+        out of time. SQLite's reads fail for no reason a user could act on, so there it
+        is ``None`` (the error stays what it was)."""
+        return self.explain(exc) if self.is_postgres else None
+
+    # -- the calling thread's connection ----------------------------------------------------
+
+    def in_transaction(self) -> bool:
+        """The calling thread's connection is inside a transaction, also one that Peewee's
+        transaction stack did not start (a stray ``BEGIN``)."""
+        db = self.db
+        if db.is_closed():
+            return False
+        if db.in_transaction():
+            return True
+        if self.is_postgres:
+            return db.connection_in_transaction()
+        return db.connection().in_transaction
+
+    def interrupter(self) -> Callable[[], None]:
+        """A function that stops the statement running on the calling thread's connection,
+        callable from any thread."""
+        if self.is_postgres:
+            return self.db.interrupter()
+        return self.db.connection().interrupt
+
+    def release(self) -> None:
+        """Roll back anything open and close the calling thread's connection."""
+        if self.is_postgres:
+            self.db.release()
+            return
+        db = self.db
+        if self.in_transaction():
+            db.connection().rollback()
+        if not db.is_closed():
+            db.close()
+
     def close(self) -> None:
         """Close the calling thread's connection (Peewee keeps one per thread)."""
+        if self.is_postgres:
+            self.db.release()
+            return
         self.db.close()

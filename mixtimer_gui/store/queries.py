@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 from peewee import JOIN, SQL, CharField, Database, Node, NodeList, Select, TextField, fn
 
@@ -30,6 +31,11 @@ def _audit(model: Any) -> FieldMap:
         "last_modified": FilterField(f.TIME, model.last_modified),
         "last_modified_by": FilterField(f.INT, model.last_modified_by),
     }
+
+
+def _number(store: Store, column: Any) -> FilterField:
+    """A stored number, with the text ``like`` compares (the same on both engines)."""
+    return FilterField(f.NUMBER, column, f.number_text(column, postgres=store.is_postgres))
 
 
 def _exists(model: Any, key: Any, outer: Any, element: Any) -> f.ListMatcher:
@@ -124,9 +130,9 @@ def _task_fields(store: Store) -> FieldMap:
         "due_at": FilterField(f.TIME, task.due_at),
         "notice_at": FilterField(f.TIME, task.notice_at),
         "status": _STATUS,
-        "start_value": FilterField(f.NUMBER, task.start_value),
-        "current_value": FilterField(f.NUMBER, _current_value(store)),
-        "due_value": FilterField(f.NUMBER, task.due_value),
+        "start_value": _number(store, task.start_value),
+        "current_value": _number(store, _current_value(store)),
+        "due_value": _number(store, task.due_value),
         "last_handle_at": FilterField(f.TIME, task.last_handle_at),
     }
 
@@ -181,7 +187,7 @@ def _handle_fields(store: Store) -> FieldMap:
             people, people.handle_rowid, handle.id, people.handler_id)),
         "handler_name_list": FilterField(f.LIST_TEXT, _exists(
             people, people.handle_rowid, handle.id, people.handler_name)),
-        "fee": FilterField(f.NUMBER, handle.fee),
+        "fee": _number(store, handle.fee),
         "result": FilterField(f.TEXT, handle.result),
         "images": FilterField(f.TEXT, handle.images),
         **_audit(handle),
@@ -189,6 +195,28 @@ def _handle_fields(store: Store) -> FieldMap:
         "due_at": FilterField(f.TIME, handle.due_at),
         "skipped_cycles": FilterField(f.INT, handle.skipped_cycles),
     }
+
+
+def utf8_bytes(store: Store, column: Any) -> Any:
+    """A text column as its stored UTF-8 bytes (SQLite: ``CAST AS BLOB``; PostgreSQL:
+    ``convert_to``, its text being UTF-8 in any encoding the server keeps)."""
+    if store.is_postgres:
+        return fn.convert_to(column, "UTF8")
+    return column.cast("BLOB")
+
+
+def stream(store: Store, query: Select) -> Any:
+    """A cursor over ``query`` whose ``fetchmany`` hands rows over as they come, for an
+    export of any size in flat memory. SQLite steps its statement row by row; psycopg's
+    ordinary cursor would load the whole result first, so PostgreSQL gets a server-side
+    cursor (``DECLARE``/``FETCH``), which lives in the caller's transaction: call it inside
+    one. ``close()`` it when done."""
+    if not store.is_postgres:
+        return store.db.execute(query)
+    sql, params = query.sql()
+    cursor = store.db.connection().cursor(name=f"mixtimer_{uuid4().hex}")
+    cursor.execute(sql, params)
+    return cursor
 
 
 def handle_select(store: Store) -> Select:
@@ -241,7 +269,7 @@ def _reading_fields(store: Store) -> FieldMap:
     return {
         "statistics_id": FilterField(f.TEXT, reading.statistics_id),
         "time": FilterField(f.TIME, reading.time),
-        "value": FilterField(f.NUMBER, reading.value),
+        "value": _number(store, reading.value),
         "created": FilterField(f.TIME, reading.created),
     }
 

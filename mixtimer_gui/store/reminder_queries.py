@@ -99,9 +99,13 @@ def next_change(store: Store, now: int, repeat_seconds: int) -> int | None:
 
 LOG_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "fired_at", "project_id",
                "project_name", "object_id", "object_name", "is_read")
-_INSERT_LOG = ('INSERT OR IGNORE INTO "reminder_log" ('
-               + ", ".join(f'"{column}"' for column in LOG_COLUMNS)
-               + ") VALUES (" + ", ".join("?" for _ in LOG_COLUMNS) + ")")
+_LOG_TARGET = ('"reminder_log" (' + ", ".join(f'"{column}"' for column in LOG_COLUMNS) + ")")
+# A row already logged (another workstation or process won the race) is skipped: the unique
+# (task, cycle, kind, seq) index is what makes a reminder fire once, per team too.
+_INSERT_LOG_SQLITE = (f"INSERT OR IGNORE INTO {_LOG_TARGET} VALUES ("
+                      + ", ".join("?" for _ in LOG_COLUMNS) + ")")
+_INSERT_LOG_POSTGRES = (f"INSERT INTO {_LOG_TARGET} VALUES ("
+                        + ", ".join("%s" for _ in LOG_COLUMNS) + ") ON CONFLICT DO NOTHING")
 
 
 def insert_log(store: Store, rows: Iterable[Mapping[str, Any]], fired_at: int) -> None:
@@ -113,8 +117,13 @@ def insert_log(store: Store, rows: Iterable[Mapping[str, Any]], fired_at: int) -
     records = [(r["task_id"], r["cycle_start"], r["kind"], r["seq"], r["due_at"], fired_at,
                 r["project_id"], r["project_name"], r["object_id"], r["object_name"], 0)
                for r in rows]
-    if records:
-        store.db.connection().executemany(_INSERT_LOG, records)
+    if not records:
+        return
+    if store.is_postgres:
+        with store.db.connection().cursor() as cursor:
+            cursor.executemany(_INSERT_LOG_POSTGRES, records)
+    else:
+        store.db.connection().executemany(_INSERT_LOG_SQLITE, records)
 
 
 def unread_count(store: Store) -> int:

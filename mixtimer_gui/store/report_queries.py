@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from mixtimer_gui.store import queries
 from mixtimer_gui.store.models import Store
@@ -16,9 +16,11 @@ from mixtimer_gui.store.models import Store
 def status_counts(store: Store, now: int) -> dict[str, int]:
     """How many tasks are in each status at ``now`` (statuses with no task are absent)."""
     status = queries.task_fields(store, now)["status"].column
+    # Grouped by position: the status is a CASE with ``now`` as a parameter, and PostgreSQL
+    # takes the CASE in GROUP BY (its own parameter numbers) for a different expression.
     query = (queries.task_select(store, now)
              .select(status.alias("s"), fn.COUNT(store.Task.id).alias("n"))
-             .group_by(status))
+             .group_by(SQL("1")))
     return {row["s"]: row["n"] for row in query.dicts()}
 
 

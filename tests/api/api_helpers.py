@@ -6,9 +6,7 @@ import http.client
 import io
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from mixtimer_gui.api import envelope as env
@@ -140,11 +138,5 @@ def ok(reply: Reply) -> Any:
     return reply.result
 
 
-def integrity_ok(db_path: Path) -> bool:
-    conn = sqlite3.connect(str(db_path))
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        conn.close()
 
 

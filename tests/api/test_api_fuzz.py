@@ -8,11 +8,11 @@ a database that holds running projects of both cycle types, readings and handles
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from api_helpers import JsonLiteral, call, encode_body, integrity_ok, ok, post
+from api_helpers import JsonLiteral, call, encode_body, ok, post
 from api_world import TEMPLATES, seed_world
+from engines import integrity_ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peewee import SqliteDatabase
@@ -100,7 +100,7 @@ def assert_no_bug(reply_code: int, body: Any) -> None:
     assert reply_code != env.INTERNAL, body
 
 
-def test_fuzz_in_process(services: Services, fake_clock: FakeClock, db_path: Path) -> None:
+def test_fuzz_in_process(services: Services, fake_clock: FakeClock) -> None:
     seed_world(services, fake_clock)
     app: ActionApp = make_app(services)
 
@@ -124,10 +124,10 @@ def test_fuzz_in_process(services: Services, fake_clock: FakeClock, db_path: Pat
     values()
     raw_bytes()
     ok(call(app, {"action": "get_v2_task_list"}))
-    assert integrity_ok(db_path)
+    assert integrity_ok(services)
 
 
-def test_fuzz_over_the_socket(services: Services, fake_clock: FakeClock, db_path: Path) -> None:
+def test_fuzz_over_the_socket(services: Services, fake_clock: FakeClock) -> None:
     seed_world(services, fake_clock)
     with ApiServer(services, port=0) as server:
 
@@ -139,4 +139,4 @@ def test_fuzz_over_the_socket(services: Services, fake_clock: FakeClock, db_path
 
         anything()
         ok(post(server.port, {"action": "get_v2_handle_list"}))
-    assert integrity_ok(db_path)
+    assert integrity_ok(services)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import API, integrity_ok, ok, post
+from api_helpers import API, ok, post
+from engines import integrity_ok
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.server import ApiServer
@@ -71,8 +71,7 @@ def run_clients(port: int, work: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow  # ~12 s
-def test_eight_clients_handle_concurrently(server: ApiServer, services: Services,
-                                           db_path: Path) -> None:
+def test_eight_clients_handle_concurrently(server: ApiServer, services: Services) -> None:
     ok(post(server.port, {"action": "create_v2_project", "uid": "load", "name": "负载",
                           "cycle_type": "自然时间周期", "period_num": 1, "period_unit": "日",
                           "object_id_list": [f"m{i}" for i in range(CLIENTS)]}))
@@ -105,4 +104,4 @@ def test_eight_clients_handle_concurrently(server: ApiServer, services: Services
     assert listed["total_records"] == CLIENTS * HANDLES_EACH
     by_handler = services.handles.list({"where_and": [["handler_id_list", "=", 3]]})
     assert by_handler["total_records"] == HANDLES_EACH
-    assert integrity_ok(db_path)
+    assert integrity_ok(services)

@@ -8,14 +8,13 @@ the table honest by recording what the services actually read through the numeri
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from api_helpers import JsonLiteral, call
 from api_world import TEMPLATES, seed_world
+from engines import dump
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.actions import ACTIONS, INT, LIST_INT, NUMBER
@@ -34,15 +33,6 @@ def request(action: str) -> dict[str, Any]:
     return {"action": action, **TEMPLATES.get(action, {"uid": "p-nat"})}
 
 
-def dump(db_path: Path) -> list[str]:
-    """Every row of every table, as SQL: equal dumps, nothing changed."""
-    conn = sqlite3.connect(str(db_path))
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def world(services: Services, fake_clock: FakeClock) -> ActionApp:
     seed_world(services, fake_clock)
@@ -58,15 +48,15 @@ def test_the_table_has_numeric_fields_of_each_kind() -> None:
 
 @pytest.mark.parametrize(("action", "field", "kind"), NUMERIC_FIELDS)
 def test_every_numeric_field_refuses_what_it_cannot_hold(
-        world: ActionApp, db_path: Path, action: str, field: str, kind: str) -> None:
-    before = dump(db_path)
+        world: ActionApp, services: Services, action: str, field: str, kind: str) -> None:
+    before = dump(services)
     for label, value in HOSTILE.items():
         body = {**request(action), field: [value] if kind == LIST_INT else value}
         reply = call(world, body)
         assert (reply.status, reply.code) == (200, env.BAD_PARAMETER), (label, reply.envelope)
         assert reply.info.startswith(field), (label, reply.info)
         assert reply.envelope["resp"] == action
-    assert dump(db_path) == before
+    assert dump(services) == before
 
 
 @pytest.mark.parametrize("literal", ["1e999", "-1e309", "1" + "0" * 5000, "-" + "9" * 5000])

@@ -185,15 +185,15 @@ def test_run_serve_refuses_bad_arguments(db_path: Path, options: dict[str, Any],
     assert not db_path.exists()  # nothing opened, nothing created
 
 
-def test_run_serve_reports_a_taken_port(db_path: Path) -> None:
+def test_run_serve_reports_a_taken_port(db_location: Path | str) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         with pytest.raises(CannotListen, match="无法"):
-            run_serve(db_path, port=taken.getsockname()[1], open_workspace=open_workspace)
+            run_serve(db_location, port=taken.getsockname()[1], open_workspace=open_workspace)
 
 
-def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
+def test_run_serve_calls_on_started_and_its_cleanup(db_location: Path | str,
                                                    capsys: pytest.CaptureFixture) -> None:
     events: list[str] = []
 
@@ -204,7 +204,7 @@ def test_run_serve_calls_on_started_and_its_cleanup(db_path: Path,
         return lambda: events.append("cleanup")
 
     previous = signal.getsignal(signal.SIGTERM)
-    run_serve(db_path, port=0, open_workspace=open_workspace, on_started=on_started)
+    run_serve(db_location, port=0, open_workspace=open_workspace, on_started=on_started)
     assert signal.getsignal(signal.SIGTERM) is previous
     assert events[0].startswith("started ") and events[1:] == ["cleanup"]
     port = events[0].split()[1]

@@ -22,13 +22,13 @@ PROJECT = {"action": "create_v2_project", "name": "空压机季度保养", "cycl
 
 
 @pytest.mark.expect_log(r"refused by the database", logger="mixtimer_gui.api.wsgi")
-def test_a_read_only_database_answers_10503_and_keeps_reading(db_path: Path,
+def test_a_read_only_database_answers_10503_and_keeps_reading(db_location: Path | str,
                                                               fake_clock: FakeClock) -> None:
-    writable = Services.open(db_path, clock=fake_clock)
+    writable = Services.open(db_location, clock=fake_clock)
     writable.projects.create({**PROJECT, "uid": "p1"})
     writable.close()
 
-    read_only = Services.open(db_path, clock=fake_clock, read_only=True)
+    read_only = Services.open(db_location, clock=fake_clock, read_only=True)
     try:
         app = make_app(read_only)
         refused = call(app, {**PROJECT, "uid": "p2"})

@@ -47,14 +47,14 @@ def test_natural_cycle_fires_notice_due_then_overdue_every_day_once(
 
 
 def test_a_restart_on_the_same_database_repeats_nothing(
-        services: Services, fake_clock: FakeClock, db_path: Path,
+        services: Services, fake_clock: FakeClock, db_location: Path | str,
         make_project: Callable[..., str]) -> None:
     start = fake_clock.now()
     make_project()
     assert len(walk(ReminderEngine(services), fake_clock, start + 3 * DAY)) == 3
     services.close()
 
-    reopened = Services.open(db_path, clock=fake_clock)
+    reopened = Services.open(db_location, clock=fake_clock)
     try:
         fake_clock.set(start)
         again = walk(ReminderEngine(reopened), fake_clock, start + 3 * DAY + 23 * HOUR)

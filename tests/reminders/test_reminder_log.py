@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -117,12 +118,12 @@ def test_pause_until_tomorrow_morning_is_0800_local(services: Services,
 
 
 def test_pause_until_resumed_persists_across_a_restart(
-        services: Services, fake_clock: FakeClock, db_path,
+        services: Services, fake_clock: FakeClock, db_location: Path | str,
         make_project: Callable[..., str]) -> None:
     make_project()
     services.reminders.pause_until_resumed()
     services.close()
-    reopened = Services.open(db_path, clock=fake_clock)
+    reopened = Services.open(db_location, clock=fake_clock)
     try:
         engine = ReminderEngine(reopened)
         fake_clock.advance(days=10)
@@ -166,13 +167,13 @@ print(len(ReminderEngine(services).scan()))
 
 
 def test_two_processes_on_one_database_fire_each_reminder_once(
-        services: Services, fake_clock: FakeClock, db_path,
+        services: Services, fake_clock: FakeClock, db_location: Path | str,
         make_project: Callable[..., str]) -> None:
     """The window and ``serve`` may scan the same file: the log decides who fires."""
     make_project(["A", "B", "C"])
     fake_clock.advance(days=2)
     first = ReminderEngine(services).scan()
-    other = subprocess.run([sys.executable, "-c", SCAN_IN_ANOTHER_PROCESS, str(db_path),
+    other = subprocess.run([sys.executable, "-c", SCAN_IN_ANOTHER_PROCESS, str(db_location),
                             str(fake_clock.now())], capture_output=True, text=True, timeout=60,
                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert other.returncode == 0, other.stderr

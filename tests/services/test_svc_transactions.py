@@ -10,7 +10,6 @@ Code: services/context.py (ServiceContext.write/changed), services/events.py (Ch
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -58,23 +57,23 @@ def test_failure_half_way_through_create_leaves_nothing(
     assert services.objects.list({})["total_records"] == 0  # registration rolled back too
 
 
-def test_announcements_come_after_commit(services: Services, db_path: Path,
+def test_announcements_come_after_commit(services: Services, db_location: Path | str,
                                          make_project: ProjectFactory) -> None:
     seen_by_other_connection: list[int] = []
+    other = Services.open(db_location)  # its own store: its own connection
 
     def listener(entity: str, uids: tuple[str, ...]) -> None:
         if entity == "handle":
-            conn = sqlite3.connect(db_path)
-            try:
-                seen_by_other_connection.append(conn.execute(
-                    "SELECT COUNT(*) FROM handle WHERE uid = ?", (uids[0],)).fetchone()[0])
-            finally:
-                conn.close()
+            seen_by_other_connection.append(other.handles.list(
+                {"where_and": [["uid", "=", uids[0]]]})["total_records"])
 
     uid = make_project(start=True, object_id_list=["a"])
     task = services.tasks.list({"where_and": [["project_id", "=", uid]]})["data"][0]["uid"]
     services.bus.subscribe(listener)
-    services.handles.handle({"task_id": task})
+    try:
+        services.handles.handle({"task_id": task})
+    finally:
+        other.close()
     assert seen_by_other_connection == [1]
 
 

@@ -12,9 +12,9 @@ Code: store/db.py (make_database: lock_type='IMMEDIATE', timeout), services/cont
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from pathlib import Path
+
+from engines import count, integrity_ok
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import DomainError
@@ -32,7 +32,7 @@ def run_threads(services: Services, work: list[threading.Thread]) -> None:
         assert not thread.is_alive()
 
 
-def test_four_threads_writing_handles_lose_nothing(services: Services, db_path: Path,
+def test_four_threads_writing_handles_lose_nothing(services: Services,
                                                    fake_clock: FakeClock) -> None:
     services.objects.create({"uid": "shared", "name": "共用设备"})
     services.projects.create({"uid": "p", "name": "并发", "cycle_type": "自然时间周期",
@@ -75,13 +75,9 @@ def test_four_threads_writing_handles_lose_nothing(services: Services, db_path: 
     for n in range(THREADS):
         for i in range(HANDLES_PER_THREAD):
             assert f"t{n}-{i}" in uids
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("SELECT COUNT(*) FROM handle").fetchone()[0] == expected
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        handler_rows = conn.execute("SELECT COUNT(*) FROM handle_handler").fetchone()[0]
-    finally:
-        conn.close()
+    assert count(services, "handle") == expected
+    assert integrity_ok(services)
+    handler_rows = count(services, "handle_handler")
     assert handler_rows == THREADS * (HANDLES_PER_THREAD - HANDLES_PER_THREAD // 5) * 2
     names = {h["id"] for h in services.handlers.list({"page_size": 1000})["data"]}
     assert set(range(THREADS)) <= names

@@ -49,6 +49,7 @@ def counts_of(seen: list[str]) -> list[str]:
     return [s for s in seen if "COUNT(" in s.upper()]
 
 
+@pytest.mark.sqlite_only  # SQLite's statement trace and its Count opcode
 def test_an_unfiltered_total_is_a_plain_count_on_sqlites_fast_path(world: Services) -> None:
     with statements(world) as seen:
         assert world.handles.list({"page_size": 1})["total_records"] == 3
@@ -58,6 +59,7 @@ def test_an_unfiltered_total_is_a_plain_count_on_sqlites_fast_path(world: Servic
     assert "Count" in opcodes  # the b-tree count, not a step through every row
 
 
+@pytest.mark.sqlite_only  # SQLite's statement trace and its Count opcode
 def test_a_filtered_total_counts_the_query_itself(world: Services) -> None:
     with statements(world) as seen:
         page = world.handles.list({"where_and": [["handler_id_list", "=", 1],

@@ -11,11 +11,10 @@ maps), used through the services' list methods as a client would.
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
+from engines import table_counts
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.domain.errors import FieldError
@@ -102,6 +101,36 @@ def refused(call: Any, request: dict[str, Any], param: str, *words: str) -> Fiel
 ])
 def test_text_ops(seeded: Services, op: str, value: str, expected: list[str]) -> None:
     assert projects(seeded, where_and=[["name", op, value]]) == expected
+
+
+def test_like_treats_a_backslash_as_a_plain_character(seeded: Services) -> None:
+    # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's does not.
+    seeded.objects.create({"uid": "share", "name": "\\\\srv\\泵房", "location": "50%"})
+    found = seeded.objects.list({"where_and": [["name", "like", "\\\\srv\\%"]]})["data"]
+    assert [o["uid"] for o in found] == ["share"]
+    assert seeded.objects.list({"where_and": [["location", "like", "50\\%"]]})["data"] == []
+    assert seeded.objects.list({"where_and": [["location", "like", "50%"]]})["total_records"] \
+        == 1
+
+
+def test_like_folds_ascii_letters_only(seeded: Services) -> None:
+    for uid, name in (("e1", "Éclair"), ("e2", "éclair"), ("e3", "ECLAIR")):
+        seeded.objects.create({"uid": uid, "name": name})
+    found = seeded.objects.list({"where_and": [["name", "like", "éCLAIR"]],
+                                 "order_by": "uid"})["data"]
+    assert [o["uid"] for o in found] == ["e2"]
+    found = seeded.objects.list({"where_and": [["name", "like", "eclair"]]})["data"]
+    assert [o["uid"] for o in found] == ["e3"]
+
+
+def test_text_sorts_by_bytes(services: Services) -> None:
+    names = ["b", "B", "a", "张", "Z", "_x", "é", "a b", "ab"]
+    for i, name in enumerate(names):
+        services.objects.create({"uid": f"o{i}", "name": name})
+    listed = services.objects.list({"order_by": "name", "page_size": 100})["data"]
+    assert [o["name"] for o in listed] == sorted(names, key=lambda n: n.encode())
+    assert [name for _uid, name in services.objects.names()] == sorted(
+        names, key=lambda n: n.encode())
 
 
 def test_in_and_not_in(seeded: Services) -> None:
@@ -192,6 +221,19 @@ def test_not_a_number_names_the_field(seeded: Services) -> None:
 def test_fee_numbers(seeded: Services) -> None:
     assert handles(seeded, where_and=[["fee", ">=", "2.5"]]) == ["h1", "h2"]
     assert handles(seeded, where_and=[["fee", "=", 0]]) == ["h3"]
+
+
+def test_like_on_a_fee_sees_it_as_the_wire_shows_it(seeded: Services) -> None:
+    # Stored as REAL / DOUBLE PRECISION: SQLite's own text of 10.0 is "10.0", PostgreSQL's
+    # "10"; 0.1 + 0.2 is "0.3" on SQLite and "0.30000000000000004" on PostgreSQL. Both
+    # engines now give the wire's whole number and 15 significant digits.
+    task = seeded.tasks.list({"where_and": [["project_id", "=", "p1"]]})["data"][0]["uid"]
+    seeded.handles.handle({"uid": "h4", "task_id": task, "fee": 0.1 + 0.2})
+    assert handles(seeded, where_and=[["fee", "like", "10"]]) == ["h1"]
+    assert handles(seeded, where_and=[["fee", "like", "%.0"]]) == []
+    assert handles(seeded, where_and=[["fee", "like", "2.5"]]) == ["h2"]
+    assert handles(seeded, where_and=[["fee", "like", "0.3"]]) == ["h4"]
+    assert handles(seeded, where_and=[["fee", "like", "0"]]) == ["h3"]
 
 
 # -- times ----------------------------------------------------------------------------------
@@ -454,17 +496,6 @@ def test_deeply_nested_json_is_refused_not_crashing(seeded: Services) -> None:
 # -- injection ------------------------------------------------------------------------------
 
 
-def table_counts(db_path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db_path)
-    try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-                for name in names}
-    finally:
-        conn.close()
-
-
 INJECTIONS = [
     "name; DROP TABLE project",
     'uid" OR 1=1 --',
@@ -478,27 +509,26 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_field_is_refused(seeded: Services, db_path: Path, text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_field_is_refused(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     for param in ("where_and", "where_or"):
         refused(seeded.projects.list, {param: [[text, "=", "x"]]}, param)
     refused(seeded.handles.list, {"where_in": [[text, ["x"]]]}, "where_in")
     refused(seeded.tasks.list, {"order_by": text}, "order_by")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_op_is_refused(seeded: Services, db_path: Path, text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_op_is_refused(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     refused(seeded.projects.list, {"where_and": [["name", text, "x"]]}, "where_and")
     refused(seeded.handles.list, {"where_or": [["uid", "= 1 OR " + text, "x"]]}, "where_or")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_injection_as_value_matches_nothing(seeded: Services, db_path: Path,
-                                            text: str) -> None:
-    before = table_counts(db_path)
+def test_injection_as_value_matches_nothing(seeded: Services, text: str) -> None:
+    before = table_counts(seeded)
     for entity, field in ((seeded.projects, "name"), (seeded.projects, "uid"),
                           (seeded.tasks, "object_name"), (seeded.handles, "result"),
                           (seeded.handles, "handler_name_list"), (seeded.objects, "name")):
@@ -506,7 +536,7 @@ def test_injection_as_value_matches_nothing(seeded: Services, db_path: Path,
             value: Any = [text] if op == "in" else text
             assert entity.list({"where_and": [[field, op, value]]})["data"] == []
         assert entity.list({"where_in": [[field, [text]]]})["data"] == []
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
     assert projects(seeded) == ["p1", "p2", "p3", "p4"]
 
 
@@ -517,11 +547,11 @@ def test_nul_in_a_value_is_refused_rather_than_matching_empty(seeded: Services) 
     refused(seeded.handles.list, {"where_in": [["result", ["\x00"]]]}, "where_in")
 
 
-def test_injection_in_list_parameters_is_refused(seeded: Services, db_path: Path) -> None:
-    before = table_counts(db_path)
+def test_injection_in_list_parameters_is_refused(seeded: Services) -> None:
+    before = table_counts(seeded)
     refused(seeded.projects.list, {"page_size": "10; DROP TABLE project"}, "page_size")
     refused(seeded.projects.list, {"page_index": "1 OR 1=1"}, "page_index")
-    assert table_counts(db_path) == before
+    assert table_counts(seeded) == before
 
 
 # -- edge values ----------------------------------------------------------------------------
