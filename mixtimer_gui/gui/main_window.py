@@ -316,9 +316,11 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("about", None, self._about)
         self.tab_actions = []
         for number in range(len(TAB_SPECS)):
+            # ``triggered`` passes ``checked`` (False) first: a lambda whose only default
+            # was the number got False, i.e. tab 0, from every entry.
             self.tab_actions.append(self._action(
                 f"tab{number}", QKeySequence(f"Ctrl+{number + 1}"),
-                lambda n=number: self.tabs.setCurrentIndex(n)))
+                lambda _checked=False, n=number: self.tabs.setCurrentIndex(n)))
         self._window_keys = {action: list(action.shortcuts()) for action in (
             self.new_action, self.find_action, self.refresh_action, self.delete_action,
             self.open_action)}
