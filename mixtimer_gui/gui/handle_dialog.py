@@ -33,7 +33,7 @@ from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
-from mixtimer_gui.gui.widgets import rich_text
+from mixtimer_gui.gui.widgets import AddLine, rich_text
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
 
@@ -62,7 +62,7 @@ class HandlerPicker(QWidget):
         self.list = QListWidget()
         self.list.setMinimumHeight(90)
         self.list.setMaximumHeight(160)
-        self.new_edit = QLineEdit()
+        self.new_edit = AddLine()
         self.new_edit.setPlaceholderText(self.tr("New person's name"))
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(self.add_new)

@@ -122,6 +122,17 @@ def refresh_keeping_selection(view: QTableView, model: PagedTableModel) -> None:
             view.selectRow(row)
 
 
+class AddLine(QLineEdit):
+    """A line inside a form for adding one item to a list (a new person, a new object):
+    Enter adds (``returnPressed``) and stops there. A plain ``QLineEdit`` lets the key go
+    on to the dialog, whose default button then saved the whole form as well."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 def search_box(placeholder: str, on_change: Callable[[], None],
                parent: QWidget) -> tuple[QLineEdit, Debouncer]:
     """A search line whose typing re-queries once the user pauses (Enter: at once)."""
