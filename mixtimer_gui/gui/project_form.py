@@ -42,6 +42,7 @@ from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.widgets import (
     SEARCH_DELAY_MS,
+    AddLine,
     role_label,
     search_conditions,
     statistic_unit,
@@ -130,8 +131,17 @@ class ProjectForm(FormDialog):
         self.alias_field("period_unit", "period_num", self.period_unit_combo)
         self.notice_num_spin = self._spin()
         self.notice_unit_combo = self._combo(cycles.NOTICE_UNITS)
-        self.add_field("notice_num", "", self.notice_num_spin, form=cycle, row=self._pair(
-            self.notice_num_spin, self.notice_unit_combo))
+        # What the notice will do when it is not the plain "this long before the due date"
+        # (as long as the period; a meter's forecast), said beside it.
+        self.notice_hint = role_label(self.cycle_box, "hint", wrap=True)
+        self.notice_hint.setObjectName("noticeHint")
+        notice_row = QWidget(self.cycle_box)
+        notice_column = QVBoxLayout(notice_row)
+        notice_column.setContentsMargins(0, 0, 0, 0)
+        notice_column.setSpacing(2)
+        notice_column.addWidget(self._pair(self.notice_num_spin, self.notice_unit_combo))
+        notice_column.addWidget(self.notice_hint)
+        self.add_field("notice_num", "", self.notice_num_spin, form=cycle, row=notice_row)
         self.alias_field("notice_unit", "notice_num", self.notice_unit_combo)
         self.anchor_combo = self._combo(cycles.ANCHOR_TYPES)
         self.add_field("anchor_type", "", self.anchor_combo, form=cycle)
@@ -165,7 +175,7 @@ class ProjectForm(FormDialog):
         objects.addWidget(self.object_count)
         objects.addWidget(self.bind_field("object_id_list", self.object_list))
         new_row = QHBoxLayout()
-        self.new_object_edit = QLineEdit(self.objects_box)
+        self.new_object_edit = AddLine(self.objects_box)
         self.new_object_button = QPushButton(icon("add"), "", self.objects_box)
         new_row.addWidget(self.new_object_edit, 1)
         new_row.addWidget(self.new_object_button)
@@ -238,7 +248,7 @@ class ProjectForm(FormDialog):
         self.set_caption("statistics_id", self.tr("S&tatistic:"))
         self.set_caption("period_num", self.tr("&Every:"))
         self.set_caption("notice_num", self.tr("Re&mind before:"))
-        self.set_caption("anchor_type", self.tr("Next cycle &starts:"))
+        self.set_caption("anchor_type", self.tr("Ne&xt cycle starts:"))
         for combo in (self.cycle_type_combo, self.period_unit_combo, self.notice_unit_combo,
                       self.anchor_combo):
             for index in range(combo.count()):
@@ -445,7 +455,30 @@ class ProjectForm(FormDialog):
             return []
         return cycles.next_due_dates(inp.rule, self.services.clock.now(), PREVIEW_COUNT)
 
+    def notice_note(self) -> str:
+        """What the notice does beyond "this long before the due date", or ""."""
+        if self.notice_num_spin.value() <= 0:
+            return ""
+        if self.cycle_type() == cycles.STATISTIC:
+            return self.tr("Counted back from the forecast due date (from the meter's recent "
+                           "readings), never before the cycle began.")
+        try:
+            rule = rules.project_input({**self.wire(), "name": "x"}).rule
+            reaches = cycles.notice_reaches_cycle_start(rule, self.services.clock.now())
+        except (DomainError, OverflowError, ValueError, OSError):
+            return ""
+        if not reaches:
+            return ""
+        return self.tr("As long as the cycle or longer: the reminder comes as soon as each "
+                       "cycle begins (it never goes back before the start).")
+
+    def _update_notice_hint(self) -> None:
+        note = self.notice_note()
+        self.notice_hint.setText(note)
+        self.notice_hint.setVisible(bool(note))
+
     def _update_preview(self) -> None:
+        self._update_notice_hint()
         if self.cycle_type() == cycles.STATISTIC:
             self.preview_label.setText(self._statistic_preview())
             return
