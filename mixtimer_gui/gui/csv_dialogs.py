@@ -8,7 +8,8 @@ can drive them).
 
 - ``export_handles(parent, services, filter_params)``: save-file chooser, streamed export,
   then a message with the row count and an "Open folder" button. Cancel leaves no file.
-- ``import_objects(parent, services)`` / ``import_readings(parent, services)``: open-file
+- ``import_objects(parent, services)`` / ``import_readings(parent, services)``: the
+  columns the import reads with a template to save (``gui.import_start``), open-file
   chooser, a dry run (the real import, rolled back), then a preview of the first rows and
   every bad row with its line and column; "Import" when all rows are good, "Import the good
   rows" when some are bad. The import runs in one transaction. When object rows name objects
@@ -55,6 +56,11 @@ from mixtimer_gui.exports.csv_import import (
     read_table,
 )
 from mixtimer_gui.gui.background import Worker, own_connection
+from mixtimer_gui.gui.import_start import (
+    ImportStartDialog,
+    accepted_columns_text,
+    import_title,
+)
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.services import Services
 
@@ -207,18 +213,26 @@ def _exported(parent: QWidget, result: ExportResult) -> QMessageBox:
 # -- import -----------------------------------------------------------------------------------
 
 
-def import_objects(parent: QWidget, services: Services) -> None:
-    _start_import(parent, services, OBJECTS)
+def import_objects(parent: QWidget, services: Services) -> ImportStartDialog:
+    return _ask_for_file(parent, services, OBJECTS)
 
 
-def import_readings(parent: QWidget, services: Services) -> None:
-    _start_import(parent, services, READINGS)
+def import_readings(parent: QWidget, services: Services) -> ImportStartDialog:
+    return _ask_for_file(parent, services, READINGS)
+
+
+def _ask_for_file(parent: QWidget, services: Services, kind: str) -> ImportStartDialog:
+    """First the columns the import reads (and a template), then the file chooser."""
+    start = ImportStartDialog(kind, parent)
+    start.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    start.chosen.connect(lambda: _start_import(parent, services, kind))
+    start.open()
+    return start
 
 
 def _titles(kind: str) -> tuple[str, str]:
-    if kind == OBJECTS:
-        return _tr("Import maintenance objects"), _tr("object(s)")
-    return _tr("Import meter readings"), _tr("reading(s)")
+    what = _tr("object(s)") if kind == OBJECTS else _tr("reading(s)")
+    return import_title(kind), what
 
 
 def _start_import(parent: QWidget, services: Services, kind: str) -> None:
@@ -375,8 +389,11 @@ class ImportDialog(QDialog):
             text += " " + self.tr("%n existing object(s) will be updated.", "",
                                   self.checked.updated)
         if self.table.ignored_columns:
+            # Say what the import does read, so 地点 finds its way to 位置.
             text += " " + self.tr("Columns not used: %1.").replace(
                 "%1", "、".join(self.table.ignored_columns))
+            text += "\n" + self.tr("The columns this import reads:") + "\n" + \
+                accepted_columns_text(self.table.kind)
         return text
 
     def _errors_text(self) -> str:
