@@ -13,7 +13,6 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from mixtimer_gui.domain import rules
-
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.services import Services
 

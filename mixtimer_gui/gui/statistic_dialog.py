@@ -8,7 +8,6 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from mixtimer_gui.domain import rules
-
 from mixtimer_gui.gui.object_dialog import CatalogDialog
 from mixtimer_gui.services import Services
 
