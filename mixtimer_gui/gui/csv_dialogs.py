@@ -62,6 +62,7 @@ from mixtimer_gui.gui.import_start import (
     import_title,
 )
 from mixtimer_gui.gui.messages import say
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
@@ -360,7 +361,7 @@ class ImportDialog(QDialog):
         self.import_good.setVisible(bool(checked.errors) and checked.good > 0)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
 
     def _button(self, text: str, *, keep_good: bool) -> QPushButton:
         button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mixtimer_gui.gui import i18n
+from mixtimer_gui.gui import i18n, screens
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
@@ -534,11 +534,7 @@ class MainWindow(QMainWindow):
     # -- remembered state -------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self.settings.window_geometry
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        screens.restore_window(self, self.settings.window_geometry)
         state = self.settings.window_state
         if not state.isEmpty():
             self.restoreState(state)

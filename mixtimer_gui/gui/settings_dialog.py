@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.widgets import role_label
 from mixtimer_gui.services import Services
@@ -80,15 +83,40 @@ class SettingsDialog(QDialog):
         self._load()
         self.retranslate()
         self._validate()
-        # Room for the messages that appear as the user types (wrapped labels don't ask).
-        self.resize(680, self.sizeHint().height() + 90)
+        self._fit()
 
     # -- layout -----------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        root = QVBoxLayout(self)
-        root.setContentsMargins(16, 16, 16, 12)
+    def _scrolled_body(self) -> QVBoxLayout:
+        """The sections' column, in a scroll area: on a small screen the dialog is as tall
+        as the screen allows and the sections scroll; OK and Cancel below stay in reach."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 16, 12)
+        outer.setSpacing(8)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget(self.scroll)
+        self.scroll.setWidget(self.body)
+        outer.addWidget(self.scroll, 1)
+        root = QVBoxLayout(self.body)
+        root.setContentsMargins(16, 16, 0, 4)
         root.setSpacing(10)
+        return root
+
+    def _fit(self) -> None:
+        """As tall as the sections (with room for the messages that appear as the user
+        types: wrapped labels don't ask for it), or as the screen allows."""
+        self.layout().activate()
+        height = (self.body.sizeHint().height() + self.buttons.sizeHint().height()
+                  + self.layout().spacing() + 12 + 90)
+        width = max(680, self.body.sizeHint().width() + self.scroll.verticalScrollBar()
+                    .sizeHint().width() + 16)
+        fit_to_screen(self, width, height)
+
+    def _build(self) -> None:
+        root = self._scrolled_body()
 
         self.general_box = QGroupBox(self)
         general = QFormLayout(self.general_box)
@@ -183,7 +211,7 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        root.addWidget(self.buttons)
+        self.layout().addWidget(self.buttons)
 
         for signal in (self.bind_edit.textChanged, self.token_edit.textChanged,
                        self.api_enabled_check.toggled):
@@ -211,7 +239,7 @@ class SettingsDialog(QDialog):
         self.data_box.setTitle(self.tr("Data folder"))
         self.open_folder_button.setText(self.tr("Open in &file manager"))
         self.backup_box.setTitle(self.tr("Backups"))
-        self.backup_button.setText(self.tr("&Back up now"))
+        self.backup_button.setText(self.tr("Back &up now"))
         self.restore_button.setText(self.tr("&Restore…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
