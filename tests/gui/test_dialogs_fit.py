@@ -67,7 +67,8 @@ def mnemonic_owners(root: QWidget) -> dict[str, list[str]]:
     for widget in root.findChildren(QWidget):
         if isinstance(widget, QMenu) or widget.window() is not root:
             continue  # a menu's letters are its own; a child dialog is checked on its own
-        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+        if isinstance(widget, QAbstractButton) or labelled:
             text = widget.text()
         elif isinstance(widget, QGroupBox) and widget.isCheckable():
             text = widget.title()
