@@ -109,7 +109,7 @@ class HandleDetail(QWidget):
     def _rows(self) -> list[tuple[str, str]]:
         return [("uid", self.tr("Record")), ("created", self.tr("Time")),
                 ("project", self.tr("Project")), ("object", self.tr("Object")),
-                ("task_id", self.tr("Task")), ("handlers", self.tr("Done by")),
+                ("handlers", self.tr("Done by")),
                 ("fee", self.tr("Fee")), ("result", self.tr("Result")),
                 ("description", self.tr("Description")), ("due_at", self.tr("Cycle due")),
                 ("on_time", self.tr("On time")), ("skipped_cycles", self.tr("Skipped cycles")),
@@ -147,13 +147,20 @@ class HandleDetail(QWidget):
             "uid": record.get("uid", ""), "created": record.get("created", ""),
             "project": _with_id(record.get("project_name"), record.get("project_id")),
             "object": _with_id(record.get("object_name"), record.get("object_id")),
-            "task_id": record.get("task_id", ""), "handlers": _handlers(record),
+            "handlers": _handlers(record),
             "fee": humanize.money(record.get("fee")), "result": _result(record),
             "description": record.get("description", ""),
             "due_at": record.get("due_at", ""), "on_time": on_time,
             "skipped_cycles": str(record.get("skipped_cycles") or 0),
-            "created_by": str(record.get("created_by", "")),
+            "created_by": self.operator_name(record.get("created_by")),
         }
+
+    def operator_name(self, operator: Any) -> str:
+        """Who entered the record. There are no operator accounts yet: every record made
+        here or through the API is the workstation's own (operator 0)."""
+        if operator in (None, "", 0, "0"):
+            return self.tr("This workstation")
+        return self.tr("Operator %1").replace("%1", str(operator))
 
     def value(self, key: str) -> str:
         return self._values.get(key, "")

@@ -105,7 +105,7 @@ def cycle_label(record: dict, statistic_unit: str = "") -> str:
     """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
     count = int(record.get("period_num") or 0)
     if cycles.is_statistic(record.get("cycle_type")):
-        unit = statistic_unit or record.get("statistics_id") or ""
+        unit = statistic_unit  # never the statistic's uid: a code is no unit
         return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(
             "%1", str(count)).replace("%2", unit).strip()
     unit = record.get("period_unit")

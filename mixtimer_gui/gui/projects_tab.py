@@ -56,7 +56,9 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     select_uid,
     selected_record,
-    statistic_units,
+    statistic_records,
+    statistic_title,
+    statistic_unit,
 )
 from mixtimer_gui.services import Services, events
 
@@ -93,7 +95,7 @@ class ProjectsTab(ListTab):
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(services, bridge, parent)
-        self._statistic_units: dict[str, str] = statistic_units(services)
+        self._statistics: dict[str, dict] = statistic_records(services)
         self.model = PagedTableModel(services.projects.list, self._columns(), page_size=200,
                                      parent=self)
         self.model.loaded.connect(self._show_count)
@@ -128,8 +130,18 @@ class ProjectsTab(ListTab):
         ]
 
     def _cycle_text(self, record: dict) -> str:
-        return humanize.cycle_label(record, self._statistic_units.get(
-            record.get("statistics_id") or "", ""))
+        statistic = self._statistics.get(record.get("statistics_id") or "")
+        return humanize.cycle_label(record, statistic_unit(statistic) if statistic else "")
+
+    def _statistic_text(self, project: dict) -> str:
+        """The meter a project counts by, by name and unit (never its uid)."""
+        uid = project.get("statistics_id") or ""
+        if not uid:
+            return self.tr("(none: the project cannot start)")
+        statistic = self._statistics.get(uid)
+        if statistic is None:
+            return self.tr("(a statistic that no longer exists)")
+        return statistic_title(statistic)
 
     def _state_text(self, record: dict) -> str:
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
@@ -255,7 +267,7 @@ class ProjectsTab(ListTab):
         self._rows_changed()
 
     def refresh(self) -> None:
-        self._statistic_units = statistic_units(self.services)
+        self._statistics = statistic_records(self.services)
         super().refresh()
 
     def selected_project(self) -> dict | None:
@@ -295,13 +307,12 @@ class ProjectsTab(ListTab):
             (self.tr("Number"), project["uid"]),
             (self.tr("Alias"), project["alias"]),
             (self.tr("Cycle"), f"{humanize.domain_label(project['cycle_type'])} · "
-                               f"{humanize.cycle_label(project)}"),
+                               f"{self._cycle_text(project)}"),
             (self.tr("Reminder"), self._notice_text(project)),
             (self.tr("Next cycle"), humanize.domain_label(project["anchor_type"])),
         ]
-        if project["cycle_type"] == cycles.STATISTIC:
-            rows.append((self.tr("Statistic"), project["statistics_id"] or
-                         self.tr("(none: the project cannot start)")))
+        if cycles.is_statistic(project["cycle_type"]):
+            rows.append((self.tr("Statistic"), self._statistic_text(project)))
         table = "".join(f"<tr><td style='color:#607d8b; padding-right:10px'>{rich_text(k)}</td>"
                         f"<td>{rich_text(str(v))}</td></tr>" for k, v in rows)
         badges = " ".join(

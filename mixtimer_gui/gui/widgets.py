@@ -151,13 +151,24 @@ def statistic_unit(statistic: dict[str, Any]) -> str:
     return statistic.get("unit") or statistic.get("name") or ""
 
 
-def statistic_units(services: Services) -> dict[str, str]:
-    """``statistic_unit`` of every statistic by uid ({} when the list is refused)."""
+def statistic_records(services: Services) -> dict[str, dict[str, Any]]:
+    """Every statistic by uid ({} when the list is refused)."""
     try:
         page = services.statistics.list({"page_size": 1000})
     except DomainError:
         return {}
-    return {s["uid"]: statistic_unit(s) for s in page["data"]}
+    return {s["uid"]: s for s in page["data"]}
+
+
+def statistic_units(services: Services) -> dict[str, str]:
+    """``statistic_unit`` of every statistic by uid ({} when the list is refused)."""
+    return {uid: statistic_unit(s) for uid, s in statistic_records(services).items()}
+
+
+def statistic_title(statistic: dict[str, Any]) -> str:
+    """"Compressor hours (h)": a statistic's name with its unit, for a sentence."""
+    unit = statistic.get("unit") or ""
+    return f"{statistic.get('name') or ''} ({unit})" if unit else statistic.get("name") or ""
 
 
 def rich_text(text: str | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from visible_text import uid_like, visible_texts
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.gui.project_form import ProjectForm
@@ -204,6 +205,19 @@ def test_detail_pane_describes_the_selection(tab: ProjectsTab) -> None:
     _select(tab, "水泵周检")
     html = tab.detail.toPlainText()
     assert "水泵周检" in html and "OBJ-1" in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_detail_names_the_statistic_never_its_uid(tab: ProjectsTab,
+                                                        language: str) -> None:
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language(language)
+    _select(tab, "空压机保养")
+    shown = tab.detail.toPlainText()
+    assert "运行小时 (h)" in shown and ("每 1 h" in shown or "every 1 h" in shown)
+    assert not any(uid_like(text) for text in visible_texts(tab))
+    assert "RUNH" not in shown
 
 
 def test_column_widths_and_splitter_are_remembered(tab: ProjectsTab, app_settings: Any,
