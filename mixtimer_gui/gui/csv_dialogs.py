@@ -59,6 +59,7 @@ from mixtimer_gui.gui.background import Worker, own_connection
 from mixtimer_gui.gui.import_start import (
     ImportStartDialog,
     accepted_columns_text,
+    csv_filter,
     import_title,
 )
 from mixtimer_gui.gui.messages import say
@@ -69,7 +70,6 @@ log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500  # a file of 10,000 bad rows is told in numbers, not in 10,000 lines
-CSV_FILTER = "CSV (*.csv *.txt);;All files (*)"
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 
@@ -189,7 +189,7 @@ def _ask_save_path(parent: QWidget) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
     chosen, _ = QFileDialog.getSaveFileName(parent, _tr("Export maintenance records"),
-                                            suggested, CSV_FILTER)
+                                            suggested, csv_filter())
     if not chosen:
         return None
     path = Path(chosen)
@@ -238,7 +238,7 @@ def _titles(kind: str) -> tuple[str, str]:
 
 def _start_import(parent: QWidget, services: Services, kind: str) -> None:
     title, _ = _titles(kind)
-    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", CSV_FILTER)
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", csv_filter())
     if not chosen:
         return
 

@@ -50,6 +50,7 @@ from mixtimer_gui.gui.widgets import (
     search_box,
     search_conditions,
     selected_record,
+    sized_to_items,
 )
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services import images as stored_images
@@ -254,7 +255,7 @@ class HandlesTab(ListTab):
         self.object_combo = ChoiceCombo(choices_of(self.services.objects.names),
                                         fill_on_show=False)
         self.handler_combo = ChoiceCombo(choices_of(self.services.handlers.names))
-        self.kind_combo = QComboBox()
+        self.kind_combo = sized_to_items(QComboBox())
         for kind in (ANY, HANDLED, IGNORED):
             self.kind_combo.addItem("", kind)
         for combo in (self.project_combo, self.object_combo, self.handler_combo,

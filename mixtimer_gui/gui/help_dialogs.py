@@ -633,7 +633,7 @@ class AboutDialog(QDialog):
         # A path has no spaces to wrap at: a long one is shortened in the middle instead of
         # widening the box past a small screen (the tooltip and "Copy versions" have it all).
         self.database_label.setText(self.database_label.fontMetrics().elidedText(
-            path, Qt.TextElideMode.ElideMiddle, 520))
+            path, Qt.TextElideMode.ElideMiddle, 400))
         self.database_label.setToolTip(path)
         self._database = path
         self.copy_button.setText(self.tr("&Copy versions"))

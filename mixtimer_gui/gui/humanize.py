@@ -122,6 +122,19 @@ def cycle_label(record: dict, statistic_unit: str = "") -> str:
     return f"{count} {unit or ''}".strip()
 
 
+def notice_label(record: dict) -> str:
+    """"3 days before" / "1 month before" / "at due time": a project's notice in words."""
+    count = int(record.get("notice_num") or 0)
+    if count <= 0:
+        return QCoreApplication.translate(CONTEXT, "at due time")
+    unit = record.get("notice_unit") or cycles.DAY
+    if unit == cycles.MONTH:
+        return QCoreApplication.translate(CONTEXT, "%n month(s) before", None, count)
+    if unit == cycles.DAY:
+        return QCoreApplication.translate(CONTEXT, "%n day(s) before", None, count)
+    return f"{count} {domain_label(unit)}".strip()  # no other unit passes the rules
+
+
 def short_time(wire_time: str | None) -> str:
     """``2024-05-11 09:00:00`` → ``2024-05-11 09:00`` (seconds are noise in a list)."""
     return (wire_time or "")[:16]

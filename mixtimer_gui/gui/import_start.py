@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.exports.columns import OBJECTS, import_columns, write_template
 from mixtimer_gui.gui.widgets import role_label
 
-CSV_FILTER = "CSV (*.csv *.txt);;All files (*)"
 TABLE_STYLE = ('border="1" cellspacing="0" cellpadding="4" '
                'style="border-collapse: collapse; border-color: #d5dbe3;"')
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ImportStart", text)
+
+
+def csv_filter() -> str:
+    """The file chooser's filter for CSV files, in the window's language."""
+    return _tr("CSV files (*.csv *.txt);;All files (*)")
 
 
 def field_label(field: str) -> str:
@@ -126,7 +130,7 @@ class ImportStartDialog(QDialog):
             QStandardPaths.StandardLocation.DocumentsLocation)
         chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save a template"),
                                                 str(Path(folder) / self.template_name()),
-                                                CSV_FILTER)
+                                                csv_filter())
         if not chosen:
             return None
         path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".csv")

@@ -45,6 +45,7 @@ from mixtimer_gui.gui.widgets import (
     AddLine,
     role_label,
     search_conditions,
+    sized_to_items,
     statistic_unit,
 )
 from mixtimer_gui.services import Services
@@ -121,6 +122,7 @@ class ProjectForm(FormDialog):
         self.cycle_type_combo = self._combo(cycles.CYCLE_TYPES)
         self.add_field("cycle_type", "", self.cycle_type_combo, form=cycle)
         self.statistic_combo = QComboBox(self.cycle_box)
+        self.statistic_combo.setObjectName("statisticCombo")
         self.statistic_combo.setMinimumWidth(220)
         self.add_field("statistics_id", "", self.statistic_combo, form=cycle)
         self.period_num_spin = self._spin()
@@ -204,7 +206,7 @@ class ProjectForm(FormDialog):
         return form
 
     def _combo(self, values: tuple[str, ...]) -> QComboBox:
-        combo = QComboBox(self)
+        combo = sized_to_items(QComboBox(self))
         for value in values:
             combo.addItem("", value)
         return combo

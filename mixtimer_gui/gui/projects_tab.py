@@ -56,6 +56,7 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     select_uid,
     selected_record,
+    sized_to_items,
     statistic_records,
     statistic_title,
     statistic_unit,
@@ -147,11 +148,7 @@ class ProjectsTab(ListTab):
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
 
     def _notice_text(self, record: dict) -> str:
-        count = int(record.get("notice_num") or 0)
-        if not count:
-            return self.tr("at due time")
-        return self.tr("%1 %2 before").replace("%1", str(count)).replace(
-            "%2", humanize.domain_label(record.get("notice_unit") or cycles.DAY))
+        return humanize.notice_label(record)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -161,11 +158,11 @@ class ProjectsTab(ListTab):
         layout.setSpacing(6)
         bar = QHBoxLayout()
         bar.addWidget(self._toolbar(), 1)
-        self.cycle_type_combo = QComboBox(self)
+        self.cycle_type_combo = sized_to_items(QComboBox(self))
         self.cycle_type_combo.addItem("", ANY)
         for value in cycles.CYCLE_TYPES:
             self.cycle_type_combo.addItem("", value)
-        self.state_combo = QComboBox(self)
+        self.state_combo = sized_to_items(QComboBox(self))
         for value in (ANY, 1, 0):
             self.state_combo.addItem("", value)
         for combo in (self.cycle_type_combo, self.state_combo):

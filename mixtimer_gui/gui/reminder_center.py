@@ -36,6 +36,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
+from mixtimer_gui.gui.widgets import sized_to_items
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
 
@@ -80,7 +81,7 @@ class ReminderCenter(QWidget):
         self.unread_label = QLabel(self)
         self.unread_label.setObjectName("ReminderUnread")
         self.unread_only = QCheckBox(self)
-        self.kind_combo = QComboBox(self)
+        self.kind_combo = sized_to_items(QComboBox(self))
         self.open_button = QPushButton(self)
         self.mark_read_button = QPushButton(self)
         self.mark_all_button = QPushButton(self)

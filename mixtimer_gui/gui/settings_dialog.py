@@ -41,7 +41,7 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings
-from mixtimer_gui.gui.widgets import role_label
+from mixtimer_gui.gui.widgets import role_label, sized_to_items
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.errors import StoreError
 
@@ -121,7 +121,7 @@ class SettingsDialog(QDialog):
         self.general_box = QGroupBox(self)
         general = QFormLayout(self.general_box)
         _form_setup(general)
-        self.language_combo = QComboBox(self.general_box)
+        self.language_combo = sized_to_items(QComboBox(self.general_box))
         self.language_combo.setMinimumWidth(160)
         for code, name in LANGUAGE_NAMES:
             self.language_combo.addItem(name, code)

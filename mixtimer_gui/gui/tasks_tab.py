@@ -69,6 +69,7 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     selected_record,
     show_order,
+    sized_to_items,
     statistic_units,
 )
 from mixtimer_gui.services import Services, events
@@ -222,7 +223,7 @@ class TasksTab(ListTab):
 
     def _build(self) -> None:
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
-        self.status_combo = QComboBox()
+        self.status_combo = sized_to_items(QComboBox())
         self.status_combo.addItem("", ANY)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)

@@ -183,6 +183,14 @@ def like_pattern(text: str) -> str:
     return f"%{text.strip()}%"
 
 
+def sized_to_items(combo: QComboBox) -> QComboBox:
+    """A combo of a few fixed items (statuses, units, "All …"): as wide as its longest item,
+    again whenever their words change. Sized once at first show (Qt's default), the English
+    words cut after starting in Chinese ("Running and sto…")."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
 def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
     """Refill a filter combo, keeping the chosen value when it still exists."""
     chosen = combo.currentData() if combo.currentIndex() > 0 else ANY

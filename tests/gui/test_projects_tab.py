@@ -268,3 +268,25 @@ def test_a_hidden_tab_catches_up_when_shown(tab: ProjectsTab, services: Services
     assert tab.model.fetch_calls == fetched and "隐藏时建的项目" not in _names(tab)
     tab.show()
     assert "隐藏时建的项目" in _names(tab)
+
+
+@pytest.mark.parametrize("language, one, three, months", [
+    ("en", "1 day before", "3 days before", "2 months before"),
+    ("zh_CN", "提前 1 天", "提前 3 天", "提前 2 个月")])
+def test_the_notice_reads_as_words_with_plurals(services: Services, bridge: Any, qtbot: Any,
+                                                language: str, one: str, three: str,
+                                                months: str) -> None:
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language(language)
+    for name, num, unit in (("一", 1, "日"), ("三", 3, "日"), ("月", 2, "月"), ("零", 0, "日")):
+        services.projects.create({"name": name, "cycle_type": "自然时间周期",
+                                  "period_num": 6, "period_unit": "月", "notice_num": num,
+                                  "notice_unit": unit, "object_id_list": []})
+    tab = ProjectsTab(services, bridge)
+    qtbot.addWidget(tab)
+    column = [c.key for c in tab.model.columns].index("notice_num")
+    shown = {tab.model.record(r)["name"]: tab.model.index(r, column).data()
+             for r in range(tab.model.rowCount())}
+    assert (shown["一"], shown["三"], shown["月"]) == (one, three, months)
+    assert shown["零"] in ("at due time", "到期时")

@@ -397,10 +397,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>对象</translation>
     </message>
     <message>
-      <source>Task</source>
-      <translation>任务</translation>
-    </message>
-    <message>
       <source>Done by</source>
       <translation>处理人</translation>
     </message>
@@ -451,6 +447,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>No, late</source>
       <translation>否,逾期</translation>
+    </message>
+    <message>
+      <source>This workstation</source>
+      <translation>本机</translation>
+    </message>
+    <message>
+      <source>Operator %1</source>
+      <translation>操作员 %1</translation>
     </message>
   </context>
   <context>
@@ -725,6 +729,22 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>overdue since today</source>
       <translation>今天已到期</translation>
     </message>
+    <message numerus="yes">
+      <source>%n day(s) before</source>
+      <translation>
+        <numerusform>提前 %n 天</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n month(s) before</source>
+      <translation>
+        <numerusform>提前 %n 个月</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>at due time</source>
+      <translation>到期时</translation>
+    </message>
   </context>
   <context>
     <name>IgnoreDialog</name>
@@ -828,6 +848,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>未使用的列:%1。</translation>
     </message>
     <message>
+      <source>The columns this import reads:</source>
+      <translation>本导入读取的列:</translation>
+    </message>
+    <message>
       <source>Bad rows:</source>
       <translation>有误的行:</translation>
     </message>
@@ -846,6 +870,49 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Problem</source>
       <translation>问题</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportStartDialog</name>
+    <message>
+      <source>Choose a CSV file (UTF-8 or GBK, as Excel saves it) whose first row names the columns. Any of the names in a row is read as that field; other columns are left out and named in the preview. Nothing is imported before the preview.</source>
+      <translation>请选择一个 CSV 文件(UTF-8 或 GBK 编码,即 Excel 保存的格式),第一行为列名。同一行中的任一列名都会被读作该字段;其他列不导入,并会在预览中列出。预览之前不会导入任何内容。</translation>
+    </message>
+    <message>
+      <source>Start from a template: a file with just the header row, to fill in with Excel.</source>
+      <translation>可以从模板开始:模板文件只有表头一行,用 Excel 填写即可。</translation>
+    </message>
+    <message>
+      <source>Save a &amp;template…</source>
+      <translation>保存模板(&amp;T)…</translation>
+    </message>
+    <message>
+      <source>&amp;Choose file…</source>
+      <translation>选择文件(&amp;C)…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>objects-template</source>
+      <translation>维保对象导入模板</translation>
+    </message>
+    <message>
+      <source>readings-template</source>
+      <translation>统计读数导入模板</translation>
+    </message>
+    <message>
+      <source>Save a template</source>
+      <translation>保存模板</translation>
+    </message>
+    <message>
+      <source>The template could not be written: %1</source>
+      <translation>无法写入模板:%1</translation>
+    </message>
+    <message>
+      <source>Template saved to %1. Fill it in, save it as CSV, then choose it here.</source>
+      <translation>模板已保存到 %1。填写后另存为 CSV,再在这里选择它。</translation>
     </message>
   </context>
   <context>
@@ -1132,8 +1199,8 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>提前提醒(&amp;M):</translation>
     </message>
     <message>
-      <source>Next cycle &amp;starts:</source>
-      <translation>下个周期起算(&amp;S):</translation>
+      <source>Ne&amp;xt cycle starts:</source>
+      <translation>下个周期起算(&amp;X):</translation>
     </message>
     <message>
       <source>The next cycle starts when the task is handled or ignored.</source>
@@ -1196,6 +1263,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>自周期开始起统计值增长达到该数量时任务到期。</translation>
     </message>
     <message>
+      <source>Counted back from the forecast due date (from the meter's recent readings), never before the cycle began.</source>
+      <translation>从预测的到期日往前推算(依据最近的读数预测),不会早于本周期开始。</translation>
+    </message>
+    <message>
+      <source>As long as the cycle or longer: the reminder comes as soon as each cycle begins (it never goes back before the start).</source>
+      <translation>提前量不短于周期:每个周期一开始就会提醒(提醒不会早于周期开始)。</translation>
+    </message>
+    <message>
       <source>Fix the cycle settings to see the due dates.</source>
       <translation>请修正周期设置以查看到期日。</translation>
     </message>
@@ -1233,14 +1308,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Stopped</source>
       <translation>已停止</translation>
-    </message>
-    <message>
-      <source>at due time</source>
-      <translation>到期时</translation>
-    </message>
-    <message>
-      <source>%1 %2 before</source>
-      <translation>提前 %1 %2</translation>
     </message>
     <message>
       <source>New</source>
@@ -1369,6 +1436,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>(none: the project cannot start)</source>
       <translation>(无:项目无法启动)</translation>
+    </message>
+    <message>
+      <source>(a statistic that no longer exists)</source>
+      <translation>(该统计项已不存在)</translation>
     </message>
     <message>
       <source>Tasks</source>
@@ -1513,14 +1584,6 @@ Stop it, edit it, and start it again afterwards?</source>
     <message>
       <source>Kind</source>
       <translation>类型</translation>
-    </message>
-    <message>
-      <source>Project</source>
-      <translation>项目</translation>
-    </message>
-    <message>
-      <source>Object</source>
-      <translation>对象</translation>
     </message>
     <message>
       <source>Due at</source>
@@ -1719,8 +1782,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>备份</translation>
     </message>
     <message>
-      <source>&amp;Back up now</source>
-      <translation>立即备份(&amp;B)</translation>
+      <source>Back &amp;up now</source>
+      <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
       <source>&amp;Restore…</source>
@@ -2086,6 +2149,80 @@ The current database is kept in the backups folder.</source>
       <translation>
         <numerusform>其中 %n 个已有对象已更新。</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportStart</name>
+    <message>
+      <source>Object number</source>
+      <translation>对象编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Statistic number</source>
+      <translation>统计编号</translation>
+    </message>
+    <message>
+      <source>Reading</source>
+      <translation>读数</translation>
+    </message>
+    <message>
+      <source>Time read</source>
+      <translation>读数时间</translation>
+    </message>
+    <message>
+      <source>required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <source>Accepted column names</source>
+      <translation>可用的列名</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Import maintenance objects</source>
+      <translation>导入维保对象</translation>
+    </message>
+    <message>
+      <source>Import meter readings</source>
+      <translation>导入统计读数</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv *.txt);;All files (*)</source>
+      <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+  </context>
+  <context>
+    <name>QFileDialog</name>
+    <message>
+      <source>&amp;Look in:</source>
+      <translation>查看(&amp;L):</translation>
+    </message>
+    <message>
+      <source>Files of &amp;type:</source>
+      <translation>文件类型(&amp;T):</translation>
     </message>
   </context>
 </TS>
