@@ -38,6 +38,7 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
+    Guidance,
     ListTab,
     add_shortcuts,
     choices_of,
@@ -217,6 +218,7 @@ class HandlesTab(ListTab):
         self._build()
         self.retranslate()
         self.model.set_order("-created")  # loads the first page; no filter is set yet
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh_live,
                                 parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
@@ -347,6 +349,25 @@ class HandlesTab(ListTab):
                                         ("handler_id_list", self.handler_combo),
                                         ("is_ignored", self.kind_combo)))
         return where_and, search_conditions(self.search.text(), TEXT_FIELDS)
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No maintenance records yet"),
+                self.tr("A record is written when a task is handled or ignored on the Tasks "
+                        "tab: who did it, the fee, the result and photos. Records are "
+                        "history and stay when projects change."),
+                [(self.tr("Go to tasks"), lambda: self.go_to_tab.emit("tasks"))])
+
+    def clear_filters(self) -> None:
+        for combo in (self.project_combo, self.object_combo, self.handler_combo,
+                      self.kind_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.all_time.blockSignals(True)
+        self.all_time.setChecked(True)
+        self.all_time.blockSignals(False)
+        self._enable_dates(True)
+        super().clear_filters()
 
     def _apply_filters(self) -> None:
         where_and, where_or = self.filters()

@@ -45,6 +45,7 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
 from mixtimer_gui.gui.widgets import (
     ANY,
+    Guidance,
     ListTab,
     chosen_conditions,
     count_label,
@@ -105,6 +106,7 @@ class ProjectsTab(ListTab):
         self._build()
         self.retranslate()
         self._apply_filters()
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.PROJECT, events.TASK, events.OBJECT),
                                 self.refresh_live, parent=self)
 
@@ -255,6 +257,20 @@ class ProjectsTab(ListTab):
         where_and = chosen_conditions((("cycle_type", self.cycle_type_combo),
                                        ("is_active", self.state_combo)))
         return where_and, search_conditions(self.search.text(), SEARCH_FIELDS)
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No maintenance projects yet"),
+                self.tr("A project is a maintenance plan: what to do, how often, and on "
+                        "which objects. Once it is started, each of its objects gets a task "
+                        "with due dates and reminders."),
+                [(self.tr("New project…"), self.new_record)])
+
+    def clear_filters(self) -> None:
+        for combo in (self.cycle_type_combo, self.state_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        super().clear_filters()
 
     def _apply_filters(self) -> None:
         uid = (self.selected_project() or {}).get("uid")

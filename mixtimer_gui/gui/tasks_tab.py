@@ -55,6 +55,7 @@ from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
+    Guidance,
     ListTab,
     add_action,
     add_shortcuts,
@@ -189,6 +190,7 @@ class TasksTab(ListTab):
         self._load_units()
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         show_order(self.view, self.model)
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE),
                                 self.refresh_live, parent=self)
@@ -366,6 +368,18 @@ class TasksTab(ListTab):
         self.search.clear()
         self.search.blockSignals(False)
         self._search_debounce.cancel()
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No tasks yet"),
+                self.tr("Tasks appear when a project with objects is started: one for each "
+                        "object, with its due date, reminders, and Handle… when it is done."),
+                [(self.tr("Go to projects"), lambda: self.go_to_tab.emit("projects"))])
+
+    def clear_filters(self) -> None:
+        self._reminded = []
+        self._clear_filters()
+        self._show_reminded()
+        self._apply_filters()
 
     def clear_reminded(self) -> None:
         self._reminded = []

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -416,6 +418,66 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
     painter.restore()
 
 
+Guidance = tuple[str, str, list[tuple[str, Callable[[], Any]]]]
+
+
+class EmptyState(QFrame):
+    """Words over an empty table: what the list is for and buttons for the next step, or
+    "no matches" with a button that clears the filters. It covers the rows (the header
+    stays) and follows the viewport's size."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName("emptyState")
+        self.setAutoFillBackground(False)
+        self.title = QLabel(self)
+        self.title.setProperty("role", "heading")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.text = QLabel(self)
+        self.text.setProperty("role", "hint")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self.text.setMaximumWidth(560)
+        self._buttons = QHBoxLayout()
+        self._buttons.addStretch(1)
+        self._buttons.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addSpacing(6)
+        column.addLayout(self._buttons)
+        column.addStretch(2)
+        self.buttons: list[QPushButton] = []
+        view.viewport().installEventFilter(self)
+        self.setGeometry(view.viewport().rect())
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def say(self, guidance: Guidance) -> None:
+        """Show ``(title, text, [(button text, slot), …])``."""
+        title, text, actions = guidance
+        self.title.setText(title)
+        self.text.setText(text)
+        for button in self.buttons:
+            self._buttons.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        for label, slot in actions:
+            button = QPushButton(label, self)
+            button.clicked.connect(lambda _checked=False, act=slot: act())
+            self._buttons.insertWidget(self._buttons.count() - 1, button)
+            self.buttons.append(button)
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+
 class ListTab(QWidget):
     """What the paged list tabs do alike: re-word themselves on a language change, keep the
     selected record across a refresh, remember their table (and splitter) in settings, run
@@ -426,13 +488,20 @@ class ListTab(QWidget):
     builds them, may set ``splitter``, and says in ``_show_selected`` what follows the
     selection (buttons, details). Its filter combos (``_choice_combos``; thousands of
     objects) fill once its first page has shown, or on use. ``REFRESH_WHILE_HIDDEN`` off:
-    a change announced while the tab is hidden refreshes it when it shows again.
+    a change announced while the tab is hidden refreshes it when it shows again. With no
+    rows, its ``empty_state`` says what the list is for and offers the next step.
+
+    Signals:
+        go_to_tab(str): the next step is on another tab (its key: "projects", "tasks").
     """
+
+    go_to_tab = Signal(str)
 
     TABLE_KEY = ""
     REFRESH_WHILE_HIDDEN = True
     _shown_once = False
     _stale = False
+    empty_state: EmptyState | None = None
     splitter: QSplitter | None = None
     view: QTableView
     model: PagedTableModel
@@ -450,7 +519,67 @@ class ListTab(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._show_empty_state()
         super().changeEvent(event)
+
+    # -- an empty list says what it is for ------------------------------------------------
+
+    def install_empty_state(self) -> None:
+        """Words over the table whenever it has no rows (call once ``view`` and ``model``
+        exist): the tab's ``empty_guidance`` when nothing is filtered, else "no matches"
+        with a button that clears the filters."""
+        self.empty_state = EmptyState(self.view)
+        self.model.loaded.connect(self._show_empty_state)
+        self.model.counting.connect(self._show_empty_state)
+        self.model.searching.connect(self._hide_empty_state)
+        self._show_empty_state()
+
+    def empty_guidance(self) -> Guidance:
+        """What the list holds and the next step: ``(title, text, [(button, slot)])``."""
+        return ("", "", [])
+
+    def no_matches_guidance(self) -> Guidance:
+        return (self.tr("No matches"),
+                self.tr("Nothing here matches the search and filters."),
+                [(self.tr("Clear filters"), self.clear_filters)])
+
+    def filters_active(self) -> bool:
+        params = self.model.filter_params()
+        return any(params[key] for key in ("where_and", "where_or", "where_in"))
+
+    def clear_filters(self) -> None:
+        """Show every record again: the search box emptied (tabs with more filters reset
+        those too)."""
+        self._clear_search()
+        self._apply_filters()
+
+    def _clear_search(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        debounce = getattr(self, "_search_debounce", None)
+        if debounce is not None:
+            debounce.cancel()
+
+    def _apply_filters(self) -> None:
+        raise NotImplementedError
+
+    def is_empty(self) -> bool:
+        """No row to show, as far as the count knows."""
+        return self.model.total_known and self.model.rowCount() == 0
+
+    def _show_empty_state(self, *_args: object) -> None:
+        if self.empty_state is None:
+            return
+        if not self.is_empty():
+            self.empty_state.hide()
+            return
+        self.empty_state.say(self.no_matches_guidance() if self.filters_active()
+                             else self.empty_guidance())
+
+    def _hide_empty_state(self) -> None:
+        if self.empty_state is not None:
+            self.empty_state.hide()
 
     def save_state(self, settings: AppSettings) -> None:
         save_table(settings, self.TABLE_KEY, self.view, self.splitter)

@@ -110,6 +110,21 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>DemoMaker</name>
+    <message>
+      <source>Building the demo database…</source>
+      <translation>正在生成演示数据库…</translation>
+    </message>
+    <message>
+      <source>Demo database</source>
+      <translation>演示数据库</translation>
+    </message>
+    <message>
+      <source>The demo database could not be built: %1</source>
+      <translation>无法生成演示数据库:%1</translation>
+    </message>
+  </context>
+  <context>
     <name>DueCalendar</name>
     <message>
       <source>%1 task(s) due</source>
@@ -562,6 +577,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>导出 CSV…</translation>
     </message>
     <message>
+      <source>No maintenance records yet</source>
+      <translation>还没有维保记录</translation>
+    </message>
+    <message>
+      <source>A record is written when a task is handled or ignored on the Tasks tab: who did it, the fee, the result and photos. Records are history and stay when projects change.</source>
+      <translation>在“维保任务”页处理或忽略任务时会写下一条记录:谁做的、费用、结果和照片。记录是历史,项目改变时也会保留。</translation>
+    </message>
+    <message>
+      <source>Go to tasks</source>
+      <translation>前往维保任务</translation>
+    </message>
+    <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
     </message>
@@ -916,6 +943,21 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>ListTab</name>
+    <message>
+      <source>No matches</source>
+      <translation>没有符合条件的记录</translation>
+    </message>
+    <message>
+      <source>Nothing here matches the search and filters.</source>
+      <translation>没有记录符合当前的搜索和筛选条件。</translation>
+    </message>
+    <message>
+      <source>Clear filters</source>
+      <translation>清除筛选</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Overview</source>
@@ -1005,6 +1047,60 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>Due: %1   Due soon: %2   Database: %3</source>
       <translation>已到期:%1   即将到期:%2   数据库:%3</translation>
     </message>
+    <message>
+      <source>API: %1</source>
+      <translation>API:%1</translation>
+    </message>
+    <message>
+      <source>The action API server is listening at %1. Click to copy the address.</source>
+      <translation>动作 API 服务正在 %1 上监听。点击复制地址。</translation>
+    </message>
+    <message>
+      <source>API failed: %1</source>
+      <translation>API 启动失败:%1</translation>
+    </message>
+    <message>
+      <source>The action API server did not start: %1
+Click to open the settings.</source>
+      <translation>动作 API 服务未能启动:%1
+点击打开设置。</translation>
+    </message>
+    <message>
+      <source>API: off (demo database)</source>
+      <translation>API:未开启(演示数据库)</translation>
+    </message>
+    <message>
+      <source>The action API is not served from the demo database, so that no other tool writes to it by mistake.</source>
+      <translation>演示数据库不提供动作 API 服务,以免其他工具误写入。</translation>
+    </message>
+    <message>
+      <source>API: starting…</source>
+      <translation>API:正在启动…</translation>
+    </message>
+    <message>
+      <source>API: off</source>
+      <translation>API:未开启</translation>
+    </message>
+    <message>
+      <source>The action API server is off. Click to open the settings, where it is turned on.</source>
+      <translation>动作 API 服务未开启。点击打开设置,可在其中开启。</translation>
+    </message>
+    <message>
+      <source>Copied %1</source>
+      <translation>已复制 %1</translation>
+    </message>
+    <message>
+      <source>[Demo database]</source>
+      <translation>[演示数据库]</translation>
+    </message>
+    <message>
+      <source>Demo database</source>
+      <translation>演示数据库</translation>
+    </message>
+    <message>
+      <source>Back to my database</source>
+      <translation>回到我的数据库</translation>
+    </message>
   </context>
   <context>
     <name>ObjectDialog</name>
@@ -1056,6 +1152,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Description</source>
       <translation>描述</translation>
+    </message>
+    <message>
+      <source>No maintenance objects yet</source>
+      <translation>还没有维保对象</translation>
+    </message>
+    <message>
+      <source>Objects are the equipment you maintain: compressors, pumps, cooling towers. Add them one by one, or import a list from a spreadsheet.</source>
+      <translation>维保对象是您要维护的设备:空压机、水泵、冷却塔等。可以逐个新建,也可以从表格导入清单。</translation>
     </message>
     <message>
       <source>Search name, ID, location…</source>
@@ -1380,6 +1484,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Show this project's tasks</source>
       <translation>查看该项目的任务</translation>
+    </message>
+    <message>
+      <source>No maintenance projects yet</source>
+      <translation>还没有维保项目</translation>
+    </message>
+    <message>
+      <source>A project is a maintenance plan: what to do, how often, and on which objects. Once it is started, each of its objects gets a task with due dates and reminders.</source>
+      <translation>维保项目就是维保计划:做什么、多久做一次、针对哪些对象。项目启动后,每个对象都会得到一个带到期日和提醒的任务。</translation>
+    </message>
+    <message>
+      <source>New project…</source>
+      <translation>新建项目…</translation>
     </message>
     <message>
       <source>%1 project(s)</source>
@@ -1935,6 +2051,14 @@ The current database is kept in the backups folder.</source>
       <source>Add reading…</source>
       <translation>添加读数…</translation>
     </message>
+    <message>
+      <source>No statistics yet</source>
+      <translation>还没有统计项</translation>
+    </message>
+    <message>
+      <source>A statistic is a meter: running hours, a counter, kilometres. Projects on a meter cycle come due as its readings grow.</source>
+      <translation>统计项就是计量表:运行小时、计数器、里程等。按统计周期的项目会随读数增长而到期。</translation>
+    </message>
     <message numerus="yes">
       <source>%n reading(s)</source>
       <translation>
@@ -2024,6 +2148,18 @@ The current database is kept in the backups folder.</source>
       <source>All objects</source>
       <translation>全部对象</translation>
     </message>
+    <message>
+      <source>No tasks yet</source>
+      <translation>还没有维保任务</translation>
+    </message>
+    <message>
+      <source>Tasks appear when a project with objects is started: one for each object, with its due date, reminders, and Handle… when it is done.</source>
+      <translation>启动一个带对象的维保项目后就会出现任务:每个对象一个,带到期日和提醒,完成后点“处理…”。</translation>
+    </message>
+    <message>
+      <source>Go to projects</source>
+      <translation>前往维保项目</translation>
+    </message>
     <message numerus="yes">
       <source>Showing %n reminded task(s)</source>
       <translation>
@@ -2039,6 +2175,45 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>no forecast yet</source>
       <translation>暂无预测</translation>
+    </message>
+  </context>
+  <context>
+    <name>WelcomeDialog</name>
+    <message>
+      <source>Welcome to MixTimer</source>
+      <translation>欢迎使用 MixTimer</translation>
+    </message>
+    <message>
+      <source>MixTimer keeps your maintenance plans and reminds you before each piece of equipment comes due. The work goes in three steps:</source>
+      <translation>MixTimer 保存您的维保计划,并在每台设备到期前提醒您。工作分三步:</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Objects&lt;/b&gt;: the equipment you maintain (or import a list from a spreadsheet).</source>
+      <translation>&lt;b&gt;维保对象&lt;/b&gt;:您要维护的设备(也可以从表格导入清单)。</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Projects&lt;/b&gt;: what to do, how often, on which objects. Start a project and each object gets a task.</source>
+      <translation>&lt;b&gt;维保项目&lt;/b&gt;:做什么、多久做一次、针对哪些对象。启动项目后,每个对象都会得到一个任务。</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Tasks&lt;/b&gt;: come due, remind you, and are handled: each handle is kept as a record.</source>
+      <translation>&lt;b&gt;维保任务&lt;/b&gt;:到期、提醒、处理;每次处理都会留下一条记录。</translation>
+    </message>
+    <message>
+      <source>To look around first, open a demo database: a made-up plant with a year of history, in a separate file (%1). Your own database stays empty and untouched; the status bar takes you back to it.</source>
+      <translation>想先看看,可以打开演示数据库:一个虚构的工厂和一年的历史记录,保存在单独的文件中(%1)。您自己的数据库保持空白、不受影响;状态栏上可以随时回到它。</translation>
+    </message>
+    <message>
+      <source>The user guide is in the Help menu (F1).</source>
+      <translation>使用指南在“帮助”菜单中(F1)。</translation>
+    </message>
+    <message>
+      <source>Open the &amp;demo database</source>
+      <translation>打开演示数据库(&amp;D)</translation>
+    </message>
+    <message>
+      <source>&amp;Start with my own data</source>
+      <translation>从我自己的数据开始(&amp;S)</translation>
     </message>
   </context>
   <context>
@@ -2223,6 +2398,17 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Files of &amp;type:</source>
       <translation>文件类型(&amp;T):</translation>
+    </message>
+  </context>
+  <context>
+    <name>Welcome</name>
+    <message>
+      <source>MixTimer</source>
+      <translation>MixTimer</translation>
+    </message>
+    <message>
+      <source>MixTimer could not start again on %1.</source>
+      <translation>MixTimer 无法在 %1 上重新启动。</translation>
     </message>
   </context>
 </TS>
