@@ -290,7 +290,7 @@ class HandlesTab(ListTab):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
-            self.tr("Search description, result, object, project, person…"))
+            self.tr("Search result, description, project, object…"))
         self.all_time.setText(self.tr("All time"))
         self.project_combo.setItemText(0, self.tr("All projects"))
         self.object_combo.setItemText(0, self.tr("All objects"))

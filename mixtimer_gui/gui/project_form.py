@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,6 +42,7 @@ from mixtimer_gui.gui.debounce import Debouncer
 from mixtimer_gui.gui.form_dialog import FormDialog, error_line
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.widgets import (
     SEARCH_DELAY_MS,
     AddLine,
@@ -53,6 +56,7 @@ from mixtimer_gui.services import Services
 log = logging.getLogger(__name__)
 
 PREVIEW_COUNT = 5
+FIELDS_SLACK = 24  # wrapped hints ask for a little more than their size hint says
 OBJECT_PAGE = 500
 OBJECT_SEARCH_FIELDS = ("name", "alias", "uid")
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -82,8 +86,17 @@ class ProjectForm(FormDialog):
         self.retranslate()
         self.validate_live(lambda: rules.project_input(self.wire()))
         self.validate_now()
+        self._fit_to_fields()
 
     # -- layout -----------------------------------------------------------------------------
+
+    def _fit_to_fields(self) -> None:
+        """Tall enough that the fields need no scrolling, where the screen allows."""
+        fields = self.fields_scroll.widget().sizeHint().height()
+        margins = self.layout().contentsMargins()
+        height = (fields + margins.top() + margins.bottom() + self.layout().spacing()
+                  + self.buttons.sizeHint().height() + FIELDS_SLACK)
+        fit_to_screen(self, self.minimumWidth(), max(height, self.minimumHeight()))
 
     def build_content(self) -> QHBoxLayout:
         root = self.layout()
@@ -91,11 +104,20 @@ class ProjectForm(FormDialog):
         root.setSpacing(10)
         columns = QHBoxLayout()
         columns.setSpacing(14)
-        left = QVBoxLayout()
+        # The fields scroll when the screen is short (1024×700): squeezed below their
+        # minimum, the cycle rows and their hints overlapped.
+        self.fields_scroll = QScrollArea(self)
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fields = QWidget(self.fields_scroll)
+        self.fields_scroll.setWidget(fields)
+        left = QVBoxLayout(fields)
+        left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(10)
         right = QVBoxLayout()
         right.setSpacing(10)
-        columns.addLayout(left, 5)
+        columns.addWidget(self.fields_scroll, 5)
         columns.addLayout(right, 4)
         left.addWidget(self._basic_box())
         left.addWidget(self._cycle_box())
@@ -462,8 +484,8 @@ class ProjectForm(FormDialog):
         if self.notice_num_spin.value() <= 0:
             return ""
         if self.cycle_type() == cycles.STATISTIC:
-            return self.tr("Counted back from the forecast due date (from the meter's recent "
-                           "readings), never before the cycle began.")
+            return self.tr("Counted back from the forecast due date, never before the cycle "
+                           "began.")
         try:
             rule = rules.project_input({**self.wire(), "name": "x"}).rule
             reaches = cycles.notice_reaches_cycle_start(rule, self.services.clock.now())
@@ -471,8 +493,8 @@ class ProjectForm(FormDialog):
             return ""
         if not reaches:
             return ""
-        return self.tr("As long as the cycle or longer: the reminder comes as soon as each "
-                       "cycle begins (it never goes back before the start).")
+        return self.tr("Not shorter than the cycle: the reminder comes as each cycle "
+                       "begins.")
 
     def _update_notice_hint(self) -> None:
         note = self.notice_note()

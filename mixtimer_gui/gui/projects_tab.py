@@ -18,7 +18,6 @@ from PySide6.QtCore import QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -50,6 +49,7 @@ from mixtimer_gui.gui.widgets import (
     chosen_conditions,
     count_label,
     draw_pill,
+    filter_bar,
     make_table,
     retitle_columns,
     rich_text,
@@ -158,8 +158,9 @@ class ProjectsTab(ListTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        bar = QHBoxLayout()
-        bar.addWidget(self._toolbar(), 1)
+        # The actions take the whole first row, the search and filters the second: in one
+        # row, a 1024-pixel window hid Stop, Restart and Refresh.
+        layout.addWidget(self._toolbar())
         self.cycle_type_combo = sized_to_items(QComboBox(self))
         self.cycle_type_combo.addItem("", ANY)
         for value in cycles.CYCLE_TYPES:
@@ -170,12 +171,9 @@ class ProjectsTab(ListTab):
         for combo in (self.cycle_type_combo, self.state_combo):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(280)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        bar.addWidget(self.cycle_type_combo)
-        bar.addWidget(self.state_combo)
-        bar.addWidget(self.search)
-        layout.addLayout(bar)
+        layout.addWidget(filter_bar(self.search, self.cycle_type_combo, self.state_combo))
         self.view = make_table(self.model, "projectsTable")
         self.view.setItemDelegateForColumn(0, BadgeDelegate(self.view))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

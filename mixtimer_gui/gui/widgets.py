@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -419,6 +420,7 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
 
 
 Guidance = tuple[str, str, list[tuple[str, Callable[[], Any]]]]
+TEXT_WIDTH = 520  # an empty list's words: a comfortable line, however wide the table
 
 
 class EmptyState(QFrame):
@@ -438,10 +440,11 @@ class EmptyState(QFrame):
         self.text.setProperty("role", "hint")
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setWordWrap(True)
-        self.text.setMaximumWidth(560)
         self._buttons = QHBoxLayout()
         self._buttons.addStretch(1)
         self._buttons.addStretch(1)
+        for label in (self.title, self.text):  # as tall as their lines, no taller
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(self.title)
@@ -456,8 +459,19 @@ class EmptyState(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+            self._fit()
         return False
+
+    def _fit(self) -> None:
+        """Cover the rows; the text wrapped at a readable width, as tall as its lines (a
+        centred wrapping label left to the layout gets the height of one line or two)."""
+        self.setGeometry(self.parentWidget().rect())
+        width = max(120, min(TEXT_WIDTH, self.width() - 40))
+        self.text.setFixedWidth(width)
+        # Measured by the font (QLabel.heightForWidth kept an earlier, narrower answer).
+        lines = self.text.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), self.text.text())
+        self.text.setFixedHeight(lines.height() + 4)
 
     def say(self, guidance: Guidance) -> None:
         """Show ``(title, text, [(button text, slot), …])``."""
@@ -473,7 +487,7 @@ class EmptyState(QFrame):
             button.clicked.connect(lambda _checked=False, act=slot: act())
             self._buttons.insertWidget(self._buttons.count() - 1, button)
             self.buttons.append(button)
-        self.setGeometry(self.parentWidget().rect())
+        self._fit()
         self.show()
         self.raise_()
 

@@ -553,10 +553,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>描述</translation>
     </message>
     <message>
-      <source>Search description, result, object, project, person…</source>
-      <translation>搜索描述、结果、对象、项目、处理人…</translation>
-    </message>
-    <message>
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
@@ -599,6 +595,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>All projects</source>
       <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>Search result, description, project, object…</source>
+      <translation>搜索处理结果、描述、项目、对象…</translation>
     </message>
     <message>
       <source>All objects</source>
@@ -1367,12 +1367,12 @@ Click to open the settings.</source>
       <translation>自周期开始起统计值增长达到该数量时任务到期。</translation>
     </message>
     <message>
-      <source>Counted back from the forecast due date (from the meter's recent readings), never before the cycle began.</source>
-      <translation>从预测的到期日往前推算(依据最近的读数预测),不会早于本周期开始。</translation>
+      <source>Counted back from the forecast due date, never before the cycle began.</source>
+      <translation>从预测的到期日往前推算,不早于本周期开始。</translation>
     </message>
     <message>
-      <source>As long as the cycle or longer: the reminder comes as soon as each cycle begins (it never goes back before the start).</source>
-      <translation>提前量不短于周期:每个周期一开始就会提醒(提醒不会早于周期开始)。</translation>
+      <source>Not shorter than the cycle: the reminder comes as each cycle begins.</source>
+      <translation>提前量不短于周期:每个周期一开始就提醒。</translation>
     </message>
     <message>
       <source>Fix the cycle settings to see the due dates.</source>
