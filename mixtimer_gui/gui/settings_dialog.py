@@ -106,11 +106,11 @@ class SettingsDialog(QDialog):
         return root
 
     def _fit(self) -> None:
-        """As tall as the sections (with room for the messages that appear as the user
-        types: wrapped labels don't ask for it), or as the screen allows."""
+        """As tall as the sections, or as the screen allows (then they scroll, as they do
+        when a message appears under the token)."""
         self.layout().activate()
         height = (self.body.sizeHint().height() + self.buttons.sizeHint().height()
-                  + self.layout().spacing() + 12 + 90)
+                  + self.layout().spacing() + 12 + 24)
         width = max(680, self.body.sizeHint().width() + self.scroll.verticalScrollBar()
                     .sizeHint().width() + 16)
         fit_to_screen(self, width, height)
@@ -211,6 +211,7 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        root.addStretch(1)
         self.layout().addWidget(self.buttons)
 
         for signal in (self.bind_edit.textChanged, self.token_edit.textChanged,
