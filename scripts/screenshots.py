@@ -1,15 +1,19 @@
 """Render every tab and the main dialogs offscreen with demo data into docs/*.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs] [--lang zh_CN] [--handles 3000]
+                                            [--screen 1920x1080]
 
 A fresh temporary database is filled by ``demo-data`` (as of now, zone Asia/Shanghai), the
 window is built exactly as the app builds it (translations, style, CJK font) and each view is
-grabbed with ``QWidget.grab()``; nothing is shown on a screen.
+grabbed with ``QWidget.grab()``; nothing is shown on a screen. ``--screen`` is the size of the
+offscreen screen the window and dialogs fit themselves to (``--screen 1024x700`` shows a
+small laptop's view; the window then takes its first-start size instead of 1360×860).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -17,10 +21,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 ROOT = Path(__file__).resolve().parent.parent
 WINDOW_SIZE = (1360, 860)
+
+
+def offscreen_screen(size: str) -> None:
+    """Qt's offscreen platform with one screen of ``size`` ("1920x1080"): its plugin
+    reads the screens from a JSON file named in the platform's options."""
+    width, height = (int(part) for part in size.lower().split("x"))
+    config = Path(tempfile.mkdtemp(prefix="mixtimer-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [{
+        "name": "shots", "x": 0, "y": 0, "width": width, "height": height,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
 def fill_demo_data(db: Path, handles: int) -> None:
@@ -57,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"))
     parser.add_argument("--handles", type=int, default=3000)
+    parser.add_argument("--screen", default="1920x1080", help="the offscreen screen, WxH")
     args = parser.parse_args(argv)
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
+        offscreen_screen(args.screen)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
@@ -80,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     services = Services.open(db)
     settings = AppSettings(work / "settings.ini")
     window = MainWindow(services, settings)
-    window.resize(*WINDOW_SIZE)
+    room = window.screen().availableGeometry()
+    if room.width() >= WINDOW_SIZE[0] + 100 and room.height() >= WINDOW_SIZE[1] + 100:
+        window.resize(*WINDOW_SIZE)  # else: the first-start size fitted to the screen
     window.show()
     reminders = install_reminders(app, window, services)  # adds the 提醒 tab when present
     overview = window.tab_by_key["overview"]

@@ -247,6 +247,19 @@ def next_due_dates(rule: CycleRule, start: int, count: int) -> list[tuple[int, i
     return dates
 
 
+def notice_reaches_cycle_start(rule: CycleRule, start: int, count: int = 5) -> bool:
+    """Whether the notice of a calendar ``rule`` reaches back to a cycle's start in any of
+    the first ``count`` cycles begun at ``start`` (``next_due_dates``): a notice as long as
+    the period, or longer, which ``notice_moment`` clamps to the start. Such a plan is
+    accepted (the API takes it); a form says that those reminders come as each cycle
+    begins. Months differ in length, so "30 days before, every month" does so in some."""
+    if rule.notice_num <= 0:
+        return False
+    dates = next_due_dates(rule, start, count)
+    starts = [start] + [due for due, _notice in dates[:-1]]
+    return any(notice <= begun for (_due, notice), begun in zip(dates, starts, strict=True))
+
+
 def next_due_values(rule: CycleRule, start_value: float, count: int) -> list[float]:
     """The meter readings at which the first ``count`` cycles of a statistic ``rule`` come
     due when the first begins at ``start_value`` and each is handled as it comes due."""

@@ -1,7 +1,15 @@
 """Export handle records to CSV: streamed, written atomically, safe to open in Excel.
 
 The file is UTF-8 with a BOM (Excel then reads Chinese correctly), CR LF line ends, a
-Chinese header row by default (wire names on request), every text cell quoted. Rows are
+Chinese header row by default (wire names on request), every text cell quoted.
+
+The header decides how yes/no cells read, the same for both of them: under the Chinese
+titles, 是否按时 and 是否忽略 read 是 / 否 (a person reads the file); under wire names
+(``--wire-header``), ``on_time`` and ``is_ignored`` read 1 / 0 as the API's ``is_ignored``
+does (a program reads it). ``on_time`` is empty when nothing was due or the cycle was
+ignored. 图片 / ``images`` lists the pictures' files, absolute paths joined by ``;`` (URLs a
+client stored stay as they are), so a reader can open them; the stored names alone meant
+nothing outside the data folder. Rows are
 streamed from the database in batches, so memory stays flat at any size. The file is written
 to a temporary file in the target folder and renamed over the target only when complete, so a
 failed or cancelled export leaves no partial file and an existing file stays intact until the
@@ -31,6 +39,7 @@ from mixtimer_gui.exports.cells import (
     neutralise,
 )
 from mixtimer_gui.services import Location, Services
+from mixtimer_gui.services import images as stored_images
 from mixtimer_gui.services.export_source import HandleExportSource
 
 # (wire name, Chinese title), in file order. ``on_time`` is derived: created vs due_at.
@@ -59,7 +68,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("last_modified", "最后修改时间"),
     ("last_modified_by", "最后修改人编号"),
 )
-ON_TIME, LATE = "是", "否"
+YES, NO = "是", "否"  # the yes/no cells of a file with Chinese titles
+WIRE_YES, WIRE_NO = 1, 0  # ... and of one with wire names
 LINE_END = "\r\n"  # what Excel writes and expects
 BOM = "\ufeff".encode()  # tells Excel the file is UTF-8
 
@@ -90,12 +100,43 @@ def _header_line(wire: bool) -> bytes:
     return buffer.getvalue().encode()
 
 
-class _Formatters:
-    """The per-export caches both converters share (times, handler lists)."""
+class ImagePaths:
+    """A handle's stored picture names (``a1b2….jpg;c3d4….png``) as the pictures' files
+    (absolute paths, ``;``-joined); URLs and names that are no stored file stay as they
+    are, and without a data folder every name does. Repeated lists are converted once."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None) -> None:
+        self._data_dir = data_dir
+        self._cache: dict[str, str] = {"": ""}
+
+    def __call__(self, stored: str | None) -> str:
+        if stored is None:
+            return ""
+        paths = self._cache.get(stored)
+        if paths is None:
+            paths = self._paths(stored)
+            if len(self._cache) < 10_000:
+                self._cache[stored] = paths
+        return paths
+
+    def _paths(self, stored: str) -> str:
+        if self._data_dir is None:
+            return stored
+        names = stored_images.split_names(stored)
+        found = [stored_images.stored_path(self._data_dir, name) for name in names]
+        return stored_images.join_names(str(path) if path is not None else name
+                                 for name, path in zip(names, found, strict=True))
+
+
+class _Formatters:
+    """The per-export caches both converters share (times, handler lists, pictures), and
+    the header's way of writing yes and no."""
+
+    def __init__(self, *, wire: bool = False, data_dir: Path | None = None) -> None:
         self.when = WireTimeFormatter()
         self.join = ListJoiner()
+        self.pictures = ImagePaths(data_dir)
+        self.wire = wire
 
     @staticmethod
     def fee(fee: float | None) -> PlainNumber | str:
@@ -103,11 +144,22 @@ class _Formatters:
         return "" if fee is None else PlainNumber(fee)
 
 
-_ON_TIME_TEXT = {None: "", True: ON_TIME, False: LATE}
+# on_time is always a text cell (it may be empty); is_ignored is text under Chinese titles
+# and a bare number under wire names.
+_ON_TIME_TEXT = {False: {None: "", True: YES, False: NO},
+                 True: {None: "", True: str(WIRE_YES), False: str(WIRE_NO)}}
 
 
-def _on_time(created: int, due_at: int | None, is_ignored: int) -> str:
-    return _ON_TIME_TEXT[handled_on_time(created, due_at, is_ignored)]
+def _on_time(created: int, due_at: int | None, is_ignored: int, wire: bool) -> str:
+    return _ON_TIME_TEXT[wire][handled_on_time(created, due_at, is_ignored)]
+
+
+def _ignored(is_ignored: int | None, wire: bool) -> str | int:
+    if is_ignored is None:  # never stored so; written empty rather than guessed
+        return ""
+    if wire:
+        return WIRE_YES if is_ignored else WIRE_NO
+    return YES if is_ignored else NO
 
 
 def row_converter(formatters: _Formatters | None = None,
@@ -118,7 +170,8 @@ def row_converter(formatters: _Formatters | None = None,
     the same text.
     """
     fmt = formatters or _Formatters()
-    when, join, fee_text, safe = fmt.when, fmt.join, fmt.fee, neutralise
+    when, join, fee_text, safe, pictures = fmt.when, fmt.join, fmt.fee, neutralise, fmt.pictures
+    wire = fmt.wire
 
     def convert(row: tuple[Any, ...]) -> tuple[str | int | float, ...]:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
@@ -128,9 +181,10 @@ def row_converter(formatters: _Formatters | None = None,
         return (safe(uid), safe(task_id), safe(project_id), safe(project_name),
                 safe(project_alias), safe(object_id), safe(object_name), safe(object_alias),
                 safe(join(handler_ids)), safe(join(handler_names)), fee_text(fee),
-                safe(result), safe(description), safe(images), when(created), when(due_at),
-                _on_time(created, due_at, is_ignored), is_ignored, skipped,
-                safe(organization_id), created_by, when(last_modified), last_modified_by)
+                safe(result), safe(description), safe(pictures(images)), when(created),
+                when(due_at), _on_time(created, due_at, is_ignored, wire),
+                _ignored(is_ignored, wire), skipped, safe(organization_id), created_by,
+                when(last_modified), last_modified_by)
 
     return convert
 
@@ -145,15 +199,21 @@ def _csv_writer(fh: Any) -> Any:
     return csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator=LINE_END)
 
 
-# One line of the file when no cell needs care; numbers bare (fee, then four integers).
-_LINE = (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
-         b'"%s",%d,%d,"%s",%d,"%s",%d')
-_QUOTES_IN_PLAIN_LINE = _LINE.count(b'"')
+# One line of the file when no cell needs care; numbers bare (fee, then the integers).
+# Under Chinese titles is_ignored is text (是/否), under wire names a number (1/0).
+_LINES = {
+    False: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
+            b'"%s","%s",%d,"%s",%d,"%s",%d'),
+    True: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
+           b'"%s",%d,%d,"%s",%d,"%s",%d'),
+}
 # A quote opening a cell, then a character that makes ``neutralise`` change the cell: one of
 # the formula starts, or a quote (already-quoted text gets one more).
 _QUOTE_BEFORE_FORMULA = re.compile(
     b'"[' + re.escape("".join(sorted(FORMULA_STARTS | {QUOTE})).encode()) + b"]").search
-_ON_TIME_BYTES = {True: ON_TIME.encode(), False: LATE.encode()}
+_ON_TIME_BYTES = {wire: {done: text.encode() for done, text in _ON_TIME_TEXT[wire].items()
+                         if done is not None} for wire in (False, True)}
+_IGNORED_CELL = {False: {1: YES.encode(), 0: NO.encode()}, True: {1: WIRE_YES, 0: WIRE_NO}}
 
 
 def _decoded(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -162,20 +222,22 @@ def _decoded(row: tuple[Any, ...]) -> tuple[Any, ...]:
                  for v in row)
 
 
-def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
-                           Callable[[tuple[Any, ...]], bytes]]:
+def _line_tools(wire: bool = False, data_dir: Path | None = None,
+                ) -> tuple[Callable[[tuple[Any, ...]], bytes], Callable[[tuple[Any, ...]], bytes]]:
     """``(fast, careful)``: two ways from a row with UTF-8 text (``text_as_bytes``) to its CSV
-    line as UTF-8 bytes without line end.
+    line as UTF-8 bytes without line end, for a file headed by wire names (``wire``) or not,
+    with the pictures of ``data_dir``.
 
     ``careful`` is the definition: :func:`_csv_writer` over the cells of
     :func:`row_converter`. ``fast`` formats the line in one operation and is right whenever
     :func:`_needs_care` says the line needs none (a row holding a NULL goes the careful way).
     """
-    fmt = _Formatters()
+    fmt = _Formatters(wire=wire, data_dir=data_dir)
     careful = row_converter(fmt)
     when = WireTimeFormatter(as_bytes=True)
     join, fee_text = fmt.join, fmt.fee
-    line_format, on_time_of = _LINE, _ON_TIME_BYTES
+    line_format, on_time_of, ignored_of = _LINES[wire], _ON_TIME_BYTES[wire], _IGNORED_CELL[wire]
+    picture_paths: dict[bytes, bytes] = {b"": b""}
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
     lists: dict[bytes | None, bytes] = {}
@@ -193,6 +255,13 @@ def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
         if len(lists) < 10_000:
             lists[stored] = joined
         return joined
+
+    def pictures(stored: bytes) -> bytes:
+        paths = fmt.pictures(stored.decode("utf-8", "surrogateescape")).encode(
+            "utf-8", "surrogateescape")
+        if len(picture_paths) < 10_000:
+            picture_paths[stored] = paths
+        return paths
 
     def fee_bytes(fee: float) -> bytes:
         if fee is None:
@@ -224,19 +293,24 @@ def _line_tools() -> tuple[Callable[[tuple[Any, ...]], bytes],
             fee_cell = fees.get(fee)
             if fee_cell is None:
                 fee_cell = fee_bytes(fee)
+            paths = picture_paths.get(images)
+            if paths is None:
+                paths = pictures(images)
             return line_format % (
                 uid, task_id, project_id, project_name, project_alias, object_id,
-                object_name, object_alias, ids, names, fee_cell, result, description, images,
-                created_text, due_text, on_time, is_ignored, skipped, organization_id,
-                created_by, created_text if last_modified == created else when(last_modified),
+                object_name, object_alias, ids, names, fee_cell, result, description, paths,
+                created_text, due_text, on_time, ignored_of[is_ignored], skipped,
+                organization_id, created_by,
+                created_text if last_modified == created else when(last_modified),
                 last_modified_by)
-        except TypeError:  # a NULL where the schema has none: let the careful path show it
+        except (TypeError, KeyError, AttributeError):
+            # A NULL where the schema has none: let the careful path show it.
             return written(row)
 
     return fast, written
 
 
-def _needs_care(lines: bytes, count: int = 1) -> bool:
+def _needs_care(lines: bytes, count: int = 1, wire: bool = False) -> bool:
     """Whether ``count`` fast lines (joined by line ends) may differ from the careful ones.
 
     A quote inside a cell shows in the number of quotes (every fast line has at least two
@@ -246,36 +320,41 @@ def _needs_care(lines: bytes, count: int = 1) -> bool:
     no quote meets a line end). The search may also hit inside a cell's text (``a"=b``):
     that only costs the careful path.
     """
-    return (lines.count(b'"') != _QUOTES_IN_PLAIN_LINE * count
+    return (lines.count(b'"') != _QUOTES_IN_PLAIN_LINE[wire] * count
             or _QUOTE_BEFORE_FORMULA(lines) is not None)
 
 
-def line_converter() -> Callable[[tuple[Any, ...]], bytes]:
+_QUOTES_IN_PLAIN_LINE = {wire: line.count(b'"') for wire, line in _LINES.items()}
+
+
+def line_converter(wire: bool = False, data_dir: Path | None = None,
+                   ) -> Callable[[tuple[Any, ...]], bytes]:
     """One row → its line: the fast way when the line shows no need for care."""
-    fast, careful = _line_tools()
+    fast, careful = _line_tools(wire, data_dir)
 
     def convert(row: tuple[Any, ...]) -> bytes:
         line = fast(row)
-        return careful(row) if _needs_care(line) else line
+        return careful(row) if _needs_care(line, 1, wire) else line
 
     return convert
 
 
-def batch_converter() -> Callable[[list[tuple[Any, ...]]], bytes]:
+def batch_converter(wire: bool = False, data_dir: Path | None = None,
+                    ) -> Callable[[list[tuple[Any, ...]]], bytes]:
     """A batch of rows → their lines joined by line ends (none after the last).
 
     This runs on a million rows per export, so the check runs once on the whole batch (most
     batches need no care at all); only a batch that fails it is checked line by line.
     """
-    fast, careful = _line_tools()
+    fast, careful = _line_tools(wire, data_dir)
     line_end = LINE_END.encode()
 
     def convert(rows: list[tuple[Any, ...]]) -> bytes:
         lines = list(map(fast, rows))
         joined = line_end.join(lines)
-        if not lines or not _needs_care(joined, len(lines)):
+        if not lines or not _needs_care(joined, len(lines), wire):
             return joined
-        return line_end.join([careful(row) if _needs_care(line) else line
+        return line_end.join([careful(row) if _needs_care(line, 1, wire) else line
                               for line, row in zip(lines, rows, strict=True)])
 
     return convert
@@ -296,7 +375,8 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     temp = _temporary_beside(target)
     try:
         with open(temp, "wb", buffering=1 << 20) as fh:
-            rows = _write(fh, source, wire_header, total, progress, cancelled)
+            rows = _write(fh, source, wire_header, total, progress, cancelled,
+                          _data_dir(services))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temp, target)
@@ -308,10 +388,19 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     return ExportResult(rows, target)
 
 
+def _data_dir(services: Services) -> Path | None:
+    """The folder the pictures live under, when the database has one."""
+    try:
+        return services.ctx.data_dir
+    except (AttributeError, TypeError):
+        return None
+
+
 def _write(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
-           progress: Progress | None, cancelled: Callable[[], bool] | None) -> int:
+           progress: Progress | None, cancelled: Callable[[], bool] | None,
+           data_dir: Path | None = None) -> int:
     fh.write(BOM + _header_line(wire_header))
-    convert = batch_converter()
+    convert = batch_converter(wire_header, data_dir)
     line_end = LINE_END.encode()
     done = 0
     for batch in source.batches():

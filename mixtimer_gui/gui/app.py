@@ -179,9 +179,11 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
     """The action API while the window is open, when Settings turn it on.
 
     A refusal (a network bind without a token, a port in use) is said in the status bar; the
-    window works without the server.
+    window works without the server. The window's ``set_api_state`` hears what became of it.
     """
+    report = getattr(window, "set_api_state", None) or (lambda *_args: None)
     if not settings.api_enabled:
+        report("off")
         return None
     try:
         from mixtimer_gui.api.server import ApiServer
@@ -193,11 +195,13 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
         server.start()
     except Exception as exc:  # ImportError, BindRefusedError, OSError: say it, keep going
         log.warning("action API not started: %s", exc)
+        report("failed", str(exc))
         status = getattr(window, "statusBar", None)
         if callable(status):
             status().showMessage(QApplication.translate(
                 "App", "The action API server did not start: %1").replace("%1", str(exc)))
         return None
+    report("listening", server.url)
     return server
 
 
@@ -219,6 +223,8 @@ class ApiServerSwitch:
                 tuple(s.api_allowed_hosts), tuple(s.api_allowed_origins))
 
     def apply(self) -> None:
+        if self._on_demo():
+            return
         config = self._config()
         if config == self._running_config:
             return
@@ -231,6 +237,18 @@ class ApiServerSwitch:
             self.server.stop()  # type: ignore[attr-defined]
         self.server = None
         self._running_config = None
+
+    def _on_demo(self) -> bool:
+        """Never served from the demo database: another tool must not write there by
+        mistake (``gui.welcome``)."""
+        from mixtimer_gui.gui.welcome import is_demo  # after the first paint
+
+        if not is_demo(self.services.location):
+            return False
+        report = getattr(self.window, "set_api_state", None)
+        if callable(report):
+            report("demo")
+        return True
 
 
 class DamageNotice(QObject):
@@ -328,6 +346,16 @@ class WindowStart(QObject):
         self.window.attach(workspace.services)
         self.api = ApiServerSwitch(self.settings, workspace.services, self.window)
         self._background.start()
+        QTimer.singleShot(0, self, self.welcome)
+
+    def welcome(self) -> None:
+        """A first run on an empty database: the welcome, with the demo database on offer."""
+        from mixtimer_gui.gui.welcome import maybe_welcome  # after the first paint
+
+        try:
+            maybe_welcome(self.window)
+        except Exception:  # a greeting must never keep the window from working
+            log.exception("the welcome failed")
 
     def start_background(self) -> None:
         self.open_log()

@@ -52,6 +52,7 @@ class CatalogTab(ListTab):
         self.retranslate()
         self.model.set_order("name", load=False)
         self._apply_filters()
+        self.install_empty_state()
         self.live = LiveRefresh(self.bridge.changed, (entity,), self.refresh_live, parent=self)
 
     # -- what a catalogue says --------------------------------------------------------------

@@ -8,7 +8,8 @@ can drive them).
 
 - ``export_handles(parent, services, filter_params)``: save-file chooser, streamed export,
   then a message with the row count and an "Open folder" button. Cancel leaves no file.
-- ``import_objects(parent, services)`` / ``import_readings(parent, services)``: open-file
+- ``import_objects(parent, services)`` / ``import_readings(parent, services)``: the
+  columns the import reads with a template to save (``gui.import_start``), open-file
   chooser, a dry run (the real import, rolled back), then a preview of the first rows and
   every bad row with its line and column; "Import" when all rows are good, "Import the good
   rows" when some are bad. The import runs in one transaction. When object rows name objects
@@ -55,14 +56,20 @@ from mixtimer_gui.exports.csv_import import (
     read_table,
 )
 from mixtimer_gui.gui.background import Worker, own_connection
+from mixtimer_gui.gui.import_start import (
+    ImportStartDialog,
+    accepted_columns_text,
+    csv_filter,
+    import_title,
+)
 from mixtimer_gui.gui.messages import say
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.services import Services
 
 log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500  # a file of 10,000 bad rows is told in numbers, not in 10,000 lines
-CSV_FILTER = "CSV (*.csv *.txt);;All files (*)"
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 
@@ -182,7 +189,7 @@ def _ask_save_path(parent: QWidget) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
     chosen, _ = QFileDialog.getSaveFileName(parent, _tr("Export maintenance records"),
-                                            suggested, CSV_FILTER)
+                                            suggested, csv_filter())
     if not chosen:
         return None
     path = Path(chosen)
@@ -207,23 +214,31 @@ def _exported(parent: QWidget, result: ExportResult) -> QMessageBox:
 # -- import -----------------------------------------------------------------------------------
 
 
-def import_objects(parent: QWidget, services: Services) -> None:
-    _start_import(parent, services, OBJECTS)
+def import_objects(parent: QWidget, services: Services) -> ImportStartDialog:
+    return _ask_for_file(parent, services, OBJECTS)
 
 
-def import_readings(parent: QWidget, services: Services) -> None:
-    _start_import(parent, services, READINGS)
+def import_readings(parent: QWidget, services: Services) -> ImportStartDialog:
+    return _ask_for_file(parent, services, READINGS)
+
+
+def _ask_for_file(parent: QWidget, services: Services, kind: str) -> ImportStartDialog:
+    """First the columns the import reads (and a template), then the file chooser."""
+    start = ImportStartDialog(kind, parent)
+    start.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    start.chosen.connect(lambda: _start_import(parent, services, kind))
+    start.open()
+    return start
 
 
 def _titles(kind: str) -> tuple[str, str]:
-    if kind == OBJECTS:
-        return _tr("Import maintenance objects"), _tr("object(s)")
-    return _tr("Import meter readings"), _tr("reading(s)")
+    what = _tr("object(s)") if kind == OBJECTS else _tr("reading(s)")
+    return import_title(kind), what
 
 
 def _start_import(parent: QWidget, services: Services, kind: str) -> None:
     title, _ = _titles(kind)
-    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", CSV_FILTER)
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", csv_filter())
     if not chosen:
         return
 
@@ -346,7 +361,7 @@ class ImportDialog(QDialog):
         self.import_good.setVisible(bool(checked.errors) and checked.good > 0)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
 
     def _button(self, text: str, *, keep_good: bool) -> QPushButton:
         button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -375,8 +390,11 @@ class ImportDialog(QDialog):
             text += " " + self.tr("%n existing object(s) will be updated.", "",
                                   self.checked.updated)
         if self.table.ignored_columns:
+            # Say what the import does read, so 地点 finds its way to 位置.
             text += " " + self.tr("Columns not used: %1.").replace(
                 "%1", "、".join(self.table.ignored_columns))
+            text += "\n" + self.tr("The columns this import reads:") + "\n" + \
+                accepted_columns_text(self.table.kind)
         return text
 
     def _errors_text(self) -> str:

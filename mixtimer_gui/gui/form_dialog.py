@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui.debounce import Debouncer
 from mixtimer_gui.gui.messages import say
+from mixtimer_gui.gui.screens import client_room
 
 ERROR_STYLE = "color: #b3261e;"
 HINT_STYLE = "color: #607d8b;"
@@ -203,6 +204,7 @@ class FormDialog(QDialog):
         height = max(layout.totalMinimumSize().height(),
                      layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
                      else 0)
+        height = min(height, client_room(self).height())  # never past the screen's edge
         if self.height() < height:
             self.resize(self.width(), height)
 

@@ -33,7 +33,8 @@ from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
-from mixtimer_gui.gui.widgets import rich_text
+from mixtimer_gui.gui.screens import fit_to_screen
+from mixtimer_gui.gui.widgets import AddLine, rich_text
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import images as stored_images
 
@@ -62,7 +63,7 @@ class HandlerPicker(QWidget):
         self.list = QListWidget()
         self.list.setMinimumHeight(90)
         self.list.setMaximumHeight(160)
-        self.new_edit = QLineEdit()
+        self.new_edit = AddLine()
         self.new_edit.setPlaceholderText(self.tr("New person's name"))
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(self.add_new)
@@ -124,8 +125,9 @@ class ImageAttachments(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.thumbs = ThumbnailList(72)
+        # Two rows of thumbnails at most, so the form fits a 1024×700 screen.
         self.thumbs.setMinimumHeight(112)
-        self.thumbs.setMaximumHeight(200)
+        self.thumbs.setMaximumHeight(150)
         self.thumbs.setAcceptDrops(False)  # the dialog takes the drops
         self.add_button = QPushButton(self.tr("Add pictures…"))
         self.remove_button = QPushButton(self.tr("Remove"))
@@ -207,7 +209,7 @@ class HandleDialog(FormDialog):
         self.alias_field("handler_id_list", "handler_name_list")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
-        self.resize(560, 640)
+        fit_to_screen(self, 560, 640)
 
     # -- drag & drop of picture files -----------------------------------------------------
 

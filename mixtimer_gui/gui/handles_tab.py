@@ -38,6 +38,7 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
+    Guidance,
     ListTab,
     add_shortcuts,
     choices_of,
@@ -50,6 +51,7 @@ from mixtimer_gui.gui.widgets import (
     search_box,
     search_conditions,
     selected_record,
+    sized_to_items,
 )
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services import images as stored_images
@@ -109,7 +111,7 @@ class HandleDetail(QWidget):
     def _rows(self) -> list[tuple[str, str]]:
         return [("uid", self.tr("Record")), ("created", self.tr("Time")),
                 ("project", self.tr("Project")), ("object", self.tr("Object")),
-                ("task_id", self.tr("Task")), ("handlers", self.tr("Done by")),
+                ("handlers", self.tr("Done by")),
                 ("fee", self.tr("Fee")), ("result", self.tr("Result")),
                 ("description", self.tr("Description")), ("due_at", self.tr("Cycle due")),
                 ("on_time", self.tr("On time")), ("skipped_cycles", self.tr("Skipped cycles")),
@@ -147,13 +149,20 @@ class HandleDetail(QWidget):
             "uid": record.get("uid", ""), "created": record.get("created", ""),
             "project": _with_id(record.get("project_name"), record.get("project_id")),
             "object": _with_id(record.get("object_name"), record.get("object_id")),
-            "task_id": record.get("task_id", ""), "handlers": _handlers(record),
+            "handlers": _handlers(record),
             "fee": humanize.money(record.get("fee")), "result": _result(record),
             "description": record.get("description", ""),
             "due_at": record.get("due_at", ""), "on_time": on_time,
             "skipped_cycles": str(record.get("skipped_cycles") or 0),
-            "created_by": str(record.get("created_by", "")),
+            "created_by": self.operator_name(record.get("created_by")),
         }
+
+    def operator_name(self, operator: Any) -> str:
+        """Who entered the record. There are no operator accounts yet: every record made
+        here or through the API is the workstation's own (operator 0)."""
+        if operator in (None, "", 0, "0"):
+            return self.tr("This workstation")
+        return self.tr("Operator %1").replace("%1", str(operator))
 
     def value(self, key: str) -> str:
         return self._values.get(key, "")
@@ -209,6 +218,7 @@ class HandlesTab(ListTab):
         self._build()
         self.retranslate()
         self.model.set_order("-created")  # loads the first page; no filter is set yet
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.HANDLE,), self.refresh_live,
                                 parent=self)
         self.choices_live = LiveRefresh(bridge.changed, (events.PROJECT, events.OBJECT,
@@ -247,7 +257,7 @@ class HandlesTab(ListTab):
         self.object_combo = ChoiceCombo(choices_of(self.services.objects.names),
                                         fill_on_show=False)
         self.handler_combo = ChoiceCombo(choices_of(self.services.handlers.names))
-        self.kind_combo = QComboBox()
+        self.kind_combo = sized_to_items(QComboBox())
         for kind in (ANY, HANDLED, IGNORED):
             self.kind_combo.addItem("", kind)
         for combo in (self.project_combo, self.object_combo, self.handler_combo,
@@ -280,7 +290,7 @@ class HandlesTab(ListTab):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
-            self.tr("Search description, result, object, project, person…"))
+            self.tr("Search result, description, project, object…"))
         self.all_time.setText(self.tr("All time"))
         self.project_combo.setItemText(0, self.tr("All projects"))
         self.object_combo.setItemText(0, self.tr("All objects"))
@@ -339,6 +349,25 @@ class HandlesTab(ListTab):
                                         ("handler_id_list", self.handler_combo),
                                         ("is_ignored", self.kind_combo)))
         return where_and, search_conditions(self.search.text(), TEXT_FIELDS)
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No maintenance records yet"),
+                self.tr("A record is written when a task is handled or ignored on the Tasks "
+                        "tab: who did it, the fee, the result and photos. Records are "
+                        "history and stay when projects change."),
+                [(self.tr("Go to tasks"), lambda: self.go_to_tab.emit("tasks"))])
+
+    def clear_filters(self) -> None:
+        for combo in (self.project_combo, self.object_combo, self.handler_combo,
+                      self.kind_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.all_time.blockSignals(True)
+        self.all_time.setChecked(True)
+        self.all_time.blockSignals(False)
+        self._enable_dates(True)
+        super().clear_filters()
 
     def _apply_filters(self) -> None:
         where_and, where_or = self.filters()

@@ -53,6 +53,7 @@ from mixtimer_gui import paths, versions
 from mixtimer_gui.domain import forecast
 from mixtimer_gui.gui import i18n, theme
 from mixtimer_gui.gui.icons import app_icon
+from mixtimer_gui.gui.screens import fit_to_screen
 
 if TYPE_CHECKING:
     from mixtimer_gui.gui.main_window import MainWindow
@@ -84,16 +85,6 @@ th.group {{ background-color: #ffffff; color: #0d47a1; padding-top: 8px; }}
 def plain_text(text: str) -> str:
     """An action's or menu's text without its mnemonic marker (``&File`` → ``File``)."""
     return MNEMONIC.sub("", text).replace("&&", "&").strip()
-
-
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """``width``×``height``, or less where the screen (less its task bar) is smaller."""
-    anchor = widget.parentWidget() or widget
-    screen = anchor.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        room = screen.availableGeometry()
-        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
-    widget.resize(max(width, widget.minimumWidth()), max(height, widget.minimumHeight()))
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -642,7 +633,7 @@ class AboutDialog(QDialog):
         # A path has no spaces to wrap at: a long one is shortened in the middle instead of
         # widening the box past a small screen (the tooltip and "Copy versions" have it all).
         self.database_label.setText(self.database_label.fontMetrics().elidedText(
-            path, Qt.TextElideMode.ElideMiddle, 520))
+            path, Qt.TextElideMode.ElideMiddle, 400))
         self.database_label.setToolTip(path)
         self._database = path
         self.copy_button.setText(self.tr("&Copy versions"))

@@ -105,7 +105,7 @@ def cycle_label(record: dict, statistic_unit: str = "") -> str:
     """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
     count = int(record.get("period_num") or 0)
     if cycles.is_statistic(record.get("cycle_type")):
-        unit = statistic_unit or record.get("statistics_id") or ""
+        unit = statistic_unit  # never the statistic's uid: a code is no unit
         return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(
             "%1", str(count)).replace("%2", unit).strip()
     unit = record.get("period_unit")
@@ -120,6 +120,19 @@ def cycle_label(record: dict, statistic_unit: str = "") -> str:
     if unit == cycles.YEAR:
         return QCoreApplication.translate(CONTEXT, "every %n year(s)", None, count)
     return f"{count} {unit or ''}".strip()
+
+
+def notice_label(record: dict) -> str:
+    """"3 days before" / "1 month before" / "at due time": a project's notice in words."""
+    count = int(record.get("notice_num") or 0)
+    if count <= 0:
+        return QCoreApplication.translate(CONTEXT, "at due time")
+    unit = record.get("notice_unit") or cycles.DAY
+    if unit == cycles.MONTH:
+        return QCoreApplication.translate(CONTEXT, "%n month(s) before", None, count)
+    if unit == cycles.DAY:
+        return QCoreApplication.translate(CONTEXT, "%n day(s) before", None, count)
+    return f"{count} {domain_label(unit)}".strip()  # no other unit passes the rules
 
 
 def short_time(wire_time: str | None) -> str:

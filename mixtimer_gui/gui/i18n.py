@@ -1,7 +1,10 @@
 """Translations: our zh_CN catalogue plus Qt's own.
 
 Source strings are English; zh_CN is the default language. Qt's ``qtbase_zh_CN.qm`` is loaded
-too, so the standard buttons of message boxes and dialogs read 取消 / 确定. Domain values that
+too, so the standard buttons of message boxes and dialogs read 取消 / 确定. Qt's own file
+dialog (used where the desktop offers none) labels two fields with source texts that
+``qtbase_zh_CN`` does not have ("&Look in:", "Files of &type:"): our catalogue, installed
+after it and so asked first, translates them in the ``QFileDialog`` context. Domain values that
 the wire defines in Chinese are labelled by ``gui.humanize`` through the same catalogue.
 """
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.services import images as stored
 
 THUMB_SIZE = 96
@@ -149,4 +150,4 @@ class ImageViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(buttons)
-        self.resize(900, 700)
+        fit_to_screen(self, 900, 700)

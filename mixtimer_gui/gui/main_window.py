@@ -31,19 +31,28 @@ from typing import TYPE_CHECKING
 # Not Qt's own namespace (``from PySide6.QtCore import Qt``): importing the name creates its
 # ~100 enum classes (~11 ms), which the shell shown before the database never needs.
 from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from mixtimer_gui.gui import i18n
+from mixtimer_gui.gui import i18n, screens
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
@@ -223,6 +232,8 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self._status_label)
+        self._build_api_status()
+        self._demo_widgets: tuple[QLabel, QPushButton] | None = None
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(400)
@@ -248,6 +259,7 @@ class MainWindow(QMainWindow):
         if isinstance(page, TabHost) and page.isVisible():
             page.materialize()
         self._update_status()
+        self._show_demo()
         self.attached.emit()
 
     def is_attached(self) -> bool:
@@ -267,7 +279,8 @@ class MainWindow(QMainWindow):
         tab_class = getattr(importlib.import_module(module), cls)
         widget = tab_class(self.services, self.bridge, self.tab_by_key.page(key))
         for name, slot in (("open_tasks", self.show_tasks),
-                           ("open_task_filter", self.show_task_filter)):
+                           ("open_task_filter", self.show_task_filter),
+                           ("go_to_tab", self.show_tab)):
             signal = getattr(widget, name, None)
             if signal is not None:  # overview and projects lead to the Tasks tab
                 signal.connect(slot)
@@ -316,9 +329,11 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("about", None, self._about)
         self.tab_actions = []
         for number in range(len(TAB_SPECS)):
+            # ``triggered`` passes ``checked`` (False) first: a lambda whose only default
+            # was the number got False, i.e. tab 0, from every entry.
             self.tab_actions.append(self._action(
                 f"tab{number}", QKeySequence(f"Ctrl+{number + 1}"),
-                lambda n=number: self.tabs.setCurrentIndex(n)))
+                lambda _checked=False, n=number: self.tabs.setCurrentIndex(n)))
         self._window_keys = {action: list(action.shortcuts()) for action in (
             self.new_action, self.find_action, self.refresh_action, self.delete_action,
             self.open_action)}
@@ -367,6 +382,8 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(number, tab_title(key))
         self._update_reminder_title()
         self._update_status()
+        self._show_api_state()
+        self._show_demo()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -374,6 +391,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # -- the interface other modules use ----------------------------------------------------
+
+    def show_tab(self, key: str) -> None:
+        """Bring up the tab ``key`` ("projects", "tasks", …)."""
+        if key in self.tab_by_key:
+            self.tabs.setCurrentWidget(self.tab_by_key.page(key))
 
     def show_tasks(self, task_uids: list[str]) -> None:
         """Bring up the Tasks tab filtered to exactly these tasks."""
@@ -513,6 +535,96 @@ class MainWindow(QMainWindow):
                                    .replace("%2", str(counts.get("即将到期", 0)))
                                    .replace("%3", str(self.services.location)))
 
+    # -- the action API server's state ------------------------------------------------------
+
+    def _build_api_status(self) -> None:
+        self._api_state = ("starting" if self.settings.api_enabled else "off", "")
+        self.api_status = QToolButton(self)
+        self.api_status.setObjectName("apiStatus")
+        self.api_status.setAutoRaise(True)
+        self.api_status.clicked.connect(self._api_status_clicked)
+        self.statusBar().addPermanentWidget(self.api_status)
+
+    def set_api_state(self, state: str, detail: str = "") -> None:
+        """What the status bar says of the action API server: ``"off"``, ``"starting"``,
+        ``"listening"`` (``detail``: its address), ``"failed"`` (``detail``: why) or
+        ``"demo"`` (never served from the demo database)."""
+        self._api_state = (state, detail)
+        self._show_api_state()
+
+    def api_state(self) -> tuple[str, str]:
+        return self._api_state
+
+    def _show_api_state(self) -> None:
+        state, detail = self._api_state
+        if state == "listening":
+            text = self.tr("API: %1").replace("%1", detail)
+            tip = self.tr("The action API server is listening at %1. Click to copy the "
+                          "address.").replace("%1", detail)
+        elif state == "failed":
+            short = detail if len(detail) <= 48 else detail[:47] + "…"
+            text = self.tr("API failed: %1").replace("%1", short)
+            tip = self.tr("The action API server did not start: %1\nClick to open the "
+                          "settings.").replace("%1", detail)
+        elif state == "demo":
+            text = self.tr("API: off (demo database)")
+            tip = self.tr("The action API is not served from the demo database, so that no "
+                          "other tool writes to it by mistake.")
+        elif state == "starting":
+            text, tip = self.tr("API: starting…"), ""
+        else:
+            text = self.tr("API: off")
+            tip = self.tr("The action API server is off. Click to open the settings, where "
+                          "it is turned on.")
+        self.api_status.setText(text)
+        self.api_status.setToolTip(tip)
+
+    def _api_status_clicked(self) -> None:
+        state, detail = self._api_state
+        if state == "listening":
+            QGuiApplication.clipboard().setText(detail)
+            self.statusBar().showMessage(self.tr("Copied %1").replace("%1", detail), 4000)
+        elif state in ("off", "failed") and self.settings_action.isEnabled():
+            self.open_settings()
+
+    # -- the demo database ------------------------------------------------------------------
+
+    def is_demo(self) -> bool:
+        """The window shows the demo database (``gui.welcome``), not the user's own."""
+        if self.services is None:
+            return False
+        from mixtimer_gui.gui.welcome import is_demo  # loads after the first paint
+
+        return is_demo(self.services.location)
+
+    def _show_demo(self) -> None:
+        """On the demo database: the title and the status bar say so, with a way back."""
+        if not self.is_demo():
+            return
+        marker = self.tr("[Demo database]")
+        if not self.windowTitle().startswith(marker):
+            self.setWindowTitle(f"{marker} {self.windowTitle()}")
+        if self._demo_widgets is None:
+            label = QLabel(self)
+            label.setObjectName("demoBadge")
+            label.setStyleSheet("QLabel#demoBadge { background: #fff3e0; color: #8a4b00; "
+                                "border: 1px solid #ffcc80; border-radius: 3px; "
+                                "padding: 1px 6px; font-weight: bold; }")
+            button = QPushButton(self)
+            button.setObjectName("backToOwnDatabase")
+            button.clicked.connect(self.back_to_own_database)
+            self.statusBar().insertPermanentWidget(0, button)
+            self.statusBar().insertPermanentWidget(0, label)
+            self._demo_widgets = (label, button)
+        label, button = self._demo_widgets
+        label.setText(self.tr("Demo database"))
+        button.setText(self.tr("Back to my database"))
+
+    def back_to_own_database(self) -> bool:
+        from mixtimer_gui.gui.welcome import back_to_own_database
+
+        return back_to_own_database(self)
+
     def _set_reminder_unread(self, count: int) -> None:
         self._reminder_unread = int(count)
         self._update_reminder_title()
@@ -532,11 +644,7 @@ class MainWindow(QMainWindow):
     # -- remembered state -------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self.settings.window_geometry
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        screens.restore_window(self, self.settings.window_geometry)
         state = self.settings.window_state
         if not state.isEmpty():
             self.restoreState(state)

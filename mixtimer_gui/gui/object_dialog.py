@@ -6,10 +6,13 @@ shown under the field it names, with nothing saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
+from mixtimer_gui.domain import rules
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.services import Services
 
@@ -17,11 +20,12 @@ from mixtimer_gui.services import Services
 class CatalogDialog(FormDialog):
     """The form of a catalogue record, ``uid, name, alias, …, description``: create
     (``record`` None) or edit. Subclasses give the service and their own fields, which
-    stand between the alias and the description."""
+    stand between the alias and the description, and the rule (``domain.rules``) that the
+    service checks a payload with."""
 
     def __init__(self, title: str, services: Services, service: Any,
                  record: dict[str, Any] | None, parent: QWidget | None,
-                 name_hint: str = "") -> None:
+                 *, rule: Callable[[dict[str, Any]], object], name_hint: str = "") -> None:
         super().__init__(title, parent)
         self.services = services
         self.service = service  # services.objects or services.statistics
@@ -43,6 +47,16 @@ class CatalogDialog(FormDialog):
         self.add_field("description", self.tr("Description"), self.description_edit)
         if record:
             self._fill(record)
+        # Checked as the user types, with the rule the service applies: a message goes away
+        # once its field is fixed, not at the next Save.
+        self.validate_live(lambda: rule(self.payload()))
+        self.watch("uid", self.uid_edit.textChanged)
+        self.watch("name", self.name_edit.textChanged)
+        self.watch("alias", self.alias_edit.textChanged)
+        self.watch("description", self.description_edit.textChanged)
+        for field, signal in self.own_edits().items():
+            self.watch(field, signal)
+        self.validate_now()
         self.name_edit.setFocus()
         self.resize(460, self.sizeHint().height())
 
@@ -51,6 +65,10 @@ class CatalogDialog(FormDialog):
 
     def fill_own(self, record: dict[str, Any]) -> None:
         """Show ``record``'s values in this kind's own fields."""
+
+    def own_edits(self) -> dict[str, SignalInstance]:
+        """The signal each of this kind's own fields gives when edited, by wire field."""
+        return {}
 
     def own_payload(self) -> dict[str, Any]:
         return {}
@@ -83,7 +101,8 @@ class ObjectDialog(CatalogDialog):
     def __init__(self, services: Services, record: dict[str, Any] | None = None,
                  parent: QWidget | None = None) -> None:
         title = self.tr("Edit object") if record else self.tr("New object")
-        super().__init__(title, services, services.objects, record, parent)
+        super().__init__(title, services, services.objects, record, parent,
+                         rule=rules.object_input)
 
     def add_own_fields(self) -> None:
         self.location_edit = QLineEdit()
@@ -92,6 +111,9 @@ class ObjectDialog(CatalogDialog):
 
     def fill_own(self, record: dict[str, Any]) -> None:
         self.location_edit.setText(record.get("location", ""))
+
+    def own_edits(self) -> dict[str, SignalInstance]:
+        return {"location": self.location_edit.textChanged}
 
     def own_payload(self) -> dict[str, Any]:
         return {"location": self.location_edit.text()}

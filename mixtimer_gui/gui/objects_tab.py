@@ -11,7 +11,7 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.catalog_tab import CatalogTab
 from mixtimer_gui.gui.object_dialog import ObjectDialog
 from mixtimer_gui.gui.table_model import Column
-from mixtimer_gui.gui.widgets import selected_record
+from mixtimer_gui.gui.widgets import Guidance, selected_record
 from mixtimer_gui.services import Services, events
 
 
@@ -42,6 +42,13 @@ class ObjectsTab(CatalogTab):
         self._build_list()
         self._list_column(QVBoxLayout(self), self.import_button, self.new_button)
         self._show_selected()
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No maintenance objects yet"),
+                self.tr("Objects are the equipment you maintain: compressors, pumps, cooling "
+                        "towers. Add them one by one, or import a list from a spreadsheet."),
+                [(self.tr("New object…"), self.new_record),
+                 (self.tr("Import CSV…"), self.import_csv)])
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search name, ID, location…"))

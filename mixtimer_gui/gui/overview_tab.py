@@ -211,6 +211,7 @@ class OverviewTab(QWidget):
         cal_layout.addWidget(self.calendar)
         self.cal_hint = QLabel(self.cal_box)
         self.cal_hint.setProperty("role", "hint")
+        self.cal_hint.setWordWrap(True)  # as wide as the calendar, in every language
         cal_layout.addWidget(self.cal_hint)
         grid.addWidget(self.cal_box, 0, 1)
 

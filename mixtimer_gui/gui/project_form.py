@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,10 +42,13 @@ from mixtimer_gui.gui.debounce import Debouncer
 from mixtimer_gui.gui.form_dialog import FormDialog, error_line
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.widgets import (
     SEARCH_DELAY_MS,
+    AddLine,
     role_label,
     search_conditions,
+    sized_to_items,
     statistic_unit,
 )
 from mixtimer_gui.services import Services
@@ -51,6 +56,7 @@ from mixtimer_gui.services import Services
 log = logging.getLogger(__name__)
 
 PREVIEW_COUNT = 5
+FIELDS_SLACK = 24  # wrapped hints ask for a little more than their size hint says
 OBJECT_PAGE = 500
 OBJECT_SEARCH_FIELDS = ("name", "alias", "uid")
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,8 +86,17 @@ class ProjectForm(FormDialog):
         self.retranslate()
         self.validate_live(lambda: rules.project_input(self.wire()))
         self.validate_now()
+        self._fit_to_fields()
 
     # -- layout -----------------------------------------------------------------------------
+
+    def _fit_to_fields(self) -> None:
+        """Tall enough that the fields need no scrolling, where the screen allows."""
+        fields = self.fields_scroll.widget().sizeHint().height()
+        margins = self.layout().contentsMargins()
+        height = (fields + margins.top() + margins.bottom() + self.layout().spacing()
+                  + self.buttons.sizeHint().height() + FIELDS_SLACK)
+        fit_to_screen(self, self.minimumWidth(), max(height, self.minimumHeight()))
 
     def build_content(self) -> QHBoxLayout:
         root = self.layout()
@@ -89,11 +104,20 @@ class ProjectForm(FormDialog):
         root.setSpacing(10)
         columns = QHBoxLayout()
         columns.setSpacing(14)
-        left = QVBoxLayout()
+        # The fields scroll when the screen is short (1024×700): squeezed below their
+        # minimum, the cycle rows and their hints overlapped.
+        self.fields_scroll = QScrollArea(self)
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fields = QWidget(self.fields_scroll)
+        self.fields_scroll.setWidget(fields)
+        left = QVBoxLayout(fields)
+        left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(10)
         right = QVBoxLayout()
         right.setSpacing(10)
-        columns.addLayout(left, 5)
+        columns.addWidget(self.fields_scroll, 5)
         columns.addLayout(right, 4)
         left.addWidget(self._basic_box())
         left.addWidget(self._cycle_box())
@@ -120,6 +144,7 @@ class ProjectForm(FormDialog):
         self.cycle_type_combo = self._combo(cycles.CYCLE_TYPES)
         self.add_field("cycle_type", "", self.cycle_type_combo, form=cycle)
         self.statistic_combo = QComboBox(self.cycle_box)
+        self.statistic_combo.setObjectName("statisticCombo")
         self.statistic_combo.setMinimumWidth(220)
         self.add_field("statistics_id", "", self.statistic_combo, form=cycle)
         self.period_num_spin = self._spin()
@@ -130,8 +155,17 @@ class ProjectForm(FormDialog):
         self.alias_field("period_unit", "period_num", self.period_unit_combo)
         self.notice_num_spin = self._spin()
         self.notice_unit_combo = self._combo(cycles.NOTICE_UNITS)
-        self.add_field("notice_num", "", self.notice_num_spin, form=cycle, row=self._pair(
-            self.notice_num_spin, self.notice_unit_combo))
+        # What the notice will do when it is not the plain "this long before the due date"
+        # (as long as the period; a meter's forecast), said beside it.
+        self.notice_hint = role_label(self.cycle_box, "hint", wrap=True)
+        self.notice_hint.setObjectName("noticeHint")
+        notice_row = QWidget(self.cycle_box)
+        notice_column = QVBoxLayout(notice_row)
+        notice_column.setContentsMargins(0, 0, 0, 0)
+        notice_column.setSpacing(2)
+        notice_column.addWidget(self._pair(self.notice_num_spin, self.notice_unit_combo))
+        notice_column.addWidget(self.notice_hint)
+        self.add_field("notice_num", "", self.notice_num_spin, form=cycle, row=notice_row)
         self.alias_field("notice_unit", "notice_num", self.notice_unit_combo)
         self.anchor_combo = self._combo(cycles.ANCHOR_TYPES)
         self.add_field("anchor_type", "", self.anchor_combo, form=cycle)
@@ -165,7 +199,7 @@ class ProjectForm(FormDialog):
         objects.addWidget(self.object_count)
         objects.addWidget(self.bind_field("object_id_list", self.object_list))
         new_row = QHBoxLayout()
-        self.new_object_edit = QLineEdit(self.objects_box)
+        self.new_object_edit = AddLine(self.objects_box)
         self.new_object_button = QPushButton(icon("add"), "", self.objects_box)
         new_row.addWidget(self.new_object_edit, 1)
         new_row.addWidget(self.new_object_button)
@@ -194,7 +228,7 @@ class ProjectForm(FormDialog):
         return form
 
     def _combo(self, values: tuple[str, ...]) -> QComboBox:
-        combo = QComboBox(self)
+        combo = sized_to_items(QComboBox(self))
         for value in values:
             combo.addItem("", value)
         return combo
@@ -238,7 +272,7 @@ class ProjectForm(FormDialog):
         self.set_caption("statistics_id", self.tr("S&tatistic:"))
         self.set_caption("period_num", self.tr("&Every:"))
         self.set_caption("notice_num", self.tr("Re&mind before:"))
-        self.set_caption("anchor_type", self.tr("Next cycle &starts:"))
+        self.set_caption("anchor_type", self.tr("Ne&xt cycle starts:"))
         for combo in (self.cycle_type_combo, self.period_unit_combo, self.notice_unit_combo,
                       self.anchor_combo):
             for index in range(combo.count()):
@@ -445,7 +479,30 @@ class ProjectForm(FormDialog):
             return []
         return cycles.next_due_dates(inp.rule, self.services.clock.now(), PREVIEW_COUNT)
 
+    def notice_note(self) -> str:
+        """What the notice does beyond "this long before the due date", or ""."""
+        if self.notice_num_spin.value() <= 0:
+            return ""
+        if self.cycle_type() == cycles.STATISTIC:
+            return self.tr("Counted back from the forecast due date, never before the cycle "
+                           "began.")
+        try:
+            rule = rules.project_input({**self.wire(), "name": "x"}).rule
+            reaches = cycles.notice_reaches_cycle_start(rule, self.services.clock.now())
+        except (DomainError, OverflowError, ValueError, OSError):
+            return ""
+        if not reaches:
+            return ""
+        return self.tr("Not shorter than the cycle: the reminder comes as each cycle "
+                       "begins.")
+
+    def _update_notice_hint(self) -> None:
+        note = self.notice_note()
+        self.notice_hint.setText(note)
+        self.notice_hint.setVisible(bool(note))
+
     def _update_preview(self) -> None:
+        self._update_notice_hint()
         if self.cycle_type() == cycles.STATISTIC:
             self.preview_label.setText(self._statistic_preview())
             return

@@ -18,7 +18,6 @@ from PySide6.QtCore import QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -45,10 +44,12 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.theme import RUNNING, STATUS_BACKGROUNDS, STATUS_COLORS, STOPPED
 from mixtimer_gui.gui.widgets import (
     ANY,
+    Guidance,
     ListTab,
     chosen_conditions,
     count_label,
     draw_pill,
+    filter_bar,
     make_table,
     retitle_columns,
     rich_text,
@@ -56,7 +57,10 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     select_uid,
     selected_record,
-    statistic_units,
+    sized_to_items,
+    statistic_records,
+    statistic_title,
+    statistic_unit,
 )
 from mixtimer_gui.services import Services, events
 
@@ -93,7 +97,7 @@ class ProjectsTab(ListTab):
     def __init__(self, services: Services, bridge: ChangeBridge,
                  parent: QWidget | None = None) -> None:
         super().__init__(services, bridge, parent)
-        self._statistic_units: dict[str, str] = statistic_units(services)
+        self._statistics: dict[str, dict] = statistic_records(services)
         self.model = PagedTableModel(services.projects.list, self._columns(), page_size=200,
                                      parent=self)
         self.model.loaded.connect(self._show_count)
@@ -102,6 +106,7 @@ class ProjectsTab(ListTab):
         self._build()
         self.retranslate()
         self._apply_filters()
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.PROJECT, events.TASK, events.OBJECT),
                                 self.refresh_live, parent=self)
 
@@ -128,18 +133,24 @@ class ProjectsTab(ListTab):
         ]
 
     def _cycle_text(self, record: dict) -> str:
-        return humanize.cycle_label(record, self._statistic_units.get(
-            record.get("statistics_id") or "", ""))
+        statistic = self._statistics.get(record.get("statistics_id") or "")
+        return humanize.cycle_label(record, statistic_unit(statistic) if statistic else "")
+
+    def _statistic_text(self, project: dict) -> str:
+        """The meter a project counts by, by name and unit (never its uid)."""
+        uid = project.get("statistics_id") or ""
+        if not uid:
+            return self.tr("(none: the project cannot start)")
+        statistic = self._statistics.get(uid)
+        if statistic is None:
+            return self.tr("(a statistic that no longer exists)")
+        return statistic_title(statistic)
 
     def _state_text(self, record: dict) -> str:
         return self.tr("Running") if record["is_active"] else self.tr("Stopped")
 
     def _notice_text(self, record: dict) -> str:
-        count = int(record.get("notice_num") or 0)
-        if not count:
-            return self.tr("at due time")
-        return self.tr("%1 %2 before").replace("%1", str(count)).replace(
-            "%2", humanize.domain_label(record.get("notice_unit") or cycles.DAY))
+        return humanize.notice_label(record)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -147,24 +158,22 @@ class ProjectsTab(ListTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        bar = QHBoxLayout()
-        bar.addWidget(self._toolbar(), 1)
-        self.cycle_type_combo = QComboBox(self)
+        # The actions take the whole first row, the search and filters the second: in one
+        # row, a 1024-pixel window hid Stop, Restart and Refresh.
+        layout.addWidget(self._toolbar())
+        self.cycle_type_combo = sized_to_items(QComboBox(self))
         self.cycle_type_combo.addItem("", ANY)
         for value in cycles.CYCLE_TYPES:
             self.cycle_type_combo.addItem("", value)
-        self.state_combo = QComboBox(self)
+        self.state_combo = sized_to_items(QComboBox(self))
         for value in (ANY, 1, 0):
             self.state_combo.addItem("", value)
         for combo in (self.cycle_type_combo, self.state_combo):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(280)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        bar.addWidget(self.cycle_type_combo)
-        bar.addWidget(self.state_combo)
-        bar.addWidget(self.search)
-        layout.addLayout(bar)
+        layout.addWidget(filter_bar(self.search, self.cycle_type_combo, self.state_combo))
         self.view = make_table(self.model, "projectsTable")
         self.view.setItemDelegateForColumn(0, BadgeDelegate(self.view))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -247,6 +256,20 @@ class ProjectsTab(ListTab):
                                        ("is_active", self.state_combo)))
         return where_and, search_conditions(self.search.text(), SEARCH_FIELDS)
 
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No maintenance projects yet"),
+                self.tr("A project is a maintenance plan: what to do, how often, and on "
+                        "which objects. Once it is started, each of its objects gets a task "
+                        "with due dates and reminders."),
+                [(self.tr("New project…"), self.new_record)])
+
+    def clear_filters(self) -> None:
+        for combo in (self.cycle_type_combo, self.state_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        super().clear_filters()
+
     def _apply_filters(self) -> None:
         uid = (self.selected_project() or {}).get("uid")
         self.model.set_filter(*self.filters())
@@ -255,7 +278,7 @@ class ProjectsTab(ListTab):
         self._rows_changed()
 
     def refresh(self) -> None:
-        self._statistic_units = statistic_units(self.services)
+        self._statistics = statistic_records(self.services)
         super().refresh()
 
     def selected_project(self) -> dict | None:
@@ -295,13 +318,12 @@ class ProjectsTab(ListTab):
             (self.tr("Number"), project["uid"]),
             (self.tr("Alias"), project["alias"]),
             (self.tr("Cycle"), f"{humanize.domain_label(project['cycle_type'])} · "
-                               f"{humanize.cycle_label(project)}"),
+                               f"{self._cycle_text(project)}"),
             (self.tr("Reminder"), self._notice_text(project)),
             (self.tr("Next cycle"), humanize.domain_label(project["anchor_type"])),
         ]
-        if project["cycle_type"] == cycles.STATISTIC:
-            rows.append((self.tr("Statistic"), project["statistics_id"] or
-                         self.tr("(none: the project cannot start)")))
+        if cycles.is_statistic(project["cycle_type"]):
+            rows.append((self.tr("Statistic"), self._statistic_text(project)))
         table = "".join(f"<tr><td style='color:#607d8b; padding-right:10px'>{rich_text(k)}</td>"
                         f"<td>{rich_text(str(v))}</td></tr>" for k, v in rows)
         badges = " ".join(

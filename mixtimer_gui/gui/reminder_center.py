@@ -1,9 +1,10 @@
 """The reminder centre: every reminder fired, inside the window (there may be no tray).
 
-A paged list of the reminder log (newest first) with time, kind, project, object, due time
-and a link to the task; unread rows are bold. Filters: unread only, kind. Buttons open the
-selected tasks, mark the selection read, or mark everything read. Live: a reminder fired or
-read anywhere (the runner, the tray, another window on the API) refreshes it via the bridge.
+A paged list of the reminder log (newest first) with time, kind, due time and the task
+(named by its project and object, a link to it); unread rows are bold. Filters: unread
+only, kind. Buttons open the selected tasks, mark the selection read, or mark everything
+read. Live: a reminder fired or read anywhere (the runner, the tray, another window on
+the API) refreshes it via the bridge.
 
 Signals:
     unread_changed(int): the number of unread reminders, after every refresh.
@@ -35,6 +36,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
+from mixtimer_gui.gui.widgets import sized_to_items
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
 
@@ -43,6 +45,12 @@ log = logging.getLogger(__name__)
 KIND_COLOURS = {NOTICE: "#9a5b00", DUE: "#b3261e", OVERDUE: "#7f0000"}
 LINK_COLOUR = "#1565c0"
 TASK_COLUMN = "task_id"
+
+
+def task_name(record: dict) -> str:
+    """``project · object``: how a supervisor names a task."""
+    names = [record.get("project_name") or "", record.get("object_name") or ""]
+    return " · ".join(name for name in names if name)
 
 
 class ReminderTableModel(PagedTableModel):
@@ -73,7 +81,7 @@ class ReminderCenter(QWidget):
         self.unread_label = QLabel(self)
         self.unread_label.setObjectName("ReminderUnread")
         self.unread_only = QCheckBox(self)
-        self.kind_combo = QComboBox(self)
+        self.kind_combo = sized_to_items(QComboBox(self))
         self.open_button = QPushButton(self)
         self.mark_read_button = QPushButton(self)
         self.mark_all_button = QPushButton(self)
@@ -140,12 +148,11 @@ class ReminderCenter(QWidget):
                 r.get("fired_at")), width=140),
             Column("kind", self.tr("Kind"), display=lambda r: self.kind_label(r.get("kind")),
                    foreground=kind_colour, width=90),
-            Column("project_name", self.tr("Project"), width=160),
-            Column("object_name", self.tr("Object"), width=160),
             Column("due_at", self.tr("Due at"), display=lambda r: humanize.short_time(
                 r.get("due_at")), width=140),
-            Column(TASK_COLUMN, self.tr("Task"), foreground=lambda _r: QColor(LINK_COLOUR),
-                   width=170),
+            # A task is its project on its object: named so, a link to it (never its uid).
+            Column(TASK_COLUMN, self.tr("Task"), sort_field="project_name",
+                   display=task_name, foreground=lambda _r: QColor(LINK_COLOUR), width=320),
         ]
 
     def kind_label(self, kind: str | None) -> str:

@@ -104,6 +104,25 @@ class AppSettings:
     def tray_hint_shown(self, value: bool) -> None:
         self._set("ui/tray_hint_shown", bool(value))
 
+    @property
+    def welcome_shown(self) -> bool:
+        """The first run's welcome was answered (it is not offered again)."""
+        return self._bool("ui/welcome_shown", False)
+
+    @welcome_shown.setter
+    def welcome_shown(self, value: bool) -> None:
+        self._set("ui/welcome_shown", bool(value))
+
+    @property
+    def demo_return_to(self) -> str:
+        """The database the window left for the demo database ("" if none): where
+        "Back to my database" goes."""
+        return self._str("demo/return_to", "").strip()
+
+    @demo_return_to.setter
+    def demo_return_to(self, value: str) -> None:
+        self._set("demo/return_to", str(value))
+
     # -- API server -------------------------------------------------------------------------
 
     @property

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,8 +40,9 @@ from PySide6.QtWidgets import (
 
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
-from mixtimer_gui.gui.widgets import role_label
+from mixtimer_gui.gui.widgets import role_label, sized_to_items
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.errors import StoreError
 
@@ -92,20 +95,45 @@ class SettingsDialog(QDialog):
         self._load()
         self.retranslate()
         self._validate()
-        # Room for the messages that appear as the user types (wrapped labels don't ask).
-        self.resize(680, self.sizeHint().height() + 90)
+        self._fit()
 
     # -- layout -----------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        root = QVBoxLayout(self)
-        root.setContentsMargins(16, 16, 16, 12)
+    def _scrolled_body(self) -> QVBoxLayout:
+        """The sections' column, in a scroll area: on a small screen the dialog is as tall
+        as the screen allows and the sections scroll; OK and Cancel below stay in reach."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 16, 12)
+        outer.setSpacing(8)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget(self.scroll)
+        self.scroll.setWidget(self.body)
+        outer.addWidget(self.scroll, 1)
+        root = QVBoxLayout(self.body)
+        root.setContentsMargins(16, 16, 0, 4)
         root.setSpacing(10)
+        return root
+
+    def _fit(self) -> None:
+        """As tall as the sections, or as the screen allows (then they scroll, as they do
+        when a message appears under the token)."""
+        self.layout().activate()
+        height = (self.body.sizeHint().height() + self.buttons.sizeHint().height()
+                  + self.layout().spacing() + 12 + 24)
+        width = max(680, self.body.sizeHint().width() + self.scroll.verticalScrollBar()
+                    .sizeHint().width() + 16)
+        fit_to_screen(self, width, height)
+
+    def _build(self) -> None:
+        root = self._scrolled_body()
 
         self.general_box = QGroupBox(self)
         general = QFormLayout(self.general_box)
         _form_setup(general)
-        self.language_combo = QComboBox(self.general_box)
+        self.language_combo = sized_to_items(QComboBox(self.general_box))
         self.language_combo.setMinimumWidth(160)
         for code, name in LANGUAGE_NAMES:
             self.language_combo.addItem(name, code)
@@ -203,7 +231,8 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        root.addWidget(self.buttons)
+        root.addStretch(1)
+        self.layout().addWidget(self.buttons)
 
         for signal in (self.bind_edit.textChanged, self.token_edit.textChanged,
                        self.hosts_edit.textChanged, self.origins_edit.textChanged,
@@ -233,7 +262,7 @@ class SettingsDialog(QDialog):
         self.hosts_edit.setToolTip(self.tr(
             "Other names under which clients reach this server, separated by spaces, e.g. "
             "workstation.local. Requests naming any other host are refused."))
-        self.origins_label.setText(self.tr("Allowed web &origins:"))
+        self.origins_label.setText(self.tr("Allowed &web origins:"))
         self.origins_edit.setPlaceholderText(self.tr("none: web pages cannot call the API"))
         self.origins_edit.setToolTip(self.tr(
             "Web pages that may call the API from a browser, e.g. "
@@ -242,7 +271,7 @@ class SettingsDialog(QDialog):
         self.data_box.setTitle(self.tr("Data folder"))
         self.open_folder_button.setText(self.tr("Open in &file manager"))
         self.backup_box.setTitle(self.tr("Backups"))
-        self.backup_button.setText(self.tr("&Back up now"))
+        self.backup_button.setText(self.tr("Back &up now"))
         self.restore_button.setText(self.tr("&Restore…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))

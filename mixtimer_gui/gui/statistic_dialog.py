@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from mixtimer_gui.domain import rules
 from mixtimer_gui.gui.object_dialog import CatalogDialog
 from mixtimer_gui.services import Services
 
@@ -20,7 +22,8 @@ class StatisticDialog(CatalogDialog):
                  parent: QWidget | None = None) -> None:
         title = self.tr("Edit statistic") if record else self.tr("New statistic")
         super().__init__(title, services, services.statistics, record, parent,
-                         name_hint=self.tr("e.g. Compressor 1 running hours"))
+                         name_hint=self.tr("e.g. Compressor 1 running hours"),
+                         rule=rules.statistic_input)
 
     def add_own_fields(self) -> None:
         self.unit_box = QComboBox()
@@ -32,6 +35,9 @@ class StatisticDialog(CatalogDialog):
 
     def fill_own(self, record: dict[str, Any]) -> None:
         self.unit_box.setCurrentText(record.get("unit", ""))
+
+    def own_edits(self) -> dict[str, SignalInstance]:
+        return {"unit": self.unit_box.currentTextChanged}
 
     def own_payload(self) -> dict[str, Any]:
         return {"unit": self.unit_box.currentText()}

@@ -23,6 +23,7 @@ from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.statistic_dialog import StatisticDialog
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
+    Guidance,
     count_label,
     filter_bar,
     make_table,
@@ -126,6 +127,12 @@ class StatisticsTab(CatalogTab):
         if self.selected_statistic() is None:
             self.title.setText(self.tr("Select a statistic"))
         self.chart.update()
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No statistics yet"),
+                self.tr("A statistic is a meter: running hours, a counter, kilometres. "
+                        "Projects on a meter cycle come due as its readings grow."),
+                [(self.tr("New statistic…"), self.new_record)])
 
     def save_state(self, settings: AppSettings) -> None:
         super().save_state(settings)

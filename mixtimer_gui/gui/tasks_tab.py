@@ -55,6 +55,7 @@ from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
 from mixtimer_gui.gui.widgets import (
     ANY,
     ChoiceCombo,
+    Guidance,
     ListTab,
     add_action,
     add_shortcuts,
@@ -69,6 +70,7 @@ from mixtimer_gui.gui.widgets import (
     search_conditions,
     selected_record,
     show_order,
+    sized_to_items,
     statistic_units,
 )
 from mixtimer_gui.services import Services, events
@@ -188,6 +190,7 @@ class TasksTab(ListTab):
         self._load_units()
         self.model.set_order("due_at")  # loads the first page; no filter is set yet
         show_order(self.view, self.model)
+        self.install_empty_state()
         self.live = LiveRefresh(bridge.changed, (events.TASK, events.PROJECT, events.OBJECT,
                                                  events.READING, events.HANDLE),
                                 self.refresh_live, parent=self)
@@ -222,7 +225,7 @@ class TasksTab(ListTab):
 
     def _build(self) -> None:
         self.search, self._search_debounce = search_box("", self._apply_filters, self)
-        self.status_combo = QComboBox()
+        self.status_combo = sized_to_items(QComboBox())
         self.status_combo.addItem("", ANY)
         for value in humanize.STATUS_ORDER:
             self.status_combo.addItem(humanize.status_label(value), value)
@@ -365,6 +368,18 @@ class TasksTab(ListTab):
         self.search.clear()
         self.search.blockSignals(False)
         self._search_debounce.cancel()
+
+    def empty_guidance(self) -> Guidance:
+        return (self.tr("No tasks yet"),
+                self.tr("Tasks appear when a project with objects is started: one for each "
+                        "object, with its due date, reminders, and Handle… when it is done."),
+                [(self.tr("Go to projects"), lambda: self.go_to_tab.emit("projects"))])
+
+    def clear_filters(self) -> None:
+        self._reminded = []
+        self._clear_filters()
+        self._show_reminded()
+        self._apply_filters()
 
     def clear_reminded(self) -> None:
         self._reminded = []

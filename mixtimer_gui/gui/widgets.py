@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -34,8 +34,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -122,6 +125,17 @@ def refresh_keeping_selection(view: QTableView, model: PagedTableModel) -> None:
             view.selectRow(row)
 
 
+class AddLine(QLineEdit):
+    """A line inside a form for adding one item to a list (a new person, a new object):
+    Enter adds (``returnPressed``) and stops there. A plain ``QLineEdit`` lets the key go
+    on to the dialog, whose default button then saved the whole form as well."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 def search_box(placeholder: str, on_change: Callable[[], None],
                parent: QWidget) -> tuple[QLineEdit, Debouncer]:
     """A search line whose typing re-queries once the user pauses (Enter: at once)."""
@@ -140,13 +154,24 @@ def statistic_unit(statistic: dict[str, Any]) -> str:
     return statistic.get("unit") or statistic.get("name") or ""
 
 
-def statistic_units(services: Services) -> dict[str, str]:
-    """``statistic_unit`` of every statistic by uid ({} when the list is refused)."""
+def statistic_records(services: Services) -> dict[str, dict[str, Any]]:
+    """Every statistic by uid ({} when the list is refused)."""
     try:
         page = services.statistics.list({"page_size": 1000})
     except DomainError:
         return {}
-    return {s["uid"]: statistic_unit(s) for s in page["data"]}
+    return {s["uid"]: s for s in page["data"]}
+
+
+def statistic_units(services: Services) -> dict[str, str]:
+    """``statistic_unit`` of every statistic by uid ({} when the list is refused)."""
+    return {uid: statistic_unit(s) for uid, s in statistic_records(services).items()}
+
+
+def statistic_title(statistic: dict[str, Any]) -> str:
+    """"Compressor hours (h)": a statistic's name with its unit, for a sentence."""
+    unit = statistic.get("unit") or ""
+    return f"{statistic.get('name') or ''} ({unit})" if unit else statistic.get("name") or ""
 
 
 def rich_text(text: str | None) -> str:
@@ -159,6 +184,14 @@ def like_pattern(text: str) -> str:
     """The user's words as a LIKE pattern; their own % and _ match literally enough to be
     harmless (values travel as parameters, never pasted into SQL)."""
     return f"%{text.strip()}%"
+
+
+def sized_to_items(combo: QComboBox) -> QComboBox:
+    """A combo of a few fixed items (statuses, units, "All …"): as wide as its longest item,
+    again whenever their words change. Sized once at first show (Qt's default), the English
+    words cut after starting in Chinese ("Running and sto…")."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
 
 
 def fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
@@ -386,6 +419,79 @@ def draw_pill(painter: QPainter, rect: QRectF, text: str, background: QColor,
     painter.restore()
 
 
+Guidance = tuple[str, str, list[tuple[str, Callable[[], Any]]]]
+TEXT_WIDTH = 520  # an empty list's words: a comfortable line, however wide the table
+
+
+class EmptyState(QFrame):
+    """Words over an empty table: what the list is for and buttons for the next step, or
+    "no matches" with a button that clears the filters. It covers the rows (the header
+    stays) and follows the viewport's size."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName("emptyState")
+        self.setAutoFillBackground(False)
+        self.title = QLabel(self)
+        self.title.setProperty("role", "heading")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.text = QLabel(self)
+        self.text.setProperty("role", "hint")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self._buttons = QHBoxLayout()
+        self._buttons.addStretch(1)
+        self._buttons.addStretch(1)
+        for label in (self.title, self.text):  # as tall as their lines, no taller
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addSpacing(6)
+        column.addLayout(self._buttons)
+        column.addStretch(2)
+        self.buttons: list[QPushButton] = []
+        view.viewport().installEventFilter(self)
+        self.setGeometry(view.viewport().rect())
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        """Cover the rows; the text wrapped at a readable width, as tall as its lines (a
+        centred wrapping label left to the layout gets the height of one line or two)."""
+        self.setGeometry(self.parentWidget().rect())
+        width = max(120, min(TEXT_WIDTH, self.width() - 40))
+        self.text.setFixedWidth(width)
+        # Measured by the font (QLabel.heightForWidth kept an earlier, narrower answer).
+        lines = self.text.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), self.text.text())
+        self.text.setFixedHeight(lines.height() + 4)
+
+    def say(self, guidance: Guidance) -> None:
+        """Show ``(title, text, [(button text, slot), …])``."""
+        title, text, actions = guidance
+        self.title.setText(title)
+        self.text.setText(text)
+        for button in self.buttons:
+            self._buttons.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        for label, slot in actions:
+            button = QPushButton(label, self)
+            button.clicked.connect(lambda _checked=False, act=slot: act())
+            self._buttons.insertWidget(self._buttons.count() - 1, button)
+            self.buttons.append(button)
+        self._fit()
+        self.show()
+        self.raise_()
+
+
 class ListTab(QWidget):
     """What the paged list tabs do alike: re-word themselves on a language change, keep the
     selected record across a refresh, remember their table (and splitter) in settings, run
@@ -396,13 +502,20 @@ class ListTab(QWidget):
     builds them, may set ``splitter``, and says in ``_show_selected`` what follows the
     selection (buttons, details). Its filter combos (``_choice_combos``; thousands of
     objects) fill once its first page has shown, or on use. ``REFRESH_WHILE_HIDDEN`` off:
-    a change announced while the tab is hidden refreshes it when it shows again.
+    a change announced while the tab is hidden refreshes it when it shows again. With no
+    rows, its ``empty_state`` says what the list is for and offers the next step.
+
+    Signals:
+        go_to_tab(str): the next step is on another tab (its key: "projects", "tasks").
     """
+
+    go_to_tab = Signal(str)
 
     TABLE_KEY = ""
     REFRESH_WHILE_HIDDEN = True
     _shown_once = False
     _stale = False
+    empty_state: EmptyState | None = None
     splitter: QSplitter | None = None
     view: QTableView
     model: PagedTableModel
@@ -420,7 +533,67 @@ class ListTab(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._show_empty_state()
         super().changeEvent(event)
+
+    # -- an empty list says what it is for ------------------------------------------------
+
+    def install_empty_state(self) -> None:
+        """Words over the table whenever it has no rows (call once ``view`` and ``model``
+        exist): the tab's ``empty_guidance`` when nothing is filtered, else "no matches"
+        with a button that clears the filters."""
+        self.empty_state = EmptyState(self.view)
+        self.model.loaded.connect(self._show_empty_state)
+        self.model.counting.connect(self._show_empty_state)
+        self.model.searching.connect(self._hide_empty_state)
+        self._show_empty_state()
+
+    def empty_guidance(self) -> Guidance:
+        """What the list holds and the next step: ``(title, text, [(button, slot)])``."""
+        return ("", "", [])
+
+    def no_matches_guidance(self) -> Guidance:
+        return (self.tr("No matches"),
+                self.tr("Nothing here matches the search and filters."),
+                [(self.tr("Clear filters"), self.clear_filters)])
+
+    def filters_active(self) -> bool:
+        params = self.model.filter_params()
+        return any(params[key] for key in ("where_and", "where_or", "where_in"))
+
+    def clear_filters(self) -> None:
+        """Show every record again: the search box emptied (tabs with more filters reset
+        those too)."""
+        self._clear_search()
+        self._apply_filters()
+
+    def _clear_search(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        debounce = getattr(self, "_search_debounce", None)
+        if debounce is not None:
+            debounce.cancel()
+
+    def _apply_filters(self) -> None:
+        raise NotImplementedError
+
+    def is_empty(self) -> bool:
+        """No row to show, as far as the count knows."""
+        return self.model.total_known and self.model.rowCount() == 0
+
+    def _show_empty_state(self, *_args: object) -> None:
+        if self.empty_state is None:
+            return
+        if not self.is_empty():
+            self.empty_state.hide()
+            return
+        self.empty_state.say(self.no_matches_guidance() if self.filters_active()
+                             else self.empty_guidance())
+
+    def _hide_empty_state(self) -> None:
+        if self.empty_state is not None:
+            self.empty_state.hide()
 
     def save_state(self, settings: AppSettings) -> None:
         save_table(settings, self.TABLE_KEY, self.view, self.splitter)

@@ -424,6 +424,18 @@ def test_next_due_dates_carry_the_notice_and_its_clamp() -> None:
     assert cycles.next_due_dates(natural(), at(2024, 5, 11, 9), 0) == []
 
 
+def test_a_notice_as_long_as_the_period_reaches_the_cycle_start() -> None:
+    start = at(2024, 5, 11, 9)
+    assert cycles.notice_reaches_cycle_start(natural(3, DAY, 2, MONTH), start)
+    assert cycles.notice_reaches_cycle_start(natural(7, DAY, 7, DAY), start)
+    assert not cycles.notice_reaches_cycle_start(natural(7, DAY, 6, DAY), start)
+    assert not cycles.notice_reaches_cycle_start(natural(1, DAY, 0, DAY), start)
+    # 30 days before, monthly from January: February is shorter than the notice.
+    assert cycles.notice_reaches_cycle_start(natural(1, MONTH, 30, DAY), at(2025, 1, 5, 9))
+    # ... but not within five cycles from May (31, 30, 31, 31, 30 days).
+    assert not cycles.notice_reaches_cycle_start(natural(1, MONTH, 29, DAY), start)
+
+
 def test_next_due_dates_of_hours_count_elapsed_time() -> None:
     dates = cycles.next_due_dates(natural(8, HOUR, anchor=BY_PLAN), at(2024, 5, 11, 9), 3)
     assert dues(dates) == ["2024-05-11 17:00", "2024-05-12 01:00", "2024-05-12 09:00"]

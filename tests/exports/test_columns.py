@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mixtimer_gui.exports import columns
@@ -49,3 +51,15 @@ def test_the_export_columns_are_the_files_header() -> None:
     listed = columns.export_columns()
     assert [title for title, _wire in listed] == header()
     assert [wire for _title, wire in listed] == header(wire=True)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_template_is_a_header_the_import_reads_whole(kind: str, tmp_path: Path) -> None:
+    path = columns.write_template(tmp_path / f"{kind}.csv", kind)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")  # as the export
+    head = data.decode("utf-8-sig").rstrip("\r\n")
+    assert head.split(",") == columns.template_header(kind)
+    table = parse_table(head + "\n" + ",".join("1" for _ in head.split(",")), kind)
+    assert table.fields == [c.field for c in columns.import_columns(kind)]
+    assert table.ignored_columns == []

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from export_samples import TRICKY, Sample
@@ -112,15 +113,52 @@ def test_lists_are_joined_readably_and_fee_is_a_plain_number(sample: Sample,
     assert (first["fee"], second["fee"], late["fee"]) == ("3", "12.5", "0.00001")
 
 
-def test_on_time_says_yes_no_or_nothing(sample: Sample, tmp_path: Path) -> None:
-    records = {r["uid"]: r for r in export_records(sample, tmp_path)}
-    assert records[sample.handles[0]]["on_time"] == "是"
-    assert records[sample.handles[0]]["due_at"] != ""
-    late = records[sample.handles[-2]]
-    assert late["on_time"] == "否"
-    assert late["created"] > late["due_at"]
-    ignored = records[sample.handles[-1]]
-    assert (ignored["is_ignored"], ignored["on_time"]) == ("1", "")
+@pytest.mark.parametrize("wire, yes, no", [(True, "1", "0"), (False, "是", "否")])
+def test_yes_no_cells_read_alike_in_each_header(sample: Sample, tmp_path: Path, wire: bool,
+                                                yes: str, no: str) -> None:
+    """是否按时 and 是否忽略 both 是/否 under Chinese titles; on_time and is_ignored both
+    1/0 under wire names (a program reads those); on_time is empty when nothing was due
+    or the cycle was ignored."""
+    out = tmp_path / "out.csv"
+    export_handles(sample.services, out, wire_header=wire)
+    rows = read_csv(out)
+    on_time, ignored = (rows[0].index(n) for n in (("on_time", "is_ignored") if wire
+                                                    else ("是否按时", "是否忽略")))
+    by_uid = {row[0]: row for row in rows[1:]}
+    first, late, skipped = (by_uid[sample.handles[i]] for i in (0, -2, -1))
+    assert (first[on_time], first[ignored]) == (yes, no)
+    assert (late[on_time], late[ignored]) == (no, no)
+    assert (skipped[on_time], skipped[ignored]) == ("", yes)
+    assert {row[ignored] for row in rows[1:]} == {yes, no}
+    assert {row[on_time] for row in rows[1:]} == {yes, no, ""}
+    text = out.read_bytes().decode("utf-8-sig").split("\r\n")[1:]
+    ignored_cell = f',{no},' if wire else f',"{no}",'  # a number bare, a word quoted
+    assert ignored_cell in text[0]
+
+
+def test_pictures_are_exported_as_files_a_reader_can_open(services: Any, tmp_path: Path,
+                                                          db_path: Path) -> None:
+    from mixtimer_gui.services import images as stored
+
+    services.objects.create({"uid": "P1", "name": "泵"})
+    project = services.projects.create({"name": "周检", "cycle_type": "自然时间周期",
+                                        "period_num": 7, "period_unit": "日",
+                                        "object_id_list": ["P1"]})["uid"]
+    services.projects.start({"uid": project})
+    task = services.tasks.list({})["data"][0]["uid"]
+    photo = tmp_path / "before.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    names = stored.store_images(services.ctx.data_dir, [photo])
+    url = "https://example.com/after.jpg"
+    services.handles.handle({"task_id": task, "images": stored.join_names([*names, url])})
+    for wire in (False, True):
+        out = tmp_path / f"out-{wire}.csv"
+        export_handles(services, out, wire_header=wire)
+        cell = read_csv(out)[1][[name for name, _ in COLUMNS].index("images")]
+        paths = cell.split(";")
+        assert paths == [str(db_path.parent / "images" / names[0]), url]
+        assert Path(paths[0]).is_absolute() and Path(paths[0]).read_bytes() == \
+            photo.read_bytes()
 
 
 def test_utf8_bom_written_once_and_crlf_line_ends(sample: Sample, tmp_path: Path) -> None:
@@ -141,7 +179,10 @@ def test_chinese_header_by_default_and_wire_names_on_request(sample: Sample,
     assert "项目名称" in zh[0] and "是否忽略" in zh[0]
     expected = set(sample.services.handles.get({"uid": sample.handles[0]})) | {"on_time"}
     assert set(wire[0]) == expected and len(wire[0]) == len(expected)
-    assert zh[1:] == wire[1:]
+    yes_no = {wire[0].index("on_time"), wire[0].index("is_ignored")}
+    for zh_row, wire_row in zip(zh[1:], wire[1:], strict=True):  # only yes/no differ
+        assert [c for n, c in enumerate(zh_row) if n not in yes_no] == \
+            [c for n, c in enumerate(wire_row) if n not in yes_no]
 
 
 def test_rows_are_oldest_first_unless_an_order_is_given(sample: Sample,
@@ -329,10 +370,15 @@ def test_fast_time_format_on_a_dst_day_sequence() -> None:
 # -- the fast line equals the careful one -----------------------------------------------------
 
 
-def careful_line(row: tuple) -> bytes:
+def careful_line(row: tuple, wire: bool = False, data_dir: Path | None = None) -> bytes:
     buffer = io.StringIO()
-    csv_export._csv_writer(buffer).writerow(csv_export.row_converter()(csv_export._decoded(row)))
+    convert = csv_export.row_converter(csv_export._Formatters(wire=wire, data_dir=data_dir))
+    csv_export._csv_writer(buffer).writerow(convert(csv_export._decoded(row)))
     return buffer.getvalue().removesuffix("\r\n").encode("utf-8", "surrogateescape")
+
+
+# Both headers' ways of writing yes and no; pictures with a data folder and without one.
+MODES = [(False, None), (True, None), (False, Path("/data")), (True, Path("/data"))]
 
 
 def raw_row(texts: list[str], numbers: list[int], due: int | None, fee: float) -> tuple:
@@ -353,25 +399,32 @@ CELL_TEXT = st.text(alphabet=st.sampled_from(
 @given(texts=st.lists(CELL_TEXT, min_size=14, max_size=14),
        numbers=st.lists(st.integers(0, 2_000_000_000), min_size=8, max_size=8),
        due=st.none() | st.integers(0, 2_000_000_000),
-       fee=st.sampled_from([0.0, 3.0, 12.5, 1e-05, 1234567.25]))
+       fee=st.sampled_from([0.0, 3.0, 12.5, 1e-05, 1234567.25]),
+       mode=st.sampled_from(MODES))
 @pytest.mark.slow  # ~12 s: 400 examples
 def test_fast_line_is_byte_for_byte_the_careful_line(texts: list[str], numbers: list[int],
-                                                     due: int | None, fee: float) -> None:
+                                                     due: int | None, fee: float,
+                                                     mode: tuple[bool, Path | None]) -> None:
     row = raw_row(texts, numbers, due, fee)
-    assert csv_export.line_converter()(row) == careful_line(row)
+    assert csv_export.line_converter(*mode)(row) == careful_line(row, *mode)
     plain = raw_row(["x"] * 14, numbers, due, fee)
     for batch in ([row], [plain, row], [row, plain, plain], [plain, plain]):
-        expected = b"\r\n".join(careful_line(r) for r in batch)
-        assert csv_export.batch_converter()(batch) == expected
+        expected = b"\r\n".join(careful_line(r, *mode) for r in batch)
+        assert csv_export.batch_converter(*mode)(batch) == expected
 
 
-def test_fast_lines_of_the_sample_are_the_careful_lines(sample: Sample) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_fast_lines_of_the_sample_are_the_careful_lines(sample: Sample,
+                                                        mode: tuple[bool, Path | None]) -> None:
     source = HandleExportSource(sample.services.ctx, {}, text_as_bytes=True)
-    convert = csv_export.line_converter()
+    convert = csv_export.line_converter(*mode)
     rows = [row for batch in source.batches() for row in batch]
     assert len(rows) == len(sample.handles)
     for row in rows:
-        assert convert(row) == careful_line(row)
+        assert convert(row) == careful_line(row, *mode)
+    pictured = list(rows[0])
+    pictured[13] = b"a.png;https://x/b.jpg;../up.png"
+    assert convert(tuple(pictured)) == careful_line(tuple(pictured), *mode)
 
 
 @pytest.mark.parametrize("start", sorted(cells.FORMULA_STARTS | {cells.QUOTE}))
@@ -387,13 +440,14 @@ def test_the_fast_path_sees_every_character_that_neutralise_acts_on(start: str) 
     assert neutralise(texts[11]) != texts[11]
 
 
-@pytest.mark.parametrize("column", [0, 10, 16])  # uid, fee, is_ignored
-def test_a_null_takes_the_careful_path(column: int) -> None:
+@pytest.mark.parametrize("mode", MODES[:2])
+@pytest.mark.parametrize("column", [0, 10, 13, 16])  # uid, fee, images, is_ignored
+def test_a_null_takes_the_careful_path(column: int, mode: tuple[bool, Path | None]) -> None:
     row = list(raw_row(["x"] * 14, [1_700_000_000, 1, 2, 0, 0, 0, 0, 0], None, 0.0))
     row[column] = None
-    assert csv_export.line_converter()(tuple(row)) == careful_line(tuple(row))
-    assert csv_export.batch_converter()([tuple(row)] * 2) == b"\r\n".join(
-        [careful_line(tuple(row))] * 2)
+    assert csv_export.line_converter(*mode)(tuple(row)) == careful_line(tuple(row), *mode)
+    assert csv_export.batch_converter(*mode)([tuple(row)] * 2) == b"\r\n".join(
+        [careful_line(tuple(row), *mode)] * 2)
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal"])

@@ -4,6 +4,7 @@ blocking."""
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +12,12 @@ from typing import Any
 
 import pytest
 import shiboken6
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from mixtimer_gui.gui import background, csv_dialogs
 from mixtimer_gui.gui.csv_dialogs import CsvJob, ImportDialog
+from mixtimer_gui.gui.import_start import ImportStartDialog
 from mixtimer_gui.services import Services
 from mixtimer_gui.services import export_source as export_source_module
 
@@ -61,6 +64,13 @@ def choose_save(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> list[tuple
 def choose_open(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(path), "CSV (*.csv)")))
+
+
+def start_import(start: ImportStartDialog) -> None:
+    """Past the first step (the accepted columns) to the file chooser."""
+    assert start.isVisible()
+    start.choose_button.click()
+    assert not start.isVisible()
 
 
 def shown_boxes(parent: QWidget) -> list[QMessageBox]:
@@ -206,7 +216,7 @@ def test_import_objects_previews_then_imports(qtbot: Any, parent: QWidget, servi
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     rows = "名称,位置,备用\r\n" + "".join(f"设备{i},车间{i},x\r\n" for i in range(25))
     choose_open(monkeypatch, write(tmp_path / "o.csv", rows, "gbk"))
-    csv_dialogs.import_objects(parent, services)
+    start_import(csv_dialogs.import_objects(parent, services))
     dialog = wait_import_dialog(qtbot, parent)
     assert dialog.preview.model().rowCount() == csv_dialogs.PREVIEW_ROWS
     assert dialog.preview.model().index(0, 0).data() == "2"
@@ -225,7 +235,7 @@ def test_bad_rows_are_listed_and_only_good_rows_on_request(
         monkeypatch: pytest.MonkeyPatch) -> None:
     text = "uid,name\r\na,甲\r\nb c,乙\r\nc,\r\nd,丁\r\n"
     choose_open(monkeypatch, write(tmp_path / "o.csv", text))
-    csv_dialogs.import_objects(parent, services)
+    start_import(csv_dialogs.import_objects(parent, services))
     dialog = wait_import_dialog(qtbot, parent)
     model = dialog.errors.model()
     assert [(model.index(r, 0).data(), model.index(r, 1).data()) for r in
@@ -246,7 +256,7 @@ def test_existing_objects_can_be_updated_from_the_file(
     services.objects.create({"uid": "P1", "name": "泵", "location": "一楼"})
     rows = "对象编号,名称\r\nP1,一号泵\r\nP2,二号泵\r\n"
     choose_open(monkeypatch, write(tmp_path / "o.csv", rows))
-    csv_dialogs.import_objects(parent, services)
+    start_import(csv_dialogs.import_objects(parent, services))
     first = wait_import_dialog(qtbot, parent)
     assert first.update_box.isVisible() and not first.update_box.isChecked()
     assert "1" in first.update_box.text() and first.errors.model().rowCount() == 1
@@ -269,7 +279,7 @@ def test_readings_offer_no_update(qtbot: Any, parent: QWidget, services: Service
                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     services.statistics.create({"uid": "m1", "name": "表"})
     choose_open(monkeypatch, write(tmp_path / "r.csv", "statistics_id,value\r\nm1,5\r\n"))
-    csv_dialogs.import_readings(parent, services)
+    start_import(csv_dialogs.import_readings(parent, services))
     assert not wait_import_dialog(qtbot, parent).update_box.isVisible()
 
 
@@ -277,7 +287,7 @@ def test_cancelling_the_preview_imports_nothing(qtbot: Any, parent: QWidget,
                                                 services: Services, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     choose_open(monkeypatch, write(tmp_path / "o.csv", "name\r\n甲\r\n,\r\n"))
-    csv_dialogs.import_objects(parent, services)
+    start_import(csv_dialogs.import_objects(parent, services))
     dialog = wait_import_dialog(qtbot, parent)
     dialog.reject()
     qtbot.wait(50)
@@ -288,7 +298,7 @@ def test_cancelling_the_preview_imports_nothing(qtbot: Any, parent: QWidget,
 def test_an_unusable_file_is_explained(qtbot: Any, parent: QWidget, services: Services,
                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     choose_open(monkeypatch, write(tmp_path / "o.csv", "uid,alias\r\nx,y\r\n"))
-    csv_dialogs.import_objects(parent, services)
+    start_import(csv_dialogs.import_objects(parent, services))
     box = wait_box(qtbot, parent)
     assert box.icon() == QMessageBox.Icon.Warning and "name" in box.text()
     assert parent.findChildren(ImportDialog) == []
@@ -299,7 +309,7 @@ def test_import_readings(qtbot: Any, parent: QWidget, services: Services, tmp_pa
     services.statistics.create({"uid": "m1", "name": "运行小时"})
     text = "统计编号,读数,时间\r\nm1,20,2024-05-02\r\nm1,10,2024-05-01\r\n"
     choose_open(monkeypatch, write(tmp_path / "r.csv", text))
-    csv_dialogs.import_readings(parent, services)
+    start_import(csv_dialogs.import_readings(parent, services))
     dialog = wait_import_dialog(qtbot, parent)
     dialog.import_all.click()
     wait_box(qtbot, parent)
@@ -322,3 +332,56 @@ def test_closing_the_window_mid_export_stops_the_worker_cleanly(
     go_on.set()
     assert background.wait_all(WAIT_MS / 1000)
     assert list(target.parent.iterdir()) == []
+
+
+# -- the first step: accepted columns and a template ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["objects", "readings"])
+def test_the_import_lists_every_accepted_column_name_first(
+        qtbot: Any, parent: QWidget, services: Services, kind: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui.exports.columns import import_columns
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: pytest.fail("chooser before the columns")))
+    start = (csv_dialogs.import_objects if kind == "objects" else
+             csv_dialogs.import_readings)(parent, services)
+    document = QTextDocument()
+    document.setHtml(start.columns.text())
+    shown = set(re.split(r"[\s·]+", document.toPlainText()))
+    for column in import_columns(kind):
+        assert set(column.names) <= shown  # every synonym: 位置 and 安装位置 alike
+    if kind == "objects":
+        assert {"位置", "安装位置", "location", "required"} <= shown
+    start.reject()
+
+
+@pytest.mark.parametrize("kind, template", [("objects", "对象编号,名称,别名,位置,描述"),
+                                            ("readings", "统计编号,读数,时间")])
+def test_a_template_can_be_saved_and_imports_as_is(
+        qtbot: Any, parent: QWidget, services: Services, tmp_path: Path, kind: str,
+        template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    start = (csv_dialogs.import_objects if kind == "objects" else
+             csv_dialogs.import_readings)(parent, services)
+    choose_save(monkeypatch, tmp_path / "template")  # no suffix: .csv is added
+    path = start.save_template()
+    assert path == tmp_path / "template.csv"
+    assert path.read_bytes() == b"\xef\xbb\xbf" + template.encode() + b"\r\n"
+    assert str(path) in start.note.text() and start.isVisible()
+    choose_save(monkeypatch, tmp_path / "no-such-folder" / "t.csv")
+    assert start.save_template() is None
+    assert "could not be written" in start.note.text()
+    start.reject()
+
+
+def test_unused_columns_come_with_the_names_the_import_reads(
+        qtbot: Any, parent: QWidget, services: Services, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    choose_open(monkeypatch, write(tmp_path / "o.csv", "名称,地点\r\n泵,一楼\r\n"))
+    start_import(csv_dialogs.import_objects(parent, services))
+    dialog = wait_import_dialog(qtbot, parent)
+    summary = dialog.summary.text()
+    assert "Columns not used: 地点." in summary
+    assert "Location: location / 位置 / 安装位置" in summary
+    dialog.reject()

@@ -15,6 +15,7 @@ from lists_seed import (
 )
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QHeaderView
+from visible_text import uid_like, visible_texts
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.gui.bridge import ChangeBridge
@@ -129,6 +130,8 @@ def test_detail_pane_shows_every_field_and_picture_thumbnails(
     assert detail.value("description") == "填料老化"
     assert detail.value("on_time") == "Yes"
     assert detail.value("object").startswith("冷却塔")
+    assert detail.value("created_by") == "This workstation"  # operator 0, not "0"
+    assert not any(uid_like(text) for text in visible_texts(detail))  # no MTT… task uid
     assert detail.thumbs.count() == 1 and not detail.thumbs.isHidden()
     assert detail.thumbs.paths() == [str(db_path.parent / "images" / history["image"])]
     cached = thumbnail_path(db_path.parent, history["image"], 84)

@@ -189,6 +189,50 @@ def test_preview_shows_the_notice_and_updates_with_the_cycle(catalogue: Services
     assert "2024-05-21" not in form.preview_label.text()
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_notice_as_long_as_the_period_is_accepted_and_explained(
+        catalogue: Services, qtbot: Any, language: str) -> None:
+    """The API takes such a plan (the notice is clamped to the cycle start); the form takes
+    it too, and says beside the notice what the reminder will do."""
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language(language)
+    form = _form(catalogue, qtbot)
+    form.show()
+    form.name_edit.setText("周检")
+    form.period_num_spin.setValue(3)
+    _choose(form.period_unit_combo, "日")
+    form.notice_num_spin.setValue(2)
+    _choose(form.notice_unit_combo, "日")
+    assert form.validate_now() and form.notice_hint.isHidden()  # a plain notice: no note
+    form.notice_num_spin.setValue(5)
+    assert form.validate_now()  # accepted, as by the API
+    assert form.notice_hint.isVisibleTo(form)
+    assert form.notice_hint.text() in (
+        "Not shorter than the cycle: the reminder comes as each cycle begins.",
+        "提前量不短于周期:每个周期一开始就提醒。")
+    (_due, notice), *_ = form.preview_dates()
+    assert notice == catalogue.clock.now()  # what the note says: at the cycle's start
+    assert form.submit()
+    saved = catalogue.projects.get({"uid": form.saved_uid})
+    assert (saved["period_num"], saved["notice_num"]) == (3, 5)
+
+
+def test_a_meter_notice_says_it_counts_back_from_the_forecast(catalogue: Services,
+                                                             qtbot: Any) -> None:
+    form = _form(catalogue, qtbot)
+    form.show()
+    _choose(form.cycle_type_combo, "统计周期")
+    _choose(form.statistic_combo, "RUNH")
+    form.notice_num_spin.setValue(3)
+    form.validate_now()
+    assert form.notice_hint.isVisibleTo(form)
+    assert "forecast due date" in form.notice_hint.text()
+    form.notice_num_spin.setValue(0)  # no notice: nothing to say
+    form.validate_now()
+    assert form.notice_hint.isHidden()
+
+
 def test_new_object_inline(catalogue: Services, qtbot: Any) -> None:
     form = _form(catalogue, qtbot)
     form.create_object()  # empty name: the service's message, nothing created

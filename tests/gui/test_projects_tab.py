@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from visible_text import uid_like, visible_texts
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.gui.project_form import ProjectForm
@@ -206,6 +207,19 @@ def test_detail_pane_describes_the_selection(tab: ProjectsTab) -> None:
     assert "水泵周检" in html and "OBJ-1" in html
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_detail_names_the_statistic_never_its_uid(tab: ProjectsTab,
+                                                        language: str) -> None:
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language(language)
+    _select(tab, "空压机保养")
+    shown = tab.detail.toPlainText()
+    assert "运行小时 (h)" in shown and ("每 1 h" in shown or "every 1 h" in shown)
+    assert not any(uid_like(text) for text in visible_texts(tab))
+    assert "RUNH" not in shown
+
+
 def test_column_widths_and_splitter_are_remembered(tab: ProjectsTab, app_settings: Any,
                                                    services: Services, bridge: Any,
                                                    qtbot: Any) -> None:
@@ -254,3 +268,25 @@ def test_a_hidden_tab_catches_up_when_shown(tab: ProjectsTab, services: Services
     assert tab.model.fetch_calls == fetched and "隐藏时建的项目" not in _names(tab)
     tab.show()
     assert "隐藏时建的项目" in _names(tab)
+
+
+@pytest.mark.parametrize("language, one, three, months", [
+    ("en", "1 day before", "3 days before", "2 months before"),
+    ("zh_CN", "提前 1 天", "提前 3 天", "提前 2 个月")])
+def test_the_notice_reads_as_words_with_plurals(services: Services, bridge: Any, qtbot: Any,
+                                                language: str, one: str, three: str,
+                                                months: str) -> None:
+    from mixtimer_gui.gui import i18n
+
+    i18n.install_language(language)
+    for name, num, unit in (("一", 1, "日"), ("三", 3, "日"), ("月", 2, "月"), ("零", 0, "日")):
+        services.projects.create({"name": name, "cycle_type": "自然时间周期",
+                                  "period_num": 6, "period_unit": "月", "notice_num": num,
+                                  "notice_unit": unit, "object_id_list": []})
+    tab = ProjectsTab(services, bridge)
+    qtbot.addWidget(tab)
+    column = [c.key for c in tab.model.columns].index("notice_num")
+    shown = {tab.model.record(r)["name"]: tab.model.index(r, column).data()
+             for r in range(tab.model.rowCount())}
+    assert (shown["一"], shown["三"], shown["月"]) == (one, three, months)
+    assert shown["零"] in ("at due time", "到期时")

@@ -72,6 +72,20 @@
         <numerusform>overdue by %n days</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>%n day(s) before</source>
+      <translation>
+        <numerusform>%n day before</numerusform>
+        <numerusform>%n days before</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n month(s) before</source>
+      <translation>
+        <numerusform>%n month before</numerusform>
+        <numerusform>%n months before</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>ImportDialog</name>

@@ -110,6 +110,21 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>DemoMaker</name>
+    <message>
+      <source>Building the demo database…</source>
+      <translation>正在生成演示数据库…</translation>
+    </message>
+    <message>
+      <source>Demo database</source>
+      <translation>演示数据库</translation>
+    </message>
+    <message>
+      <source>The demo database could not be built: %1</source>
+      <translation>无法生成演示数据库:%1</translation>
+    </message>
+  </context>
+  <context>
     <name>DueCalendar</name>
     <message>
       <source>%1 task(s) due</source>
@@ -397,10 +412,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>对象</translation>
     </message>
     <message>
-      <source>Task</source>
-      <translation>任务</translation>
-    </message>
-    <message>
       <source>Done by</source>
       <translation>处理人</translation>
     </message>
@@ -451,6 +462,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>No, late</source>
       <translation>否,逾期</translation>
+    </message>
+    <message>
+      <source>This workstation</source>
+      <translation>本机</translation>
+    </message>
+    <message>
+      <source>Operator %1</source>
+      <translation>操作员 %1</translation>
     </message>
   </context>
   <context>
@@ -534,10 +553,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>描述</translation>
     </message>
     <message>
-      <source>Search description, result, object, project, person…</source>
-      <translation>搜索描述、结果、对象、项目、处理人…</translation>
-    </message>
-    <message>
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
@@ -558,6 +573,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>导出 CSV…</translation>
     </message>
     <message>
+      <source>No maintenance records yet</source>
+      <translation>还没有维保记录</translation>
+    </message>
+    <message>
+      <source>A record is written when a task is handled or ignored on the Tasks tab: who did it, the fee, the result and photos. Records are history and stay when projects change.</source>
+      <translation>在“维保任务”页处理或忽略任务时会写下一条记录:谁做的、费用、结果和照片。记录是历史,项目改变时也会保留。</translation>
+    </message>
+    <message>
+      <source>Go to tasks</source>
+      <translation>前往维保任务</translation>
+    </message>
+    <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
     </message>
@@ -568,6 +595,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>All projects</source>
       <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>Search result, description, project, object…</source>
+      <translation>搜索处理结果、描述、项目、对象…</translation>
     </message>
     <message>
       <source>All objects</source>
@@ -725,6 +756,22 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>overdue since today</source>
       <translation>今天已到期</translation>
     </message>
+    <message numerus="yes">
+      <source>%n day(s) before</source>
+      <translation>
+        <numerusform>提前 %n 天</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n month(s) before</source>
+      <translation>
+        <numerusform>提前 %n 个月</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>at due time</source>
+      <translation>到期时</translation>
+    </message>
   </context>
   <context>
     <name>IgnoreDialog</name>
@@ -828,6 +875,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>未使用的列:%1。</translation>
     </message>
     <message>
+      <source>The columns this import reads:</source>
+      <translation>本导入读取的列:</translation>
+    </message>
+    <message>
       <source>Bad rows:</source>
       <translation>有误的行:</translation>
     </message>
@@ -846,6 +897,64 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Problem</source>
       <translation>问题</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportStartDialog</name>
+    <message>
+      <source>Choose a CSV file (UTF-8 or GBK, as Excel saves it) whose first row names the columns. Any of the names in a row is read as that field; other columns are left out and named in the preview. Nothing is imported before the preview.</source>
+      <translation>请选择一个 CSV 文件(UTF-8 或 GBK 编码,即 Excel 保存的格式),第一行为列名。同一行中的任一列名都会被读作该字段;其他列不导入,并会在预览中列出。预览之前不会导入任何内容。</translation>
+    </message>
+    <message>
+      <source>Start from a template: a file with just the header row, to fill in with Excel.</source>
+      <translation>可以从模板开始:模板文件只有表头一行,用 Excel 填写即可。</translation>
+    </message>
+    <message>
+      <source>Save a &amp;template…</source>
+      <translation>保存模板(&amp;T)…</translation>
+    </message>
+    <message>
+      <source>&amp;Choose file…</source>
+      <translation>选择文件(&amp;C)…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>objects-template</source>
+      <translation>维保对象导入模板</translation>
+    </message>
+    <message>
+      <source>readings-template</source>
+      <translation>统计读数导入模板</translation>
+    </message>
+    <message>
+      <source>Save a template</source>
+      <translation>保存模板</translation>
+    </message>
+    <message>
+      <source>The template could not be written: %1</source>
+      <translation>无法写入模板:%1</translation>
+    </message>
+    <message>
+      <source>Template saved to %1. Fill it in, save it as CSV, then choose it here.</source>
+      <translation>模板已保存到 %1。填写后另存为 CSV,再在这里选择它。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ListTab</name>
+    <message>
+      <source>No matches</source>
+      <translation>没有符合条件的记录</translation>
+    </message>
+    <message>
+      <source>Nothing here matches the search and filters.</source>
+      <translation>没有记录符合当前的搜索和筛选条件。</translation>
+    </message>
+    <message>
+      <source>Clear filters</source>
+      <translation>清除筛选</translation>
     </message>
   </context>
   <context>
@@ -938,6 +1047,60 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <source>Due: %1   Due soon: %2   Database: %3</source>
       <translation>已到期:%1   即将到期:%2   数据库:%3</translation>
     </message>
+    <message>
+      <source>API: %1</source>
+      <translation>API:%1</translation>
+    </message>
+    <message>
+      <source>The action API server is listening at %1. Click to copy the address.</source>
+      <translation>动作 API 服务正在 %1 上监听。点击复制地址。</translation>
+    </message>
+    <message>
+      <source>API failed: %1</source>
+      <translation>API 启动失败:%1</translation>
+    </message>
+    <message>
+      <source>The action API server did not start: %1
+Click to open the settings.</source>
+      <translation>动作 API 服务未能启动:%1
+点击打开设置。</translation>
+    </message>
+    <message>
+      <source>API: off (demo database)</source>
+      <translation>API:未开启(演示数据库)</translation>
+    </message>
+    <message>
+      <source>The action API is not served from the demo database, so that no other tool writes to it by mistake.</source>
+      <translation>演示数据库不提供动作 API 服务,以免其他工具误写入。</translation>
+    </message>
+    <message>
+      <source>API: starting…</source>
+      <translation>API:正在启动…</translation>
+    </message>
+    <message>
+      <source>API: off</source>
+      <translation>API:未开启</translation>
+    </message>
+    <message>
+      <source>The action API server is off. Click to open the settings, where it is turned on.</source>
+      <translation>动作 API 服务未开启。点击打开设置,可在其中开启。</translation>
+    </message>
+    <message>
+      <source>Copied %1</source>
+      <translation>已复制 %1</translation>
+    </message>
+    <message>
+      <source>[Demo database]</source>
+      <translation>[演示数据库]</translation>
+    </message>
+    <message>
+      <source>Demo database</source>
+      <translation>演示数据库</translation>
+    </message>
+    <message>
+      <source>Back to my database</source>
+      <translation>回到我的数据库</translation>
+    </message>
   </context>
   <context>
     <name>ObjectDialog</name>
@@ -989,6 +1152,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Description</source>
       <translation>描述</translation>
+    </message>
+    <message>
+      <source>No maintenance objects yet</source>
+      <translation>还没有维保对象</translation>
+    </message>
+    <message>
+      <source>Objects are the equipment you maintain: compressors, pumps, cooling towers. Add them one by one, or import a list from a spreadsheet.</source>
+      <translation>维保对象是您要维护的设备:空压机、水泵、冷却塔等。可以逐个新建,也可以从表格导入清单。</translation>
     </message>
     <message>
       <source>Search name, ID, location…</source>
@@ -1132,8 +1303,8 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>提前提醒(&amp;M):</translation>
     </message>
     <message>
-      <source>Next cycle &amp;starts:</source>
-      <translation>下个周期起算(&amp;S):</translation>
+      <source>Ne&amp;xt cycle starts:</source>
+      <translation>下个周期起算(&amp;X):</translation>
     </message>
     <message>
       <source>The next cycle starts when the task is handled or ignored.</source>
@@ -1196,6 +1367,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>自周期开始起统计值增长达到该数量时任务到期。</translation>
     </message>
     <message>
+      <source>Counted back from the forecast due date, never before the cycle began.</source>
+      <translation>从预测的到期日往前推算,不早于本周期开始。</translation>
+    </message>
+    <message>
+      <source>Not shorter than the cycle: the reminder comes as each cycle begins.</source>
+      <translation>提前量不短于周期:每个周期一开始就提醒。</translation>
+    </message>
+    <message>
       <source>Fix the cycle settings to see the due dates.</source>
       <translation>请修正周期设置以查看到期日。</translation>
     </message>
@@ -1233,14 +1412,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Stopped</source>
       <translation>已停止</translation>
-    </message>
-    <message>
-      <source>at due time</source>
-      <translation>到期时</translation>
-    </message>
-    <message>
-      <source>%1 %2 before</source>
-      <translation>提前 %1 %2</translation>
     </message>
     <message>
       <source>New</source>
@@ -1315,6 +1486,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>查看该项目的任务</translation>
     </message>
     <message>
+      <source>No maintenance projects yet</source>
+      <translation>还没有维保项目</translation>
+    </message>
+    <message>
+      <source>A project is a maintenance plan: what to do, how often, and on which objects. Once it is started, each of its objects gets a task with due dates and reminders.</source>
+      <translation>维保项目就是维保计划:做什么、多久做一次、针对哪些对象。项目启动后,每个对象都会得到一个带到期日和提醒的任务。</translation>
+    </message>
+    <message>
+      <source>New project…</source>
+      <translation>新建项目…</translation>
+    </message>
+    <message>
       <source>%1 project(s)</source>
       <translation>%1 个项目</translation>
     </message>
@@ -1369,6 +1552,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>(none: the project cannot start)</source>
       <translation>(无:项目无法启动)</translation>
+    </message>
+    <message>
+      <source>(a statistic that no longer exists)</source>
+      <translation>(该统计项已不存在)</translation>
     </message>
     <message>
       <source>Tasks</source>
@@ -1513,14 +1700,6 @@ Stop it, edit it, and start it again afterwards?</source>
     <message>
       <source>Kind</source>
       <translation>类型</translation>
-    </message>
-    <message>
-      <source>Project</source>
-      <translation>项目</translation>
-    </message>
-    <message>
-      <source>Object</source>
-      <translation>对象</translation>
     </message>
     <message>
       <source>Due at</source>
@@ -1715,8 +1894,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>客户端访问本服务时使用的其他主机名,以空格分隔,如 workstation.local。指向其他主机名的请求一律拒绝。</translation>
     </message>
     <message>
-      <source>Allowed web &amp;origins:</source>
-      <translation>允许的网页来源(&amp;O):</translation>
+      <source>Allowed &amp;web origins:</source>
+      <translation>允许的网页来源(&amp;W):</translation>
     </message>
     <message>
       <source>none: web pages cannot call the API</source>
@@ -1743,8 +1922,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>备份</translation>
     </message>
     <message>
-      <source>&amp;Back up now</source>
-      <translation>立即备份(&amp;B)</translation>
+      <source>Back &amp;up now</source>
+      <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
       <source>&amp;Restore…</source>
@@ -1896,6 +2075,14 @@ The current database is kept in the backups folder.</source>
       <source>Add reading…</source>
       <translation>添加读数…</translation>
     </message>
+    <message>
+      <source>No statistics yet</source>
+      <translation>还没有统计项</translation>
+    </message>
+    <message>
+      <source>A statistic is a meter: running hours, a counter, kilometres. Projects on a meter cycle come due as its readings grow.</source>
+      <translation>统计项就是计量表:运行小时、计数器、里程等。按统计周期的项目会随读数增长而到期。</translation>
+    </message>
     <message numerus="yes">
       <source>%n reading(s)</source>
       <translation>
@@ -1985,6 +2172,18 @@ The current database is kept in the backups folder.</source>
       <source>All objects</source>
       <translation>全部对象</translation>
     </message>
+    <message>
+      <source>No tasks yet</source>
+      <translation>还没有维保任务</translation>
+    </message>
+    <message>
+      <source>Tasks appear when a project with objects is started: one for each object, with its due date, reminders, and Handle… when it is done.</source>
+      <translation>启动一个带对象的维保项目后就会出现任务:每个对象一个,带到期日和提醒,完成后点“处理…”。</translation>
+    </message>
+    <message>
+      <source>Go to projects</source>
+      <translation>前往维保项目</translation>
+    </message>
     <message numerus="yes">
       <source>Showing %n reminded task(s)</source>
       <translation>
@@ -2000,6 +2199,45 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>no forecast yet</source>
       <translation>暂无预测</translation>
+    </message>
+  </context>
+  <context>
+    <name>WelcomeDialog</name>
+    <message>
+      <source>Welcome to MixTimer</source>
+      <translation>欢迎使用 MixTimer</translation>
+    </message>
+    <message>
+      <source>MixTimer keeps your maintenance plans and reminds you before each piece of equipment comes due. The work goes in three steps:</source>
+      <translation>MixTimer 保存您的维保计划,并在每台设备到期前提醒您。工作分三步:</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Objects&lt;/b&gt;: the equipment you maintain (or import a list from a spreadsheet).</source>
+      <translation>&lt;b&gt;维保对象&lt;/b&gt;:您要维护的设备(也可以从表格导入清单)。</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Projects&lt;/b&gt;: what to do, how often, on which objects. Start a project and each object gets a task.</source>
+      <translation>&lt;b&gt;维保项目&lt;/b&gt;:做什么、多久做一次、针对哪些对象。启动项目后,每个对象都会得到一个任务。</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;Tasks&lt;/b&gt;: come due, remind you, and are handled: each handle is kept as a record.</source>
+      <translation>&lt;b&gt;维保任务&lt;/b&gt;:到期、提醒、处理;每次处理都会留下一条记录。</translation>
+    </message>
+    <message>
+      <source>To look around first, open a demo database: a made-up plant with a year of history, in a separate file (%1). Your own database stays empty and untouched; the status bar takes you back to it.</source>
+      <translation>想先看看,可以打开演示数据库:一个虚构的工厂和一年的历史记录,保存在单独的文件中(%1)。您自己的数据库保持空白、不受影响;状态栏上可以随时回到它。</translation>
+    </message>
+    <message>
+      <source>The user guide is in the Help menu (F1).</source>
+      <translation>使用指南在“帮助”菜单中(F1)。</translation>
+    </message>
+    <message>
+      <source>Open the &amp;demo database</source>
+      <translation>打开演示数据库(&amp;D)</translation>
+    </message>
+    <message>
+      <source>&amp;Start with my own data</source>
+      <translation>从我自己的数据开始(&amp;S)</translation>
     </message>
   </context>
   <context>
@@ -2110,6 +2348,91 @@ The current database is kept in the backups folder.</source>
       <translation>
         <numerusform>其中 %n 个已有对象已更新。</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportStart</name>
+    <message>
+      <source>Object number</source>
+      <translation>对象编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Alias</source>
+      <translation>别名</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Statistic number</source>
+      <translation>统计编号</translation>
+    </message>
+    <message>
+      <source>Reading</source>
+      <translation>读数</translation>
+    </message>
+    <message>
+      <source>Time read</source>
+      <translation>读数时间</translation>
+    </message>
+    <message>
+      <source>required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <source>Accepted column names</source>
+      <translation>可用的列名</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Import maintenance objects</source>
+      <translation>导入维保对象</translation>
+    </message>
+    <message>
+      <source>Import meter readings</source>
+      <translation>导入统计读数</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv *.txt);;All files (*)</source>
+      <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+  </context>
+  <context>
+    <name>QFileDialog</name>
+    <message>
+      <source>&amp;Look in:</source>
+      <translation>查看(&amp;L):</translation>
+    </message>
+    <message>
+      <source>Files of &amp;type:</source>
+      <translation>文件类型(&amp;T):</translation>
+    </message>
+  </context>
+  <context>
+    <name>Welcome</name>
+    <message>
+      <source>MixTimer</source>
+      <translation>MixTimer</translation>
+    </message>
+    <message>
+      <source>MixTimer could not start again on %1.</source>
+      <translation>MixTimer 无法在 %1 上重新启动。</translation>
     </message>
   </context>
 </TS>

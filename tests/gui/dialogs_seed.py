@@ -1,0 +1,74 @@
+"""Every dialog of the window, built on sample data, for the tests that check them all alike
+(sizes on a small screen, mnemonics, texts that fit). Imported by name; no package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lists_seed import seed
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialog, QWidget
+
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.services import Services
+
+Factory = Callable[[], QDialog]
+
+
+def every_dialog(services: Services, clock: FakeClock, window: Any,
+                 tmp_path: Path) -> dict[str, Factory]:
+    """Each dialog by name, as a function that builds it (parented to ``window``)."""
+    from mixtimer_gui.exports.csv_import import OBJECTS, import_table, parse_table
+    from mixtimer_gui.gui.csv_dialogs import ImportDialog
+    from mixtimer_gui.gui.error_dialog import ErrorDialog
+    from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+    from mixtimer_gui.gui.help_dialogs import AboutDialog, GuideDialog, ShortcutsDialog
+    from mixtimer_gui.gui.images import ImageViewer
+    from mixtimer_gui.gui.import_start import ImportStartDialog
+    from mixtimer_gui.gui.object_dialog import ObjectDialog
+    from mixtimer_gui.gui.project_form import ProjectForm
+    from mixtimer_gui.gui.reading_dialog import ReadingDialog
+    from mixtimer_gui.gui.recovery_dialog import RecoveryDialog
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+    from mixtimer_gui.gui.statistic_dialog import StatisticDialog
+    from mixtimer_gui.services.errors import StoreError
+
+    ids = seed(services, clock)
+    natural = services.projects.get({"uid": ids["projects"]["monthly"]})
+    meter_project = services.projects.get({"uid": ids["projects"]["hours"]})
+    task = services.tasks.get({"uid": ids["tasks"][("冷却塔月保", "OBJ-T1")]})
+    statistic = services.statistics.get({"uid": ids["meter"]})
+    table = parse_table("名称,地点,位置\r\n泵,一楼,二楼\r\n,x,y\r\n", OBJECTS)
+    checked = import_table(services, table, commit=False)
+    picture = tmp_path / "photo.png"
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#4a7"))
+    image.save(str(picture))
+
+    def parented(make: Callable[[QWidget], QDialog]) -> Factory:
+        return lambda: make(window)
+
+    return {
+        "project-new": parented(lambda w: ProjectForm(services, None, w)),
+        "project-natural": parented(lambda w: ProjectForm(services, natural, w)),
+        "project-meter": parented(lambda w: ProjectForm(services, meter_project, w)),
+        "handle": parented(lambda w: HandleDialog(services, task, w)),
+        "ignore": parented(lambda w: IgnoreDialog(services, task, w)),
+        "object": parented(lambda w: ObjectDialog(services, None, w)),
+        "statistic": parented(lambda w: StatisticDialog(services, None, w)),
+        "reading": parented(lambda w: ReadingDialog(services, statistic, w)),
+        "settings": parented(lambda w: SettingsDialog(w.settings, services, w)),
+        "import-start-objects": parented(lambda w: ImportStartDialog("objects", w)),
+        "import-start-readings": parented(lambda w: ImportStartDialog("readings", w)),
+        "import-preview": parented(lambda w: ImportDialog(table, checked, w)),
+        "guide": parented(GuideDialog),
+        "shortcuts": parented(ShortcutsDialog),
+        "about": parented(AboutDialog),
+        "recovery": parented(lambda w: RecoveryDialog(
+            StoreError("数据库文件已损坏"), tmp_path / "data" / "mixtimer.db", w)),
+        "error": parented(lambda w: ErrorDialog("Something went wrong.", "Traceback…\n" * 40,
+                                                w)),
+        "image": parented(lambda w: ImageViewer(picture, w)),
+    }
