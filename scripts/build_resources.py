@@ -63,6 +63,11 @@ QM_DIR = PACKAGE_RESOURCES / "translations"
 PIXEL_TOLERANCE = 24
 
 
+def shown(path: Path) -> str:
+    """``path`` as a message names it: inside the repository, relative to it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 # -- icons ------------------------------------------------------------------------------------
 
 
@@ -173,21 +178,21 @@ def build_icons() -> list[Path]:
 
 
 def stale_icons() -> list[str]:
-    problems = [f"{copy.relative_to(ROOT)} differs from {master.relative_to(ROOT)}"
+    problems = [f"{shown(copy)} differs from {shown(master)}"
                 for master, copy in PACKAGE_ICONS.items()
                 if not copy.exists() or not filecmp.cmp(master, copy, shallow=False)]
     for size in PNG_SIZES:
         path = png_path(size)
         if not path.exists() or differs(read_images(path)[0], render(ICON_MASTER, size)):
-            problems.append(f"{path.relative_to(ROOT)} is not {ICON_MASTER.name} at {size} px")
+            problems.append(f"{shown(path)} is not {ICON_MASTER.name} at {size} px")
     if not ICO.exists():
-        problems.append(f"{ICO.relative_to(ROOT)} is missing")
+        problems.append(f"{shown(ICO)} is missing")
     else:
         images = read_images(ICO)
         sizes = [i.width() for i in images]
         if sizes != list(ICO_SIZES) or any(
                 differs(i, render(ICON_MASTER, i.width())) for i in images):
-            problems.append(f"{ICO.relative_to(ROOT)} is not {ICON_MASTER.name} at "
+            problems.append(f"{shown(ICO)} is not {ICON_MASTER.name} at "
                             f"{list(ICO_SIZES)} px (it has {sizes})")
     return problems
 
@@ -227,10 +232,10 @@ def stale_translations() -> list[str]:
             fresh = Path(tmp) / qm.name
             lrelease(ts, fresh)
             if not qm.exists() or not filecmp.cmp(fresh, qm, shallow=False):
-                problems.append(f"{qm.relative_to(ROOT)} is not lrelease of "
-                                f"{ts.relative_to(ROOT)}")
+                problems.append(f"{shown(qm)} is not lrelease of "
+                                f"{shown(ts)}")
     expected = {qm.name for _ts, qm in translation_pairs()}
-    problems += [f"{qm.relative_to(ROOT)} has no source in {TS_DIR.relative_to(ROOT)}"
+    problems += [f"{shown(qm)} has no source in {shown(TS_DIR)}"
                  for qm in sorted(QM_DIR.glob("*.qm")) if qm.name not in expected]
     return problems
 
@@ -262,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     for step in steps:
         for path in STEPS[step][0]():
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {shown(path)}")
     return 0
 
 
