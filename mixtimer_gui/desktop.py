@@ -120,6 +120,9 @@ class XdgAutostart:
             "Comment=Maintenance reminders in the tray",
             "Comment[zh_CN]=在托盘中提醒到期的维保",
             f"Exec={desktop_exec(command)}",
+            # Once the program is uninstalled, the session skips the entry instead of
+            # failing to start it at every login.
+            f"TryExec={command[0]}".replace("\\", "\\\\"),
             f"Icon={APP_ID}",
             "Terminal=false",
             "X-GNOME-Autostart-enabled=true",

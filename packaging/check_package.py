@@ -111,7 +111,7 @@ def build_environment(work: Path) -> Path:
     python = venv / "bin" / "python"
     # Only the dependencies: PyInstaller reads the app from the tree, and installing the
     # project would build it inside the tree.
-    run([str(python), "-m", "pip", "install", "--quiet", "build", *build_requirements()])
+    run([str(python), "-m", "pip", "install", "--quiet", *build_requirements()])
     return python
 
 
@@ -258,6 +258,8 @@ def check_removed(files: list[Path]) -> None:
 
 def check_distributions(python: Path, work: Path) -> None:
     out = work / "python-dist"
+    # Installed only now: whatever is in the environment may end up in the bundle.
+    run([str(python), "-m", "pip", "install", "--quiet", "build"])
     run([str(python), "-m", "build", "--outdir", str(out), str(ROOT)])
     sdist = next(out.glob("*.tar.gz"))
     with tarfile.open(sdist) as archive:

@@ -76,6 +76,7 @@ def test_enabling_writes_an_autostart_entry_that_starts_minimised(tmp_path: Path
     assert autostart.path == path and autostart.is_enabled()
     entry = _entry(path)
     assert entry["Exec"] == "/opt/mixtimer-gui/mixtimer-gui --minimized"
+    assert entry["TryExec"] == "/opt/mixtimer-gui/mixtimer-gui"  # skipped once uninstalled
     assert entry["Type"] == "Application" and entry["Icon"] == APP_ID
     assert list((tmp_path / "autostart").iterdir()) == [path]  # no partial file left
 
