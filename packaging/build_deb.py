@@ -292,7 +292,7 @@ def build(bundle: Path, out: Path, *, compression: str = "xz") -> Path:
     print(f"glibc: {'.'.join(map(str, glibc))} or newer "
           f"(highest GLIBC_ symbol version, needed by {', '.join(sorted(set(needing)))})")
     print(f"Depends: {depends}")
-    print(f"wrote {target} ({target.stat().st_size / 1_048_576:.1f} MB)")
+    print(f"wrote {target} ({target.stat().st_size / 1_048_576:.1f} MiB)")
     return target
 
 

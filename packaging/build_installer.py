@@ -53,7 +53,7 @@ def compile_installer(bundle: Path, outfile: Path) -> Path:
     command = [makensis(), "-V2", "-INPUTCHARSET", "UTF8", "-WX",
                *defines(version, bundle, outfile), str(SCRIPT)]
     subprocess.run(command, check=True, cwd=ROOT)
-    print(f"wrote {outfile} ({outfile.stat().st_size / 1_048_576:.1f} MB)")
+    print(f"wrote {outfile} ({outfile.stat().st_size / 1_048_576:.1f} MiB)")
     return outfile
 
 
