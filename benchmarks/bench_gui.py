@@ -16,6 +16,11 @@
   held by it (the ``set_filter`` call on the GUI thread; target ≤ 100 ms).
 - ``memory``: that child's peak RSS (``wait4``) with the window open on the database, after
   the Handles tab work (target ≤ 150 MiB; the bare window's peak is the floor).
+- ``Handles tab services call``: each page the tab asked for, as ``services.handles.list``
+  alone, against the same page got by hand (``HandFloor``: ``SELECT COUNT(*)`` and
+  ``SELECT * … ORDER BY created DESC, id DESC LIMIT n`` with the tab's conditions written
+  as SQL by hand, on a ``sqlite3`` connection with the app's page cache); the floor's total
+  and uids are checked against the services' answer first.
 
 Children get a private settings/log folder (``XDG_*``) so the user's own are never touched.
 Pass a copy of the cached database: starting the app writes to it (reminder log, settings).
@@ -96,7 +101,8 @@ def measure(db_path: Path | str, repeats: int = 5) -> list[dict[str, Any]]:
             bare.append(run_mode("bare", db, env))
             app.append(run_mode("app", db, env))
         handles = run_mode("handles", db, env, repeats=max(3, repeats))
-    return start_rows(bare, app) + handle_rows(handles) + memory_rows(bare, handles)
+    return (start_rows(bare, app) + handle_rows(handles) + service_rows(handles)
+            + memory_rows(bare, handles))
 
 
 def compile_package() -> None:
@@ -127,6 +133,25 @@ def start_rows(bare: list[dict[str, Any]], app: list[dict[str, Any]]) -> list[di
              "note": "database attached; status tiles, due list, calendar painted"}]
 
 
+SERVICE_CALLS = (("first_page", "first page"), ("filter_project", "filter by project"),
+                 ("filter_person", "filter by person"), ("filter_text", "search text"))
+
+
+def service_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each Handles tab services call against its hand-written floor."""
+    rows = []
+    for key, label in SERVICE_CALLS:
+        service, floor = report.get(f"{key}_service") or [], report.get(f"{key}_floor") or []
+        if not service or not floor:
+            continue
+        m, f = spread(service), spread(floor)
+        rows.append({"work": f"Handles tab services call: {label}", "unit": "ms",
+                     "median": m[0], "min": m[1], "max": m[2], "floor_name": HandFloor.NAME,
+                     "floor_median": f[0], "floor_min": f[1], "floor_max": f[2],
+                     "ratio": m[0] / f[0] if f[0] else None})
+    return rows
+
+
 def handle_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for key, label in (("switch_tab", "Handles tab: switch to it"),
@@ -155,6 +180,87 @@ def memory_rows(bare: list[dict[str, Any]], handles: dict[str, Any]) -> list[dic
              "floor_min": floor[1], "floor_max": floor[2], "ratio": peak / floor[0],
              "target": MEMORY_TARGET_MIB,
              "note": f"after the Handles tab work, {handles.get('handles', '?')} handles"}]
+
+
+# -- the floor of the Handles tab's services calls --------------------------------------------
+
+
+HAND_EQUALS = {"project_id": "project_id = ?", "object_id": "object_id = ?",
+               "is_ignored": "is_ignored = ?"}
+# A person: newest handles first, each checked against the side table's (handle_rowid)
+# index, so the page stops after ``size`` matches; counted in the side table alone.
+HAND_PERSON = ("EXISTS (SELECT 1 FROM handle_handler AS hh WHERE hh.handle_rowid = "
+               "handle.id AND hh.handler_id = ?)")
+HAND_PERSON_COUNT = ("SELECT COUNT(DISTINCT handle_rowid) FROM handle_handler "
+                     "WHERE handler_id = ?")
+
+
+class HandFloor:
+    """The page the Handles tab asks for, got by hand in ``sqlite3``: its total and its first
+    ``size`` records, newest first. The tab's conditions are turned into SQL here, by hand,
+    for the few it makes; anything else is refused rather than answered wrongly."""
+
+    NAME = "by hand: COUNT + page in sqlite3"
+    TEXT = ("description", "result", "object_name", "project_name")
+
+    def __init__(self, db: Path) -> None:
+        import sqlite3
+
+        self.conn = sqlite3.connect(str(db), isolation_level=None)
+        self.conn.execute("PRAGMA cache_size = -16000")  # the app's page cache
+        columns = [row[1] for row in self.conn.execute("PRAGMA table_info(handle)")]
+        self.uid_index = columns.index("uid")
+
+    def where(self, where_and: list, where_or: list) -> tuple[list[str], list[Any]]:
+        from datetime import datetime
+
+        tests: list[str] = []
+        params: list[Any] = []
+        for field, op, value in where_and:
+            if field == "created" and op in (">=", "<"):
+                tests.append(f"created {op} ?")
+                params.append(int(datetime.fromisoformat(value).timestamp()))  # local midnight
+            elif op == "=" and field in HAND_EQUALS:
+                tests.append(HAND_EQUALS[field])
+                params.append(value)
+            elif op == "=" and field == "handler_id_list":
+                tests.append(HAND_PERSON)
+                params.append(value)
+            else:
+                raise ValueError(f"no hand-written SQL for {field} {op}")
+        if where_or:
+            if {(field, op) for field, op, _ in where_or} != {(f, "like") for f in self.TEXT}:
+                raise ValueError(f"no hand-written SQL for {where_or}")
+            tests.append("(" + " OR ".join(f"{f} LIKE ?" for f in self.TEXT) + ")")
+            params += [dict((f, v) for f, _, v in where_or)[f] for f in self.TEXT]
+        return tests, params
+
+    def page(self, where_and: list, where_or: list, size: int) -> tuple[int, list[str]]:
+        tests, params = self.where(where_and, where_or)
+        where = " WHERE " + " AND ".join(tests) if tests else ""
+        count = ((HAND_PERSON_COUNT, params) if tests == [HAND_PERSON]
+                 else (f"SELECT COUNT(*) FROM handle{where}", params))
+        self.conn.execute("BEGIN")
+        try:
+            total = self.conn.execute(*count).fetchone()[0]
+            rows = self.conn.execute(f"SELECT * FROM handle{where} ORDER BY created DESC, "
+                                     "id DESC LIMIT ?", [*params, size]).fetchall()
+        finally:
+            self.conn.execute("COMMIT")
+        return total, [row[self.uid_index] for row in rows]
+
+
+def floor_ms(floor: HandFloor, services: Any, where_and: list, where_or: list,
+             size: int) -> float:
+    """The floor's time, after checking that it answers what the services answer."""
+    from common import timed_ms
+
+    got = services.handles.list({"page_size": size, "where_and": where_and,
+                                 "where_or": where_or})
+    expected = (got["total_records"], [r["uid"] for r in got["data"]])
+    if floor.page(where_and, where_or, size) != expected:
+        raise RuntimeError(f"the floor answers another question for {where_and} {where_or}")
+    return timed_ms(lambda: floor.page(where_and, where_or, size))
 
 
 # -- the children ---------------------------------------------------------------------------
@@ -252,7 +358,10 @@ def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[floa
     out: dict[str, list[float]] = {k: [] for k in (
         "switch_tab", "first_page", "first_page_service", "filter_project",
         "filter_project_service", "filter_person", "filter_person_service", "filter_text",
-        "filter_text_service", "filter_text_blocked")}
+        "filter_text_service", "filter_text_blocked", "first_page_floor",
+        "filter_project_floor", "filter_person_floor", "filter_text_floor")}
+    floor = HandFloor(Path(str(services.db.database)))
+    size = tab.model.page_size
 
     def settle() -> None:
         app.processEvents()
@@ -281,6 +390,7 @@ def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[floa
         out["first_page_service"].append(timed_ms(
             lambda: services.handles.list({"page_size": tab.model.page_size,
                                            "order_by": "-created"})))
+        out["first_page_floor"].append(floor_ms(floor, services, [], [], size))
     combos = (("filter_project", tab.project_combo), ("filter_person", tab.handler_combo))
     for key, combo in combos:
         for i in range(repeats):
@@ -293,6 +403,7 @@ def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[floa
             out[f"{key}_service"].append(timed_ms(lambda w=where_and, o=where_or: (
                 services.handles.list({"page_size": tab.model.page_size, "where_and": w,
                                        "where_or": o}))))
+            out[f"{key}_floor"].append(floor_ms(floor, services, where_and, where_or, size))
         combo.setCurrentIndex(0)
         settle()
     for i in range(repeats):
@@ -311,6 +422,7 @@ def handles_tab_work(app: Any, window: Any, repeats: int) -> dict[str, list[floa
         out["filter_text_service"].append(timed_ms(lambda w=where_and, o=where_or: (
             services.handles.list({"page_size": tab.model.page_size, "where_and": w,
                                    "where_or": o}))))
+        out["filter_text_floor"].append(floor_ms(floor, services, where_and, where_or, size))
     return out
 
 
@@ -328,8 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for d in measure(args.db, args.repeats):
         row = Row(**{k: v for k, v in d.items() if k in Row.__dataclass_fields__})
-        print(f"{row.work:42} {row.median if row.median is not None else '-':>10} "
-              f"{row.unit:4} {row.target_text:10} {row.verdict:6} {row.note}")
+        floor = (f"floor {row.floor_median:.1f} ({row.ratio:.2f}x)"
+                 if row.floor_median is not None and row.ratio is not None else "")
+        print(f"{row.work:42} {row.median if row.median is not None else '-':>10.1f} "
+              f"{row.unit:4} {row.target_text:10} {row.verdict:6} {floor} {row.note}")
     return 0
 
 

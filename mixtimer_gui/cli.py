@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--block", default="mixtimer", help="the path segment before /api")
     serve.add_argument("--token", default=None,
                        help="required for any bind other than 127.0.0.1")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="also accept requests naming this host (repeatable)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let pages of this web origin call the API (repeatable)")
 
     export = sub.add_parser("export-handles", help="write handle records to CSV")
     _db_option(export)

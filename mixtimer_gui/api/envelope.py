@@ -15,9 +15,11 @@ BAD_FORMAT = 10010
 UNKNOWN_ACTION = 10011
 BAD_PARAMETER = 10013
 UNAUTHORIZED = 10401
+FORBIDDEN = 10403  # a Host or Origin that was not allowed (spec §1.1)
 BAD_PATH = 10404
 BAD_METHOD = 10405
 TOO_LARGE = 10413
+UNSUPPORTED_TYPE = 10415  # Content-Type is not JSON (spec §1.1)
 INTERNAL = 10500
 # This project's addition: the database cannot take the request now (disk full, read-only,
 # locked by another program). Not a bug, so not 10500; ``info`` says what to do.
@@ -29,9 +31,11 @@ MESSAGES: dict[int, str] = {
     UNKNOWN_ACTION: "请求-未知操作",
     BAD_PARAMETER: "请求-参数错误",
     UNAUTHORIZED: "请求-未授权",
+    FORBIDDEN: "请求-来源不允许",
     BAD_PATH: "请求-路径错误",
     BAD_METHOD: "请求-方法错误",
     TOO_LARGE: "请求-内容过大",
+    UNSUPPORTED_TYPE: "请求-类型错误",
     INTERNAL: "服务器内部错误",
     UNAVAILABLE: "服务-暂不可用",
 }
@@ -42,15 +46,20 @@ HTTP_STATUS: dict[int, str] = {
     UNKNOWN_ACTION: "200 OK",
     BAD_PARAMETER: "200 OK",
     UNAUTHORIZED: "401 Unauthorized",
+    FORBIDDEN: "403 Forbidden",
     BAD_PATH: "404 Not Found",
     BAD_METHOD: "405 Method Not Allowed",
     TOO_LARGE: "413 Content Too Large",
+    UNSUPPORTED_TYPE: "415 Unsupported Media Type",
     INTERNAL: "500 Internal Server Error",
     UNAVAILABLE: "503 Service Unavailable",
 }
 
 # What a client sees of a bug: nothing that helps an attacker, something that helps a user.
 INTERNAL_INFO = "服务器内部错误,详情已记入服务器日志;请稍后重试或联系管理员"
+
+# Refusals of who may call: their answers do not echo what the request sent (spec §1).
+REFUSALS = frozenset((UNAUTHORIZED, FORBIDDEN, UNSUPPORTED_TYPE))
 
 # ``resp`` echoes the client's action; a huge one is cut so an answer stays small.
 RESP_MAX = 200

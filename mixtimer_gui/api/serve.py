@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import FrameType
 
+from mixtimer_gui.api.callers import Callers
 from mixtimer_gui.api.server import ApiServer, BindRefusedError, check_bind
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, check_block
 from mixtimer_gui.logging_setup import setup_logging
@@ -50,28 +51,33 @@ def _configure_logging() -> None:
 
 def run_serve(db_path: Path, host: str = "127.0.0.1", port: int = 8848,
               block: str = DEFAULT_BLOCK, token: str | None = None, *,
-              open_workspace: OpenWorkspace, on_started: StartedHook | None = None) -> None:
+              open_workspace: OpenWorkspace, allow_hosts: Sequence[str] = (),
+              allow_origins: Sequence[str] = (), on_started: StartedHook | None = None) -> None:
     """Serve the database at ``db_path`` until SIGINT/SIGTERM."""
     try:
         check_bind(host.strip(), token)
         block = check_block(block)
+        Callers.of(allow_hosts, allow_origins)
     except (BindRefusedError, ValueError) as exc:
         raise ServeRefused(str(exc)) from exc
     if not 0 <= port <= 65535:
         raise ServeRefused(f"端口 {port} 无效,应为 0–65535(0 表示自动选择空闲端口)")
     _configure_logging()
     with open_workspace(db_path) as workspace:
-        _serve(workspace, host, port, block, token, on_started)
+        _serve(workspace, host, port, block, token, on_started,
+               allow_hosts=allow_hosts, allow_origins=allow_origins)
 
 
 def _serve(workspace: Workspace, host: str, port: int, block: str,
-           token: str | None, on_started: StartedHook | None) -> None:
+           token: str | None, on_started: StartedHook | None, *,
+           allow_hosts: Sequence[str], allow_origins: Sequence[str]) -> None:
     services = workspace.services
     stop = threading.Event()
     # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
     workspace.start_daily_backups()
     try:
-        server = ApiServer(services, host=host, port=port, block=block, token=token)
+        server = ApiServer(services, host=host, port=port, block=block, token=token,
+                           allow_hosts=allow_hosts, allow_origins=allow_origins)
         try:
             server.start()
         except OSError as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from waitress.adjustments import Adjustments
@@ -23,6 +23,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 from waitress.wasyncore import dispatcher as wasyncore_dispatcher
 
 from mixtimer_gui.api import envelope as env
+from mixtimer_gui.api.callers import Callers
 from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, MAX_BODY, make_app
 from mixtimer_gui.services import ServiceContext, Services
 
@@ -102,18 +103,21 @@ class ApiServer:
     """The action API on ``host:port`` (``port=0``: a free port, read ``.port`` after start).
 
     Binding anything but ``127.0.0.1`` without a token raises ``BindRefusedError`` here, before
-    a socket is opened.
+    a socket is opened. ``allow_hosts``/``allow_origins`` (spec §1.1; the address bound to is
+    allowed as a host too): a bad one raises ``ValueError`` with a sentence.
     """
 
     def __init__(self, services: Services, host: str = LOOPBACK, port: int = 8848,
                  block: str = DEFAULT_BLOCK, token: str | None = None, *,
-                 threads: int = THREADS, max_body: int = MAX_BODY) -> None:
+                 threads: int = THREADS, max_body: int = MAX_BODY,
+                 allow_hosts: Iterable[str] = (), allow_origins: Iterable[str] = ()) -> None:
         host = host.strip()
         check_bind(host, token)
         self.services = services
         self.host = host
+        callers = Callers.of(allow_hosts, allow_origins).with_bound_address(host)
         self.app = make_app(services, block=block, token=token, max_body=max_body,
-                            keep_connections=True)
+                            keep_connections=True, callers=callers)
         self.block = self.app.block
         self._requested_port = port
         self._threads = threads

@@ -2,10 +2,14 @@
 
 Order of checks, and why:
 
-1. path and block (10404), then method (10405): nothing about the body matters yet;
+1. path and block (10404), then method (10405): nothing about the body matters yet; an
+   ``OPTIONS`` carrying an ``Origin`` is a CORS preflight, answered for allowed origins only
+   (Host and Origin checked as in step 3; it carries no token, as browsers send none);
 2. size (10413) from ``Content-Length`` before reading anything;
 3. the body is read and parsed, but a token check (10401) answers first, so a client without
-   the token learns nothing, not even whether its JSON was valid;
+   the token learns nothing, not even whether its JSON was valid; then who may call
+   (``callers``, spec §1.1): ``Host`` and ``Origin`` (10403), ``Content-Type`` (10415). These
+   three refusals log one line each (never the token) and their ``resp`` is ``""``;
 4. format (10010), action (10011), the action of a catalogue path (10013), then the service.
 
 On a catalogue path ``/{block}/v2/{entity}/{action}`` the body's ``action`` may be left out;
@@ -13,9 +17,9 @@ when given it must equal the path's last segment, else **10013** naming ``action
 itself is known, the request contradicts itself, which is a parameter problem. A catalogue path
 that names no action of the table is a wrong path (10404).
 
-``Content-Type`` is not checked: the original names it only as "json", and clients that send
-``text/plain`` bodies holding JSON are served like the rest. A query string is ignored; a
-trailing ``/`` on a path is tolerated.
+An answer to an allowed origin carries the CORS headers that let its page read it, whatever
+the code; no other answer carries any. A query string is ignored; a trailing ``/`` on a path
+is tolerated.
 
 Each request runs in its own transaction (the services open one per call) on its thread's
 database connection (``ServiceContext.connection_scope``); a service's ``DomainError`` becomes
@@ -34,6 +38,7 @@ from typing import Any
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.actions import ACTIONS, CATALOGUE, Action
 from mixtimer_gui.api.body import parse_object
+from mixtimer_gui.api.callers import Callers, check_content_type, shown
 from mixtimer_gui.api.envelope import Answer, ApiError
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.services import Services
@@ -62,8 +67,9 @@ class ActionApp:
 
     def __init__(self, services: Services, block: str = DEFAULT_BLOCK,
                  token: str | None = None, max_body: int = MAX_BODY, *,
-                 keep_connections: bool = False) -> None:
+                 keep_connections: bool = False, callers: Callers | None = None) -> None:
         self.services = services
+        self.callers = callers or Callers()
         self.keep_connections = keep_connections
         self.block = check_block(block)
         self.token = token.encode("utf-8") if token else None
@@ -81,16 +87,26 @@ class ActionApp:
         return [body]
 
     def answer(self, environ: dict[str, Any]) -> Answer:
+        answer = self._answer(environ)
+        cors = self.callers.cors_headers(environ)
+        return Answer(answer.envelope, answer.headers + cors) if cors else answer
+
+    def _answer(self, environ: dict[str, Any]) -> Answer:
         action: Any = None
         try:
             path_action = self._route(environ.get("PATH_INFO") or "/")
             action = path_action.name if path_action else None
+            if self.callers.is_preflight(environ):
+                return self._preflight(environ)
             self._check_method(environ)
             data = self._read_and_authorise(environ)
             action = data.get("action", action)
             row = self._resolve(data, path_action)
             return self._dispatch(row, data)
         except ApiError as exc:
+            if exc.code in env.REFUSALS:
+                _log_refusal(environ, exc)
+                action = None  # nothing of what a refused request sent is echoed
             return env.failure(action, exc.code, exc.info, exc.headers)
         except Exception:
             log.exception("unexpected error answering action %r", env.echo(action))
@@ -112,6 +128,11 @@ class ActionApp:
         raise ApiError(env.BAD_PATH, f"路径 '{path[:200]}' 不存在,请向 {self.api_path} 发送 "
                        "POST 请求")
 
+    def _preflight(self, environ: dict[str, Any]) -> Answer:
+        """A CORS preflight: an envelope with the permissions, for an allowed origin."""
+        self.callers.check(environ)
+        return Answer(env.success("", {}).envelope, self.callers.preflight_headers(environ))
+
     @staticmethod
     def _check_method(environ: dict[str, Any]) -> None:
         method = environ.get("REQUEST_METHOD", "")
@@ -127,6 +148,8 @@ class ActionApp:
         except ApiError as exc:
             data, problem = None, exc
         self._authorise(environ, data)
+        self.callers.check(environ)
+        check_content_type(environ)
         if problem is not None:
             raise problem
         assert data is not None
@@ -209,12 +232,24 @@ class ActionApp:
         return env.success(row.name, result)
 
 
+def _log_refusal(environ: dict[str, Any], exc: ApiError) -> None:
+    """One line per refused caller: what it named, never what it authorised with."""
+    heard = {name: shown(str(environ[key])) for name, key in (
+        ("Host", "HTTP_HOST"), ("Origin", "HTTP_ORIGIN"), ("Content-Type", "CONTENT_TYPE"))
+        if environ.get(key) is not None}
+    log.warning("refused %s %r from %s with %d: %r", str(environ.get("REQUEST_METHOD"))[:10],
+                shown(str(environ.get("PATH_INFO") or "/")),
+                environ.get("REMOTE_ADDR") or "?", exc.code, heard)
+
+
 def make_app(services: Services, block: str = DEFAULT_BLOCK, token: str | None = None,
-             max_body: int = MAX_BODY, *, keep_connections: bool = False) -> ActionApp:
+             max_body: int = MAX_BODY, *, keep_connections: bool = False,
+             callers: Callers | None = None) -> ActionApp:
     """The WSGI application serving ``services`` at ``/{block}/api`` (and catalogue paths).
 
     ``keep_connections``: see ``ServiceContext.connection_scope``; only for threads that
-    release their connection when they stop (``ApiServer``'s workers).
+    release their connection when they stop (``ApiServer``'s workers). ``callers``: the hosts
+    and origins allowed besides loopback names (spec §1.1).
     """
     return ActionApp(services, block=block, token=token, max_body=max_body,
-                     keep_connections=keep_connections)
+                     keep_connections=keep_connections, callers=callers)

@@ -21,6 +21,9 @@ from mixtimer_gui.domain.errors import FieldError
 NAME_MAX = 100
 TEXT_MAX = 10_000
 MAX_INT = 2**31 - 1
+# Beyond this no field holds a number (the largest, fee and readings, stop at 1e15), and a
+# float no longer counts every integer: the limit _as_number refuses above.
+EXACT_MAX = 2**53
 # What an ignore records as its result; lists and exports tell ignores apart by it.
 IGNORED_RESULT = "忽略"
 
@@ -37,7 +40,7 @@ def read_text(data: Mapping[str, Any], field: str, *, required: bool = False,
     elif isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError.of(say.NOT_TEXT, field)
     elif not isinstance(value, str):
-        value = str(value)
+        value = _number_text(value, field)
     if strip:
         value = value.strip()
     if required and not value.strip():
@@ -47,6 +50,14 @@ def read_text(data: Mapping[str, Any], field: str, *, required: bool = False,
     if "\x00" in value:
         raise FieldError.of(say.NUL_CHARACTER, field)
     return value
+
+
+def _number_text(value: int | float, field: str) -> str:
+    """A number sent where text is wanted, kept as its text; one too large for a float
+    (it parsed to infinity) has no text to keep."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError.of(say.NUMBER_TOO_LARGE, field)
+    return str(value)
 
 
 def read_int(data: Mapping[str, Any], field: str, *, default: int | None = None,
@@ -85,6 +96,13 @@ def read_number(data: Mapping[str, Any], field: str, *, default: float | None = 
 
 
 def _as_number(value: Any, field: str, *, integer: bool) -> int | float:
+    """A JSON number or numeric string as a number every caller can compare and convert.
+
+    The one place a number from outside is let in: an integer too long for a float
+    (``10**400``), an overflowing literal or string (``1e309``, ``"1e400"``, which parse to
+    infinity) and NaN are refused here, naming the field, so no reader below ever meets a
+    value ``float()`` or ``int()`` would raise on.
+    """
     if isinstance(value, bool):
         raise FieldError.of(say.INTEGER_NOT_BOOLEAN if integer else say.NUMBER_NOT_BOOLEAN,
                             field)
@@ -99,10 +117,17 @@ def _as_number(value: Any, field: str, *, integer: bool) -> int | float:
     else:
         raise FieldError.of(say.INTEGER_WRONG_TYPE if integer else say.NUMBER_WRONG_TYPE,
                             field)
-    if isinstance(number, float) and not math.isfinite(number):
+    if isinstance(number, float) and math.isnan(number):
         raise FieldError.of(say.INTEGER_NOT_FINITE if integer else say.NUMBER_NOT_FINITE,
-                            field, value=value)
+                            field, value=_shown(value))
+    if abs(number) > EXACT_MAX:  # infinity too; compared as int or float, never converted
+        raise (FieldError.of(say.INTEGER_TOO_LARGE, field, maximum=MAX_INT) if integer
+               else FieldError.of(say.NUMBER_TOO_LARGE, field))
     return number
+
+
+def _shown(value: Any) -> Any:
+    return value[:40] if isinstance(value, str) else value  # the sentence stays short
 
 
 def _plain(number: float) -> str:
@@ -145,7 +170,7 @@ def read_str_list(data: Mapping[str, Any], field: str, *, max_items: int = 1000)
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
             raise FieldError.of(say.ITEMS_NOT_TEXT, field)
-        text = str(item)
+        text = item if isinstance(item, str) else _number_text(item, field)
         if "\x00" in text or len(text) > 200:
             raise FieldError.of(say.ITEM_TOO_LONG, field)
         result.append(text)

@@ -197,7 +197,9 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
         from mixtimer_gui.api.server import ApiServer
 
         server = ApiServer(services, host=settings.api_bind, port=settings.api_port,
-                           token=settings.api_token or None)
+                           token=settings.api_token or None,
+                           allow_hosts=settings.api_allowed_hosts,
+                           allow_origins=settings.api_allowed_origins)
         server.start()
     except Exception as exc:  # ImportError, BindRefusedError, OSError: say it, keep going
         log.warning("action API not started: %s", exc)
@@ -211,7 +213,8 @@ def start_api_server(settings: AppSettings, services: Services, window: object) 
 
 class ApiServerSwitch:
     """Keeps the action API server in step with Settings while the window is open: a
-    change of on/off, bind, port or token restarts it when the dialog is accepted."""
+    change of on/off, bind, port, token or allowed hosts/origins restarts it when the
+    dialog is accepted."""
 
     def __init__(self, settings: AppSettings, services: Services, window: object) -> None:
         self.settings = settings
@@ -222,7 +225,8 @@ class ApiServerSwitch:
 
     def _config(self) -> tuple[object, ...]:
         s = self.settings
-        return (s.api_enabled, s.api_bind, s.api_port, s.api_token)
+        return (s.api_enabled, s.api_bind, s.api_port, s.api_token,
+                tuple(s.api_allowed_hosts), tuple(s.api_allowed_origins))
 
     def apply(self) -> None:
         config = self._config()

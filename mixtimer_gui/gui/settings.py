@@ -21,6 +21,11 @@ DEFAULT_API_BIND = "127.0.0.1"
 DEFAULT_OVERDUE_REPEAT_HOURS = 24
 
 
+def split_list(text: str) -> list[str]:
+    """Names separated by spaces or commas, as typed in Settings; duplicates dropped."""
+    return list(dict.fromkeys(part for part in re.split(r"[\s,;]+", text) if part))
+
+
 class AppSettings:
     def __init__(self, path: Path | str | None = None) -> None:
         if path is None:
@@ -132,6 +137,24 @@ class AppSettings:
     @api_token.setter
     def api_token(self, value: str) -> None:
         self._set("api/token", value)
+
+    # Besides loopback names, the host names requests may name and the web origins whose
+    # pages may call (spec §1.1); the API server validates them (api.callers).
+    @property
+    def api_allowed_hosts(self) -> list[str]:
+        return split_list(self._str("api/allowed_hosts", ""))
+
+    @api_allowed_hosts.setter
+    def api_allowed_hosts(self, values: list[str]) -> None:
+        self._set("api/allowed_hosts", " ".join(values))
+
+    @property
+    def api_allowed_origins(self) -> list[str]:
+        return split_list(self._str("api/allowed_origins", ""))
+
+    @api_allowed_origins.setter
+    def api_allowed_origins(self, values: list[str]) -> None:
+        self._set("api/allowed_origins", " ".join(values))
 
     # -- window -----------------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
-field, and OK stays disabled while it fails. The backups section lists, makes and restores the
-database's copies through ``services.backups``. Start at login is the desktop's own autostart
-entry (``desktop.autostart_for_platform``), so what the Windows installer set shows here too.
+field, and OK stays disabled while it fails; so are the allowed host names and web origins
+(``api.callers``, spec §1.1). The backups section lists, makes and restores the database's
+copies through ``services.backups``. Start at login is the desktop's own autostart entry
+(``desktop.autostart_for_platform``), so what the Windows installer set shows here too.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui import desktop
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
-from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.gui.settings import AppSettings, split_list
 from mixtimer_gui.gui.widgets import role_label
 from mixtimer_gui.paths import default_db_path
 from mixtimer_gui.services import Services
@@ -57,6 +58,17 @@ def bind_problem(bind: str, token: str) -> str:
 
     try:
         check_bind(bind.strip(), token.strip() or None)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def callers_problem(hosts: str, origins: str) -> str:
+    """The API server's refusal of these allowed hosts and origins, or ``""``."""
+    from mixtimer_gui.api.callers import Callers
+
+    try:
+        Callers.of(split_list(hosts), split_list(origins))
     except ValueError as exc:
         return str(exc)
     return ""
@@ -153,6 +165,14 @@ class SettingsDialog(QDialog):
         self.token_label = QLabel(self.api_box)
         self.token_label.setBuddy(self.token_edit)
         api.addRow(self.token_label, token_row)
+        self.hosts_edit = QLineEdit(self.api_box)
+        self.hosts_label = QLabel(self.api_box)
+        self.hosts_label.setBuddy(self.hosts_edit)
+        api.addRow(self.hosts_label, self.hosts_edit)
+        self.origins_edit = QLineEdit(self.api_box)
+        self.origins_label = QLabel(self.api_box)
+        self.origins_label.setBuddy(self.origins_edit)
+        api.addRow(self.origins_label, self.origins_edit)
         self.api_error = role_label(self.api_box, "error")
         self.api_error.hide()
         api_column.addWidget(self.api_error)
@@ -199,6 +219,7 @@ class SettingsDialog(QDialog):
         root.addWidget(self.buttons)
 
         for signal in (self.bind_edit.textChanged, self.token_edit.textChanged,
+                       self.hosts_edit.textChanged, self.origins_edit.textChanged,
                        self.api_enabled_check.toggled):
             signal.connect(self._validate)
 
@@ -222,6 +243,16 @@ class SettingsDialog(QDialog):
         self.token_label.setText(self.tr("&Token:"))
         self.token_edit.setPlaceholderText(self.tr("required for any address but 127.0.0.1"))
         self.generate_button.setText(self.tr("&Generate"))
+        self.hosts_label.setText(self.tr("Allowed &host names:"))
+        self.hosts_edit.setPlaceholderText(self.tr("only 127.0.0.1, localhost and [::1]"))
+        self.hosts_edit.setToolTip(self.tr(
+            "Other names under which clients reach this server, separated by spaces, e.g. "
+            "workstation.local. Requests naming any other host are refused."))
+        self.origins_label.setText(self.tr("Allowed web &origins:"))
+        self.origins_edit.setPlaceholderText(self.tr("none: web pages cannot call the API"))
+        self.origins_edit.setToolTip(self.tr(
+            "Web pages that may call the API from a browser, e.g. "
+            "http://dashboard.local:8080. Pages of any other origin are refused."))
         self.api_hint.setText(self.tr("The server restarts with these settings when you press OK."))
         self.data_box.setTitle(self.tr("Data folder"))
         self.open_folder_button.setText(self.tr("Open in &file manager"))
@@ -248,6 +279,8 @@ class SettingsDialog(QDialog):
         self.port_spin.setValue(s.api_port)
         self.bind_edit.setText(s.api_bind)
         self.token_edit.setText(s.api_token)
+        self.hosts_edit.setText(" ".join(s.api_allowed_hosts))
+        self.origins_edit.setText(" ".join(s.api_allowed_origins))
         self.folder_label.setText(str(self.data_folder()))
         self._load_backups()
 
@@ -255,7 +288,8 @@ class SettingsDialog(QDialog):
         return self.services.ctx.data_dir
 
     def _validate(self) -> bool:
-        problem = bind_problem(self.bind_edit.text() or "127.0.0.1", self.token_edit.text())
+        problem = (bind_problem(self.bind_edit.text() or "127.0.0.1", self.token_edit.text())
+                   or callers_problem(self.hosts_edit.text(), self.origins_edit.text()))
         # Wrapped by hand: a word-wrapping QLabel's height-for-width squeezes the form rows.
         self.api_error.setText(textwrap.fill(problem, 56))
         self.api_error.setVisible(bool(problem))
@@ -277,6 +311,8 @@ class SettingsDialog(QDialog):
         s.api_port = self.port_spin.value()
         s.api_bind = self.bind_edit.text() or "127.0.0.1"
         s.api_token = self.token_edit.text().strip()
+        s.api_allowed_hosts = split_list(self.hosts_edit.text())
+        s.api_allowed_origins = split_list(self.origins_edit.text())
         s.sync()
         super().accept()
 

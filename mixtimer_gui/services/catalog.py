@@ -87,7 +87,8 @@ class ObjectService:
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         objects = self.ctx.store.MaintenanceObject
         return wire.list_page(self.ctx, objects.select(), queries.object_fields(self.ctx.store),
-                              data, wire.maintenance_object, id_column=objects.id)
+                              data, wire.maintenance_object, id_column=objects.id,
+                              cache_as="maintenance_object")
 
     def names(self) -> list[tuple[str, str]]:
         """``(uid, name)`` of every object, by name: for pickers."""

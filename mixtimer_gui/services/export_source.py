@@ -62,7 +62,7 @@ class HandleExportSource:
 
     def count(self) -> int:
         with self.ctx.read():
-            return self._query.order_by().count()
+            return queries.count_rows(self._query)
 
     def batches(self, size: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
         """Raw row tuples (columns as ``EXPORT_COLUMNS``), ``size`` at a time.

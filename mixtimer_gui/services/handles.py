@@ -13,7 +13,7 @@ from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.reminders import end_closed_cycles
-from mixtimer_gui.store import queries
+from mixtimer_gui.store import compiled, queries
 
 
 class HandleService:
@@ -40,16 +40,23 @@ class HandleService:
     def list(self, data: Mapping[str, Any], *, count: bool = True) -> dict[str, Any]:
         index, size = wire.page_params(data)
         store = self.ctx.store
-        fields = queries.handle_fields(store)
+        key = compiled.list_key("handle", data, page_index=index, page_size=size, count=count)
         with self.ctx.read():
-            query = queries.filtered(queries.handle_select(store), fields,
-                                     where_and=data.get("where_and"),
-                                     where_or=data.get("where_or"),
-                                     where_in=data.get("where_in"))
-            result = queries.page(query, fields, page_index=index,
-                                  page_size=size, order_by=data.get("order_by"),
-                                  id_column=store.Handle.id, count=count)
+            plan = compiled.cached_plan(store, key, lambda: self._plan(data, index, size, count))
+            result = queries.run_plan(store.db, plan)
         return wire.page_result(result, [wire.handle(r) for r in result.rows])
+
+    def _plan(self, data: Mapping[str, Any], index: int, size: int,
+              count: bool) -> queries.PagePlan:
+        store = self.ctx.store
+        fields = queries.handle_fields(store)
+        query = queries.filtered(queries.handle_select(store), fields,
+                                 where_and=data.get("where_and"),
+                                 where_or=data.get("where_or"),
+                                 where_in=data.get("where_in"))
+        return queries.page_plan(query, fields, page_index=index, page_size=size,
+                                 order_by=data.get("order_by"),
+                                 id_column=store.Handle.id, count=count)
 
     # -- the write ------------------------------------------------------------------------
 

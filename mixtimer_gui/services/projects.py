@@ -13,7 +13,7 @@ from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.names import project_names
 from mixtimer_gui.services.reminders import end_closed_cycles
-from mixtimer_gui.store import queries
+from mixtimer_gui.store import compiled, queries
 from mixtimer_gui.store.models import Project, Store
 
 
@@ -159,18 +159,22 @@ class ProjectService:
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
         index, size = wire.page_params(data)
-        projects, fields = self._store.Project, queries.project_fields(self._store)
+        key = compiled.list_key("project", data, page_index=index, page_size=size)
         with self.ctx.read():
-            query = queries.filtered(projects.select(), fields,
-                                     where_and=data.get("where_and"),
-                                     where_or=data.get("where_or"),
-                                     where_in=data.get("where_in"))
-            result = queries.page(query, fields, page_index=index,
-                                  page_size=size, order_by=data.get("order_by"),
-                                  id_column=projects.id)
+            plan = compiled.cached_plan(self._store, key, lambda: self._plan(data, index, size))
+            result = queries.run_plan(self._store.db, plan)
             objects = queries.project_object_ids(self._store, (r["uid"] for r in result.rows))
             records = [wire.project(r, objects.get(r["uid"], [])) for r in result.rows]
         return wire.page_result(result, records)
+
+    def _plan(self, data: Mapping[str, Any], index: int, size: int) -> queries.PagePlan:
+        projects, fields = self._store.Project, queries.project_fields(self._store)
+        query = queries.filtered(projects.select(), fields,
+                                 where_and=data.get("where_and"),
+                                 where_or=data.get("where_or"),
+                                 where_in=data.get("where_in"))
+        return queries.page_plan(query, fields, page_index=index, page_size=size,
+                                 order_by=data.get("order_by"), id_column=projects.id)
 
     def names(self) -> list[tuple[str, str]]:
         """``(uid, name)`` of every project, by name: for pickers (no object lists)."""

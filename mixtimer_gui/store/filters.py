@@ -8,6 +8,7 @@ whitelist and operators from ``OPS`` are accepted; values always travel as query
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +77,12 @@ def _coerce_scalar(kind: str, value: Any, param: str, field: str) -> Any:
         if isinstance(number, float) and number != number:  # NaN never matches; refuse it
             raise FieldError(f"{param} 中 {field} 的值不是有限数字", param)
         if isinstance(number, int) and abs(number) > 2**63 - 1:
-            return float(number)  # beyond SQLite's INTEGER; a REAL still compares right
+            # beyond SQLite's INTEGER a REAL still compares right; beyond a float's range
+            # infinity does (10**400 exceeds every stored value, as "1e400" does)
+            try:
+                return float(number)
+            except OverflowError:
+                return math.inf if number > 0 else -math.inf
         return number
     if kind == TIME:
         if value is None or value == "":

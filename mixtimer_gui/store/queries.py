@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, SQL, CharField, Node, NodeList, Select, TextField, fn
+from peewee import JOIN, SQL, CharField, Database, Node, NodeList, Select, TextField, fn
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.filters import FilterField
@@ -318,15 +318,79 @@ def ordered(query: Select, fields: FieldMap, order_by: Any,
     return query.order_by(*ordering, tie)
 
 
-def page(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
-         order_by: Any, id_column: Any, count: bool = True) -> Page:
-    """One page of ``query`` as dicts, ordered as ``ordered`` says."""
+def count_rows(query: Select) -> int:
+    """How many rows ``query`` selects, counted the cheapest correct way (``count_statement``)."""
+    sql, params = count_statement(query)
+    return int(query.model._meta.database.execute_sql(sql, params).fetchone()[0])
+
+
+def count_statement(query: Select) -> tuple[str, tuple[Any, ...]]:
+    """The SQL that counts ``query``'s rows: its own FROM, joins and WHERE under ``SELECT
+    COUNT(*)``.
+
+    Peewee's ``count()`` wraps the query (``SELECT COUNT(1) FROM (SELECT 1 FROM handle)``),
+    which misses SQLite's fast path for a plain count: 31 ms instead of 5 ms at 1 M handles.
+    A query whose columns decide its rows (GROUP BY, DISTINCT, windows) or that is limited
+    is counted Peewee's way.
+    """
+    query = query.order_by()
+    if (not query._count_can_project_one()
+            or query._limit is not None or query._offset is not None):
+        inner = query.alias("_wrapped")  # as Peewee's count() builds it
+        if inner._count_can_project_one():
+            inner = inner.select(SQL("1"))
+        wrapped = Select([inner], [fn.COUNT(SQL("1"))])
+        sql, params = wrapped.bind(query.model._meta.database).sql()
+    else:
+        sql, params = query.select(fn.COUNT(SQL("*"))).sql()
+    return sql, tuple(params)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """A page request compiled: the count (``None`` when not counted) and the page's SQL,
+    each with its parameters. The same request gives the same plan (``store.compiled``)."""
+
+    page_index: int
+    page_size: int
+    count: tuple[str, tuple[Any, ...]] | None
+    rows: tuple[str, tuple[Any, ...]]
+
+
+def page_plan(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
+              order_by: Any, id_column: Any, count: bool = True) -> PagePlan:
+    """The statements of one page of ``query``, ordered as ``ordered`` says."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page_index = max(1, page_index)
     sorted_query = ordered(query, fields, order_by, id_column)
-    total = query.order_by().count() if count else -1
-    rows = list(sorted_query.limit(page_size).offset((page_index - 1) * page_size).dicts())
-    return Page(page_index, page_size, total, rows)
+    rows_sql, rows_params = (sorted_query.limit(page_size)
+                             .offset((page_index - 1) * page_size).sql())
+    return PagePlan(page_index, page_size, count_statement(query) if count else None,
+                    (rows_sql, tuple(rows_params)))
+
+
+def run_plan(db: Database, plan: PagePlan) -> Page:
+    """The page ``plan`` describes, read now (call inside a read transaction)."""
+    total = -1
+    if plan.count is not None:
+        total = int(db.execute_sql(*plan.count).fetchone()[0])
+    return Page(plan.page_index, plan.page_size, total, _rows(db.execute_sql(*plan.rows)))
+
+
+def page(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
+         order_by: Any, id_column: Any, count: bool = True) -> Page:
+    """One page of ``query`` as dicts, ordered as ``ordered`` says."""
+    plan = page_plan(query, fields, page_index=page_index, page_size=page_size,
+                     order_by=order_by, id_column=id_column, count=count)
+    return run_plan(query.model._meta.database, plan)
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    """The rows as dicts keyed by column name, straight from the cursor: the columns of
+    every list are plain integers, reals and text that need no conversion, and Peewee's
+    row wrappers took a third of a small list request (0.47 vs 0.32 ms for 10 handles)."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 # -- sequences ------------------------------------------------------------------------------

@@ -1711,6 +1711,30 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>生成(&amp;G)</translation>
     </message>
     <message>
+      <source>Allowed &amp;host names:</source>
+      <translation>允许的主机名(&amp;H):</translation>
+    </message>
+    <message>
+      <source>only 127.0.0.1, localhost and [::1]</source>
+      <translation>仅 127.0.0.1、localhost 和 [::1]</translation>
+    </message>
+    <message>
+      <source>Other names under which clients reach this server, separated by spaces, e.g. workstation.local. Requests naming any other host are refused.</source>
+      <translation>客户端访问本服务时使用的其他主机名,以空格分隔,如 workstation.local。指向其他主机名的请求一律拒绝。</translation>
+    </message>
+    <message>
+      <source>Allowed web &amp;origins:</source>
+      <translation>允许的网页来源(&amp;O):</translation>
+    </message>
+    <message>
+      <source>none: web pages cannot call the API</source>
+      <translation>无:网页不能调用接口</translation>
+    </message>
+    <message>
+      <source>Web pages that may call the API from a browser, e.g. http://dashboard.local:8080. Pages of any other origin are refused.</source>
+      <translation>可在浏览器中调用接口的网页来源,如 http://dashboard.local:8080。其他来源的网页一律拒绝。</translation>
+    </message>
+    <message>
       <source>The server restarts with these settings when you press OK.</source>
       <translation>按“确定”后,服务将按这些设置重新启动。</translation>
     </message>

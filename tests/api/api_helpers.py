@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.wsgi import ActionApp
 
 API = "/mixtimer/api"
+# What an in-process request names as its server, as a real client of 127.0.0.1:8848 would.
+PORT = 8848
 
 
 @dataclass
@@ -35,10 +38,24 @@ class Reply:
         return str(self.envelope.get("info", ""))
 
 
+class JsonLiteral(str):
+    """A number written into a body as given, where ``json.dumps`` cannot write it: ``1e309``
+    (a float would be ``Infinity``), an integer of 5,000 digits (``str()`` refuses it)."""
+
+    _MARK = "\ue000"
+
+    def __new__(cls, literal: str) -> JsonLiteral:
+        return super().__new__(cls, f"{cls._MARK}{literal}{cls._MARK}")
+
+
+_LITERAL = re.compile(f'"{JsonLiteral._MARK}([^"{JsonLiteral._MARK}]*){JsonLiteral._MARK}"')
+
+
 def encode_body(body: Any) -> bytes:
     if isinstance(body, bytes):
         return body
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False)
+    return _LITERAL.sub(lambda m: m[1], text).encode("utf-8")
 
 
 def check_envelope(status: int, envelope: Any) -> None:
@@ -58,19 +75,26 @@ def check_envelope(status: int, envelope: Any) -> None:
 
 
 def call(app: ActionApp, body: Any = None, *, path: str = API, method: str = "POST",
-         headers: dict[str, str] | None = None) -> Reply:
-    """One in-process WSGI request."""
+         headers: dict[str, str | None] | None = None) -> Reply:
+    """One in-process WSGI request, with the headers a well-behaved client sends (``Host``,
+    ``Content-Type``); ``headers`` adds or replaces them, a value ``None`` leaves one out."""
     raw = encode_body(body) if body is not None else b""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
         "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(raw)),
-        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "0", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": f"127.0.0.1:{PORT}", "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(PORT), "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.input": io.BytesIO(raw), "wsgi.errors": io.StringIO(), "wsgi.url_scheme": "http",
         "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
     for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
+        key = name.upper().replace("-", "_")
+        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
     captured: dict[str, Any] = {}
 
     def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
@@ -86,13 +110,22 @@ def call(app: ActionApp, body: Any = None, *, path: str = API, method: str = "PO
 
 
 def post(port: int, body: Any = None, *, path: str = API, method: str = "POST",
-         headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    """One request over a real loopback socket."""
+         headers: dict[str, str | None] | None = None, timeout: float = 30,
+         address: str = "127.0.0.1") -> Reply:
+    """One request over a real socket, with ``Content-Type: application/json`` and the
+    ``Host`` http.client writes; ``headers`` adds or replaces them, ``None`` leaves one out."""
     raw = encode_body(body) if body is not None else b""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    wanted = {"Content-Type": "application/json", **(headers or {})}
+    conn = http.client.HTTPConnection(address, port, timeout=timeout)
     try:
-        conn.request(method, path, body=raw if method != "GET" else None,
-                     headers={"Content-Type": "application/json", **(headers or {})})
+        conn.putrequest(method, path, skip_host="Host" in wanted,
+                        skip_accept_encoding=True)
+        for name, value in wanted.items():
+            if value is not None:
+                conn.putheader(name, value)
+        if method != "GET":
+            conn.putheader("Content-Length", str(len(raw)))
+        conn.endheaders(raw if method != "GET" else None)
         response = conn.getresponse()
         payload = response.read()
         reply = Reply(response.status, json.loads(payload), dict(response.getheaders()))

@@ -34,10 +34,9 @@ def test_success_envelope(api: ActionApp) -> None:
     (b'', ""),
     (b'   \n ', ""),
     (b'{"action": "get_v2_project_list", "page_size": NaN}', "第 1 行第 48 列"),
-    (b'{"page_size": 1e999}', ""),
     (b'{"name": "\\ud800"}', "第 1 行第 11 列"),
     (b'[' * 100_000, ""),
-    (b'{"n": ' + b'9' * 5000 + b'}', ""),
+    (b'{"n": -Infinity}', "第 1 行第 7 列"),
 ])
 def test_bad_json_is_10010_with_position(api: ActionApp, raw: bytes, where: str) -> None:
     reply = call(api, raw)
@@ -94,6 +93,7 @@ def test_state_conflict_is_10013(api: ActionApp) -> None:
     assert reply.info == "项目下还有维保正在运行,请先停止项目下所有维保"
 
 
+@pytest.mark.expect_log("refused", logger="mixtimer_gui.api.wsgi")
 def test_wrong_token_is_10401_and_changes_nothing(services: Services) -> None:
     app = make_app(services, token="s3cret")
     for headers, body in [({}, PROJECT), ({"Authorization": "Bearer nope"}, PROJECT),

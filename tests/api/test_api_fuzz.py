@@ -8,11 +8,11 @@ a database that holds running projects of both cycle types, readings and handles
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from api_helpers import call, integrity_ok, ok, post
+from api_helpers import JsonLiteral, call, encode_body, integrity_ok, ok, post
+from api_world import TEMPLATES, seed_world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peewee import SqliteDatabase
@@ -29,8 +29,18 @@ from mixtimer_gui.store.models import Store
 FUZZ = settings(max_examples=300, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+# Numbers no field can hold (spec §1.1): integers beyond a float's exact range up to 400
+# digits, floats beyond any field's limit, and literals that overflow a float when parsed.
+HUGE = 10**400
+huge_numbers = (st.integers(2**53, HUGE) | st.integers(-HUGE, -2**53)
+                | st.floats(min_value=1e15, allow_infinity=False)
+                | st.floats(max_value=-1e15, allow_infinity=False)
+                | st.sampled_from([JsonLiteral("1e309"), JsonLiteral("-1e309"),
+                                   JsonLiteral("1" + "0" * 5000), JsonLiteral("-9e999"),
+                                   "1e400", "-1e400", str(HUGE)]))
 scalars = (st.none() | st.booleans() | st.integers() | st.integers(-2**70, 2**70)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30))
+           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
+           | huge_numbers)
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=12), inner, max_size=4),
                            max_leaves=12)
@@ -47,10 +57,11 @@ near_texts = st.sampled_from([*KNOWN_UIDS, "自然时间周期", "统计周期",
                               "2024-05-11", "2024-02-30", "%test%", "%", "_", "已到期", "未启动",
                               "1", "-1", "1e308", "NaN", "inf", "\x00"])
 near_numbers = st.sampled_from([0, 1, -1, 2, 1000, 1001, 2**31, 2**63, 2**64, -2**63 - 1,
-                                10**20, 0.5, 1e308, -0.0, "2", "2.5", " 3 ", "", "1e400"])
+                                10**20, 0.5, 1e308, -0.0, "2", "2.5", " 3 ", "", "1e400"]
+                               ) | huge_numbers
 triples = st.lists(st.tuples(st.sampled_from(FIELDS), st.sampled_from(OPS),
                              near_texts | near_numbers | json_values).map(list), max_size=3)
-filters = (triples | triples.map(lambda t: json.dumps(t, ensure_ascii=False))
+filters = (triples | triples.map(lambda t: encode_body(t).decode())
            | st.sampled_from(["", "[", "[[]]", "[[\"uid\"]]", "{}", "null", "[1]",
                               "[[\"uid\",\"in\",\"x\"]]", "[[\"uid\",[1,2]]]"])
            | st.lists(st.tuples(st.sampled_from(FIELDS), st.lists(near_texts | near_numbers,
@@ -65,29 +76,6 @@ BY_KIND: dict[str, st.SearchStrategy[Any]] = {
     LIST_TEXT: st.lists(near_texts | near_numbers, max_size=4) | near_texts | json_values,
     LIST_INT: st.lists(near_numbers | near_texts, max_size=4) | near_texts | json_values,
     FILTER: filters,
-}
-
-
-# A valid request per action (against ``seed_world``); fuzzing perturbs a few of its
-# parameters, so the requests get past the first check and into the writes.
-_PROJECT = {"uid": "", "name": "新项目", "cycle_type": "自然时间周期", "period_num": 2,
-            "period_unit": "周", "notice_num": 1, "notice_unit": "日",
-            "object_id_list": ["pump-1", "new-1"]}
-TEMPLATES: dict[str, dict[str, Any]] = {
-    "create_v2_project": _PROJECT,
-    "update_v2_project": {**_PROJECT, "uid": "p-nat"},
-    "delete_v2_project": {"uid": "p-nat"},
-    "v2_handle": {"task_id": "MTT0000000000001", "handler_id_list": [3],
-                  "handler_name_list": ["王五"], "fee": 5, "result": "ok", "images": ["a.png"]},
-    "v2_handle_ignore": {"task_id": "MTT0000000000003", "description": "停机"},
-    "create_v2_object": {"name": "风机", "location": "二车间"},
-    "update_v2_object": {"uid": "pump-1", "name": "一号泵"},
-    "delete_v2_object": {"uid": "fan-1"},
-    "create_v2_statistics": {"name": "产量", "unit": "t"},
-    "update_v2_statistics": {"uid": "STAT1", "name": "运行小时"},
-    "delete_v2_statistics": {"uid": "STAT1"},
-    "add_v2_statistics_value": {"statistics_id": "STAT1", "value": 900,
-                                "time": "2024-05-14 10:00:00"},
 }
 
 
@@ -108,25 +96,6 @@ def action_requests(draw: st.DrawFn) -> dict[str, Any]:
     return body
 
 
-def seed_world(services: Services, fake_clock: FakeClock) -> None:
-    """Something for every action to find: both cycle types running, readings, handles."""
-    services.statistics.create({"uid": "STAT1", "name": "运行小时", "unit": "h"})
-    services.statistics.add_value({"statistics_id": "STAT1", "value": 100})
-    services.projects.create({"uid": "p-nat", "name": "月检", "cycle_type": "自然时间周期",
-                              "period_num": 1, "period_unit": "月", "notice_num": 3,
-                              "object_id_list": ["pump-1", "pump-2"]})
-    services.projects.create({"uid": "p-stat", "name": "保养", "cycle_type": "统计周期",
-                              "statistics_id": "STAT1", "period_num": 500,
-                              "object_id_list": ["fan-1"], "anchor_type": "按计划时间"})
-    services.projects.start({"uid": "p-nat"})
-    services.projects.start({"uid": "p-stat"})
-    fake_clock.advance(days=3)
-    services.statistics.add_value({"statistics_id": "STAT1", "value": 180})
-    for task in services.tasks.list({})["data"]:
-        services.handles.handle({"task_id": task["uid"], "handler_id_list": [1, 2],
-                                 "handler_name_list": ["张三", "李四"], "fee": 12.5})
-
-
 def assert_no_bug(reply_code: int, body: Any) -> None:
     assert reply_code != env.INTERNAL, body
 
@@ -143,11 +112,11 @@ def test_fuzz_in_process(services: Services, fake_clock: FakeClock, db_path: Pat
     @settings(FUZZ, max_examples=150)
     @given(json_values)
     def values(body: Any) -> None:
-        assert_no_bug(call(app, json.dumps(body).encode()).code, body)
+        assert_no_bug(call(app, encode_body(body)).code, body)
 
     @settings(FUZZ, max_examples=150)
     @given(st.binary(max_size=200) | json_values.map(
-        lambda v: json.dumps(v).encode()[: len(json.dumps(v)) // 2]))
+        lambda v: encode_body(v)[: len(encode_body(v)) // 2]))
     def raw_bytes(body: bytes) -> None:
         assert_no_bug(call(app, body).code, body)
 
@@ -165,7 +134,7 @@ def test_fuzz_over_the_socket(services: Services, fake_clock: FakeClock, db_path
         @settings(FUZZ, max_examples=60)
         @given(action_requests() | json_values | st.binary(max_size=100))
         def anything(body: Any) -> None:
-            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            raw = encode_body(body)
             assert_no_bug(post(server.port, raw).code, body)
 
         anything()

@@ -38,6 +38,7 @@ def test_non_loopback_bind_without_token_is_refused(services: Services, host: st
         ApiServer(services, host=host, port=0, token="")
 
 
+@pytest.mark.expect_log("refused", logger="mixtimer_gui.api.wsgi")
 def test_non_loopback_bind_with_token_serves_only_with_the_token(services: Services) -> None:
     with ApiServer(services, host="0.0.0.0", port=0, token="t0ken") as server:
         assert post(server.port, PROJECT).status == 401
@@ -47,6 +48,7 @@ def test_non_loopback_bind_with_token_serves_only_with_the_token(services: Servi
         ok(post(server.port, {"action": "get_v2_project", "uid": "p1", "token": "t0ken"}))
 
 
+@pytest.mark.expect_log("refused", logger="mixtimer_gui.api.wsgi")
 def test_loopback_with_token_requires_it_too(services: Services) -> None:
     with ApiServer(services, port=0, token="abc") as server:
         assert post(server.port, {"action": "get_v2_project_list"}).code == env.UNAUTHORIZED

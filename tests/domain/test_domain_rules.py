@@ -91,6 +91,17 @@ def test_period_num_refused(value: Any) -> None:
     refused(rules.project_input, project(period_num=value), "period_num")
 
 
+@pytest.mark.parametrize("value", [10**400, -(10**400), 2**53 + 1, float("inf"),
+                                   float("-inf"), float("nan"), "1e400", "-1e400", "nan"],
+                         ids=["10**400", "-10**400", "2**53+1", "inf", "-inf", "nan",
+                              "'1e400'", "'-1e400'", "'nan'"])
+@pytest.mark.parametrize("reader", [rules.read_int, rules.read_number])
+def test_numbers_no_field_holds_are_refused_naming_the_field(reader: Any, value: Any) -> None:
+    # Before: float(10**400) raised OverflowError out of the rule (a 10500 on the wire).
+    refused(lambda data: reader(data, "amount"), {"amount": value}, "amount")
+    refused(lambda data: rules.read_int_list(data, "ids"), {"ids": [1, value]}, "ids")
+
+
 def test_period_num_missing_is_refused() -> None:
     data = project()
     del data["period_num"]

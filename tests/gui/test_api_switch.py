@@ -24,6 +24,7 @@ def _ask(url: str, token: str | None = None) -> int:
         return json.loads(exc.read())["code"]
 
 
+@pytest.mark.expect_log("refused", logger="mixtimer_gui.api.wsgi")
 def test_the_server_follows_the_settings(app_settings: Any, services: Any) -> None:
     switch = app_module.ApiServerSwitch(app_settings, services, window=object())
     try:
@@ -68,3 +69,38 @@ def test_accepting_the_settings_dialog_is_announced(window: Any, qtbot: Any,
     monkeypatch.setattr(SettingsDialog, "exec", lambda self: 0)
     with qtbot.assertNotEmitted(window.settings_applied):
         window.open_settings()
+
+
+def _ask_as(url: str, **headers: str) -> int:
+    request = urllib.request.Request(
+        url, data=json.dumps({"action": "get_v2_project_list"}).encode(), method="POST",
+        headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return json.loads(reply.read())["code"]
+    except urllib.error.HTTPError as exc:
+        return json.loads(exc.read())["code"]
+
+
+@pytest.mark.expect_log("refused", logger="mixtimer_gui.api.wsgi")
+def test_the_server_follows_the_allowed_hosts_and_origins(app_settings: Any,
+                                                          services: Any) -> None:
+    switch = app_module.ApiServerSwitch(app_settings, services, window=object())
+    try:
+        app_settings.api_enabled, app_settings.api_port = True, 0
+        switch.apply()
+        first = switch.server
+        port = first.port
+        assert _ask_as(first.url, Host=f"plant.local:{port}") == 10403
+        assert _ask_as(first.url, Origin="http://dashboard.local") == 10403
+
+        app_settings.api_allowed_hosts = ["plant.local"]
+        app_settings.api_allowed_origins = ["http://dashboard.local"]
+        switch.apply()
+        assert switch.server is not first  # restarted with the new lists
+        url, port = switch.server.url, switch.server.port
+        assert _ask_as(url, Host=f"plant.local:{port}") == 200
+        assert _ask_as(url, Origin="http://dashboard.local") == 200
+        assert _ask_as(url, Host=f"evil.example:{port}") == 10403
+    finally:
+        switch.stop()

@@ -164,3 +164,26 @@ def test_overdue_repeat_reaches_the_running_reminders(app_settings: AppSettings,
     dialog.accept()
     assert app_settings.overdue_repeat_hours == 6
     assert services.reminders.repeat_hours() == 6
+
+
+def test_allowed_hosts_and_origins_are_typed_checked_and_kept(
+        app_settings: AppSettings, services: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = _dialog(app_settings, services, qtbot)
+    dialog.show()
+    qtbot.keyClicks(dialog.origins_edit, "dashboard.local")  # no scheme: not an origin
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.api_error.isVisibleTo(dialog) and "dashboard.local" in dialog.api_error.text()
+    qtbot.keyClick(dialog.origins_edit, Qt.Key.Key_Return)  # refused: nothing saved
+    assert AppSettings(app_settings.file_name()).api_allowed_origins == []
+    dialog.origins_edit.clear()
+    qtbot.keyClicks(dialog.origins_edit, "http://Dashboard.local:8080")
+    qtbot.keyClicks(dialog.hosts_edit, "workstation.local, plant.local")
+    assert dialog.ok_button.isEnabled() and not dialog.api_error.isVisibleTo(dialog)
+    qtbot.keyClick(dialog.hosts_edit, Qt.Key.Key_Return)
+    saved = AppSettings(app_settings.file_name())
+    assert saved.api_allowed_hosts == ["workstation.local", "plant.local"]
+    assert saved.api_allowed_origins == ["http://Dashboard.local:8080"]
+    again = _dialog(saved, services, qtbot)
+    assert again.hosts_edit.text() == "workstation.local plant.local"
