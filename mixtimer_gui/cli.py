@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _db_option(parser, sub=False)
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="interface language")
+    parser.add_argument("--minimized", action="store_true",
+                        help="start the window hidden in the tray (minimised where the desktop "
+                             "has no tray), as start at login does")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="headless action API server with logged reminders")

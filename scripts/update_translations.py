@@ -3,7 +3,9 @@
     .venv/bin/python scripts/update_translations.py          # update .ts and .qm
     .venv/bin/python scripts/update_translations.py --check  # exit 1 if any text is missing
 
-The dictionary ``mixtimer_gui/resources/translations/zh_CN.json`` maps an English source
+The sources live in ``resources/translations/``; the compiled ``.qm`` files the app loads
+are written into ``mixtimer_gui/resources/translations/`` by ``scripts/build_resources.py``
+(called here). The dictionary ``resources/translations/zh_CN.json`` maps an English source
 string to its Chinese text; a key ``"Context|source"`` applies to one context only and wins
 over the plain key. Strings lupdate cannot see (``translate()`` with a variable context)
 are added to the .ts from the ``"Context|source"`` keys. Plural strings (``%n``) take the
@@ -15,19 +17,18 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from build_resources import compile_translations, tool
+
 ROOT = Path(__file__).resolve().parent.parent
 GUI = ROOT / "mixtimer_gui" / "gui"
-TRANSLATIONS = ROOT / "mixtimer_gui" / "resources" / "translations"
+TRANSLATIONS = ROOT / "resources" / "translations"
 TS = TRANSLATIONS / "mixtimer_zh_CN.ts"
-QM = TRANSLATIONS / "mixtimer_zh_CN.qm"
 DICTIONARY = TRANSLATIONS / "zh_CN.json"
 # English needs a catalogue only for plurals: "%n day(s)" reads "1 day" / "3 days".
 EN_TS = TRANSLATIONS / "mixtimer_en.ts"
-EN_QM = TRANSLATIONS / "mixtimer_en.qm"
 # Plural sources whose singular is more than dropping "(s)".
 EN_SINGULAR = {
     "%n bad row(s) were left out.": "%n bad row was left out.",
@@ -36,22 +37,10 @@ EN_SINGULAR = {
 }
 
 
-def tool(name: str) -> str:
-    """A PySide6 tool from the same environment as this Python."""
-    candidate = Path(sys.executable).with_name(name)
-    return str(candidate) if candidate.exists() else name
-
-
 def run_lupdate() -> None:
     sources = [str(p) for p in sorted(GUI.glob("*.py"))]
     subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none",
                     *sources, "-ts", str(TS)], check=True, cwd=ROOT)
-
-
-def run_lrelease() -> None:
-    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=ROOT)
-    subprocess.run([tool("pyside6-lrelease"), str(EN_TS), "-qm", str(EN_QM)], check=True,
-                   cwd=ROOT)
 
 
 def english_forms(source: str) -> tuple[str, str]:
@@ -175,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         run_lupdate()
         missing = fill(load_dictionary())
         write_english_plurals()
-        run_lrelease()
+        compile_translations()
     for source in missing:
         print(f"untranslated: {source!r}")
     print(f"{len(missing)} untranslated string(s)")

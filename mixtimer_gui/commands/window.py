@@ -10,4 +10,4 @@ from mixtimer_gui.gui.app import run_app
 
 
 def run(args: argparse.Namespace, db_path: Path | str) -> int:
-    return run_app(db_path, lang=args.lang)
+    return run_app(db_path, lang=args.lang, minimized=bool(args.minimized))

@@ -11,6 +11,10 @@ functions that run after it.
 A database that can't be opened gets the recovery dialog over the shell (restore a backup,
 retry a lock, view read-only) or a clear message, and exit status 1 if the user quits; a
 second launch on the same database raises the first window and exits 0.
+
+``--minimized`` (what start at login runs) keeps the window hidden where the desktop has a
+tray, whose icon then stands for the app, and minimised where it has none; should the tray
+fail to appear after all, the window is shown minimised then.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from mixtimer_gui import logging_setup
+from mixtimer_gui import desktop, logging_setup
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import i18n
 from mixtimer_gui.gui.icons import app_icon
@@ -52,13 +56,19 @@ PAINT_WAIT_MS = 500
 
 
 def make_application() -> QApplication:
+    # Before the first window: Windows names the notifications and groups the taskbar
+    # button by this id (the installer's shortcut carries the same).
+    desktop.set_app_user_model_id()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     app.setOrganizationName("mixtimer")
     app.setApplicationName("mixtimer-gui")
+    # Qt appends the display name to every window's title ("维保计划 — MixTimer").
     app.setApplicationDisplayName("MixTimer")
-    app.setDesktopFileName("mixtimer-gui")
+    # The installed .desktop file's name (the Wayland app id): the desktop matches the
+    # window to its entry and icon by it.
+    app.setDesktopFileName(desktop.APP_ID)
     app.setWindowIcon(app_icon())
     apply_app_style(app)
     return app
@@ -283,12 +293,13 @@ class WindowStart(QObject):
     """
 
     def __init__(self, app: QApplication, window: MainWindow, db_path: Path,
-                 settings: AppSettings) -> None:
+                 settings: AppSettings, *, hidden: bool = False) -> None:
         super().__init__(window)
         self.app = app
         self.window = window
         self.db_path = db_path
         self.settings = settings
+        self.hidden = hidden  # started hidden to the tray (--minimized)
         self.workspace: Workspace | None = None
         self.api: ApiServerSwitch | None = None
         self.started: dict[str, object | None] = {}
@@ -361,8 +372,11 @@ class WindowStart(QObject):
         self.open_log()
         if self.workspace is None or self.api is None:
             return
-        self.started["reminders"] = install_reminders(self.app, self.window,
-                                                      self.workspace.services)
+        reminders = install_reminders(self.app, self.window, self.workspace.services)
+        self.started["reminders"] = reminders
+        if self.hidden and getattr(reminders, "tray", None) is None:
+            # Started hidden for a tray that did not come: the window is all there is.
+            self.window.showMinimized()
         self.api.apply()
         self.window.settings_applied.connect(self.api.apply)
         self.started["backups"] = start_daily_backups(self.workspace, self.window)
@@ -387,8 +401,29 @@ class WindowStart(QObject):
             self.workspace = None
 
 
+def stays_hidden(minimized: bool, tray_available: bool | None = None) -> bool:
+    """``--minimized`` on a desktop with a tray: no window until the user asks for it (the
+    tray icon appears with the reminders once the database is open)."""
+    if not minimized:
+        return False
+    return desktop_has_tray() if tray_available is None else tray_available
+
+
+def desktop_has_tray() -> bool:
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+def show_window(window: QWidget, *, minimized: bool, hidden: bool) -> None:
+    if hidden:
+        return
+    if minimized:
+        window.showMinimized()
+    else:
+        window.show()
+
+
 def run_app(db_path: Path, lang: str | None = None,
-            settings: AppSettings | None = None) -> int:
+            settings: AppSettings | None = None, *, minimized: bool = False) -> int:
     hold_log_records()
     app = make_application()
     settings = settings or AppSettings()
@@ -405,8 +440,9 @@ def run_app(db_path: Path, lang: str | None = None,
 
     window = MainWindow(None, settings)
     instance.activated.connect(window.bring_to_front)
-    start = WindowStart(app, window, db_path, settings)
-    window.show()
+    hidden = stays_hidden(minimized)
+    start = WindowStart(app, window, db_path, settings, hidden=hidden)
+    show_window(window, minimized=minimized, hidden=hidden)
     try:
         status = exec_app(app)
         return 1 if start.gave_up else status

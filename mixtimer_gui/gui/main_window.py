@@ -364,7 +364,8 @@ class MainWindow(QMainWindow):
         self.help = HelpActions(self, self.help_menu, self.about_action)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("MixTimer — maintenance planner"))
+        # Qt appends the application's display name: "Maintenance planner — MixTimer".
+        self.setWindowTitle(self.tr("Maintenance planner"))
         self.file_menu.setTitle(self.tr("&File"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.view_menu.setTitle(self.tr("&View"))

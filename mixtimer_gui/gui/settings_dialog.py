@@ -1,10 +1,11 @@
-"""Settings: language, reminders, the API server, the data folder and backups.
+"""Settings: language, start at login, reminders, the API server, the data folder and backups.
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
 field, and OK stays disabled while it fails; so are the allowed host names and web origins
 (``api.callers``, spec §1.1). The backups section lists, makes and restores the database's
-copies through ``services.backups``.
+copies through ``services.backups``. Start at login is the desktop's own autostart entry
+(``desktop.autostart_for_platform``), so what the Windows installer set shows here too.
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mixtimer_gui import desktop
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
 from mixtimer_gui.gui.widgets import role_label, sized_to_items
+from mixtimer_gui.paths import default_db_path
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.errors import StoreError
 
@@ -83,10 +86,14 @@ def _form_setup(form: QFormLayout) -> None:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, services: Services,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 autostart: desktop.Autostart | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.services = services
+        # None where the desktop has no autostart the app knows (the box is hidden then).
+        self.autostart = autostart if autostart is not None else (
+            desktop.autostart_for_platform())
         self.language_changed = False
         self.backups = services.backups  # tests may stand in for it
         self.setWindowIcon(icon("settings"))
@@ -140,6 +147,12 @@ class SettingsDialog(QDialog):
         self.language_label = QLabel(self.general_box)
         self.language_label.setBuddy(self.language_combo)
         general.addRow(self.language_label, self.language_combo)
+        self.autostart_check = QCheckBox(self.general_box)
+        self.autostart_check.setVisible(self.autostart is not None)
+        general.addRow(self.autostart_check)
+        self.autostart_error = role_label(self.general_box, "error", wrap=True)
+        self.autostart_error.hide()
+        general.addRow(self.autostart_error)
         root.addWidget(self.general_box)
 
         self.reminder_box = QGroupBox(self)
@@ -245,6 +258,8 @@ class SettingsDialog(QDialog):
         self.language_label.setText(self.tr("&Language:"))
         self.language_combo.setToolTip(self.tr("Applied at once to most of the window; "
                                                "everywhere after a restart."))
+        self.autostart_check.setText(self.tr("Start &automatically at login (in the tray)"))
+        self.autostart_check.setToolTip(self.tr("Reminders only come while MixTimer runs."))
         self.reminder_box.setTitle(self.tr("Reminders"))
         self.repeat_label.setText(self.tr("Remind again about &overdue tasks every:"))
         self.repeat_spin.setSuffix(self.tr(" h"))
@@ -286,6 +301,8 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         s = self.settings
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(s.language)))
+        self.autostart_check.setChecked(self.autostart is not None
+                                        and self.autostart.is_enabled())
         self.repeat_spin.setValue(s.overdue_repeat_hours)
         self.api_enabled_check.setChecked(s.api_enabled)
         self.port_spin.setValue(s.api_port)
@@ -309,7 +326,7 @@ class SettingsDialog(QDialog):
         return not problem
 
     def accept(self) -> None:
-        if not self._validate():
+        if not self._validate() or not self._apply_autostart():
             return
         s = self.settings
         language = self.language_combo.currentData()
@@ -327,6 +344,32 @@ class SettingsDialog(QDialog):
         s.api_allowed_origins = split_list(self.origins_edit.text())
         s.sync()
         super().accept()
+
+    def _apply_autostart(self) -> bool:
+        """Write or remove the autostart entry when the box changed it; ``False`` (and the
+        reason under the box) when the desktop's entry could not be written."""
+        if self.autostart is None:
+            return True
+        wanted = self.autostart_check.isChecked()
+        try:
+            if wanted == self.autostart.is_enabled():
+                return True
+            if wanted:
+                self.autostart.enable(desktop.launch_command(self.database_argument()))
+            else:
+                self.autostart.disable()
+        except OSError as exc:
+            log.warning("changing start at login failed: %s", exc)
+            self.autostart_error.setText(
+                self.tr("Start at login could not be changed: %1").replace("%1", str(exc)))
+            self.autostart_error.show()
+            return False
+        return True
+
+    def database_argument(self) -> str | None:
+        """The ``--db`` start at login passes: none for the default database."""
+        location = self.services.location
+        return None if location.is_database_file(default_db_path()) else str(location)
 
     def _generate_token(self) -> None:
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal)

@@ -988,8 +988,8 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>提醒</translation>
     </message>
     <message>
-      <source>MixTimer — maintenance planner</source>
-      <translation>MixTimer — 维保计划</translation>
+      <source>Maintenance planner</source>
+      <translation>维保计划</translation>
     </message>
     <message>
       <source>&amp;File</source>
@@ -1842,6 +1842,14 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>大部分界面立即生效;重启后全部生效。</translation>
     </message>
     <message>
+      <source>Start &amp;automatically at login (in the tray)</source>
+      <translation>开机自动启动(在托盘中运行)(&amp;A)</translation>
+    </message>
+    <message>
+      <source>Reminders only come while MixTimer runs.</source>
+      <translation>只有 MixTimer 运行时才会提醒。</translation>
+    </message>
+    <message>
       <source>Reminders</source>
       <translation>提醒</translation>
     </message>
@@ -1936,6 +1944,10 @@ Stop it, edit it, and start it again afterwards?</source>
     <message>
       <source>Cancel</source>
       <translation>取消</translation>
+    </message>
+    <message>
+      <source>Start at login could not be changed: %1</source>
+      <translation>无法更改开机自动启动:%1</translation>
     </message>
     <message>
       <source>Backed up to %1</source>
