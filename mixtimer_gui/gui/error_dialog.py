@@ -48,6 +48,9 @@ from mixtimer_gui.logging_setup import current_log_file
 
 log = logging.getLogger("mixtimer_gui.errors")
 qt_log = logging.getLogger("qt")
+# How Qt's platform plugins begin "I cannot do that here" (e.g. "This plugin does not support
+# propagateSizeHints()" from the offscreen platform).
+PLATFORM_LIMITS = ("This plugin does not support",)
 
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -144,7 +147,12 @@ class ErrorHook(QObject):
     def handle_qt_message(self, mode: QtMsgType, context: QMessageLogContext,
                           message: str) -> None:
         where = f" ({context.file}:{context.line})" if context.file else ""
-        qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s%s", message, where)
+        level = _QT_LEVELS.get(mode, logging.WARNING)
+        if message.startswith(PLATFORM_LIMITS):
+            # A platform without some window feature says so (the offscreen one, each time a
+            # window's size limits change): a fact about the platform, not trouble.
+            level = logging.DEBUG
+        qt_log.log(level, "%s%s", message, where)
 
     # -- reporting ------------------------------------------------------------------------
 

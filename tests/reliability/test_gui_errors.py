@@ -150,6 +150,19 @@ def test_qt_messages_go_to_the_log(qtbot, hook, shown, log_file) -> None:
     assert shown == []  # Qt's chatter is logged, not shown
 
 
+@pytest.mark.qt_no_exception_capture
+def test_a_platform_limit_is_a_note_not_a_warning(qtbot, hook, shown, caplog) -> None:
+    # The offscreen platform says this whenever a window's size limits change; the packaged
+    # window's start check counts every warning in its log as trouble.
+    with caplog.at_level(logging.DEBUG, logger="qt"):
+        qWarning("This plugin does not support propagateSizeHints()")
+        qWarning("QWidget::setLayout: something odd")
+    levels = {r.getMessage().split(" (")[0]: r.levelno for r in caplog.records if r.name == "qt"}
+    assert levels == {"This plugin does not support propagateSizeHints()": logging.DEBUG,
+                      "QWidget::setLayout: something odd": logging.WARNING}
+    assert shown == []
+
+
 def test_uninstall_restores_the_previous_hooks(qapp) -> None:
     import sys
 
