@@ -12,6 +12,7 @@ Everything that queries reaches the models through its ``Store``.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
@@ -232,6 +233,16 @@ def bound_to(model: type[M], db: Database) -> type[M]:
     return type(model.__name__, (model,), {"Meta": meta, "__module__": __name__,
                                            "__qualname__": f"Store.{model.__name__}",
                                            **fields})
+
+
+def per_store(build: Callable[[Store], T]) -> Callable[[Store], T]:
+    """``build(store)`` made once per store (``Store.memo``): the per-entity field tables."""
+
+    @functools.wraps(build)
+    def cached(store: Store) -> T:
+        return store.memo(build)
+
+    return cached
 
 
 class Store:

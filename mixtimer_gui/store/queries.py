@@ -15,7 +15,7 @@ from peewee import JOIN, SQL, CharField, Database, Node, NodeList, Select, TextF
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.filters import FilterField
-from mixtimer_gui.store.models import Store
+from mixtimer_gui.store.models import Store, per_store
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_ORDER = "-created"  # every list, newest first (spec §6)
@@ -61,11 +61,8 @@ def _exists(model: Any, key: Any, outer: Any, element: Any) -> f.ListMatcher:
 # -- projects -------------------------------------------------------------------------------
 
 
+@per_store
 def project_fields(store: Store) -> FieldMap:
-    return store.memo(_project_fields)
-
-
-def _project_fields(store: Store) -> FieldMap:
     project, project_object = store.Project, store.ProjectObject
     return {
         "uid": FilterField(f.TEXT, project.uid),
@@ -167,11 +164,8 @@ def task_select(store: Store, now: int) -> Select:
 # -- handles --------------------------------------------------------------------------------
 
 
+@per_store
 def handle_fields(store: Store) -> FieldMap:
-    return store.memo(_handle_fields)
-
-
-def _handle_fields(store: Store) -> FieldMap:
     handle, people = store.Handle, store.HandleHandler
     return {
         "uid": FilterField(f.TEXT, handle.uid),
@@ -228,11 +222,8 @@ def handle_select(store: Store) -> Select:
 # -- the catalogues -------------------------------------------------------------------------
 
 
+@per_store
 def object_fields(store: Store) -> FieldMap:
-    return store.memo(_object_fields)
-
-
-def _object_fields(store: Store) -> FieldMap:
     obj = store.MaintenanceObject
     return {
         "uid": FilterField(f.TEXT, obj.uid),
@@ -244,11 +235,8 @@ def _object_fields(store: Store) -> FieldMap:
     }
 
 
+@per_store
 def statistic_fields(store: Store) -> FieldMap:
-    return store.memo(_statistic_fields)
-
-
-def _statistic_fields(store: Store) -> FieldMap:
     stat = store.Statistic
     return {
         "uid": FilterField(f.TEXT, stat.uid),
@@ -260,11 +248,8 @@ def _statistic_fields(store: Store) -> FieldMap:
     }
 
 
+@per_store
 def reading_fields(store: Store) -> FieldMap:
-    return store.memo(_reading_fields)
-
-
-def _reading_fields(store: Store) -> FieldMap:
     reading = store.Reading
     return {
         "statistics_id": FilterField(f.TEXT, reading.statistics_id),
@@ -274,11 +259,8 @@ def _reading_fields(store: Store) -> FieldMap:
     }
 
 
+@per_store
 def handler_fields(store: Store) -> FieldMap:
-    return store.memo(_handler_fields)
-
-
-def _handler_fields(store: Store) -> FieldMap:
     handler = store.Handler
     return {
         "id": FilterField(f.INT, handler.id),
@@ -287,11 +269,8 @@ def _handler_fields(store: Store) -> FieldMap:
     }
 
 
+@per_store
 def reminder_fields(store: Store) -> FieldMap:
-    return store.memo(_reminder_fields)
-
-
-def _reminder_fields(store: Store) -> FieldMap:
     log = store.ReminderLog
     return {
         "id": FilterField(f.INT, log.id),
