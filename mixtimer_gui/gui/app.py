@@ -373,6 +373,8 @@ class WindowStart(QObject):
         if self.workspace is None or self.api is None:
             return
         reminders = install_reminders(self.app, self.window, self.workspace.services)
+        # team mode: the other workstations' writes reach this window's lists
+        self.workspace.start_live_refresh()
         self.started["reminders"] = reminders
         if self.hidden and getattr(reminders, "tray", None) is None:
             # Started hidden for a tray that did not come: the window is all there is.
