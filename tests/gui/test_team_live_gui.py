@@ -50,3 +50,31 @@ def test_a_handle_recorded_on_a_appears_in_bs_open_list(
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
     assert tab.model.record(0)["uid"] == "recorded-on-a"
     bridge.close()
+
+
+def test_a_reminder_fired_on_a_is_raised_on_b_too(
+        qapp: Any, qtbot: Any, app_settings: Any, fake_clock: FakeClock,
+        a_and_b: tuple[Workspace, Workspace]) -> None:
+    from mixtimer_gui.gui.main_window import MainWindow
+    from mixtimer_gui.gui.reminders_wiring import install_reminders
+    from mixtimer_gui.reminders.engine import ReminderEngine
+
+    a, b = a_and_b
+    a.services.projects.create({"uid": "P", "name": "润滑", "cycle_type": "自然时间周期",
+                                "period_num": 1, "period_unit": "日",
+                                "object_id_list": ["A"]})
+    a.services.projects.start({"uid": "P"})
+    window = MainWindow(b.services, app_settings)
+    qtbot.addWidget(window)
+    gui = install_reminders(qapp, window, b.services, tray_available=False)
+    try:
+        listener = b.start_live_refresh()
+        assert listener is not None and listener.listening.wait(10)
+        assert gui.notified == []
+        fake_clock.advance(days=2)
+        assert len(ReminderEngine(a.services).scan()) == 1  # A's scheduler logs it
+        qtbot.waitUntil(lambda: len(gui.notified) == 1, timeout=5000)
+        assert gui.notified[0].reminders[0].task_uid == a.services.tasks.list({})[
+            "data"][0]["uid"]
+    finally:
+        gui.shutdown()
