@@ -128,9 +128,10 @@ def test_a_large_import_reaches_the_other_workstation_as_a_whole(
     a, b = two
     heard = Bus(b)
     listening(b)
-    with a.services.ctx.write():  # one transaction announcing 600 objects: over 8000 bytes
-        for i in range(600):
-            a.services.objects.create({"uid": f"object-{i:04d}", "name": "泵"})
+    with a.services.ctx.write():  # one transaction announcing 300 objects: over 8000 bytes
+        for i in range(300):
+            a.services.objects.create({"uid": f"object-{i:04d}-of-the-north-hall",
+                                       "name": "泵"})
     assert heard.next() == (events.OBJECT, ())
 
 
@@ -230,3 +231,52 @@ def test_a_notify_from_another_process_reaches_this_one(two: tuple[Workspace, Wo
     subprocess.run([sys.executable, "-c", WRITER, pg_database_url, task], check=True,
                    timeout=120)
     assert heard.until((events.HANDLE, ("from-another-process",)))
+
+
+WRITER_LOOP = textwrap.dedent("""
+    import sys, time
+    from mixtimer_gui.services import Services
+    from mixtimer_gui.services.errors import StoreError
+    services = Services.open(sys.argv[1])
+    for i in range(int(sys.argv[3])):
+        uid = f"loop-{i:04d}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                services.handles.handle({"task_id": sys.argv[2], "uid": uid})
+                break
+            except StoreError as exc:  # 数据库连接中断，正在重连: the client tries again
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        print(uid, flush=True)  # acknowledged
+    services.close()
+""")
+LOOP_WRITES = 300
+
+
+@pytest.mark.slow
+@pytest.mark.expect_log(logger="mixtimer_gui.store.postgres")
+@pytest.mark.expect_log(logger="mixtimer_gui.services.live")
+def test_a_restart_mid_load_loses_no_acknowledged_write_and_the_listener_catches_up(
+        two: tuple[Workspace, Workspace], pg_cluster: pg.Cluster, pg_database_url: str
+        ) -> None:
+    _a, b = two
+    task = started_task(b)
+    heard = Bus(b)
+    listener = listening(b)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER_LOOP, pg_database_url, task,
+                               str(LOOP_WRITES)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    acknowledged = [writer.stdout.readline().strip() for _ in range(LOOP_WRITES // 4)]
+    pg_cluster.restart()  # mid-load: the writer's connection and the listener's dropped
+    assert writer.poll() is None  # still writing: the restart came in the middle
+    rest, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err
+    acknowledged += rest.split()
+    assert len(acknowledged) == LOOP_WRITES
+    stored = [h["uid"] for h in b.services.handles.list({"page_size": 1000})["data"]]
+    assert sorted(stored) == sorted(acknowledged)  # none lost, none twice
+    assert listener.full_refreshes >= 1 and listener.listening.wait(WAIT_S)
+    heard.until((events.HANDLE, (acknowledged[-1],)))  # heard again after the restart
