@@ -75,6 +75,7 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
     stop = threading.Event()
     # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
     workspace.start_daily_backups()
+    workspace.start_live_refresh()  # other workstations' writes move this one's reminders
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token,
                            allow_hosts=allow_hosts, allow_origins=allow_origins)
@@ -98,6 +99,7 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
             _restore_handlers(previous)
     finally:
         workspace.stop_daily_backups()  # the command's ``with`` closes the database after
+        workspace.stop_live_refresh()
 
 
 def _install_stop_handlers(stop: threading.Event) -> dict[int, object]:

@@ -74,7 +74,7 @@ def make_application() -> QApplication:
     return app
 
 
-def open_workspace(db_path: Path) -> Workspace:
+def open_workspace(db_path: Path | str) -> Workspace:
     """The workspace on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``.
 
     ``check="auto"``: the full ``quick_check`` runs for files under 64 MiB and after an
@@ -87,14 +87,14 @@ def open_workspace(db_path: Path) -> Workspace:
     return Workspace.open(db_path, check="auto")
 
 
-def open_read_only(db_path: Path) -> Workspace:
+def open_read_only(db_path: Path | str) -> Workspace:
     """A read-only view of ``db_path`` (writes then fail with a message)."""
     from mixtimer_gui.services import Workspace  # after the first paint
 
     return Workspace.open(db_path, read_only=True)
 
 
-def report_open_failure(db_path: Path, exc: Exception, parent: QWidget | None = None) -> None:
+def report_open_failure(db_path: Path | str, exc: Exception, parent: QWidget | None = None) -> None:
     QMessageBox.critical(
         parent, QApplication.translate("App", "MixTimer cannot open its database"),
         QApplication.translate(
@@ -103,7 +103,7 @@ def report_open_failure(db_path: Path, exc: Exception, parent: QWidget | None = 
         .replace("%1", str(db_path)).replace("%2", str(exc)))
 
 
-def choose_recovery(db_path: Path, exc: StoreError, parent: QWidget | None = None) -> str:
+def choose_recovery(db_path: Path | str, exc: StoreError, parent: QWidget | None = None) -> str:
     """What to do about a database that would not open: "retry", "read_only" or "quit",
     asked through the recovery dialog (restore the newest good backup, retry a lock, view
     read-only)."""
@@ -119,7 +119,7 @@ def choose_recovery(db_path: Path, exc: StoreError, parent: QWidget | None = Non
 MAX_OPEN_ATTEMPTS = 5
 
 
-def open_with_recovery(db_path: Path, parent: QWidget | None = None) -> Workspace | None:
+def open_with_recovery(db_path: Path | str, parent: QWidget | None = None) -> Workspace | None:
     """Open the database, offering recovery while it fails; ``None``: the user gave up."""
     from mixtimer_gui.services.errors import StoreError  # after the first paint
 
@@ -292,7 +292,7 @@ class WindowStart(QObject):
     was started and closes the workspace, whether or not the event loop ever ran.
     """
 
-    def __init__(self, app: QApplication, window: MainWindow, db_path: Path,
+    def __init__(self, app: QApplication, window: MainWindow, db_path: Path | str,
                  settings: AppSettings, *, hidden: bool = False) -> None:
         super().__init__(window)
         self.app = app
@@ -355,6 +355,8 @@ class WindowStart(QObject):
             log.exception("limiting SQLite's memory failed")
         self.workspace = workspace
         self.window.attach(workspace.services)
+        if workspace.read_only:
+            self.window.show_read_only(workspace.read_only_reason)
         self.api = ApiServerSwitch(self.settings, workspace.services, self.window)
         self._background.start()
         QTimer.singleShot(0, self, self.welcome)
@@ -373,6 +375,8 @@ class WindowStart(QObject):
         if self.workspace is None or self.api is None:
             return
         reminders = install_reminders(self.app, self.window, self.workspace.services)
+        # team mode: the other workstations' writes reach this window's lists
+        self.workspace.start_live_refresh()
         self.started["reminders"] = reminders
         if self.hidden and getattr(reminders, "tray", None) is None:
             # Started hidden for a tray that did not come: the window is all there is.
@@ -422,7 +426,7 @@ def show_window(window: QWidget, *, minimized: bool, hidden: bool) -> None:
         window.show()
 
 
-def run_app(db_path: Path, lang: str | None = None,
+def run_app(db_path: Path | str, lang: str | None = None,
             settings: AppSettings | None = None, *, minimized: bool = False) -> int:
     hold_log_records()
     app = make_application()

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -234,6 +235,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._status_label)
         self._build_api_status()
         self._demo_widgets: tuple[QLabel, QPushButton] | None = None
+        self._read_only_widgets: tuple[QLabel, QLabel] | None = None
+        self._read_only_reason: str | None = None
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(400)
@@ -385,6 +388,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._show_api_state()
         self._show_demo()
+        self._retranslate_read_only()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -597,6 +601,38 @@ class MainWindow(QMainWindow):
         from mixtimer_gui.gui.welcome import is_demo  # loads after the first paint
 
         return is_demo(self.services.location)
+
+    def show_read_only(self, reason: str | None) -> None:
+        """The database was opened read-only: a badge in the status bar, and ``reason``
+        beside it (a server that wants a newer program names the version to install)."""
+        if self._read_only_widgets is None:
+            badge = QLabel(self)
+            badge.setObjectName("readOnlyBadge")
+            badge.setStyleSheet("QLabel#readOnlyBadge { background: #fdecea; color: #8a1c13; "
+                                "border: 1px solid #f5b7b1; border-radius: 3px; "
+                                "padding: 1px 6px; font-weight: bold; }")
+            text = QLabel(self)
+            text.setObjectName("readOnlyReason")
+            # a long sentence is cut at the window's edge rather than widening the window
+            text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            # Permanent, both: a passing status message must not hide it, and the other
+            # permanent widgets insert at 0 (Qt refuses that index after a normal widget).
+            self.statusBar().insertPermanentWidget(0, text, 1)
+            self.statusBar().insertPermanentWidget(0, badge)
+            self._read_only_widgets = (badge, text)
+        self._read_only_reason = reason
+        self._retranslate_read_only()
+
+    def _retranslate_read_only(self) -> None:
+        if self._read_only_widgets is None:
+            return
+        badge, text = self._read_only_widgets
+        badge.setText(self.tr("Read-only"))
+        reason = self._read_only_reason or self.tr(
+            "Opened read-only: changes cannot be saved.")
+        text.setText(reason)
+        text.setToolTip(reason)
+        badge.setToolTip(reason)
 
     def _show_demo(self) -> None:
         """On the demo database: the title and the status bar say so, with a way back."""

@@ -10,7 +10,11 @@ read_only=True)``), or ``QUIT``.
   file beside the database as ``<name>-damaged-<stamp>.db`` (never overwritten, never
   deleted), or Quit;
 - locked by another program / read-only file or folder: Retry, View read-only, Quit;
-- from a newer version, or anything else: the sentence, and Quit.
+- a PostgreSQL server (team mode) that is down, unreachable, refused the login or has no
+  such database: Retry (once the administrator has seen to it) and Quit; the server keeps
+  its own backups, so none is offered;
+- from a newer version, a server location written wrong, or anything else: the sentence,
+  and Quit.
 """
 
 from __future__ import annotations
@@ -37,11 +41,14 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.services import Location
 from mixtimer_gui.services.backups import Backups
 from mixtimer_gui.services.errors import (
+    BadLocationError,
     DamagedDatabaseError,
     DatabaseLockedError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
+    SchemaTooNewError,
     StoreError,
+    WrongCollationError,
 )
 
 log = logging.getLogger(__name__)
@@ -57,12 +64,17 @@ class Recovery(Enum):
 class RecoveryDialog(QDialog):
     """Explains ``error`` and offers what can be done; ``choice`` holds the answer."""
 
-    def __init__(self, error: StoreError, db_path: Path | None = None,
+    def __init__(self, error: StoreError, db_path: Path | str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.error = error
         self.db_path = db_path or getattr(error, "path", None)
-        self.backups = Backups(Location.parse(Path(self.db_path))) if self.db_path else None
+        # A server's address is text, never a file name: Path("postgresql://u@h/db") would
+        # read "postgresql:/u@h/db", a file that does not exist.
+        self.location = _location(self.db_path)
+        self.on_server = self.location is not None and self.location.is_server
+        self.backups = (Backups(self.location) if self.location is not None
+                        and not self.on_server else None)
         self.choice = Recovery.QUIT
         self.kept: Path | None = None
         self.good_backup = self._find_backup()
@@ -75,6 +87,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(self.message)
         self.backup_label = QLabel(self._backup_text())
         self.backup_label.setWordWrap(True)
+        self.backup_label.setVisible(self.good_backup is not None)  # no empty gap
         layout.addWidget(self.backup_label)
         self.buttons = QDialogButtonBox()
         self.restore_button = self._button(self.tr("Restore this backup"), self._restore,
@@ -82,9 +95,11 @@ class RecoveryDialog(QDialog):
         self.read_only_button = self._button(self.tr("View read-only"), self._read_only,
                                              visible=self._viewable())
         self.retry_button = self._button(self.tr("Retry"), self._retry,
-                                         visible=self._viewable())
+                                         visible=self._viewable() or self._retryable())
         self.quit_button = self._button(self.tr("Quit"), self.reject, visible=True)
-        (self.restore_button if self.good_backup else self.quit_button).setDefault(True)
+        default = (self.restore_button if self.good_backup else
+                   self.retry_button if self._retryable() else self.quit_button)
+        default.setDefault(True)
         layout.addWidget(self.buttons)
 
     def _button(self, text: str, slot: Callable[[], None], *, visible: bool) -> QPushButton:
@@ -105,7 +120,14 @@ class RecoveryDialog(QDialog):
 
     def _viewable(self) -> bool:
         return isinstance(self.error, DatabaseLockedError | ReadOnlyDatabaseError) \
-            and self.db_path is not None and Path(self.db_path).is_file()
+            and self.location is not None and not self.on_server \
+            and self.location.path.is_file()
+
+    def _retryable(self) -> bool:
+        """A server that may answer once it is back or its administrator has acted; not
+        an address written wrong, a database made wrong or a newer program's."""
+        return self.on_server and not isinstance(
+            self.error, BadLocationError | WrongCollationError | SchemaTooNewError)
 
     def _backup_text(self) -> str:
         if self.good_backup is None:
@@ -154,8 +176,17 @@ class RecoveryDialog(QDialog):
         self.accept()
 
 
+def _location(where: Path | str | None) -> Location | None:
+    if where is None:
+        return None
+    try:
+        return Location.parse(where)
+    except StoreError:  # a location that cannot be read: the error says so already
+        return None
+
+
 def choose_recovery(parent: QWidget | None, error: StoreError,
-                    db_path: Path | None = None) -> Recovery:
+                    db_path: Path | str | None = None) -> Recovery:
     """Show the dialog and return what the user chose (``QUIT`` when closed)."""
     dialog = RecoveryDialog(error, db_path, parent)
     dialog.exec()

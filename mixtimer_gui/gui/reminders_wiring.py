@@ -130,8 +130,12 @@ def install_reminders(app: QApplication, window: Any, services: Services,
             app.alert(window)  # no tray: flash the taskbar entry; the centre lists it
 
     relay = JobRelay(center)
+    # Every reminder logged while the window runs, by this one's scan or by another
+    # workstation's (team mode) or serve's on the same file: each is logged once, shown
+    # everywhere.
     gui.runner = ReminderRunner(services, scheduler, notify, services.clock,
-                                listen_to_bus=False, dispatch=relay.post)
+                                listen_to_bus=False, dispatch=relay.post,
+                                show_logged_elsewhere=True)
     window.bridge.changed.connect(gui.runner.on_change)  # bus changes, on the GUI thread
     scheduler.start(paused=True)
     gui.runner.start()

@@ -11,6 +11,12 @@ Three ways in, all ending in ``tick`` (scan, notify, schedule the next wake-up):
 - changes on the services bus (tasks, projects, handles, readings, settings): a reading that
   reaches a threshold or a resumed pause fires at once.
 
+With ``show_logged_elsewhere`` (the window) the runner tells the user about every reminder
+logged since the last one it told, whoever logged it: on a team database the workstation
+whose scan won logs a reminder once for the team, and every window shows it (a new log row
+arrives as a ``reminder`` change on the bus, through the live refresh; the sweep catches
+the rest). Rows logged before the runner started are the reminder centre's to list.
+
 The caller creates, starts and shuts down the scheduler (``QtScheduler`` with jobs on the GUI
 thread in the window, ``BackgroundScheduler`` in ``serve``). Jobs reach the runner through
 ``dispatch``: a direct call by default (a ``BackgroundScheduler`` worker thread; its
@@ -61,7 +67,8 @@ class ReminderRunner:
     def __init__(self, services: Services, scheduler: Any, notify: Notify,
                  clock: Clock | None = None, *, listen_to_bus: bool = True,
                  engine: ReminderEngine | None = None,
-                 dispatch: Dispatch | None = None) -> None:
+                 dispatch: Dispatch | None = None,
+                 show_logged_elsewhere: bool = False) -> None:
         self.services = services
         self.scheduler = scheduler
         self.notify = notify
@@ -72,6 +79,8 @@ class ReminderRunner:
         self.scheduled_for: int | None = None
         self.last_sweep: int | None = None
         self.reschedules = 0
+        self.show_logged_elsewhere = show_logged_elsewhere
+        self.shown_up_to: int | None = None  # the newest log row told (show_logged_elsewhere)
         self._lock = threading.RLock()
         self._unsubscribe: Callable[[], None] | None = None
         self._stopped = False
@@ -86,6 +95,8 @@ class ReminderRunner:
                                replace_existing=True, **JOB_DEFAULTS)
         if self.listen_to_bus:
             self._unsubscribe = self.services.bus.subscribe(self.on_change)
+        if self.show_logged_elsewhere:
+            self.shown_up_to = self._newest_logged()
         return self.tick()
 
     def stop(self) -> None:
@@ -113,9 +124,19 @@ class ReminderRunner:
             except Exception:  # a locked or broken database must not stop the scheduler
                 log.exception("reminder scan failed; the next sweep retries")
                 return []
-            self._tell(fired)
+            self._tell(self._new_in_log() if self.show_logged_elsewhere else fired)
             self._schedule_next(force=force_schedule)
             return fired
+
+    def show_new(self) -> list[Reminder]:
+        """Tell the user what was logged since the last reminder told (another
+        workstation's scan); no scan. Returns what it told."""
+        with self._lock:
+            if self._stopped or not self.show_logged_elsewhere:
+                return []
+            new = self._new_in_log()
+            self._tell(new)
+            return new
 
     def on_next_job(self) -> list[Reminder]:
         """The date job ran: it is gone from the scheduler, so the next one is new."""
@@ -144,6 +165,8 @@ class ReminderRunner:
         """Several bus changes at once (the headless worker merges a burst): one rescan."""
         if entities & WATCHED:
             self.tick()
+        elif events.REMINDER in entities:
+            self.show_new()
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -152,6 +175,27 @@ class ReminderRunner:
 
     def _sweep_job(self) -> None:
         self.dispatch(self.sweep)
+
+    def _newest_logged(self) -> int | None:
+        try:
+            return self.services.reminders.newest_id()
+        except Exception:
+            log.exception("could not read the reminder log; the next sweep retries")
+            return None
+
+    def _new_in_log(self) -> list[Reminder]:
+        """The reminders logged after ``shown_up_to``, which moves past them."""
+        if self.shown_up_to is None:  # the database was away at the start
+            self.shown_up_to = self._newest_logged()
+            return []
+        try:
+            rows = self.services.reminders.logged_after(self.shown_up_to)
+        except Exception:
+            log.exception("could not read the reminder log; the next sweep retries")
+            return []
+        if rows:
+            self.shown_up_to = rows[-1]["id"]
+        return [Reminder.from_row(row) for row in rows]
 
     def _tell(self, fired: list[Reminder]) -> None:
         for note in bundle(fired):

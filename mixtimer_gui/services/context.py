@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
-from mixtimer_gui.services.events import ChangeBus
+from mixtimer_gui.services.events import ChangeBus, encode_changes
 from mixtimer_gui.services.location import Location
 from mixtimer_gui.store.errors import ConnectionLostError
 from mixtimer_gui.store.models import Database, Store
+from mixtimer_gui.store.postgres import MAX_PAYLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ class ServiceContext:
     location: Location
     clock: Clock = field(default_factory=SystemClock)
     bus: ChangeBus = field(default_factory=ChangeBus)
+    # Who announces this context's writes to the other workstations, so that this one's
+    # listener skips them: its own bus heard them already.
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -44,7 +49,8 @@ class ServiceContext:
     @contextmanager
     def write(self) -> Iterator[None]:
         """One write transaction, one writer at a time (``Store.write``); announcements go
-        out after commit.
+        out after commit: on this bus, and on a shared database to the other workstations
+        too (sent inside the transaction, so they arrive with the commit or never).
 
         Nested calls join the outer transaction and its announcements.
         """
@@ -54,6 +60,9 @@ class ServiceContext:
         try:
             with self.store.write():
                 yield
+                if outer and self._local.changes and self.store.shared:
+                    self.store.announce(encode_changes(self.origin, self._local.changes,
+                                                       MAX_PAYLOAD_BYTES))
             if outer:
                 changes = self._local.changes
                 self._local.changes = None

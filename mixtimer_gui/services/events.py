@@ -6,9 +6,10 @@ them to a queued Qt signal; nothing here knows about Qt.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,9 @@ Listener = Callable[[str, tuple[str, ...]], None]
 PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING = (
     "project", "task", "handle", "object", "statistics", "reading", "handler", "reminder",
     "setting")
+# What a full refresh announces: everything may have changed (a listener that reconnected
+# cannot know what it missed). Empty uids: any of that entity.
+ALL_ENTITIES = (PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING)
 
 
 class ChangeBus:
@@ -44,3 +48,34 @@ class ChangeBus:
                 listener(entity, uids)
             except Exception:  # a broken listener must not undo a committed write
                 log.exception("change listener failed for %s %s", entity, uids[:5])
+
+
+# -- announcements between workstations (team mode) ---------------------------------------------
+
+
+def encode_changes(origin: str, changes: Mapping[str, Sequence[str]], limit: int) -> str:
+    """The text a write announces to the other workstations: who wrote (``origin``, so a
+    workstation skips its own) and what changed. Past ``limit`` bytes the uids are left
+    out (an import of 10,000 objects): the entities alone, "any of them", refresh the same
+    lists."""
+    text = _dump(origin, {entity: list(dict.fromkeys(uids)) for entity, uids in changes.items()})
+    if len(text.encode()) <= limit:
+        return text
+    return _dump(origin, {entity: [] for entity in changes})
+
+
+def decode_changes(payload: str) -> tuple[str, dict[str, tuple[str, ...]]] | None:
+    """(origin, changes) from ``encode_changes``; ``None`` for a text it did not write."""
+    try:
+        data = json.loads(payload)
+        origin, changes = data["from"], data["changes"]
+        decoded = {str(entity): tuple(str(uid) for uid in uids)
+                   for entity, uids in changes.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return (origin, decoded) if isinstance(origin, str) else None
+
+
+def _dump(origin: str, changes: dict[str, list[str]]) -> str:
+    return json.dumps({"from": origin, "changes": changes}, ensure_ascii=False,
+                      separators=(",", ":"))

@@ -83,6 +83,17 @@ class ReminderService:
                 self.ctx.changed(events.REMINDER, *(r["task_id"] for r in rows))
         return [{**r, "fired_at": now} for r in rows]
 
+    def newest_id(self) -> int:
+        """The newest log row's id (0 for an empty log): where "what is new" starts."""
+        with self.ctx.read():
+            return rq.newest_log_id(self.ctx.store)
+
+    def logged_after(self, log_id: int) -> list[dict[str, Any]]:
+        """The reminders logged after row ``log_id``, by any workstation or process on this
+        database, oldest first: the rows ``record_pending`` returns, with their ``id``."""
+        with self.ctx.read():
+            return rq.logged_after(self.ctx.store, log_id)
+
     def next_change(self, now: int, repeat_seconds: int) -> int | None:
         with self.ctx.read():
             return rq.next_change(self.ctx.store, now, repeat_seconds)

@@ -17,6 +17,7 @@ from mixtimer_gui.domain.clock import Clock
 from mixtimer_gui.services.backups import Backups
 from mixtimer_gui.services.core import Services
 from mixtimer_gui.services.events import ChangeBus
+from mixtimer_gui.services.live import ChangeListener, start_listening
 from mixtimer_gui.services.location import Location
 from mixtimer_gui.store.backup import DailyBackups
 from mixtimer_gui.store.db import limit_page_caches
@@ -47,6 +48,7 @@ class Workspace:
         self.read_only_reason = services.ctx.store.read_only_reason
         self.read_only = read_only or self.read_only_reason is not None
         self._daily: DailyBackups | None = None
+        self._listener: ChangeListener | None = None
 
     @classmethod
     def open(cls, location: Location | Path | str, *, clock: Clock | None = None,
@@ -103,9 +105,24 @@ class Workspace:
             self._daily.stop()
             self._daily = None
 
+    def start_live_refresh(self) -> ChangeListener | None:
+        """On a database other workstations share: hear their writes and republish them on
+        this workspace's change bus (a thread with its own connection; stopped by
+        ``close()``). A SQLite file has no one else: ``None``, nothing started."""
+        if self._listener is None:
+            self._listener = start_listening(self.services.ctx)
+        return self._listener
+
+    def stop_live_refresh(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
     def close(self) -> None:
-        """Stop the daily copy and close the calling thread's connection."""
+        """Stop the daily copy and the live refresh, close the calling thread's
+        connection."""
         self.stop_daily_backups()
+        self.stop_live_refresh()
         self.services.close()
 
     def __enter__(self) -> Workspace:

@@ -315,6 +315,24 @@ class Store:
             return self.db.atomic(isolation_level="REPEATABLE READ")
         return self.db.atomic(lock_type="DEFERRED")
 
+    # -- announcing writes to other workstations --------------------------------------------
+
+    @property
+    def shared(self) -> bool:
+        """Other workstations write to this database too (a server's): writes announce
+        themselves and a ``change_channel`` hears theirs."""
+        return self.is_postgres
+
+    def announce(self, payload: str) -> None:
+        """Inside a write: tell the other workstations ``payload`` when it commits. A file
+        of one workstation has nobody to tell."""
+        if self.is_postgres:
+            self.db.announce(payload)
+
+    def change_channel(self) -> postgres.ChangeChannel | None:
+        """A connection of its own that hears the announcements (``None`` for SQLite)."""
+        return postgres.ChangeChannel(self.db.address) if self.is_postgres else None
+
     def explain(self, exc: BaseException) -> errors.StoreError | None:
         """The ``StoreError`` (a sentence) behind a failure of the database, or ``None``."""
         if self.is_postgres:

@@ -65,6 +65,11 @@ CONNECT_TIMEOUT_S = 10
 # A newer workstation's migration may take a while on a big database; the others wait.
 MIGRATION_WAIT_S = 900
 
+# The channel writes announce themselves on (``TeamDatabase.announce``, ``ChangeChannel``).
+# The server refuses a payload of 8000 bytes or more; the services keep well under it.
+CHANGES_CHANNEL = "mixtimer_changes"
+MAX_PAYLOAD_BYTES = 7900
+
 # Advisory lock keys (64-bit, per database): b"MixTimer" and the next number.
 WRITE_LOCK_KEY = int.from_bytes(b"MixTimer", "big")
 MIGRATION_LOCK_KEY = WRITE_LOCK_KEY + 1
@@ -273,6 +278,11 @@ class TeamDatabase(PostgresqlDatabase):
             return False
         return conn.info.transaction_status != TransactionStatus.IDLE
 
+    def announce(self, payload: str) -> None:
+        """Tell every listening workstation ``payload`` when this transaction commits
+        (``NOTIFY`` is delivered at commit, never on a rollback)."""
+        self.execute_sql("SELECT pg_notify(%s, %s)", (CHANGES_CHANNEL, payload))
+
     def interrupter(self) -> Any:
         """A function that cancels the statement running on this thread's connection, from
         any thread."""
@@ -293,6 +303,75 @@ class TeamDatabase(PostgresqlDatabase):
 def _is_read(sql: str) -> bool:
     words = sql.split(None, 1)
     return bool(words) and words[0].upper() in ("SELECT", "WITH", "SHOW")
+
+
+# -- listening for other workstations' writes ----------------------------------------------------
+
+
+class ChangeChannel:
+    """One workstation's own connection that listens for the announcements of writes
+    (``LISTEN``), and reads a cheap data version for the fallback poll.
+
+    Used by one thread only. A connection the server or the network dropped raises
+    ``ConnectionLostError`` from ``receive`` or ``data_version``; ``open`` again to go on.
+    """
+
+    def __init__(self, address: ServerAddress) -> None:
+        self.address = address
+        self.backend_pid: int | None = None
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def open(self) -> None:
+        """Connect and listen; the ``StoreError`` kinds of a refused connection."""
+        self.close()
+        params = connection_params(self.address, read_only=False)
+        try:
+            conn = psycopg.connect(self.address.conninfo, autocommit=True, **params)
+            conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+        except psycopg.OperationalError as exc:
+            raise connection_failure(self.address, exc) from exc
+        self._conn = conn
+        self.backend_pid = conn.info.backend_pid
+
+    def receive(self, timeout_s: float) -> list[str]:
+        """The payloads that arrive within ``timeout_s`` (returns at the first batch, or
+        empty-handed when the time is up)."""
+        conn = self._open_connection()
+        try:
+            payloads = [n.payload for n in conn.notifies(timeout=timeout_s, stop_after=1)]
+            # what arrived with the first one, without waiting again
+            payloads += [n.payload for n in conn.notifies(timeout=0)]
+        except psycopg.Error as exc:
+            raise self._lost(exc) from exc
+        return payloads
+
+    def data_version(self) -> int:
+        """A number that grows whenever any transaction on the server writes (the next
+        transaction id): read, not written, so polling it costs no write."""
+        conn = self._open_connection()
+        try:
+            row = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text"
+                               ).fetchone()
+        except psycopg.Error as exc:
+            raise self._lost(exc) from exc
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
+
+    def _open_connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            raise ConnectionLostError(connection_lost_message())
+        return self._conn
+
+    def _lost(self, exc: psycopg.Error) -> ConnectionLostError:
+        self.close()
+        log.warning("the connection listening for changes was lost (%s)",
+                    str(exc).strip() or type(exc).__name__)
+        return ConnectionLostError(connection_lost_message())
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -419,5 +498,5 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(key)
 
 
-__all__ = ["CLIENT_VERSION", "Opened", "ServerAddress", "TeamDatabase", "connection_params",
-           "open_team_database", "parse_server_address"]
+__all__ = ["CHANGES_CHANNEL", "CLIENT_VERSION", "ChangeChannel", "Opened", "ServerAddress",
+           "TeamDatabase", "connection_params", "open_team_database", "parse_server_address"]

@@ -126,6 +126,22 @@ def insert_log(store: Store, rows: Iterable[Mapping[str, Any]], fired_at: int) -
         store.db.connection().executemany(_INSERT_LOG_SQLITE, records)
 
 
+def newest_log_id(store: Store) -> int:
+    """The id of the newest log row (0 when none): ids grow in the order rows were logged,
+    since every workstation logs under the one-writer lock."""
+    log = store.ReminderLog
+    return int(log.select(fn.MAX(log.id)).scalar() or 0)
+
+
+def logged_after(store: Store, log_id: int) -> list[dict[str, Any]]:
+    """The log rows newer than ``log_id``, oldest first, with their ``id``."""
+    log = store.ReminderLog
+    columns = [log.id, *(getattr(log, column) for column in LOG_COLUMNS)]
+    query = log.select(*columns).where(log.id > log_id).order_by(log.id)
+    rows = store.db.execute(query).fetchall()
+    return [dict(zip(("id", *LOG_COLUMNS), row, strict=True)) for row in rows]
+
+
 def unread_count(store: Store) -> int:
     log = store.ReminderLog
     return log.select().where(log.is_read == 0).count()

@@ -1090,6 +1090,14 @@ Click to open the settings.</source>
       <translation>已复制 %1</translation>
     </message>
     <message>
+      <source>Read-only</source>
+      <translation>只读</translation>
+    </message>
+    <message>
+      <source>Opened read-only: changes cannot be saved.</source>
+      <translation>以只读方式打开：修改无法保存。</translation>
+    </message>
+    <message>
       <source>[Demo database]</source>
       <translation>[演示数据库]</translation>
     </message>

@@ -33,7 +33,7 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     from mixtimer_gui.gui.recovery_dialog import RecoveryDialog
     from mixtimer_gui.gui.settings_dialog import SettingsDialog
     from mixtimer_gui.gui.statistic_dialog import StatisticDialog
-    from mixtimer_gui.services.errors import StoreError
+    from mixtimer_gui.services.errors import ServerUnreachableError, StoreError
 
     ids = seed(services, clock)
     natural = services.projects.get({"uid": ids["projects"]["monthly"]})
@@ -68,6 +68,10 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
         "about": parented(AboutDialog),
         "recovery": parented(lambda w: RecoveryDialog(
             StoreError("数据库文件已损坏"), tmp_path / "data" / "mixtimer.db", w)),
+        "recovery-server": parented(lambda w: RecoveryDialog(
+            ServerUnreachableError("无法连接数据库服务器 postgresql://shift@db.plant/mixtimer:"
+                                   "服务器没有应答;请检查网络和服务器后重试"),
+            "postgresql://shift@db.plant/mixtimer", w)),
         "error": parented(lambda w: ErrorDialog("Something went wrong.", "Traceback…\n" * 40,
                                                 w)),
         "image": parented(lambda w: ImageViewer(picture, w)),

@@ -641,3 +641,30 @@ def test_list_filters_with_names_only_and_ids_only_handles(seeded: Services) -> 
     assert handles(seeded, where_and=[["handler_name_list", "=", "临时工"]]) == ["names"]
     assert handles(seeded, where_and=[["handler_name_list", "=", "7"]]) == ["ids"]
     assert handles(seeded, where_and=[["handler_name_list", "not like", "%"]]) == ["h3"]
+
+
+def test_newest_first_is_read_from_the_index_not_sorted(services: Services) -> None:
+    """``created DESC NULLS LAST`` cannot use PostgreSQL's index on ``created`` (its
+    backward scan gives NULLS FIRST): every handle was sorted for a page, 1.1 s at
+    1,000,000. A column that is never empty needs no NULLS clause on either engine."""
+    store = services.ctx.store
+    handle = store.Handle
+    query = handle.select().order_by(*filters.build_order(
+        queries.handle_fields(store), "-created"), handle.id.desc()).limit(50)
+    sql, params = query.sql()
+    with services.db.atomic():
+        if store.is_postgres:  # an empty table is read whole; ask as if it were large
+            services.db.execute_sql("SET LOCAL enable_seqscan = off")
+            services.db.execute_sql("SET LOCAL enable_sort = off")
+        explain = "EXPLAIN " if store.is_postgres else "EXPLAIN QUERY PLAN "
+        plan = " ".join(str(row) for row in services.db.execute_sql(explain + sql, params))
+    assert "NULLS" not in sql.upper()
+    assert "handle_created" in plan, plan
+    assert "TEMP B-TREE" not in plan and "-> Sort" not in plan, plan
+
+
+def test_a_column_that_may_be_empty_keeps_empty_values_last(services: Services) -> None:
+    store = services.ctx.store
+    ordering = filters.build_order(queries.handle_fields(store), "-due_at")
+    sql, _ = store.Handle.select().order_by(*ordering).sql()
+    assert "NULLS LAST" in sql.upper()

@@ -1,0 +1,162 @@
+"""Reminders once per team, seen by everyone — issue 16: "the reminder log's uniqueness holds
+across workstations; each workstation raises the tray notification for log rows newer than
+the last one it showed". On both engines: two workstations on one server database, or the
+window and ``serve`` on one file.
+
+Code: reminders/runner.py (show_logged_elsewhere), services/reminders.py (newest_id,
+logged_after), store/reminder_queries.py, gui/reminders_wiring.py (the window's runner).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.reminders import headless
+from mixtimer_gui.reminders.engine import Notification, ReminderEngine
+from mixtimer_gui.reminders.runner import ReminderRunner
+from mixtimer_gui.services import Services, events
+from mixtimer_gui.services.reminders import DUE, NOTICE, OVERDUE
+
+HOUR = 3600
+
+
+@pytest.fixture
+def other(db_location: str | Path, fake_clock: FakeClock, services: Services
+          ) -> Iterator[Services]:
+    """Another workstation (or process) on the same database, its own connections."""
+    svc = Services.open(db_location, clock=fake_clock)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def schedulers() -> Iterator[Callable[[], BackgroundScheduler]]:
+    made: list[BackgroundScheduler] = []
+
+    def make() -> BackgroundScheduler:
+        scheduler = headless.make_background_scheduler()
+        scheduler.start(paused=True)  # jobs stored, never run by themselves
+        made.append(scheduler)
+        return scheduler
+
+    yield make
+    for scheduler in made:
+        scheduler.shutdown(wait=False)
+
+
+def kinds_told(told: list[Notification]) -> list[tuple[str, str]]:
+    return [(r.task_uid, r.kind) for note in told for r in note.reminders]
+
+
+def test_a_reminder_logged_on_another_workstation_is_shown_here_once(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    task = task_of(make_project())["uid"]
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True)
+    assert here.start() == [] and told == []
+    fake_clock.advance(hours=30)  # in the notice window: one reminder owed
+    assert len(ReminderEngine(other).scan()) == 1  # the other workstation's scan wins
+    here.on_changes({events.REMINDER})  # its log row, announced (the live refresh)
+    assert kinds_told(told) == [(task, NOTICE)]
+    assert here.tick() == [] and here.show_new() == []  # logged once, shown once
+    assert kinds_told(told) == [(task, NOTICE)]
+    fake_clock.advance(hours=20)  # due: this time this workstation's scan wins
+    assert len(here.tick()) == 1
+    assert kinds_told(told) == [(task, NOTICE), (task, DUE)]
+    here.stop()
+
+
+def test_the_sweep_shows_what_another_workstation_logged_without_an_announcement(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    task = task_of(make_project())["uid"]
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True)
+    here.start()
+    fake_clock.advance(hours=50)
+    ReminderEngine(other).scan()
+    here.sweep()
+    assert kinds_told(told) == [(task, DUE)]
+    here.stop()
+
+
+def test_reminders_logged_before_the_start_are_left_to_the_reminder_centre(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    make_project()
+    fake_clock.advance(hours=50)
+    ReminderEngine(other).scan()  # while this window was closed
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True)
+    assert here.start() == [] and told == []
+    here.stop()
+
+
+def test_serve_logs_only_what_it_fired(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    make_project()
+    told: list[Notification] = []
+    serving = ReminderRunner(services, schedulers(), told.append, fake_clock)
+    serving.start()
+    fake_clock.advance(hours=50)
+    ReminderEngine(other).scan()
+    serving.on_changes({events.REMINDER})
+    serving.sweep()
+    assert told == []  # the window that fired it showed it; a log need not say it twice
+    serving.stop()
+
+
+SCANNER = textwrap.dedent("""
+    import json, sys
+    from mixtimer_gui.domain.clock import FakeClock
+    from mixtimer_gui.reminders.engine import ReminderEngine
+    from mixtimer_gui.services import Services
+    clock = FakeClock(0)
+    services = Services.open(sys.argv[1], clock=clock)
+    engine = ReminderEngine(services)
+    fired = []
+    for moment in json.loads(sys.argv[2]):
+        clock.set(moment)
+        fired += [[r.task_uid, r.kind, r.seq] for r in engine.scan()]
+    services.close()
+    print(json.dumps(fired))
+""")
+
+
+def test_two_processes_scanning_the_same_moments_fire_each_reminder_once(
+        services: Services, db_location: str | Path, fake_clock: FakeClock,
+        make_project: Callable[..., str]) -> None:
+    make_project([f"M-{i}" for i in range(6)])  # every 2 days, notice 1 day before
+    services.reminders.set_repeat_hours(2)
+    start = fake_clock.now()
+    moments = [start + n * HOUR for n in range(0, 73)]  # notice, due, overdue every 2 h
+    scanners = [subprocess.Popen([sys.executable, "-c", SCANNER, str(db_location),
+                                  json.dumps(moments)], stdout=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    results = [json.loads(p.communicate(timeout=300)[0]) for p in scanners]
+    assert all(p.returncode == 0 for p in scanners)
+    fired = [tuple(r) for result in results for r in result]
+    assert len(fired) == len(set(fired))  # none twice, between the two processes
+    logged = services.reminders.list({"page_size": 1000})
+    assert logged["total_records"] == len(fired)
+    per_task = len([f for f in fired if f[0] == fired[0][0]])
+    # each task: the notice (24 h), the due (48 h), then overdue every 2 h up to 72 h
+    assert per_task == 2 + 12 and {k for _, k, _ in fired} == {NOTICE, DUE, OVERDUE}
