@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mixtimer_gui.services.location import Location, open_location
+from mixtimer_gui.services.core import Services
+from mixtimer_gui.services.location import SQLITE, Location, open_location
 from mixtimer_gui.store.models import Store
 from mixtimer_gui.store.transfer import CopyError, CopyReport, Progress, TableCopy, copy_store
 
-__all__ = ["CopyError", "CopyReport", "TableCopy", "copy_database", "copy_open_store"]
+__all__ = ["CopyError", "CopyReport", "TableCopy", "copy_database", "copy_open_store",
+           "export_offline_copy"]
 
 
 def copy_database(source: Location | Path | str, target: Location | Path | str, *,
@@ -45,6 +47,17 @@ def copy_open_store(source: Store, target: Location | Path | str, *,
         return copy_store(source, target_store, target_name=str(dst), progress=progress)
     finally:
         target_store.close()
+
+
+def export_offline_copy(services: Services, target: Path, *,
+                        progress: Progress | None = None) -> CopyReport:
+    """导出离线副本: every row of the open database into a new SQLite file at ``target``,
+    which opens on any workstation by itself (single-workstation mode). Verified as
+    ``copy_database``; a file that already holds records is refused."""
+    if Path(target).exists() and Path(target).is_dir():
+        raise CopyError(f"{target} 是一个文件夹;请给副本一个文件名，例如 mixtimer-副本.db")
+    return copy_open_store(services.ctx.store, Location(SQLITE, Path(target)),
+                           progress=progress)
 
 
 def _same(a: Location, b: Location) -> bool:
