@@ -213,6 +213,7 @@ def _copy_load(db: TeamDatabase) -> Iterator[CopyWriter]:
         writer = CopyWriter(db.connection())
         yield writer
         writer.move_identities_past_ids()
+    db.execute_sql("ANALYZE")  # the planner sees the loaded rows now, not after autovacuum
 
 
 def _drop_indexes(conn: sqlite3.Connection) -> list[str]:

@@ -181,6 +181,13 @@ def reset_identities(store: Store) -> None:
             (f'"{table}"', column))
 
 
+def refresh_statistics(store: Store) -> None:
+    """Let PostgreSQL's planner see the rows just loaded (autovacuum would, minutes later):
+    without it a page of the newest handles was planned as a sort of the whole table."""
+    if store.is_postgres:
+        store.db.execute_sql("ANALYZE")
+
+
 # -- checksums ---------------------------------------------------------------------------------
 
 
@@ -274,6 +281,7 @@ def copy_store(source: Store, target: Store, *, target_name: str,
             if progress is not None:
                 progress(table, tally.rows)
         reset_identities(target)
+    refresh_statistics(target)
     return _verify(sent, checksums(target), target_name)
 
 
