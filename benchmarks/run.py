@@ -24,6 +24,8 @@ What runs, each module only when its file is there (a missing one is listed as s
   content, written by hand (times, lists and the on-time column made in SQL);
 - ``bench_reminders``: the reminder engine on its own 10,000-task database (cached too) vs
   the owed reminders, their logging and the next change, by hand in sqlite3;
+- ``bench_team``: team mode on a throw-away PostgreSQL cluster: copy-db, the list and the
+  Handles tab's first page, the export vs ``psql \\copy``, four writer processes;
 - built in here: the reminder scan and the due/notice task query on the demo database at
   the current time, against the same hand-written floors.
 
@@ -73,7 +75,7 @@ from common import (  # noqa: E402  (the benchmarks folder is not a package)
 
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- run.py:begin -->", "<!-- run.py:end -->"
-MODULES = ("gui", "api", "export", "reminders", "scan")
+MODULES = ("gui", "api", "export", "reminders", "scan", "team")
 SCAN_TARGET_MS = 100.0
 FULL_SIZE = 1_000_000
 
@@ -224,9 +226,15 @@ def row_from(work: str, samples: list[float], floor: list[float], floor_name: st
                target=target, note=note)
 
 
+def run_team(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    """Team mode on a throw-away PostgreSQL cluster (``bench_team``), from a copy of the
+    demo database (copy-db migrates its source, which must not touch the cache)."""
+    return rows_of(bench_module("team").measure(scratch_copy(db, scratch), repeats))
+
+
 RUNNERS: dict[str, Callable[[Path, Path, int], list[Row]]] = {
     "gui": run_gui, "api": run_api, "export": run_export, "reminders": run_reminders,
-    "scan": run_scan,
+    "scan": run_scan, "team": run_team,
 }
 
 

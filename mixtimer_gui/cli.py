@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--projects", type=int, default=12)
     demo.add_argument("--handles", type=int, default=2000)
     demo.add_argument("--seed", type=int, default=1)
+
+    copy = sub.add_parser(
+        "copy-db", help="copy every record into a new, empty database and verify the copy "
+                        "(SQLite to PostgreSQL for team mode, or back)")
+    copy.add_argument("--from", dest="source", required=True, metavar="SRC",
+                      help="the database to copy: a SQLite file or postgresql://…")
+    copy.add_argument("--to", dest="target", required=True, metavar="DST",
+                      help="an empty (or not yet existing) database: a SQLite file or "
+                           "postgresql://…")
     return parser
 
 

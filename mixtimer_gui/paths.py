@@ -16,13 +16,14 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "mixtimer.db"
 
 
-def resolve_db_path(cli_value: str | None = None) -> Path | str:
-    """``--db`` wins, then ``MIXTIMER_DB``, then the user data folder.
+def resolve_db_path(cli_value: str | None = None, saved: str = "") -> Path | str:
+    """``--db`` wins, then ``MIXTIMER_DB``, then ``saved`` (the window's Settings → 数据库),
+    then the user data folder.
 
     A file path comes back as a ``Path``; a server location (``postgresql://…``,
     ``service=plant``: team mode) as the text itself, which ``Location.parse`` reads.
     """
-    given = cli_value or os.environ.get(DB_ENV, "").strip()
+    given = cli_value or os.environ.get(DB_ENV, "").strip() or saved.strip()
     if not given:
         return default_db_path()
     return given.strip() if is_server_location(given) else Path(given).expanduser()

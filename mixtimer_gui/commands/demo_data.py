@@ -10,16 +10,11 @@ from mixtimer_gui.commands.database import open_workspace
 from mixtimer_gui.commands.errors import EXIT_OK, CommandError
 from mixtimer_gui.demo.loader import DemoRefused, check_sizes, load
 from mixtimer_gui.domain.clock import SystemClock
-from mixtimer_gui.services import Location
 
 
 def run(args: argparse.Namespace, db_path: Path | str) -> int:
     sizes = {"objects": args.objects, "projects": args.projects, "handles": args.handles}
-    if Location.parse(db_path).is_server:
-        # The demo is bulk-loaded through SQLite's own connection; a team database would
-        # need COPY (not built yet), and must never be filled with made-up records anyway.
-        raise CommandError("演示数据只写入单机版的 SQLite 数据库文件,不写入 PostgreSQL 服务器上的"
-                           "团队数据库;请用 --db 指定一个新的 SQLite 文件")
+    # A team database is loaded with COPY; like a file, only one without projects.
     try:
         check_sizes(**sizes)  # before opening: bad sizes create no database
         with open_workspace(db_path) as workspace:

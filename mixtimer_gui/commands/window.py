@@ -7,7 +7,13 @@ import argparse
 from pathlib import Path
 
 from mixtimer_gui.gui.app import run_app
+from mixtimer_gui.gui.settings import AppSettings
+from mixtimer_gui.paths import resolve_db_path
 
 
 def run(args: argparse.Namespace, db_path: Path | str) -> int:
-    return run_app(db_path, lang=args.lang, minimized=bool(args.minimized))
+    # The window alone also reads Settings → 数据库: after --db and MIXTIMER_DB.
+    settings = AppSettings()
+    where = resolve_db_path(getattr(args, "db", None), saved=settings.database_location)
+    return run_app(where, lang=args.lang, settings=settings,
+                   minimized=bool(args.minimized))

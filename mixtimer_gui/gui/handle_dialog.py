@@ -251,7 +251,7 @@ class HandleDialog(FormDialog):
         if data_dir is None:
             raise FieldError(self.tr("Pictures cannot be stored: this database has no data "
                                      "folder."), "images")
-        return stored_images.store_images(data_dir, paths)
+        return self.services.images.attach(paths)
 
 
 class IgnoreDialog(FormDialog):

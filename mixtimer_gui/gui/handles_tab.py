@@ -7,6 +7,8 @@ user to pause. New handles (from this window or the API) appear through the chan
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,9 @@ from mixtimer_gui.gui.widgets import (
 )
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services import images as stored_images
+from mixtimer_gui.services.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 IGNORED_FG = QColor("#7b868c")
 HANDLED, IGNORED = 0, 1
@@ -82,9 +87,12 @@ def _ignored_fg(record: dict[str, Any]) -> QColor | None:
 class HandleDetail(QWidget):
     """Every field of one handle, and its pictures (click one to see it full size)."""
 
-    def __init__(self, data_dir: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: Path | None, parent: QWidget | None = None, *,
+                 fetch: Callable[[str], Path | None] | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        # brings a picture another workstation attached into this one's cache
+        self.fetch = fetch
         self.setMinimumWidth(260)
         self.fields = QTextBrowser()
         self.fields.setFrameShape(QFrame.Shape.NoFrame)
@@ -175,9 +183,18 @@ class HandleDetail(QWidget):
             if stored_images.is_url(name) or self.data_dir is None:
                 self.thumbs.add_pixmap(placeholder(THUMB), "", name, name)
                 continue
+            self._fetch(name)
             path = stored_images.stored_path(self.data_dir, name)
             pixmap = stored_thumbnail(self.data_dir, name, THUMB)
             self.thumbs.add_pixmap(pixmap, "", str(path) if path else name, name)
+
+    def _fetch(self, name: str) -> None:
+        if self.fetch is None:
+            return
+        try:
+            self.fetch(name)
+        except (StoreError, OSError) as exc:  # the placeholder shows; the list goes on
+            log.warning("fetching picture %s failed: %s", name, exc)
 
     def open_image(self, path: str) -> None:
         if stored_images.is_url(path):
@@ -266,7 +283,8 @@ class HandlesTab(ListTab):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.view = make_table(self.model, "handlesTable")
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
-        self.detail = HandleDetail(self.services.ctx.data_dir)
+        self.detail = HandleDetail(self.services.ctx.data_dir,
+                                   fetch=self.services.images.local_path)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("handlesSplitter")
         self.splitter.addWidget(self.view)

@@ -123,6 +123,17 @@ class AppSettings:
     def demo_return_to(self, value: str) -> None:
         self._set("demo/return_to", str(value))
 
+    @property
+    def database_location(self) -> str:
+        """The database the window opens at its next start unless ``--db`` or
+        ``MIXTIMER_DB`` names one ("": the user data folder's). Never a password: a server
+        location holding one is refused before it is saved."""
+        return self._str("database/location", "").strip()
+
+    @database_location.setter
+    def database_location(self, value: str) -> None:
+        self._set("database/location", value.strip())
+
     # -- API server -------------------------------------------------------------------------
 
     @property

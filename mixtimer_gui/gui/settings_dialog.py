@@ -1,10 +1,12 @@
-"""Settings: language, start at login, reminders, the API server, the data folder and backups.
+"""Settings: language, start at login, reminders, the API server, the data folder, the
+database (``database_settings``) and backups.
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
 field, and OK stays disabled while it fails; so are the allowed host names and web origins
 (``api.callers``, spec §1.1). The backups section lists, makes and restores the database's
-copies through ``services.backups``. Start at login is the desktop's own autostart entry
+copies through ``services.backups``; in team mode (``backups.applies`` false) it only says
+why there are none. Start at login is the desktop's own autostart entry
 (``desktop.autostart_for_platform``), so what the Windows installer set shows here too.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import textwrap
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QUrl
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from mixtimer_gui import desktop
 from mixtimer_gui.domain import clock
+from mixtimer_gui.gui.database_settings import DatabaseBox
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
@@ -221,6 +225,10 @@ class SettingsDialog(QDialog):
         data.addLayout(folder_row)
         root.addWidget(self.data_box)
 
+        today = datetime.fromtimestamp(self.services.clock.now(), clock.local_zone()).date()
+        self.database_box = DatabaseBox(self.settings, self.services, today, self)
+        root.addWidget(self.database_box)
+
         self.backup_box = QGroupBox(self)
         backup = QVBoxLayout(self.backup_box)
         self.backup_list = QListWidget(self.backup_box)
@@ -238,6 +246,9 @@ class SettingsDialog(QDialog):
         self.backup_status = role_label(self.backup_box, "hint", wrap=True)
         backup.addWidget(self.backup_status)
         root.addWidget(self.backup_box)
+        if not self.backups.applies:  # team mode: the server's database, pg_dump's job
+            for widget in (self.backup_list, self.backup_button, self.restore_button):
+                widget.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -286,6 +297,12 @@ class SettingsDialog(QDialog):
         self.data_box.setTitle(self.tr("Data folder"))
         self.open_folder_button.setText(self.tr("Open in &file manager"))
         self.backup_box.setTitle(self.tr("Backups"))
+        if not self.backups.applies:
+            self.backup_status.setText(textwrap.fill(self.tr(
+                "This database is on a PostgreSQL server, so the program keeps no file "
+                "copies of it: back it up on the server with pg_dump (see Database above)."),
+                70))
+        self.database_box.retranslate()
         self.backup_button.setText(self.tr("Back &up now"))
         self.restore_button.setText(self.tr("&Restore…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
@@ -326,7 +343,8 @@ class SettingsDialog(QDialog):
         return not problem
 
     def accept(self) -> None:
-        if not self._validate() or not self._apply_autostart():
+        if (not self._validate() or not self.database_box.apply()
+                or not self._apply_autostart()):
             return
         s = self.settings
         language = self.language_combo.currentData()

@@ -10,6 +10,7 @@ from mixtimer_gui.services.catalog import HandlerService, ObjectService, Statist
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.handles import HandleService
+from mixtimer_gui.services.images import SharedImages
 from mixtimer_gui.services.location import Location, open_location
 from mixtimer_gui.services.projects import ProjectService
 from mixtimer_gui.services.reminders import ReminderService
@@ -36,6 +37,7 @@ class Services:
         self.handlers = HandlerService(self.ctx)
         self.reminders = ReminderService(self.ctx)
         self.backups = Backups(location, self.ctx)
+        self.images = SharedImages(self.ctx)
 
     @classmethod
     def open(cls, location: Location | Path | str, clock: Clock | None = None,

@@ -1,4 +1,5 @@
-"""Images attached to handles: copied into ``<data folder>/images/`` under safe names.
+"""Images attached to handles: copied into ``<data folder>/images/`` under safe names, and
+kept in the database so every workstation of a team sees them (``SharedImages``).
 
 A handle's ``images`` field is a ``;``-separated list of stored names (or URLs written by API
 clients). Stored names are the content hash plus the original extension, so attaching the same
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.services.context import ServiceContext
 
 IMAGES_FIELD = "images"
 IMAGES_DIR = "images"
@@ -119,6 +121,79 @@ def _copy_atomically(source: Path, target: Path) -> None:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             for block in iter(lambda: src.read(1 << 16), b""):
                 out.write(block)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SharedImages:
+    """Attached images kept in the database, with a cache in this workstation's folder.
+
+    Why the database: in team mode several workstations share one PostgreSQL database and
+    nothing else. A network folder would be one more thing to set up, back up and secure
+    on every workstation (and breaks when one maps it differently); the database is already
+    reachable, backed up by ``pg_dump`` and carried by ``copy-db`` and 导出离线副本. Pictures
+    are small (20 MB at most, usually ~1 MB phone photos) and written once, keyed by their
+    content hash, so storing each exactly once costs little.
+
+    Why a cache: a list showing thumbnails must not fetch megabytes per row from the server
+    each time. ``<data folder>/images/`` stays what it always was, so every path written
+    before (exports, thumbnails, ``stored_path``) keeps working: a picture missing there is
+    fetched from the database once; one found there but not in the database (attached before
+    this version, or on a single workstation) is put into the database the first time it is
+    asked for. Both engines do the same, so a single-workstation database copied into team
+    mode brings its pictures along.
+    """
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def attach(self, sources: Iterable[Path | str]) -> list[str]:
+        """Validate, cache and store the pictures at ``sources``; their stored names.
+        Nothing is stored when one is refused (``FieldError`` on ``images``)."""
+        names = store_images(self.ctx.data_dir, sources)
+        for name in names:
+            self._upload(name)
+        return names
+
+    def local_path(self, name: str) -> Path | None:
+        """Where the picture ``name`` is on this workstation, fetched from the database when
+        the cache lacks it; ``None`` for a URL, a bad name, or a picture nobody stored."""
+        path = stored_path(self.ctx.data_dir, name)
+        if path is None:
+            return None
+        if path.is_file():
+            self._upload(name)  # lazily moves a picture attached before into the database
+            return path
+        image = self.ctx.store.Image
+        with self.ctx.read():
+            row = image.get_or_none(image.name == name)
+        if row is None:
+            return None
+        _write_atomically(bytes(row.data), path)
+        return path
+
+    def _upload(self, name: str) -> None:
+        path = stored_path(self.ctx.data_dir, name)
+        if path is None or not path.is_file() or self.ctx.store.read_only_reason:
+            return
+        image = self.ctx.store.Image
+        with self.ctx.read():
+            if image.select(image.name).where(image.name == name).exists():
+                return
+        data = path.read_bytes()
+        with self.ctx.write():
+            image.insert(name=name, data=data, size=len(data),
+                         created=self.ctx.clock.now()).on_conflict_ignore().execute()
+
+
+def _write_atomically(data: bytes, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -18,10 +18,15 @@ from mixtimer_gui.paths import default_db_path, is_server_location
 from mixtimer_gui.store.db import open_store
 from mixtimer_gui.store.errors import StoreError
 from mixtimer_gui.store.models import Store
-from mixtimer_gui.store.postgres import open_team_database, parse_server_address
+from mixtimer_gui.store.postgres import check_server, open_team_database, parse_server_address
+from mixtimer_gui.store.probe import check_can_create
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
+# What ``check_location`` found: a server that answered, an existing file, a file to create.
+SERVER_ANSWERS = "server"
+FILE_EXISTS = "file"
+FILE_TO_CREATE = "new file"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+")
 _DATABASE_SIDE_FILES = ("", "-wal", "-shm")
 
@@ -114,3 +119,24 @@ def open_location(location: Location, *, synchronous: str = "normal", read_only:
     if location.kind != SQLITE:
         raise UnsupportedLocationError(f"无法打开数据库位置 {location}:未知的数据库类型")
     return open_store(location.path, synchronous=synchronous, read_only=read_only, check=check)
+
+
+def check_location(where: str) -> tuple[Location, str]:
+    """Try a location without opening it (Settings' 测试连接): the parsed location and
+    ``SERVER_ANSWERS``, ``FILE_EXISTS`` or ``FILE_TO_CREATE``. A server is connected to
+    once, read-only; a file is not touched. Raises ``StoreError`` with one sentence: no
+    login, no server answering, no such database, a password in the text, a folder where
+    no file can be created."""
+    location = Location.parse(where)
+    if location.is_server:
+        check_server(location.server)
+        return location, SERVER_ANSWERS
+    if location.kind != SQLITE:
+        raise UnsupportedLocationError(f"无法打开数据库位置 {location}:未知的数据库类型")
+    if location.path.is_file():
+        return location, FILE_EXISTS
+    if location.path.exists():
+        raise StoreError(f"{location.path} 是一个文件夹，不是数据库文件;请在后面加上文件名，"
+                         "例如 mixtimer.db")
+    check_can_create(location.path)
+    return location, FILE_TO_CREATE

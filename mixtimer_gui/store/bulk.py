@@ -1,5 +1,6 @@
 """Bulk writes for generated data (``demo-data``, benchmarks): ``executemany`` in one
-transaction, with the big tables' secondary indexes built once at the end.
+transaction, with the big tables' secondary indexes built once at the end; on PostgreSQL
+(team mode) ``COPY … FROM STDIN`` under the one-writer lock, the same rows.
 
 The services write one record per transaction and keep every rule; this module writes rows
 that were already computed by those rules (``domain.cycles``), so it checks nothing but the
@@ -28,6 +29,7 @@ from mixtimer_gui.store.models import (
     Task,
     UidSequence,
 )
+from mixtimer_gui.store.postgres import TeamDatabase
 
 _AUDIT = ("organization_id", "created", "created_by", "last_modified", "last_modified_by")
 
@@ -121,8 +123,56 @@ class BulkWriter:
             list(last.items()))
 
 
+class CopyWriter(BulkWriter):
+    """The same writes on PostgreSQL: ``COPY`` for the rows (psycopg 3 sends them in the
+    binary-free text format, one stream per table), the same reads and the same sequence
+    rule (``GREATEST``: PostgreSQL's two-argument ``MAX``)."""
+
+    def __init__(self, conn: Any) -> None:  # a psycopg connection
+        self._pg = conn
+
+    def _one(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        row = self._pg.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    def count(self, table: str) -> int:
+        return int(self._one(f'SELECT COUNT(*) FROM "{_known(table)}"'))
+
+    def max_id(self, table: str) -> int:
+        return int(self._one(f'SELECT MAX("id") FROM "{_known(table)}"') or 0)
+
+    def sequence_last(self, prefix: str) -> int:
+        return int(self._one('SELECT "last" FROM "uid_sequence" WHERE "prefix" = %s',
+                             (prefix,)) or 0)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        names = ", ".join(f'"{c}"' for c in columns)
+        n = 0
+        with self._pg.cursor() as cursor, cursor.copy(
+                f'COPY "{_known(table)}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        return n
+
+    def advance_sequences(self, last: dict[str, int]) -> None:
+        table = UidSequence._meta.table_name
+        with self._pg.cursor() as cursor:
+            cursor.executemany(
+                f'INSERT INTO "{table}" ("prefix", "last") VALUES (%s, %s) '
+                'ON CONFLICT ("prefix") DO UPDATE SET "last" = '
+                f'GREATEST("{table}"."last", excluded."last")', list(last.items()))
+
+    def move_identities_past_ids(self) -> None:
+        """Rows written with their own ids (handles) leave the identity sequence behind."""
+        for table in (Handle._meta.table_name,):
+            self._pg.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                f'COALESCE(MAX("id"), 0) + 1, false) FROM "{table}"', (f'"{table}"',))
+
+
 # What a bulk load writes into (the demo data's loader names it without importing Peewee).
-LoadTarget = SqliteDatabase
+LoadTarget = SqliteDatabase | TeamDatabase
 
 
 @contextmanager
@@ -131,7 +181,12 @@ def bulk_load(db: LoadTarget, *, defer_indexes: bool = True) -> Iterator[BulkWri
 
     With ``defer_indexes`` the secondary indexes of ``handle`` and ``handle_handler`` are
     dropped for the load and rebuilt before the commit (still inside the transaction).
+    On PostgreSQL: one transaction holding the one-writer lock, rows sent with ``COPY``.
     """
+    if isinstance(db, TeamDatabase):
+        with _copy_load(db) as writer:
+            yield writer
+        return
     conn: sqlite3.Connection = db.connection()
     if conn.in_transaction:
         raise RuntimeError("bulk_load needs a connection outside any transaction")
@@ -147,6 +202,18 @@ def bulk_load(db: LoadTarget, *, defer_indexes: bool = True) -> Iterator[BulkWri
         raise
     # A million rows leave a WAL as big as the data: fold it back now, not on some later read.
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def _copy_load(db: TeamDatabase) -> Iterator[CopyWriter]:
+    if db.connection_in_transaction():
+        raise RuntimeError("bulk_load needs a connection outside any transaction")
+    with db.atomic():
+        db.hold_write_lock()
+        writer = CopyWriter(db.connection())
+        yield writer
+        writer.move_identities_past_ids()
+    db.execute_sql("ANALYZE")  # the planner sees the loaded rows now, not after autovacuum
 
 
 def _drop_indexes(conn: sqlite3.Connection) -> list[str]:

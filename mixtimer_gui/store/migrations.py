@@ -96,6 +96,16 @@ CREATE INDEX "reminder_log_fired_at" ON "reminder_log" ("fired_at");
 CREATE UNIQUE INDEX "reminder_log_task_id_cycle_start_kind_seq" ON "reminder_log" ("task_id", "cycle_start", "kind", "seq");
 """
 
+# v6 (team mode, #16): attached images in the database, so every workstation sees them.
+# Keyed by the stored name (content hash + extension): the same picture is kept once.
+V6_SCHEMA = """
+CREATE TABLE "image" ("name" VARCHAR(64) NOT NULL PRIMARY KEY, "data" BLOB NOT NULL, "size" INTEGER NOT NULL, "created" INTEGER NOT NULL);
+"""
+
+V6_POSTGRES = """
+CREATE TABLE "image" ("name" TEXT NOT NULL PRIMARY KEY, "data" BYTEA NOT NULL, "size" BIGINT NOT NULL, "created" BIGINT NOT NULL);
+"""
+
 
 def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
@@ -116,6 +126,8 @@ def _run_script(sqlite: str, postgres: str) -> Callable[[Database], None]:
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _run_script(V1_SCHEMA, V1_POSTGRES)),
     (2, _run_script(V2_SCHEMA, V2_POSTGRES)),
+    # 3, 4, 5 and 7 are other issues' steps (numbers assigned up front)
+    (6, _run_script(V6_SCHEMA, V6_POSTGRES)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from peewee import (
     AutoField,
+    BlobField,
     CharField,
     Database,
     FloatField,
@@ -208,9 +209,18 @@ class ReminderLog(BaseModel):
         indexes = ((("task_id", "cycle_start", "kind", "seq"), True),)
 
 
+class Image(BaseModel):
+    """An attached picture's bytes, under its stored name (``services.images``)."""
+
+    name = CharField(primary_key=True, max_length=64)
+    data = BlobField()
+    size = IntegerField()
+    created = IntegerField()
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
-    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog,
+    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image,
 )
 
 
@@ -273,6 +283,7 @@ class Store:
         self.HandleHandler = bound_to(HandleHandler, db)
         self.Handler = bound_to(Handler, db)
         self.ReminderLog = bound_to(ReminderLog, db)
+        self.Image = bound_to(Image, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

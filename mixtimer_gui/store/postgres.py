@@ -386,6 +386,19 @@ class Opened:
     read_only_reason: str | None
 
 
+def check_server(address: ServerAddress | str) -> None:
+    """Connect once, read-only, and check the collation, as opening would: the same
+    ``StoreError`` kinds, and nothing is created, migrated or written (Settings' 测试连接)."""
+    if isinstance(address, str):
+        address = parse_server_address(address)
+    db = TeamDatabase(address, read_only=True)
+    db.connect()
+    try:
+        check_collation(db)
+    finally:
+        db.close()
+
+
 def open_team_database(address: ServerAddress | str, *, read_only: bool = False) -> Opened:
     """Connect, check the collation, migrate (or wait for another workstation migrating),
     and apply the client version gate: the ``StoreError`` kinds for a refused connection,
@@ -499,4 +512,5 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 __all__ = ["CHANGES_CHANNEL", "CLIENT_VERSION", "ChangeChannel", "Opened", "ServerAddress",
-           "TeamDatabase", "connection_params", "open_team_database", "parse_server_address"]
+           "TeamDatabase", "check_server", "connection_params", "open_team_database",
+           "parse_server_address"]

@@ -110,6 +110,89 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>DatabaseBox</name>
+    <message>
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <source>Now open:</source>
+      <translation>当前数据库:</translation>
+    </message>
+    <message>
+      <source>Team mode: a PostgreSQL database shared by every workstation</source>
+      <translation>团队模式：所有工作站共用的 PostgreSQL 数据库</translation>
+    </message>
+    <message>
+      <source>This workstation only: a SQLite file</source>
+      <translation>单机模式：本工作站的 SQLite 文件</translation>
+    </message>
+    <message>
+      <source>the same; or a file, or postgresql://user@host/dbname</source>
+      <translation>不变；或一个文件，或 postgresql://用户@主机/数据库名</translation>
+    </message>
+    <message>
+      <source>Used from the next start on, unless --db or MIXTIMER_DB names a database. Never type a password here: each workstation keeps it in its own .pgpass file.</source>
+      <translation>下次启动起使用(命令行 --db 或环境变量 MIXTIMER_DB 指定的数据库优先)。不要在这里输入密码：密码由每台工作站保存在自己的 .pgpass 文件里。</translation>
+    </message>
+    <message>
+      <source>In team mode the program makes no file backups: the database lives on the server. Back it up there with pg_dump, for example:</source>
+      <translation>团队模式下本程序不做文件备份：数据库在服务器上，请在服务器上用 pg_dump 备份，例如：</translation>
+    </message>
+    <message>
+      <source>At &amp;next start:</source>
+      <translation>下次启动时(&amp;N):</translation>
+    </message>
+    <message>
+      <source>Test conn&amp;ection</source>
+      <translation>测试连接(&amp;E)</translation>
+    </message>
+    <message>
+      <source>Cop&amp;y</source>
+      <translation>复制(&amp;Y)</translation>
+    </message>
+    <message>
+      <source>E&amp;xport offline copy…</source>
+      <translation>导出离线副本(&amp;X)…</translation>
+    </message>
+    <message>
+      <source>A SQLite file with every record, which opens on any computer by itself (single-workstation mode).</source>
+      <translation>包含全部记录的 SQLite 文件，可在任何电脑上单独打开(单机模式)。</translation>
+    </message>
+    <message>
+      <source>Connecting…</source>
+      <translation>正在连接…</translation>
+    </message>
+    <message>
+      <source>Connected: the server answers and the database is there.</source>
+      <translation>连接成功：服务器有应答，数据库存在。</translation>
+    </message>
+    <message>
+      <source>The file %1 exists.</source>
+      <translation>文件 %1 存在。</translation>
+    </message>
+    <message>
+      <source>The file %1 does not exist yet: it will be created at the next start.</source>
+      <translation>文件 %1 还不存在：下次启动时会新建。</translation>
+    </message>
+    <message>
+      <source>Export offline copy</source>
+      <translation>导出离线副本</translation>
+    </message>
+    <message>
+      <source>Databases (*.db)</source>
+      <translation>数据库 (*.db)</translation>
+    </message>
+    <message>
+      <source>Copying…</source>
+      <translation>正在复制…</translation>
+    </message>
+    <message>
+      <source>Copied %1 records into %2; every table's count and checksum match.</source>
+      <translation>已复制 %1 条记录到 %2;每张表的行数和校验和都核对一致。</translation>
+    </message>
+  </context>
+  <context>
     <name>DemoMaker</name>
     <message>
       <source>Building the demo database…</source>
@@ -1936,6 +2019,10 @@ Stop it, edit it, and start it again afterwards?</source>
     <message>
       <source>Backups</source>
       <translation>备份</translation>
+    </message>
+    <message>
+      <source>This database is on a PostgreSQL server, so the program keeps no file copies of it: back it up on the server with pg_dump (see Database above).</source>
+      <translation>这个数据库在 PostgreSQL 服务器上，本程序不为它做文件备份：请在服务器上用 pg_dump 备份(见上方“数据库”)。</translation>
     </message>
     <message>
       <source>Back &amp;up now</source>

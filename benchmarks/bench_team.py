@@ -1,0 +1,199 @@
+"""Team mode (PostgreSQL, issue 16): the same demo workload on a throw-away cluster.
+
+A cluster is started the tests' way (``tests/pg_cluster.py``: Debian's server, unix socket
+only, C collation, fsync off — so the figures are the software's, not the disk's), the
+cached SQLite demo database is moved in with ``copy-db`` (timed), and then:
+
+- ``list page 1``: ``services.handles.list`` (the API's list without HTTP) vs a floor in
+  psycopg written by hand: ``SELECT COUNT(*) FROM handle`` and ``SELECT … ORDER BY created
+  DESC, id DESC LIMIT 10`` in one REPEATABLE READ transaction. Target ≤ 2×.
+- ``Handles tab first page``: the services call the tab makes for its first 200 rows
+  (count on a worker, so without it). Target ≤ 150 ms. Not the widget's paint.
+- ``export``: ``export_handles`` of every handle vs ``psql -c "\\copy (SELECT … ORDER BY
+  created DESC, id DESC) to stdout csv header"`` into a file (the columns as stored: the
+  product also formats times and lists). Target ≤ 2.5×.
+- ``4 writers``: four processes, each its own ``Services`` on the database, recording
+  handles through ``services.handles.handle``: throughput and p95 latency per write.
+
+Each floor checks its answer (counts, first uids) against the product's before it counts.
+Usage: ``python benchmarks/run.py --only team [--handles N]`` (needs Debian's postgresql).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import pg_cluster as pg  # noqa: E402
+
+from mixtimer_gui.domain.clock import SystemClock  # noqa: E402
+from mixtimer_gui.exports.csv_export import export_handles  # noqa: E402
+from mixtimer_gui.services import Services  # noqa: E402
+from mixtimer_gui.services.copying import copy_database  # noqa: E402
+
+WRITERS = 4
+WRITES_EACH = 150
+HAND_COLUMNS = ("uid, task_id, project_id, project_name, object_id, object_name, "
+                "description, handler_name_list, fee, result, images, is_ignored, due_at, "
+                "created")
+
+
+def _spread(samples: list[float]) -> tuple[float, float, float]:
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def _row(work: str, samples: list[float], floor: list[float] | None = None,
+         floor_name: str = "", *, target_ratio: float | None = None,
+         target: float | None = None, unit: str = "ms", note: str = "") -> dict[str, Any]:
+    m = _spread(samples)
+    row: dict[str, Any] = {"work": work, "unit": unit, "median": m[0], "min": m[1],
+                           "max": m[2], "target_ratio": target_ratio, "target": target,
+                           "note": note}
+    if floor:
+        f = _spread(floor)
+        row.update(floor_name=floor_name, floor_median=f[0], floor_min=f[1], floor_max=f[2],
+                   ratio=m[0] / f[0])
+    return row
+
+
+def _ms(run: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = run()
+    return (time.perf_counter() - started) * 1000, value
+
+
+# -- list -------------------------------------------------------------------------------------
+
+
+def hand_list(conn: psycopg.Connection[Any]) -> tuple[int, list[str]]:
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        total = conn.execute("SELECT COUNT(*) FROM handle").fetchone()[0]
+        rows = conn.execute("SELECT * FROM handle ORDER BY created DESC, id DESC "
+                            "LIMIT 10").fetchall()
+    return total, [r[6] for r in rows]  # uid is the 7th column (audit fields first)
+
+
+def list_rows(services: Services, url: str, repeats: int) -> list[dict[str, Any]]:
+    conn = psycopg.connect(url, autocommit=True)
+    ours = services.handles.list({"page_index": 1, "page_size": 10})
+    mine = hand_list(conn)
+    assert mine == (ours["total_records"], [h["uid"] for h in ours["data"]]), "floor differs"
+    api, floor, tab = [], [], []
+    for _ in range(repeats):
+        api.append(statistics.mean(_ms(lambda: services.handles.list(
+            {"page_index": 1, "page_size": 10}))[0] for _ in range(5)))
+        floor.append(statistics.mean(_ms(lambda: hand_list(conn))[0] for _ in range(5)))
+        tab.append(_ms(lambda: services.handles.list({"page_index": 1, "page_size": 201},
+                                                     count=False))[0])
+    conn.close()
+    return [_row("team: list page 1 (services, no HTTP)", api, floor,
+                 "psycopg COUNT + page by hand", target_ratio=2.0,
+                 note=f"{ours['total_records']} records"),
+            _row("team: Handles tab first page (200 rows, services)", tab, target=150.0)]
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def psql_export(cluster: pg.Cluster, dbname: str, out: Path) -> int:
+    query = f"\\copy (SELECT {HAND_COLUMNS} FROM handle ORDER BY created DESC, id DESC) " \
+            "to stdout csv header"
+    with out.open("wb") as fh:
+        command = [str(cluster.bindir / "psql"), "-X", "-q", "-h", str(cluster.socket_dir),
+                   "-U", cluster.user, "-d", dbname, "-c", query]
+        if _as_root():
+            command = ["runuser", "-u", cluster.user, "--", *command]
+        subprocess.run(command, check=True, stdout=fh)
+    with out.open("rb") as fh:
+        return sum(1 for _ in fh) - 1
+
+
+def _as_root() -> bool:
+    import os
+
+    return os.geteuid() == 0
+
+
+def export_rows(services: Services, cluster: pg.Cluster, dbname: str, repeats: int,
+                folder: Path) -> list[dict[str, Any]]:
+    ours, floor = [], []
+    for i in range(max(1, repeats // 2)):
+        took, result = _ms(lambda i=i: export_handles(services, folder / f"ours-{i}.csv", {}))
+        ours.append(took)
+        took, lines = _ms(lambda i=i: psql_export(cluster, dbname, folder / f"psql-{i}.csv"))
+        floor.append(took)
+        assert lines == result.rows, (lines, result.rows)
+    return [_row("team: export all handles to CSV", ours, floor,
+                 "psql \\copy (…) to stdout csv header", target_ratio=2.5,
+                 note=f"{lines} rows")]
+
+
+# -- writers ---------------------------------------------------------------------------------
+
+
+def _writer(url: str, task: str, n: int, out: Any) -> None:
+    services = Services.open(url, clock=SystemClock())
+    latencies = []
+    for _ in range(n):
+        started = time.perf_counter()
+        services.handles.handle({"task_id": task, "handler_id_list": [1], "result": "bench"})
+        latencies.append((time.perf_counter() - started) * 1000)
+    services.close()
+    out.put(latencies)
+
+
+def writer_rows(services: Services, url: str) -> list[dict[str, Any]]:
+    tasks = [t["uid"] for t in services.tasks.list({"page_size": WRITERS})["data"]]
+    queue: Any = multiprocessing.get_context("spawn").Queue()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(url, tasks[i % len(tasks)], WRITES_EACH, queue))
+             for i in range(WRITERS)]
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    latencies: list[float] = []
+    for _ in procs:
+        latencies += queue.get(timeout=600)
+    elapsed = time.perf_counter() - started
+    for p in procs:
+        p.join()
+    p95 = statistics.quantiles(latencies, n=20)[18]
+    throughput = len(latencies) / elapsed
+    return [_row(f"team: {WRITERS} writer processes, one handle each write", latencies,
+                 note=f"{throughput:.0f} writes/s over {len(latencies)} writes incl. start; "
+                      f"p95 {p95:.1f} ms")]
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def measure(db: Path, repeats: int) -> list[dict[str, Any]]:
+    cluster = pg.start_cluster()
+    try:
+        url = cluster.create_database("bench")
+        took, report = _ms(lambda: copy_database(db, url))
+        rows = [_row("team: copy-db SQLite → PostgreSQL (verified)", [took / 1000], unit="s",
+                     note=f"{report.rows} rows")]
+        services = Services.open(url, clock=SystemClock())
+        try:
+            rows += list_rows(services, url, repeats)
+            with tempfile.TemporaryDirectory() as tmp:
+                rows += export_rows(services, cluster, "bench", repeats, Path(tmp))
+            rows += writer_rows(services, url)
+        finally:
+            services.close()
+        return rows
+    finally:
+        pg.remove_cluster(cluster)
