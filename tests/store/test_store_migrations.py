@@ -30,6 +30,11 @@ from mixtimer_gui.store import db as store_db
 from mixtimer_gui.store.models import ALL_MODELS, Store
 from mixtimer_gui.store.probe import read_schema_version
 
+# The step numbers this branch brings (numbers are assigned per issue: gaps are expected).
+STEPS = [number for number, _ in migrations.MIGRATIONS]
+# The search index (FTS5: a virtual table, its shadow tables and its vocabulary) has no model.
+SEARCH_TABLES = ("handle_fts",)
+
 T0 = 1_715_389_200  # 2024-05-11 09:00 Asia/Shanghai
 
 V1_ROWS: dict[str, list[dict[str, Any]]] = {
@@ -120,7 +125,7 @@ def v1_path(db_path: Path) -> Path:
 def test_version_1_upgrades_to_the_latest(v1_path: Path) -> None:
     assert read_schema_version(v1_path) == 1
     store_db.open_database(v1_path).close()
-    assert read_schema_version(v1_path) == migrations.LATEST_VERSION == 2
+    assert read_schema_version(v1_path) == migrations.LATEST_VERSION
 
 
 def test_every_row_is_kept(v1_path: Path) -> None:
@@ -192,7 +197,7 @@ def test_the_latest_version_opens_without_a_backup(db_path: Path) -> None:
     store_db.open_database(db_path).close()
     assert not (db_path.parent / "backups").exists()
     versions = [r["version"] for r in rows_of(db_path, "schema_version")]
-    assert versions == [1, 2]
+    assert versions == STEPS
 
 
 def test_migrated_data_works_through_the_services(v1_path: Path,
@@ -238,8 +243,8 @@ def test_migrate_writes_into_the_database_it_is_given(v1_path: Path, tmp_path: P
         migrations.migrate(db, 1)
     finally:
         db.close()
-    assert [r["version"] for r in rows_of(v1_path, "schema_version")] == [1, 2]
-    assert [r["version"] for r in rows_of(bound, "schema_version")] == [1, 2]
+    assert [r["version"] for r in rows_of(v1_path, "schema_version")] == STEPS
+    assert [r["version"] for r in rows_of(bound, "schema_version")] == STEPS
     assert read_schema_version(v1_path) == migrations.LATEST_VERSION
 
 
@@ -299,7 +304,8 @@ def schema_of(path: Path) -> tuple[dict[str, set[tuple[Any, ...]]], set[str]]:
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+            if not r[0].startswith(SEARCH_TABLES)]
         columns = {t: {(r[1], r[2].upper(), r[3], r[5]) for r in
                        conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
         indexes = {r[0].replace("IF NOT EXISTS ", "") for r in conn.execute(
@@ -338,4 +344,4 @@ def test_a_failing_migration_step_leaves_the_old_version_intact(
     for table, rows in V1_ROWS.items():
         assert len(rows_of(v1_path, table)) == len(rows), table
     store_db.open_database(v1_path).close()  # and the real migration still runs afterwards
-    assert read_schema_version(v1_path) == 2
+    assert read_schema_version(v1_path) == migrations.LATEST_VERSION
