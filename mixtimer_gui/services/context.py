@@ -30,6 +30,9 @@ class ServiceContext:
     clock: Clock = field(default_factory=SystemClock)
     bus: ChangeBus = field(default_factory=ChangeBus)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    # Set while writes must wait (the start-up check after an unclean exit runs off the
+    # request path): raises the ``StoreError`` that says why, before anything is written.
+    write_gate: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def db(self) -> Database:
@@ -49,6 +52,9 @@ class ServiceContext:
         Nested calls join the outer transaction and its announcements.
         """
         outer = getattr(self._local, "changes", None) is None
+        gate = self.write_gate
+        if outer and gate is not None:
+            gate()
         if outer:
             self._local.changes = defaultdict(list)
         try:

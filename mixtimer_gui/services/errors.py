@@ -16,6 +16,7 @@ from mixtimer_gui.services.location import UnsupportedLocationError
 from mixtimer_gui.store.errors import (
     BackupError,
     BadLocationError,
+    CheckRunningError,
     ConnectionLostError,
     DamagedDatabaseError,
     DatabaseInUseError,
@@ -34,7 +35,8 @@ from mixtimer_gui.store.errors import (
     explain_write_error,
 )
 
-__all__ = ["BackupError", "BadLocationError", "ConnectionLostError", "DamagedDatabaseError",
+__all__ = ["BackupError", "BadLocationError", "CheckRunningError", "ConnectionLostError",
+           "DamagedDatabaseError",
            "DatabaseInUseError", "DatabaseLockedError", "DatabaseMissingError", "DiskFullError",
            "LoginFailedError", "NotADatabaseError", "PasswordInLocationError",
            "QueryTimeoutError", "ReadOnlyDatabaseError", "SchemaTooNewError",
