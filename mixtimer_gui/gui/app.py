@@ -263,9 +263,11 @@ class ApiServerSwitch:
 
 
 class DamageNotice(QObject):
-    """Carries the daily backup's damage report from its thread to the GUI thread."""
+    """Carries the daily backup's reports from its thread to the GUI thread: damage found,
+    or a copy skipped for want of disk space."""
 
     damaged = Signal(str)
+    skipped = Signal(str)
 
 
 def start_daily_backups(workspace: Workspace, window: QWidget) -> DailyBackups:
@@ -282,7 +284,11 @@ def start_daily_backups(workspace: Workspace, window: QWidget) -> DailyBackups:
                             .replace("%1", message))
 
     notice.damaged.connect(warn)
-    return workspace.start_daily_backups(on_damaged=lambda exc: notice.damaged.emit(str(exc)))
+    shown = getattr(window, "show_backup_skipped", None)
+    if callable(shown):
+        notice.skipped.connect(shown)
+    return workspace.start_daily_backups(on_damaged=lambda exc: notice.damaged.emit(str(exc)),
+                                         on_skipped=lambda exc: notice.skipped.emit(str(exc)))
 
 
 class WindowStart(QObject):

@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         self._build_api_status()
         self._demo_widgets: tuple[QLabel, QPushButton] | None = None
         self._check_widgets: tuple[QLabel, QProgressBar] | None = None
+        self._skipped_label: QLabel | None = None
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(400)
@@ -624,6 +625,18 @@ class MainWindow(QMainWindow):
         elif problem is not None:
             label.setStyleSheet("QLabel#startupCheck { color: #b00020; }")
             label.setText(self.tr("The check found a problem: %1").replace("%1", problem))
+
+    def show_backup_skipped(self, reason: str) -> None:
+        """The daily copy was not made (no room on the disk): said in the status bar until
+        the window closes, the reason in its tooltip."""
+        if self._skipped_label is None:
+            self._skipped_label = QLabel(self)
+            self._skipped_label.setObjectName("backupSkipped")
+            self._skipped_label.setStyleSheet("QLabel#backupSkipped { color: #b00020; }")
+            self.statusBar().insertPermanentWidget(0, self._skipped_label)
+        self._skipped_label.setText(self.tr("Today's backup was skipped: the disk is full"))
+        self._skipped_label.setToolTip(reason)
+        self._skipped_label.show()
 
     def _show_demo(self) -> None:
         """On the demo database: the title and the status bar say so, with a way back."""

@@ -156,15 +156,19 @@ class Workspace:
             limit_page_caches(self.services.db, total_mib)
 
     def start_daily_backups(self, on_damaged: Callable[[DamagedDatabaseError], None] | None
-                            = None, *, interval_s: float = 3600) -> DailyBackups:
+                            = None, *, interval_s: float = 3600,
+                            on_skipped: Callable[[StoreError], None] | None = None
+                            ) -> DailyBackups:
         """Today's verified copy now, then a check every ``interval_s``, on a daemon thread
         with its own connections; stopped by ``close()``. Damage found in the copy goes to
-        ``on_damaged`` (called on that thread) and makes the next opening check the file.
+        ``on_damaged`` (called on that thread) and makes the next opening check the file;
+        a copy skipped for want of disk space goes to ``on_skipped`` (that thread too).
         On a server (team mode) the copy steps aside: it does nothing."""
         if self._daily is None:
             kind = NoDailyBackups if self.location.is_server else DailyBackups
             self._daily = kind(self.location.path, self.services.clock,
-                               interval_s=interval_s, on_damaged=on_damaged)
+                               interval_s=interval_s, on_damaged=on_damaged,
+                               on_skipped=on_skipped)
             self._daily.start()
         return self._daily
 

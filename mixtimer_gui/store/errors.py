@@ -116,6 +116,10 @@ class BackupError(StoreError):
     """A backup could not be made or restored; nothing was changed."""
 
 
+class BackupSkippedError(BackupError):
+    """No room on the disk for a copy: it was not made (the disk is never filled)."""
+
+
 class DatabaseInUseError(BackupError):
     """Another connection (the API server, another window) still has the database open."""
 

@@ -1102,6 +1102,10 @@ Click to open the settings.</source>
       <translation>检查发现问题:%1</translation>
     </message>
     <message>
+      <source>Today's backup was skipped: the disk is full</source>
+      <translation>磁盘已满,今天的自动备份没有做</translation>
+    </message>
+    <message>
       <source>[Demo database]</source>
       <translation>[演示数据库]</translation>
     </message>

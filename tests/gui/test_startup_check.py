@@ -67,3 +67,23 @@ def test_the_window_works_while_the_check_runs(after_unclean_exit: Path,
     finally:
         release.set()
         start.close()
+
+
+@pytest.mark.expect_log("daily backup skipped", logger="mixtimer_gui.store.backup")
+def test_the_window_says_when_the_daily_copy_was_skipped(
+        db_path: Path, app_settings: AppSettings, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup, "free_bytes", lambda folder: 0)  # the disk is full
+    workspace = Workspace.open(db_path)
+    window = MainWindow(workspace.services, app_settings)
+    qtbot.addWidget(window)
+    window.show()
+    daily = app_module.start_daily_backups(workspace, window)
+    try:
+        qtbot.waitUntil(lambda: window._skipped_label is not None
+                        and window._skipped_label.isVisible(), timeout=5000)
+        assert "disk" in window._skipped_label.text()
+        assert "磁盘空间不足" in window._skipped_label.toolTip()
+    finally:
+        daily.stop()
+        workspace.close()
