@@ -73,8 +73,6 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
            allow_hosts: Sequence[str], allow_origins: Sequence[str]) -> None:
     services = workspace.services
     stop = threading.Event()
-    # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
-    workspace.start_daily_backups()
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token,
                            allow_hosts=allow_hosts, allow_origins=allow_origins)
@@ -97,6 +95,9 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
                 if not listening:
                     listening = True
                     print(f"listening on {server.url}", flush=True)
+                    # Today's copy, then hourly checks, on a daemon thread with its own
+                    # connections: after the listening line, which it would otherwise slow.
+                    workspace.start_daily_backups()
                 if stop.wait(0.05 if not started else 0.5):
                     break
             log.info("stopping: letting requests in flight finish")

@@ -50,7 +50,7 @@ class HandleService:
         with self.ctx.read():
             match = handle_search.text_match(store, data)
             # a word in many rows: walk the time index; a rare one: the index's candidates
-            common = match is not None and handle_search.text_is_common(store, match)
+            common = match is not None and handle_search.text_is_common(store, match, size)
             plan = compiled.cached_plan(
                 store, None if key is None else (key, common),
                 lambda: self._plan(data, index, size, count, common))
