@@ -76,24 +76,24 @@ def filters(db: Path, repeats: int) -> list[dict[str, Any]]:
     try:
         for who in (1, 2):
             data = {"page_size": 200, "where_and": [["handler_id_list", "=", who]]}
-            rows.append(_row(f"Handles tab: person filter {who}, first page", _ms(
+            rows.append(_row(f"Handles tab: person {who}, page 1", _ms(
                 lambda d=data: services.handles.list(d, count=False), repeats), "ms",
                 FILTER_TARGET_MS, "count on a worker"))
             first = _ms(lambda d=data: services.handles.list(d), 1)
             again = _ms(lambda d=data: services.handles.list(d), repeats)
             total = services.handles.list(data)["total_records"]
-            rows.append(_row(f"API list by a handler {who} (page + total)", again, "ms",
+            rows.append(_row(f"API list, handler {who}, page+total", again, "ms",
                              FILTER_TARGET_MS, f"{total:,} records; first call, counting: "
                                                f"{first[0]:.0f} ms; then the count is reused"))
         for word in WORDS:
             data = {"page_size": 200, "where_or": [[f, "like", f"%{word}%"] for f in TEXT]}
             page = _ms(lambda d=data: services.handles.list(d, count=False), repeats)
             counted = _ms(lambda d=data: services.handles.list(d), 1)
-            rows.append(_row(f"text search {word!r}, first page (worker query)", page, "ms",
+            rows.append(_row(f"text search {word}, page 1 (worker)", page, "ms",
                              FILTER_TARGET_MS, f"its count (worker, then reused): "
                                                f"{counted[0]:.0f} ms"))
         plain = _ms(lambda: services.handles.list({"page_size": 200}), repeats)
-        rows.append(_row("API page 1 (page + reused total)", plain, "ms", None,
+        rows.append(_row("API list page 1, page+total", plain, "ms", None,
                          "the floor: bench_api"))
     finally:
         services.close()
@@ -117,10 +117,10 @@ def start_rows(db: Path, scratch: Path) -> list[dict[str, Any]]:
             time.sleep(0.05)
         check_s = done[0] - began
         workspace.close()
-        rows = [_row("window: GUI thread held at start after an unclean exit", [stall], "ms",
+        rows = [_row("window held at start, unclean exit", [stall], "ms",
                      STALL_TARGET_MS, f"the check itself, on its thread: {check_s:.1f} s")]
         backup.mark_for_check(scratch)
-        rows.append(_row("serve: start to listening (check due)", [serve_start(scratch)], "s",
+        rows.append(_row("serve: start to listening, check due", [serve_start(scratch)], "s",
                          SERVE_TARGET_S, "the check runs after it; writes answer 10503 then"))
         return rows
     finally:
@@ -164,12 +164,12 @@ def backup_rows(db: Path, folder: Path) -> list[dict[str, Any]]:
         eleven = 11 * daily.stat().st_size
         bound = backup.FOOTPRINT_FACTOR * size
         return [
-            _row("daily backup: compressed copy + read-back check", [daily_s], "s",
+            _row("daily backup: zstd copy + read-back", [daily_s], "s",
                  BACKUP_TARGET_S, f"{size / 2**30:.2f} GiB → {daily.stat().st_size / 2**30:.2f}"
                                   f" GiB ({ratio:.1f}x)"),
-            _row("weekly backup: the same + full integrity_check", [weekly_s], "s", None,
+            _row("weekly backup: + integrity_check", [weekly_s], "s", None,
                  "once a week (the first copy of each ISO week)"),
-            {"work": "backups on disk (7 daily + 4 weekly)", "unit": "GiB",
+            {"work": "backups on disk, 7 daily + 4 weekly", "unit": "GiB",
              "median": min(eleven, bound) / 2**30, "min": None, "max": None,
              "target": bound / 2**30,
              "note": f"11 compressed copies {eleven / 2**30:.2f} GiB; bound 2x the database "
@@ -181,7 +181,7 @@ def backup_rows(db: Path, folder: Path) -> list[dict[str, Any]]:
 
 def measure(db: Path, repeats: int = 5) -> list[dict[str, Any]]:
     took = migrate(db)
-    rows = [{"work": "open: migration to schema 7 (once)", "unit": "s", "median": took,
+    rows = [{"work": "migration to schema 7 (once)", "unit": "s", "median": took,
              "min": took, "max": took, "target": None,
              "note": "search index, person index, data versions"}]
     rows += filters(db, repeats)
