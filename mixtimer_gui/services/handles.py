@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from peewee import fn
-
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules, uids
 from mixtimer_gui.domain.errors import FieldError, NotFoundError
@@ -68,7 +66,7 @@ class HandleService:
         match = handle_search.text_match(store, data)
         select, ordering = queries.handle_select(store), None
         if person is not None:
-            select, ordering = self._person_select(person.handler_id)
+            select, ordering = handle_search.person_select(store, person.handler_id)
         query = queries.filtered(select, fields,
                                  where_and=person.rest if person else data.get("where_and"),
                                  where_or=data.get("where_or"),
@@ -82,20 +80,6 @@ class HandleService:
                                  order_by=data.get("order_by"), id_column=store.Handle.id,
                                  count=False, ordering=ordering)
         return replace(plan, count=queries.count_statement(counted_query) if count else None)
-
-    def _person_select(self, handler_id: int) -> tuple[Any, list[Any]]:
-        """A person's handles through the side table, in its (created, handle) order: the
-        page reads its own rows. One side row per handle, should a list name someone twice."""
-        store = self.ctx.store
-        handle, people = store.Handle, store.HandleHandler
-        twin = people.alias("twin")
-        first = (twin.select(fn.MIN(twin.id))
-                 .where((twin.handle_rowid == people.handle_rowid)
-                        & (twin.handler_id == people.handler_id)))
-        select = (people.select(*handle._meta.sorted_fields)
-                  .join(handle, on=(handle.id == people.handle_rowid))
-                  .where((people.handler_id == handler_id) & (people.id == first)))
-        return select, [people.created.desc(), people.handle_rowid.desc()]
 
     # -- the write ------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import SQL, Node, NodeList
+from peewee import SQL, Node, NodeList, Select, fn
 
 from mixtimer_gui.store import filters as f
 from mixtimer_gui.store.migrations import SEARCH_COLUMNS
@@ -69,6 +69,21 @@ def person_filter(store: Store, data: Mapping[str, Any]) -> Person | None:
     if str(handler_id) != str(value).strip() or abs(handler_id) > 2**63 - 1:
         return None
     return Person(handler_id, [c for i, c in enumerate(where_and) if i != people[0]])
+
+
+def person_select(store: Store, handler_id: int) -> tuple[Select, list[Node]]:
+    """A person's handles through the side table, and the order of its (created, handle)
+    index: the page reads its own rows. One side row per handle, should a list name
+    someone twice."""
+    handle, people = store.Handle, store.HandleHandler
+    twin = people.alias("twin")
+    first = (twin.select(fn.MIN(twin.id))
+             .where((twin.handle_rowid == people.handle_rowid)
+                    & (twin.handler_id == people.handler_id)))
+    select = (people.select(*handle._meta.sorted_fields)
+              .join(handle, on=(handle.id == people.handle_rowid))
+              .where((people.handler_id == handler_id) & (people.id == first)))
+    return select, [people.created.desc(), people.handle_rowid.desc()]
 
 
 def _time_order(order_by: Any) -> bool:
