@@ -27,7 +27,10 @@ What runs, each module only when its file is there (a missing one is listed as s
 - ``bench_team``: team mode on a throw-away PostgreSQL cluster: copy-db, the list and the
   Handles tab's first page, the export vs ``psql \\copy``, four writer processes;
 - built in here: the reminder scan and the due/notice task query on the demo database at
-  the current time, against the same hand-written floors.
+  the current time, against the same hand-written floors;
+- ``bench_scale``: the rows of issue #21 (start after an unclean exit, ``serve`` to
+  listening, the daily backup and its footprint, the person filter, text search), each with
+  its target; with ``--handles 10000000`` each row also carries its 1 M figure.
 
 Every floor answers the same question as the figure it stands beside, the way a competent
 engineer would get that answer directly (DESIGN §6), never with SQL the product generated;
@@ -75,7 +78,7 @@ from common import (  # noqa: E402  (the benchmarks folder is not a package)
 
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- run.py:begin -->", "<!-- run.py:end -->"
-MODULES = ("gui", "api", "export", "reminders", "scan", "team")
+MODULES = ("gui", "api", "export", "reminders", "scan", "team", "scale")
 SCAN_TARGET_MS = 100.0
 FULL_SIZE = 1_000_000
 
@@ -232,9 +235,26 @@ def run_team(db: Path, scratch: Path, repeats: int) -> list[Row]:
     return rows_of(bench_module("team").measure(scratch_copy(db, scratch), repeats))
 
 
+def run_scale(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    """Issue #21's rows; beside each, the same row at 1 M handles when this run is at
+    another size (``--handles 10000000``: both in one run)."""
+    module = bench_module("scale")
+    rows = rows_of(module.measure(db, repeats))
+    reference, _ = cached_demo_db(FULL_SIZE)
+    if reference == db:
+        return rows
+    at_1m = {r.work: r for r in rows_of(module.measure(reference, repeats))}
+    for row in rows:
+        other = at_1m.get(row.work)
+        if other is not None and other.median is not None:
+            row.note = "; ".join(x for x in (f"at 1 M: {fmt(other.median, other.unit)}",
+                                             row.note) if x)
+    return rows
+
+
 RUNNERS: dict[str, Callable[[Path, Path, int], list[Row]]] = {
     "gui": run_gui, "api": run_api, "export": run_export, "reminders": run_reminders,
-    "scan": run_scan, "team": run_team,
+    "scan": run_scan, "team": run_team, "scale": run_scale,
 }
 
 

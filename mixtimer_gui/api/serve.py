@@ -73,9 +73,6 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
            allow_hosts: Sequence[str], allow_origins: Sequence[str]) -> None:
     services = workspace.services
     stop = threading.Event()
-    # Today's verified copy, then hourly checks, on a daemon thread with its own connections.
-    workspace.start_daily_backups()
-    workspace.start_live_refresh()  # other workstations' writes move this one's reminders
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token,
                            allow_hosts=allow_hosts, allow_origins=allow_origins)
@@ -85,12 +82,25 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
             raise CannotListen(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}") from exc
         previous = _install_stop_handlers(stop)
         cleanup: Callable[[], None] | None = None
+        listening = False
         try:
-            if on_started is not None:
-                cleanup = on_started(services, server)
-            print(f"listening on {server.url}", flush=True)
-            while not stop.wait(0.5):
-                pass
+            checked = _check_after_listening(workspace)
+            started = False
+            while True:
+                if not started and checked.is_set():
+                    # the reminders write: they start once writes may go on
+                    started = True
+                    if on_started is not None:
+                        cleanup = on_started(services, server)
+                if not listening:
+                    listening = True
+                    print(f"listening on {server.url}", flush=True)
+                    # Today's copy, then hourly checks, on a daemon thread with its own
+                    # connections: after the listening line, which it would otherwise slow.
+                    workspace.start_daily_backups()
+                    workspace.start_live_refresh()  # others' writes move these reminders
+                if stop.wait(0.05 if not started else 0.5):
+                    break
             log.info("stopping: letting requests in flight finish")
         finally:
             server.stop()
@@ -100,6 +110,23 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
     finally:
         workspace.stop_daily_backups()  # the command's ``with`` closes the database after
         workspace.stop_live_refresh()
+
+
+def _check_after_listening(workspace: Workspace) -> threading.Event:
+    """The start-up check after an unclean exit, off the request path (the window's rule:
+    only then, or after a damage mark). Set when writes may go on (at once when none is
+    due; after it, found damaged or not: damage keeps writes refused with its sentence)."""
+    done = threading.Event()
+
+    def finished(found: Exception | None) -> None:
+        log.info("start-up check done: %s", found or "the database is sound")
+        done.set()
+
+    if not workspace.start_pending_check(finished):
+        done.set()
+    else:
+        log.info("checking the database after an unclean exit; writes wait (10503)")
+    return done
 
 
 def _install_stop_handlers(stop: threading.Event) -> dict[int, object]:

@@ -28,7 +28,8 @@ def no_such_file(where: DatabaseAt) -> bool:
 
 
 @contextmanager
-def open_workspace(path: DatabaseAt, *, for_reading: bool = False) -> Iterator[Workspace]:
+def open_workspace(path: DatabaseAt, *, for_reading: bool = False,
+                   check: bool | str = True) -> Iterator[Workspace]:
     """The workspace on the database at ``path`` (created and migrated when needed), closed
     when the block ends.
 
@@ -36,10 +37,11 @@ def open_workspace(path: DatabaseAt, *, for_reading: bool = False) -> Iterator[W
     reported up front with its newest good backup; ``check="auto"`` skips only the integrity
     scan of a large, cleanly closed file (half a second at a million handles; the daily
     backup verifies those). One that cannot be written (read-only, or locked by another
-    program) is then opened read-only: reading needs no more.
+    program) is then opened read-only: reading needs no more. ``check="background"``
+    (``serve``): a due start-up check is left to ``Workspace.start_pending_check``.
     """
     try:
-        workspace = _open(path, for_reading)
+        workspace = _open(path, for_reading, check)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     try:
@@ -50,9 +52,9 @@ def open_workspace(path: DatabaseAt, *, for_reading: bool = False) -> Iterator[W
         workspace.close()
 
 
-def _open(path: DatabaseAt, for_reading: bool) -> Workspace:
+def _open(path: DatabaseAt, for_reading: bool, check: bool | str) -> Workspace:
     if not for_reading:
-        return Workspace.open(path)
+        return Workspace.open(path, check=check)
     try:
         return Workspace.open(path, check="auto")
     except (ReadOnlyDatabaseError, DatabaseLockedError):

@@ -17,7 +17,8 @@ def run(args: argparse.Namespace, db_path: Path | str) -> int:
         # start_logged returns the function that stops the reminders, which serve calls
         # before it closes the database.
         run_serve(db_path, host=args.host, port=args.port, block=args.block, token=args.token,
-                  open_workspace=open_workspace, allow_hosts=args.allow_host,
+                  open_workspace=lambda path: open_workspace(path, check="background"),
+                  allow_hosts=args.allow_host,
                   allow_origins=args.allow_origin,
                   on_started=lambda services, _server: start_logged(services))
     except ServeRefused as exc:

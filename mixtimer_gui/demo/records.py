@@ -69,7 +69,7 @@ class HandleWriter:
             chosen = sorted(rng.sample(team, min(size, len(team))))
             ids_json, names_json = self.lists(chosen)
             for hid, name in chosen:
-                people.append((rowid, hid, name))
+                people.append((rowid, hid, name, moment))
             result, low, high = self.result()
             fee = 0.0 if high == 0 or rng.random() < 0.3 else round(rng.uniform(low, high))
             description = f"{project.name}:{rng.choice(NOTES)}"

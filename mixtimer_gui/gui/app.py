@@ -77,14 +77,15 @@ def make_application() -> QApplication:
 def open_workspace(db_path: Path | str) -> Workspace:
     """The workspace on ``db_path``; raises ``StoreError``/``DomainError``/``OSError``.
 
-    ``check="auto"``: the full ``quick_check`` runs for files under 64 MiB and after an
-    unclean shutdown; a large, cleanly closed file (0.5 s per 500 MB at every start) is
-    checked through the verified daily copy instead (``start_daily_backups``), which reports
-    damage while the window runs.
+    ``check="background"``: the full ``quick_check`` runs while opening for files under
+    64 MiB; a large file is checked only after an unclean shutdown or a damage mark, and
+    then on a thread once the window has the data (``WindowStart.start_check``: 34 s at
+    10 M handles, cold); a large, cleanly closed file is checked through the verified daily
+    copy instead (``start_daily_backups``), which reports damage while the window runs.
     """
     from mixtimer_gui.services import Workspace  # after the first paint: see the docstring
 
-    return Workspace.open(db_path, check="auto")
+    return Workspace.open(db_path, check="background")
 
 
 def open_read_only(db_path: Path | str) -> Workspace:
@@ -262,9 +263,11 @@ class ApiServerSwitch:
 
 
 class DamageNotice(QObject):
-    """Carries the daily backup's damage report from its thread to the GUI thread."""
+    """Carries the daily backup's reports from its thread to the GUI thread: damage found,
+    or a copy skipped for want of disk space."""
 
     damaged = Signal(str)
+    skipped = Signal(str)
 
 
 def start_daily_backups(workspace: Workspace, window: QWidget) -> DailyBackups:
@@ -281,7 +284,11 @@ def start_daily_backups(workspace: Workspace, window: QWidget) -> DailyBackups:
                             .replace("%1", message))
 
     notice.damaged.connect(warn)
-    return workspace.start_daily_backups(on_damaged=lambda exc: notice.damaged.emit(str(exc)))
+    shown = getattr(window, "show_backup_skipped", None)
+    if callable(shown):
+        notice.skipped.connect(shown)
+    return workspace.start_daily_backups(on_damaged=lambda exc: notice.damaged.emit(str(exc)),
+                                         on_skipped=lambda exc: notice.skipped.emit(str(exc)))
 
 
 class WindowStart(QObject):
@@ -292,9 +299,14 @@ class WindowStart(QObject):
     was started and closes the workspace, whether or not the event loop ever ran.
     """
 
+    # the start-up check's finding, posted from its thread: None (sound) or the sentence
+    check_finished = Signal(object)
+
     def __init__(self, app: QApplication, window: MainWindow, db_path: Path | str,
                  settings: AppSettings, *, hidden: bool = False) -> None:
         super().__init__(window)
+        self.checking = False
+        self.check_finished.connect(self._check_done)
         self.app = app
         self.window = window
         self.db_path = db_path
@@ -358,6 +370,7 @@ class WindowStart(QObject):
         if workspace.read_only:
             self.window.show_read_only(workspace.read_only_reason)
         self.api = ApiServerSwitch(self.settings, workspace.services, self.window)
+        self.start_check()
         self._background.start()
         QTimer.singleShot(0, self, self.welcome)
 
@@ -370,9 +383,26 @@ class WindowStart(QObject):
         except Exception:  # a greeting must never keep the window from working
             log.exception("the welcome failed")
 
+    def start_check(self) -> None:
+        """The start-up check after an unclean exit, on its own thread: the window shows
+        the data meanwhile and says that changes wait (they get that sentence); the
+        reminders and the API server (they write) start when it is done."""
+        if self.workspace is None:
+            return
+        self.checking = self.workspace.start_pending_check(
+            lambda found: self.check_finished.emit(None if found is None else str(found)))
+        if self.checking:
+            self.window.show_startup_check(True)
+
+    def _check_done(self, problem: str | None) -> None:
+        self.checking = False
+        self.window.show_startup_check(False, problem)
+        if not self._background.isActive() and "reminders" not in self.started:
+            self.start_background()
+
     def start_background(self) -> None:
         self.open_log()
-        if self.workspace is None or self.api is None:
+        if self.workspace is None or self.api is None or self.checking:
             return
         reminders = install_reminders(self.app, self.window, self.workspace.services)
         # team mode: the other workstations' writes reach this window's lists

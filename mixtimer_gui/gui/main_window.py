@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QTabWidget,
@@ -237,6 +238,8 @@ class MainWindow(QMainWindow):
         self._demo_widgets: tuple[QLabel, QPushButton] | None = None
         self._read_only_widgets: tuple[QLabel, QLabel] | None = None
         self._read_only_reason: str | None = None
+        self._check_widgets: tuple[QLabel, QProgressBar] | None = None
+        self._skipped_label: QLabel | None = None
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(400)
@@ -633,6 +636,42 @@ class MainWindow(QMainWindow):
         text.setText(reason)
         text.setToolTip(reason)
         badge.setToolTip(reason)
+    def show_startup_check(self, running: bool, problem: str | None = None) -> None:
+        """While the start-up check runs: a notice and a busy bar in the status bar (the
+        data can be read; changes wait). After it: gone, or the damage it found."""
+        if self._check_widgets is None:
+            label = QLabel(self)
+            label.setObjectName("startupCheck")
+            bar = QProgressBar(self)
+            bar.setRange(0, 0)  # SQLite's check tells no progress: a busy bar
+            bar.setMaximumWidth(120)
+            bar.setTextVisible(False)
+            self.statusBar().insertPermanentWidget(0, bar)
+            self.statusBar().insertPermanentWidget(0, label)
+            self._check_widgets = (label, bar)
+        label, bar = self._check_widgets
+        bar.setVisible(running)
+        label.setVisible(running or problem is not None)
+        if running:
+            label.setText(self.tr("Checking the database; changes wait"))
+            label.setToolTip(self.tr("MixTimer did not exit cleanly last time, so it checks "
+                                     "the database. You can look around meanwhile; changes "
+                                     "are saved once the check is done."))
+        elif problem is not None:
+            label.setStyleSheet("QLabel#startupCheck { color: #b00020; }")
+            label.setText(self.tr("The check found a problem: %1").replace("%1", problem))
+
+    def show_backup_skipped(self, reason: str) -> None:
+        """The daily copy was not made (no room on the disk): said in the status bar until
+        the window closes, the reason in its tooltip."""
+        if self._skipped_label is None:
+            self._skipped_label = QLabel(self)
+            self._skipped_label.setObjectName("backupSkipped")
+            self._skipped_label.setStyleSheet("QLabel#backupSkipped { color: #b00020; }")
+            self.statusBar().insertPermanentWidget(0, self._skipped_label)
+        self._skipped_label.setText(self.tr("Today's backup was skipped: the disk is full"))
+        self._skipped_label.setToolTip(reason)
+        self._skipped_label.show()
 
     def _show_demo(self) -> None:
         """On the demo database: the title and the status bar say so, with a way back."""

@@ -35,6 +35,9 @@ class ServiceContext:
     # listener skips them: its own bus heard them already.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    # Set while writes must wait (the start-up check after an unclean exit runs off the
+    # request path): raises the ``StoreError`` that says why, before anything is written.
+    write_gate: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def db(self) -> Database:
@@ -55,6 +58,9 @@ class ServiceContext:
         Nested calls join the outer transaction and its announcements.
         """
         outer = getattr(self._local, "changes", None) is None
+        gate = self.write_gate
+        if outer and gate is not None:
+            gate()
         if outer:
             self._local.changes = defaultdict(list)
         try:

@@ -15,7 +15,9 @@ from __future__ import annotations
 from mixtimer_gui.services.location import UnsupportedLocationError
 from mixtimer_gui.store.errors import (
     BackupError,
+    BackupSkippedError,
     BadLocationError,
+    CheckRunningError,
     ConnectionLostError,
     DamagedDatabaseError,
     DatabaseInUseError,
@@ -34,7 +36,8 @@ from mixtimer_gui.store.errors import (
     explain_write_error,
 )
 
-__all__ = ["BackupError", "BadLocationError", "ConnectionLostError", "DamagedDatabaseError",
+__all__ = ["BackupError", "BackupSkippedError", "BadLocationError", "CheckRunningError",
+           "ConnectionLostError", "DamagedDatabaseError",
            "DatabaseInUseError", "DatabaseLockedError", "DatabaseMissingError", "DiskFullError",
            "LoginFailedError", "NotADatabaseError", "PasswordInLocationError",
            "QueryTimeoutError", "ReadOnlyDatabaseError", "SchemaTooNewError",

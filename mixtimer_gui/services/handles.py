@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from mixtimer_gui.domain import messages as say
@@ -13,7 +14,10 @@ from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleInput
 from mixtimer_gui.services import cycle_ops, events, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.reminders import end_closed_cycles
-from mixtimer_gui.store import compiled, queries
+from mixtimer_gui.store import compiled, handle_search, queries, versions
+
+# What a handle list's count reads: it stays right while neither changes.
+COUNTED_TABLES = ("handle", "handle_handler")
 
 
 class HandleService:
@@ -42,21 +46,40 @@ class HandleService:
         store = self.ctx.store
         key = compiled.list_key("handle", data, page_index=index, page_size=size, count=count)
         with self.ctx.read():
-            plan = compiled.cached_plan(store, key, lambda: self._plan(data, index, size, count))
-            result = queries.run_plan(store.db, plan)
+            match = handle_search.text_match(store, data)
+            # a word in many rows: walk the time index; a rare one: the index's candidates
+            common = match is not None and handle_search.text_is_common(store, match, size)
+            plan = compiled.cached_plan(
+                store, None if key is None else (key, common),
+                lambda: self._plan(data, index, size, count, common))
+            total = (-1 if plan.count is None
+                     else versions.counted(store, COUNTED_TABLES, plan.count))
+            result = queries.run_plan(store.db, replace(plan, count=None))
+        result = replace(result, total_records=total)
         return wire.page_result(result, [wire.handle(r) for r in result.rows])
 
     def _plan(self, data: Mapping[str, Any], index: int, size: int,
-              count: bool) -> queries.PagePlan:
+              count: bool, common: bool) -> queries.PagePlan:
         store = self.ctx.store
         fields = queries.handle_fields(store)
-        query = queries.filtered(queries.handle_select(store), fields,
-                                 where_and=data.get("where_and"),
+        person = handle_search.person_filter(store, data)
+        match = handle_search.text_match(store, data)
+        select, ordering = queries.handle_select(store), None
+        if person is not None:
+            select, ordering = handle_search.person_select(store, person.handler_id)
+        query = queries.filtered(select, fields,
+                                 where_and=person.rest if person else data.get("where_and"),
                                  where_or=data.get("where_or"),
                                  where_in=data.get("where_in"))
-        return queries.page_plan(query, fields, page_index=index, page_size=size,
-                                 order_by=data.get("order_by"),
-                                 id_column=store.Handle.id, count=count)
+        counted_query = query
+        if match is not None:
+            counted_query = query.where(handle_search.candidates(store, match))
+            if not common:
+                query = counted_query
+        plan = queries.page_plan(query, fields, page_index=index, page_size=size,
+                                 order_by=data.get("order_by"), id_column=store.Handle.id,
+                                 count=False, ordering=ordering)
+        return replace(plan, count=queries.count_statement(counted_query) if count else None)
 
     # -- the write ------------------------------------------------------------------------
 
@@ -104,7 +127,7 @@ class HandleService:
                 skipped_cycles=skipped, organization_id=inp.organization_id,
                 created=now, created_by=inp.operator, last_modified=now,
                 last_modified_by=inp.operator)
-            self._index_handlers(handle.id, inp.handler_id_list, names)
+            self._index_handlers(handle.id, now, inp.handler_id_list, names)
             self.ctx.changed(events.HANDLE, uid)
             self.ctx.changed(events.TASK, task.uid)
         return {"uid": uid}
@@ -137,12 +160,14 @@ class HandleService:
             self.ctx.changed(events.HANDLER, *(str(i) for i in inp.handler_id_list))
         return names
 
-    def _index_handlers(self, handle_rowid: int, ids: list[int], names: list[str]) -> None:
+    def _index_handlers(self, handle_rowid: int, created: int, ids: list[int],
+                        names: list[str]) -> None:
         count = max(len(ids), len(names))
         if not count:
             return
         self.ctx.store.HandleHandler.insert_many([
             {"handle_rowid": handle_rowid,
              "handler_id": ids[i] if i < len(ids) else None,
-             "handler_name": names[i] if i < len(names) else ""}
+             "handler_name": names[i] if i < len(names) else "",
+             "created": created}
             for i in range(count)]).execute()

@@ -20,6 +20,16 @@ between machines or a clock that jumps does not reorder them:
 ``<stem>-YYYYmmdd-HHMMSS-<kind>.db`` (and ``<stem>-v<N>-before-migration-<stamp>.db``, which
 ``db.open_store`` has ``before_migration_backup`` write); ``-2``, ``-3`` … follow when
 copies are made within one second.
+
+At ten million handles (#21) the daily copies are compressed (``.db.zst``,
+``store.compressed``: ~5x), the daily verification reads the compressed copy back against
+the checksum of what was written (seconds), and the full ``integrity_check`` of the copy,
+which also finds damage in the database itself, runs on the first copy of each week (two
+minutes of CPU at 10 M handles: weekly, not daily). The automatic copies together stay
+within ``FOOTPRINT_FACTOR`` times the database (oldest first out, the newest always kept),
+and a copy that would leave the disk with less than ``FREE_RESERVE_BYTES`` is not made
+(``BackupSkippedError``; the window says so). Plain ``.db`` copies of earlier versions are
+still listed, rotated and restored.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -44,8 +54,10 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.domain.clock import Clock
 from mixtimer_gui.files import fsync_dir, fsync_file, remove_quietly
 from mixtimer_gui.paths import backups_dir as backups_dir_of
+from mixtimer_gui.store import compressed
 from mixtimer_gui.store.errors import (
     BackupError,
+    BackupSkippedError,
     DamagedDatabaseError,
     DatabaseInUseError,
     StoreError,
@@ -65,12 +77,22 @@ log = logging.getLogger(__name__)
 STALE_PART_S = 3600
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+# The automatic copies together: at most this many times the database's size.
+FOOTPRINT_FACTOR = 2.0
+# A copy is skipped rather than leave less than this free on the backups' disk.
+FREE_RESERVE_BYTES = 256 * 1024 * 1024
+# Room a compressed copy is assumed to need while made (measured ~1/5 of the database).
+COMPRESSED_SHARE = 0.5
+# Only the automatic copies, which are the footprint (7 daily + 4 weekly); a manual copy is
+# the user's own, rare, and opens in any SQLite tool as it is.
+COMPRESSED_KINDS = frozenset({"daily"})
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _STAMP_RE = re.compile(r"(\d{8}-\d{6})")
 # The database's own name may contain "-daily" or a stamp as well, so the stem runs up to the
 # last stamp and the kind is read after it ("-2": a second copy within the same second).
-_NAME_RE = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+?)(?:-\d+)?\.db")
+_NAME_RE = re.compile(
+    r"(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+?)(?:-\d+)?\.db(?:\.zst)?")
 _MIGRATION_NAME_RE = re.compile(
     rf"(?P<stem>.+)-v\d+-{BEFORE_MIGRATION}-(?P<stamp>\d{{8}}-\d{{6}})(?:-\d+)?\.db")
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -102,17 +124,81 @@ def backup_to(db_path: Path, target: Path) -> Path:
     return target
 
 
-def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MANUAL) -> Path:
-    """An online copy of ``db_path`` in ``backups/``, complete or absent, never half-written.
+def backup_now(db_path: Path | str, clock_now: int | None = None, kind: str = MANUAL, *,
+               full_check: bool = False) -> Path:
+    """An online copy of ``db_path`` in ``backups/``, complete or absent, never half-written;
+    daily and manual copies compressed (``.db.zst``) and read back against their checksum.
 
     Raises ``BackupError`` (nothing changed) when the database is missing or the copy fails,
-    e.g. on a full disk.
+    e.g. on a full disk; ``BackupSkippedError`` when the disk has no room for it;
+    ``DamagedDatabaseError`` when ``full_check`` finds the copy (so the database) damaged.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise BackupError(f"数据库 {db_path} 不存在，无法备份")
     moment = int(time.time()) if clock_now is None else clock_now
-    return _copy(db_path, _free_name(backups_dir_of(db_path), db_path.stem, moment, kind))
+    folder = backups_dir_of(db_path)
+    if kind not in COMPRESSED_KINDS:
+        return _copy(db_path, _free_name(folder, db_path.stem, moment, kind))
+    _check_room(db_path, folder)
+    target = _free_name(folder, db_path.stem, moment, kind, suffix=".db" + compressed.SUFFIX)
+    return _compressed_copy(db_path, target, full_check=full_check)
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space where ``folder`` is (its nearest existing parent); a seam for tests."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free
+
+
+def _check_room(db_path: Path, folder: Path) -> None:
+    """Never fill the disk: the plain copy made first, the compressed one, and a reserve."""
+    needed = int(_database_bytes(db_path) * (1 + COMPRESSED_SHARE)) + FREE_RESERVE_BYTES
+    free = free_bytes(folder)
+    if free < needed:
+        raise BackupSkippedError(
+            f"磁盘空间不足，本次没有备份：备份需要约 {needed // 2**20} MiB,"
+            f"{folder} 所在磁盘只剩 {free // 2**20} MiB;请清理磁盘或把数据放到更大的磁盘")
+
+
+def _database_bytes(db_path: Path) -> int:
+    """The database's size with the commits still only in its WAL."""
+    wal = Path(f"{db_path}-wal")
+    return db_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def _compressed_copy(db_path: Path, target: Path, *, full_check: bool) -> Path:
+    plain = target.with_name(f".{target.name}.plain.part")
+    temp = target.with_name(f".{target.name}.part")
+    try:
+        backup_to(db_path, plain)
+        _make_self_contained(plain)
+        if full_check and not verify(plain):
+            raise _damaged(db_path)
+        written = compressed.write_compressed(plain, temp)
+        remove_quietly(plain)
+        fsync_file(temp)
+        if compressed.digest_of(temp) != written:  # the daily verification: read back
+            raise OSError(f"备份 {target.name} 读回的内容与写入的不一致")
+        os.replace(temp, target)
+        fsync_dir(target.parent)
+    except (sqlite3.Error, OSError, compressed.Error) as exc:
+        raise BackupError(f"备份失败({exc}):请检查备份文件夹 {target.parent} 是否可写、"
+                          "磁盘是否已满；数据库未被改动") from exc
+    finally:
+        remove_quietly(plain)
+        remove_quietly(temp)
+    return target
+
+
+def _damaged(db_path: Path) -> DamagedDatabaseError:
+    good = newest_restorable(db_path)
+    where = f"最新的完好备份是 {good.name}" if good else "没有可用的完好备份"
+    return DamagedDatabaseError(
+        f"今天的自动备份未通过完整性检查，数据库 {db_path} 可能已损坏；{where},"
+        "请尽快从备份恢复或联系技术支持", db_path, good)
 
 
 def before_migration_backup(db_path: Path, version: int, folder: Path | None = None) -> Path:
@@ -167,16 +253,17 @@ def ensure_daily_backup(db_path: Path | str, now: int, *,
     db_path = Path(db_path)
     if not daily_backup_due(db_path, now):
         return None
-    made = backup_now(db_path, now, kind=DAILY)
-    if verify_copy and not verify(made):
-        remove_quietly(made)
-        good = newest_restorable(db_path)
-        where = f"最新的完好备份是 {good.name}" if good else "没有可用的完好备份"
-        raise DamagedDatabaseError(
-            f"今天的自动备份未通过完整性检查，数据库 {db_path} 可能已损坏；{where},"
-            "请尽快从备份恢复或联系技术支持", db_path, good)
+    made = backup_now(db_path, now, kind=DAILY,
+                      full_check=verify_copy and full_check_due(db_path, now))
     rotate(db_path, now)
     return made
+
+
+def full_check_due(db_path: Path | str, now: int) -> bool:
+    """The first automatic copy of an ISO week gets the full integrity check."""
+    week = _local_week(now)
+    return not any(b.kind == DAILY and _local_week(b.time) == week
+                   for b in list_backups(db_path))
 
 
 def check_mark(db_path: Path | str) -> Path:
@@ -216,11 +303,13 @@ class DailyBackups:
     """
 
     def __init__(self, db_path: Path | str, clock: Clock, *, interval_s: float = 3600,
-                 on_damaged: Callable[[DamagedDatabaseError], None] | None = None) -> None:
+                 on_damaged: Callable[[DamagedDatabaseError], None] | None = None,
+                 on_skipped: Callable[[BackupSkippedError], None] | None = None) -> None:
         self.db_path = Path(db_path)
         self.clock = clock
         self.interval_s = interval_s
         self.on_damaged = on_damaged
+        self.on_skipped = on_skipped
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -232,6 +321,10 @@ class DailyBackups:
             mark_for_check(self.db_path)
             if self.on_damaged is not None:
                 self.on_damaged(exc)
+        except BackupSkippedError as exc:  # tried again at the next interval
+            log.warning("daily backup skipped: %s", exc)
+            if self.on_skipped is not None:
+                self.on_skipped(exc)
         except StoreError as exc:
             log.error("daily backup failed: %s", exc)
         return None
@@ -280,10 +373,27 @@ def rotate(db_path: Path | str, now: int) -> list[Path]:
         if info.path not in keep:
             info.path.unlink(missing_ok=True)
             removed.append(info.path)
+    removed += _bound_footprint(db_path, [b for b in daily if b.path in keep])
     for partial in backups_dir_of(db_path).glob(".*.part"):  # left by a copy cut off by a crash
         with contextlib.suppress(OSError):
             if time.time() - partial.stat().st_mtime > STALE_PART_S:  # not one in progress
                 partial.unlink()
+    return removed
+
+
+def _bound_footprint(db_path: Path, kept_newest_first: list[BackupInfo],
+                     factor: float | None = None) -> list[Path]:
+    """Oldest automatic copies out until they take at most ``factor`` times the database
+    (``FOOTPRINT_FACTOR``); the newest is always kept."""
+    limit = (FOOTPRINT_FACTOR if factor is None else factor) * _database_bytes(db_path)
+    total = sum(b.size for b in kept_newest_first)
+    removed = []
+    for info in reversed(kept_newest_first[1:]):
+        if total <= limit:
+            break
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+        total -= info.size
     return removed
 
 
@@ -328,10 +438,17 @@ def _is_copy_of(path: Path, db_path: Path) -> bool:
 
 
 def verify(path: Path | str) -> bool:
-    """True when ``path`` is a SQLite database whose ``PRAGMA integrity_check`` is ``ok``."""
+    """True when ``path`` is a SQLite database whose ``PRAGMA integrity_check`` is ``ok``
+    (a compressed copy: once decompressed)."""
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return False
+    if compressed.is_compressed(path):
+        try:
+            with plain_copy(path) as plain:
+                return verify(plain)
+        except BackupError:
+            return False
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT_S)
@@ -354,8 +471,35 @@ def newest_restorable(db_path: Path) -> Path | None:
     return None
 
 
+@contextlib.contextmanager
+def plain_copy(path: Path) -> Iterator[Path]:
+    """``path`` as a plain database file: itself, or (``.db.zst``) decompressed beside it
+    for as long as the block runs. ``BackupError`` when it cannot be decompressed."""
+    if not compressed.is_compressed(path):
+        yield path
+        return
+    plain = path.with_name(f".{path.name}.restore.db")
+    try:
+        compressed.read_compressed(path, plain)
+    except (OSError, compressed.Error) as exc:
+        remove_quietly(plain)
+        raise BackupError(f"备份 {path} 无法解压({exc}),已损坏或磁盘空间不足；"
+                          "当前数据库未被改动，请选择另一个备份") from exc
+    try:
+        yield plain
+    finally:
+        remove_quietly(plain)
+
+
 def is_restorable(path: Path | str) -> bool:
     """A copy this program can restore: intact, MixTimer's, and not from a newer version."""
+    path = Path(path)
+    if compressed.is_compressed(path):
+        try:
+            with plain_copy(path) as plain:
+                return is_restorable(plain)
+        except BackupError:
+            return False
     if not verify(path):
         return False
     try:
@@ -370,7 +514,8 @@ def _scan(folder: Path) -> list[BackupInfo]:
         return []
     found = []
     for entry in folder.iterdir():
-        if entry.suffix != ".db" or entry.name.startswith(".") or not entry.is_file():
+        if (not entry.name.endswith((".db", ".db" + compressed.SUFFIX))
+                or entry.name.startswith(".") or not entry.is_file()):
             continue
         stat = entry.stat()
         moment, kind = _parse_name(entry.name)
@@ -403,17 +548,18 @@ def _moment(stamp: str | None) -> int | None:
         return None
 
 
-def _free_name(folder: Path, stem: str, moment: int, kind: str) -> Path:
+def _free_name(folder: Path, stem: str, moment: int, kind: str, *,
+               suffix: str = ".db") -> Path:
     stamp = clock.to_local(moment).strftime(STAMP_FORMAT)
-    return _free_path(folder, f"{stem}-{stamp}-{kind}")
+    return _free_path(folder, f"{stem}-{stamp}-{kind}", suffix=suffix)
 
 
-def _free_path(folder: Path, base: str) -> Path:
+def _free_path(folder: Path, base: str, *, suffix: str = ".db") -> Path:
     """``<base>.db``, or ``<base>-2.db``, ``-3`` … when copies are made within one second."""
-    candidate = folder / f"{base}.db"
+    candidate = folder / f"{base}{suffix}"
     n = 2
     while candidate.exists():
-        candidate = folder / f"{base}-{n}.db"
+        candidate = folder / f"{base}-{n}{suffix}"
         n += 1
     return candidate
 
@@ -436,6 +582,11 @@ def restore(db_path: Path | str, backup_path: Path | str, keep_as: str = BEFORE_
     """
     db_path = Path(db_path)
     backup_path = Path(backup_path)
+    with plain_copy(backup_path) as plain:
+        return _restore_plain(db_path, plain, keep_as)
+
+
+def _restore_plain(db_path: Path, backup_path: Path, keep_as: str) -> Path:
     _check_restorable(backup_path)
     temp = db_path.with_name(f".{db_path.name}.restore-part")
     kept: Path | None = None

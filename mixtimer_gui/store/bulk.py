@@ -48,7 +48,7 @@ HANDLE_COLUMNS = ("id", "uid", "task_id", "project_id", "project_name", "project
                   "object_id", "object_name", "object_alias", "description", "handler_id_list",
                   "handler_name_list", "fee", "result", "images", "is_ignored", "due_at",
                   "skipped_cycles", *_AUDIT)
-HANDLE_HANDLER_COLUMNS = ("handle_rowid", "handler_id", "handler_name")
+HANDLE_HANDLER_COLUMNS = ("handle_rowid", "handler_id", "handler_name", "created")
 
 # Indexes rebuilt after the load: one sorted build is far cheaper than a million random
 # B-tree inserts into ``handle_task_id`` and friends.

@@ -55,6 +55,14 @@ class DatabaseLockedError(StoreError):
     """Another program holds the write lock: wait, or view the data read-only."""
 
 
+class CheckRunningError(StoreError):
+    """Writes wait while the start-up integrity check runs (after an unclean exit)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__("正在检查数据库是否完好(上次没有正常关闭,或曾发现损坏迹象);检查完成"
+                         "前暂不写入,请稍后重试(读取不受影响)", path=path)
+
+
 class DiskFullError(StoreError):
     """A write failed because the disk (or the database's size limit) is full."""
 
@@ -106,6 +114,10 @@ class QueryTimeoutError(StoreError):
 
 class BackupError(StoreError):
     """A backup could not be made or restored; nothing was changed."""
+
+
+class BackupSkippedError(BackupError):
+    """No room on the disk for a copy: it was not made (the disk is never filled)."""
 
 
 class DatabaseInUseError(BackupError):

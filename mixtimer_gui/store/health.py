@@ -146,3 +146,17 @@ def quick_check_due(path: Path) -> bool:
         return True
     wal = Path(f"{path}-wal")
     return wal.exists() and wal.stat().st_size > 0
+
+
+def deferred_check_due(path: Path) -> bool:
+    """The start-up check is due (``quick_check_due``) and may run after opening, while the
+    database is read: a large file (a small one is checked in the time of a frame) that
+    needs no migration (a file about to be migrated is checked first, as ``open_store``
+    does)."""
+    if (not path.is_file() or path.stat().st_size <= AUTO_CHECK_MAX_BYTES
+            or not quick_check_due(path)):
+        return False
+    try:
+        return probe.read_schema_version(path) == LATEST_VERSION
+    except StoreError:
+        return False  # opening says what is wrong, in its own words

@@ -3,10 +3,13 @@ database from any earlier version upgrades the same way, whatever the models say
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, DatabaseError, PostgresqlDatabase
+
+log = logging.getLogger(__name__)
 
 V1_SCHEMA = """
 CREATE TABLE "schema_version" ("version" INTEGER NOT NULL PRIMARY KEY, "applied" INTEGER NOT NULL);
@@ -107,6 +110,143 @@ CREATE TABLE "image" ("name" TEXT NOT NULL PRIMARY KEY, "data" BYTEA NOT NULL, "
 """
 
 
+# v7 (#21, ten million handles): the person filter's side table carries the handle's time,
+# so "this person's newest handles" is an index range read in order (proportional to the
+# page, not to the person's matches); a version per table, bumped in the writing transaction
+# by triggers, so a count is reused while nothing it reads has changed; and a search index.
+# SQLite: an FTS5 trigram table, contentless (rowid = handle.id; the text stays in
+# ``handle``), each value indexed with a trailing U+001F so every two-character substring
+# starts some trigram (Chinese words are mostly two characters: the prefix of the trigrams
+# finds them). Triggers keep it in step with every INSERT, UPDATE and DELETE of ``handle``.
+# PostgreSQL: pg_trgm GIN indexes (the index is part of the table: always in step).
+DATA_VERSION_TABLES = ("maintenance_object", "statistic", "reading", "project",
+                       "project_object", "task", "handle", "handle_handler", "handler",
+                       "reminder_log")
+SEARCH_COLUMNS = ("description", "result", "object_name", "project_name")
+SEARCH_MARK = "char(31)"
+
+_V7_COMMON = """
+CREATE TABLE "data_version" ("name" VARCHAR(64) NOT NULL PRIMARY KEY, "version" INTEGER NOT NULL);
+"""
+
+
+def _fts_values(row: str) -> str:
+    return ", ".join(f'{row}."{c}" || {SEARCH_MARK}' for c in SEARCH_COLUMNS)
+
+
+_FTS_NAMES = ", ".join(f'"{c}"' for c in SEARCH_COLUMNS)
+
+V7_SCHEMA = (
+    'ALTER TABLE "handle_handler" ADD COLUMN "created" INTEGER NOT NULL DEFAULT 0;\n'
+    'UPDATE "handle_handler" SET "created" = (SELECT "created" FROM "handle" '
+    'WHERE "handle"."id" = "handle_handler"."handle_rowid");\n'
+    'CREATE INDEX "handle_handler_handler_id_created_handle_rowid" ON "handle_handler" '
+    '("handler_id", "created", "handle_rowid");\n'
+    + _V7_COMMON.strip() + "\n"
+    + "".join(f'INSERT INTO "data_version" ("name", "version") VALUES (\'{t}\', 0);\n'
+              for t in DATA_VERSION_TABLES)
+    + "".join(f'CREATE TRIGGER "data_version_{t}_{e.lower()}" AFTER {e} ON "{t}" BEGIN '
+              f'UPDATE "data_version" SET "version" = "version" + 1 WHERE "name" = \'{t}\'; '
+              "END;\n"
+              for t in DATA_VERSION_TABLES for e in ("INSERT", "UPDATE", "DELETE"))
+    + f'CREATE VIRTUAL TABLE "handle_fts" USING fts5({_FTS_NAMES}, content=\'\', '
+    "tokenize=\'trigram\');\n"
+    'CREATE VIRTUAL TABLE "handle_fts_terms" USING fts5vocab("handle_fts", \'row\');\n'
+    f'CREATE TRIGGER "handle_fts_insert" AFTER INSERT ON "handle" BEGIN '
+    f'INSERT INTO "handle_fts" ("rowid", {_FTS_NAMES}) VALUES (new."id", {_fts_values("new")}); '
+    "END;\n"
+    # Any UPDATE, whichever columns it names (a void, a correction, a rename of the copies):
+    # the old entry out, the new one in. A contentless table forgets a row only when given
+    # the values it was indexed with, which OLD still holds.
+    f'CREATE TRIGGER "handle_fts_update" AFTER UPDATE ON "handle" WHEN '
+    + " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in SEARCH_COLUMNS) + " BEGIN "
+    f'INSERT INTO "handle_fts" ("handle_fts", "rowid", {_FTS_NAMES}) '
+    f"VALUES (\'delete\', old.\"id\", {_fts_values('old')}); "
+    f'INSERT INTO "handle_fts" ("rowid", {_FTS_NAMES}) VALUES (new."id", {_fts_values("new")}); '
+    "END;\n"
+    f'CREATE TRIGGER "handle_fts_delete" AFTER DELETE ON "handle" BEGIN '
+    f'INSERT INTO "handle_fts" ("handle_fts", "rowid", {_FTS_NAMES}) '
+    f"VALUES (\'delete\', old.\"id\", {_fts_values('old')}); "
+    "END;\n"
+)
+
+V7_POSTGRES = (
+    'ALTER TABLE "handle_handler" ADD COLUMN "created" BIGINT NOT NULL DEFAULT 0;\n'
+    'UPDATE "handle_handler" SET "created" = "handle"."created" FROM "handle" '
+    'WHERE "handle"."id" = "handle_handler"."handle_rowid";\n'
+    'CREATE INDEX "handle_handler_handler_id_created_handle_rowid" ON "handle_handler" '
+    '("handler_id", "created", "handle_rowid");\n'
+    'CREATE TABLE "data_version" ("name" TEXT NOT NULL PRIMARY KEY, "version" BIGINT NOT NULL);\n'
+    + "".join(f'INSERT INTO "data_version" ("name", "version") VALUES (\'{t}\', 0);\n'
+              for t in DATA_VERSION_TABLES)
+    # One bump per statement: a bulk statement costs one row update, not one per row.
+    + 'CREATE FUNCTION "mixtimer_bump_data_version"() RETURNS trigger LANGUAGE plpgsql AS '
+    "$$ BEGIN UPDATE \"data_version\" SET \"version\" = \"version\" + 1 "
+    "WHERE \"name\" = TG_TABLE_NAME; RETURN NULL; END $$;\n"
+    + "".join(f'CREATE TRIGGER "data_version_{t}" AFTER INSERT OR UPDATE OR DELETE ON "{t}" '
+              'FOR EACH STATEMENT EXECUTE FUNCTION "mixtimer_bump_data_version"();\n'
+              for t in DATA_VERSION_TABLES)
+)
+
+# pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it
+# without a superuser. Where it cannot be had, the search still answers (a scan).
+V7_POSTGRES_TRGM = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+    'CREATE INDEX "handle_search_trgm" ON "handle" USING gin ('
+    + ", ".join(f'"{c}" gin_trgm_ops' for c in SEARCH_COLUMNS) + ");\n"
+)
+
+# Rows indexed per statement while a migration builds the search index: one progress report
+# each, and no single statement holds the whole table's terms in memory.
+SEARCH_BUILD_CHUNK = 200_000
+
+MigrationProgress = Callable[[str, int, int], None]
+
+
+def _statements(script: str) -> list[str]:
+    return [s for s in script.split(";\n") if s.strip()]
+
+
+def build_search_index(db: Database, progress: MigrationProgress | None = None) -> None:
+    """Index every existing handle (SQLite), in id ranges, reporting (what, done, total)."""
+    top = db.execute_sql('SELECT MAX("id") FROM "handle"').fetchone()[0] or 0
+    for low in range(0, int(top), SEARCH_BUILD_CHUNK):
+        high = min(low + SEARCH_BUILD_CHUNK, int(top))
+        db.execute_sql(f'INSERT INTO "handle_fts" ("rowid", {_FTS_NAMES}) '
+                       f'SELECT "id", {_fts_values("handle")} FROM "handle" '
+                       f'WHERE "id" > {int(low)} AND "id" <= {int(high)}')
+        if progress is not None:
+            progress("search_index", high, int(top))
+        log.info("search index: %d of %d handles", high, top)
+
+
+def _v7(db: Database, progress: MigrationProgress | None = None) -> None:
+    if is_postgres(db):
+        for statement in _statements(V7_POSTGRES):
+            db.execute_sql(statement)
+        _try_trigram_index(db)
+        return
+    for statement in _statements(V7_SCHEMA):
+        db.execute_sql(statement)
+    build_search_index(db, progress)
+
+
+def _try_trigram_index(db: Database) -> None:
+    available = db.execute_sql(
+        "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").fetchone()
+    if not available:
+        log.warning("pg_trgm is not installed on the server: text search scans the handles")
+        return
+    db.execute_sql("SAVEPOINT mixtimer_trgm")
+    try:
+        for statement in _statements(V7_POSTGRES_TRGM):
+            db.execute_sql(statement)
+    except DatabaseError as exc:  # no right to create it: the search still works
+        db.execute_sql("ROLLBACK TO SAVEPOINT mixtimer_trgm")
+        log.warning("no trigram index for text search (%s): it scans the handles", exc)
+    db.execute_sql("RELEASE SAVEPOINT mixtimer_trgm")
+
+
 def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
 
@@ -126,8 +266,9 @@ def _run_script(sqlite: str, postgres: str) -> Callable[[Database], None]:
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _run_script(V1_SCHEMA, V1_POSTGRES)),
     (2, _run_script(V2_SCHEMA, V2_POSTGRES)),
-    # 3, 4, 5 and 7 are other issues' steps (numbers assigned up front)
     (6, _run_script(V6_SCHEMA, V6_POSTGRES)),
+    # 3, 4 and 5 are other issues' steps (numbers assigned up front)
+    (7, _v7),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -142,7 +283,7 @@ MIN_CLIENT_VERSION = "0.1.0"
 MIN_CLIENT_KEY = "min_client_version"
 
 
-def migrate(db: Database, current: int) -> None:
+def migrate(db: Database, current: int, progress: MigrationProgress | None = None) -> None:
     """Apply the steps after version ``current``, each with its version row in one
     transaction (a savepoint when the caller holds one: PostgreSQL migrates inside the
     transaction that holds its migration lock). Plain SQL, not the SchemaVersion model: a
@@ -152,7 +293,10 @@ def migrate(db: Database, current: int) -> None:
         if number <= current:
             continue
         with db.atomic():
-            step(db)
+            if step is _v7:
+                _v7(db, progress)
+            else:
+                step(db)
             db.execute_sql(f'INSERT INTO "schema_version" ("version", "applied") '
                            f"VALUES ({mark}, {mark})", (number, int(time.time())))
             if not is_postgres(db):

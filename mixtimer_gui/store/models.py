@@ -170,11 +170,14 @@ class HandleHandler(BaseModel):
     handle_rowid = IntegerField()
     handler_id = IntegerField(null=True)
     handler_name = CharField(max_length=200, default="")
+    # the handle's own ``created``: a person's newest handles are one index range, in order
+    created = IntegerField(default=0)
 
     class Meta:
         table_name = "handle_handler"
         indexes = (
             (("handler_id", "handle_rowid"), False),
+            (("handler_id", "created", "handle_rowid"), False),
             (("handler_name", "handle_rowid"), False),
             (("handle_rowid",), False),
         )
@@ -216,11 +219,20 @@ class Image(BaseModel):
     data = BlobField()
     size = IntegerField()
     created = IntegerField()
+class DataVersion(BaseModel):
+    """A number per table, raised by a trigger in every transaction that writes the table:
+    a count read at version v is still right while the version is v (``store.versions``)."""
+
+    name = CharField(primary_key=True, max_length=64)
+    version = IntegerField()
+
+    class Meta:
+        table_name = "data_version"
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
-    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image,
+    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image, DataVersion,
 )
 
 
@@ -284,6 +296,7 @@ class Store:
         self.Handler = bound_to(Handler, db)
         self.ReminderLog = bound_to(ReminderLog, db)
         self.Image = bound_to(Image, db)
+        self.DataVersion = bound_to(DataVersion, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

@@ -365,11 +365,14 @@ class PagePlan:
 
 
 def page_plan(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
-              order_by: Any, id_column: Any, count: bool = True) -> PagePlan:
-    """The statements of one page of ``query``, ordered as ``ordered`` says."""
+              order_by: Any, id_column: Any, count: bool = True,
+              ordering: list[Node] | None = None) -> PagePlan:
+    """The statements of one page of ``query``, ordered as ``ordered`` says (or by
+    ``ordering``, columns that sort the same rows the same way through another index)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page_index = max(1, page_index)
-    sorted_query = ordered(query, fields, order_by, id_column)
+    sorted_query = (query.order_by(*ordering) if ordering is not None
+                    else ordered(query, fields, order_by, id_column))
     rows_sql, rows_params = (sorted_query.limit(page_size)
                              .offset((page_index - 1) * page_size).sql())
     return PagePlan(page_index, page_size, count_statement(query) if count else None,

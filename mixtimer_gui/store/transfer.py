@@ -32,7 +32,8 @@ from mixtimer_gui.store.migrations import MIN_CLIENT_KEY
 from mixtimer_gui.store.models import BaseModel, Store
 
 # Tables whose rows the target writes itself when it is opened (its own migration record).
-_OWN_ROWS_TABLES = ("schema_version",)
+# ``data_version`` is kept by the target's own triggers as the copied rows go in.
+_OWN_ROWS_TABLES = ("schema_version", "data_version")
 # Rows of ``setting`` that belong to the database they are in, not to its data: the oldest
 # program allowed to write it is decided by the program that migrated it.
 _OWN_SETTINGS = (MIN_CLIENT_KEY,)
@@ -104,8 +105,10 @@ def check_same_tables(source: Store, target: Store) -> None:
 
 
 def _derived(table: str) -> bool:
-    # SQLite FTS5 keeps its index in shadow tables named after the virtual table.
-    return table.endswith(("_data", "_idx", "_content", "_docsize", "_config"))
+    # SQLite FTS5 keeps its index in a virtual table and shadow tables named after it; the
+    # target's triggers rebuild it from the copied rows.
+    return table == "handle_fts" or table.startswith("handle_fts_") or table.endswith(
+        ("_data", "_idx", "_content", "_docsize", "_config"))
 
 
 # -- reading and writing rows -------------------------------------------------------------------

@@ -1181,6 +1181,22 @@ Click to open the settings.</source>
       <translation>以只读方式打开：修改无法保存。</translation>
     </message>
     <message>
+      <source>Checking the database; changes wait</source>
+      <translation>正在检查数据库,修改稍候</translation>
+    </message>
+    <message>
+      <source>MixTimer did not exit cleanly last time, so it checks the database. You can look around meanwhile; changes are saved once the check is done.</source>
+      <translation>上次没有正常退出,正在检查数据库。检查期间可以照常查看;修改要等检查完成后才能保存。</translation>
+    </message>
+    <message>
+      <source>The check found a problem: %1</source>
+      <translation>检查发现问题:%1</translation>
+    </message>
+    <message>
+      <source>Today's backup was skipped: the disk is full</source>
+      <translation>磁盘已满,今天的自动备份没有做</translation>
+    </message>
+    <message>
       <source>[Demo database]</source>
       <translation>[演示数据库]</translation>
     </message>

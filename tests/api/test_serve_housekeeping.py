@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Services
+from mixtimer_gui.store import backup
 
 
 def _overdue_project(db: Path) -> str:
@@ -66,9 +67,9 @@ def test_serve_keeps_a_daily_backup_and_a_log_file(tmp_path: Path) -> None:
     db = tmp_path / "serve" / "mixtimer.db"
     _overdue_project(db)
     _serve_until_ready(db, XDG_STATE_HOME=str(tmp_path / "state"))
-    daily = [p for p in (db.parent / "backups").glob("*.db") if "daily" in p.name]
+    daily = [p for p in (db.parent / "backups").glob("*.db.zst") if "daily" in p.name]
     assert len(daily) == 1
-    with sqlite3.connect(daily[0]) as conn:
+    with backup.plain_copy(daily[0]) as plain, sqlite3.connect(plain) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT COUNT(*) FROM project").fetchone()[0] == 1
     logs = list((tmp_path / "state").rglob("mixtimer-gui.log"))

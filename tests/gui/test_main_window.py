@@ -576,7 +576,7 @@ def test_the_window_keeps_a_daily_backup(db_path: Path, settings_path: Path, qap
     monkeypatch.setattr(app_module, "exec_app", one_turn)
     assert app_module.run_app(db_path, "en", AppSettings(settings_path)) == 0
     # run_app stops (and so waits for) the backup thread before it returns.
-    assert [p for p in (db_path.parent / "backups").glob("*.db") if "daily" in p.name]
+    assert [p for p in (db_path.parent / "backups").glob("*.db.zst") if "daily" in p.name]
 
 
 def test_damage_found_by_the_daily_check_is_told_on_the_gui_thread(

@@ -113,7 +113,7 @@ def test_backup_on_a_full_disk_leaves_no_partial_copy(tmp_path: Path) -> None:
 def test_daily_backup_once_per_local_day(filled, db_path: Path) -> None:
     assert backup.daily_backup_due(db_path, at(2024, 5, 11, 9))
     made = backup.ensure_daily_backup(db_path, at(2024, 5, 11, 9))
-    assert made is not None and made.name.endswith("-daily.db")
+    assert made is not None and made.name.endswith("-daily.db.zst")
     assert not backup.daily_backup_due(db_path, at(2024, 5, 11, 23))
     assert backup.ensure_daily_backup(db_path, at(2024, 5, 11, 23)) is None
     assert backup.daily_backup_due(db_path, at(2024, 5, 12, 0))
@@ -129,7 +129,9 @@ def test_no_daily_backup_for_a_missing_database(tmp_path: Path) -> None:
     assert backup.ensure_daily_backup(tmp_path / "none.db", at(2024, 5, 11)) is None
 
 
-def test_rotation_keeps_seven_daily_and_four_weekly(filled, db_path: Path) -> None:
+def test_rotation_keeps_seven_daily_and_four_weekly(filled, db_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup, "FOOTPRINT_FACTOR", float("inf"))  # the count rule alone
     fake = FakeClock(at(2024, 5, 1, 9))  # a Wednesday
     manual = backup.backup_now(db_path, at(2024, 5, 2, 12))
     for _ in range(60):
@@ -139,13 +141,15 @@ def test_rotation_keeps_seven_daily_and_four_weekly(filled, db_path: Path) -> No
     # The last day is Saturday 2024-06-29. Daily: 06-23 … 06-29. Weekly (ISO weeks,
     # Monday–Sunday): 06-29, 06-23 (both already daily), 06-16, 06-09.
     kept = {b.path.name for b in backup.list_backups(db_path) if b.kind == backup.DAILY}
-    expected = {f"mixtimer-2024{d}-090000-daily.db" for d in
+    expected = {f"mixtimer-2024{d}-090000-daily.db.zst" for d in
                 ("0623", "0624", "0625", "0626", "0627", "0628", "0629", "0616", "0609")}
     assert kept == expected
     assert manual.exists()  # "backup now" copies are the user's to delete
 
 
-def test_rotation_survives_clock_jumps(filled, db_path: Path) -> None:
+def test_rotation_survives_clock_jumps(filled, db_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup, "FOOTPRINT_FACTOR", float("inf"))  # the count rule alone
     for day in range(1, 15):
         backup.backup_now(db_path, at(2024, 5, day), kind=backup.DAILY)
     backup.rotate(db_path, at(2024, 5, 14))
@@ -372,7 +376,8 @@ def test_failed_swap_leaves_the_current_database(filled, db_path: Path, monkeypa
 def test_daily_copy_of_a_damaged_database_raises_and_keeps_older_copies(
         filled, db_path: Path) -> None:
     services, _ = filled
-    good = backup.backup_now(db_path, at(2024, 5, 10), kind=backup.DAILY)
+    # last week's: today's is the first copy of its week, which gets the full check
+    good = backup.backup_now(db_path, at(2024, 5, 3), kind=backup.DAILY)
     services.close()
     corrupt(db_path)
     with pytest.raises(DamagedDatabaseError, match="今天的自动备份未通过完整性检查") as caught:
