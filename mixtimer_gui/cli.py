@@ -46,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="let pages of this web origin call the API (repeatable)")
 
-    export = sub.add_parser("export-handles", help="write handle records to CSV")
+    export = sub.add_parser("export-handles", help="write handle records to CSV or Excel")
     _db_option(export)
     export.add_argument("--out", required=True, metavar="FILE.csv")
+    export.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                        help="file format (default: from the file name's ending, else csv)")
     export.add_argument("--where-and", metavar="J")
     export.add_argument("--where-or", metavar="J")
     export.add_argument("--where-in", metavar="J")

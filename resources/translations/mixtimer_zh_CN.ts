@@ -569,8 +569,12 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>仅已忽略</translation>
     </message>
     <message>
-      <source>Export CSV…</source>
-      <translation>导出 CSV…</translation>
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <source>Export the records the filters show, as CSV or as an Excel workbook</source>
+      <translation>将筛选出的记录导出为 CSV 或 Excel 工作簿</translation>
     </message>
     <message>
       <source>No maintenance records yet</source>
@@ -607,10 +611,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Everyone</source>
       <translation>所有人</translation>
-    </message>
-    <message>
-      <source>Export the records the filters show</source>
-      <translation>导出筛选出的记录</translation>
     </message>
     <message numerus="yes">
       <source>%n record(s)</source>
@@ -2360,6 +2360,10 @@ The current database is kept in the backups folder.</source>
       <translation>
         <numerusform>其中 %n 个已有对象已更新。</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Excel workbook (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
   </context>
   <context>
