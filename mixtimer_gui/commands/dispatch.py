@@ -35,6 +35,7 @@ MODULES: dict[str | None, str] = {
     "import-objects": "import_csv",
     "import-readings": "import_csv",
     "demo-data": "demo_data",
+    "report": "report",
 }
 
 

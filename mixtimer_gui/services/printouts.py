@@ -94,6 +94,7 @@ class MonthlyReport:
     fees_by_month: list[MonthFee]
     skipped_cycles: list[SkippedCycle]
     overdue: list[OverdueTask]
+    # the overview's status chart as it stands when printed (statuses are not kept per day)
     status_counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -200,5 +201,5 @@ class PrintoutService:
             handled=sum(p.handled for p in projects), skipped=sum(p.skipped for p in projects),
             fee=sum(p.fee for p in projects), on_time=on_time, projects=projects,
             fees_by_month=[f for f in fees if f.start < end], skipped_cycles=skipped,
-            overdue=overdue, status_counts=self._reports.status_counts(min(end, now)))
+            overdue=overdue, status_counts=self._reports.status_counts(now))
 
