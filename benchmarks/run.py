@@ -22,6 +22,8 @@ What runs, each module only when its file is there (a missing one is listed as s
   page in sqlite3 behind a minimal HTTP reply;
 - ``bench_export``: CSV export of all handles vs ``sqlite3 -csv`` of the same file's
   content, written by hand (times, lists and the on-time column made in SQL);
+- ``bench_export`` (``xlsx``): the Excel export command vs the CSV export command, at the
+  run's size and at a tenth of it (peak memory must be flat between the two);
 - ``bench_reminders``: the reminder engine on its own 10,000-task database (cached too) vs
   the owed reminders, their logging and the next change, by hand in sqlite3;
 - ``bench_team``: team mode on a throw-away PostgreSQL cluster: copy-db, the list and the
@@ -78,7 +80,7 @@ from common import (  # noqa: E402  (the benchmarks folder is not a package)
 
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- run.py:begin -->", "<!-- run.py:end -->"
-MODULES = ("gui", "api", "export", "reminders", "scan", "team", "scale")
+MODULES = ("gui", "api", "export", "xlsx", "reminders", "scan", "team", "scale")
 SCAN_TARGET_MS = 100.0
 FULL_SIZE = 1_000_000
 
@@ -102,6 +104,27 @@ def run_api(db: Path, scratch: Path, repeats: int) -> list[Row]:
 def run_export(db: Path, scratch: Path, repeats: int) -> list[Row]:
     rows = rows_of(bench_module("export").measure(db, repeats))
     return merge_floor_rows(rows)
+
+
+def run_xlsx(db: Path, scratch: Path, repeats: int) -> list[Row]:
+    """The Excel export against the CSV export at the run's size, then at a tenth of it for
+    the memory comparison (the smaller database is the demo one of that size, cached)."""
+    module = bench_module("export")
+    handles = count_rows(db, "handle")
+    rows = merge_floor_rows(rows_of(module.measure_xlsx(db, repeats)))
+    tenth = max(1000, handles // 10)
+    if tenth < handles:
+        small, _ = cached_demo_db(tenth)
+        small_rows = merge_floor_rows(rows_of(module.measure_xlsx(small, repeats)))
+        big_peak, small_peak = (r[0].extra.get("peak_rss_mib") for r in (rows, small_rows))
+        for row in small_rows:
+            row.work = f"{row.work} ({tenth:,} handles)"
+        if big_peak and small_peak:
+            rows[0].note = "; ".join(x for x in (rows[0].note, (
+                f"peak {big_peak} MiB at {handles:,} vs {small_peak} MiB at {tenth:,}"))
+                if x)
+        rows += small_rows
+    return rows
 
 
 def run_reminders(db: Path, scratch: Path, repeats: int) -> list[Row]:
@@ -253,7 +276,8 @@ def run_scale(db: Path, scratch: Path, repeats: int) -> list[Row]:
 
 
 RUNNERS: dict[str, Callable[[Path, Path, int], list[Row]]] = {
-    "gui": run_gui, "api": run_api, "export": run_export, "reminders": run_reminders,
+    "gui": run_gui, "api": run_api, "export": run_export, "xlsx": run_xlsx,
+    "reminders": run_reminders,
     "scan": run_scan, "team": run_team, "scale": run_scale,
 }
 

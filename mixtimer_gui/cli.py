@@ -46,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="let pages of this web origin call the API (repeatable)")
 
-    export = sub.add_parser("export-handles", help="write handle records to CSV")
+    export = sub.add_parser("export-handles", help="write handle records to CSV or Excel")
     _db_option(export)
     export.add_argument("--out", required=True, metavar="FILE.csv")
+    export.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                        help="file format (default: from the file name's ending, else csv)")
     export.add_argument("--where-and", metavar="J")
     export.add_argument("--where-or", metavar="J")
     export.add_argument("--where-in", metavar="J")
@@ -65,6 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
             imp.add_argument("--update", action="store_true",
                              help="update objects whose number (uid) already exists, from the "
                                   "file's columns, instead of refusing those rows")
+
+    report = sub.add_parser("report", help="work orders, the monthly report or equipment "
+                                           "labels as a PDF")
+    report_kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
+    orders = report_kinds.add_parser("work-orders", help="work orders of the tasks due soon "
+                                                        "(or of the --task given)")
+    orders.add_argument("--days", type=int, default=7,
+                        help="tasks due within this many days, overdue ones included")
+    orders.add_argument("--task", action="append", default=[], metavar="UID",
+                        help="a task to print (repeatable); instead of --days")
+    monthly = report_kinds.add_parser("monthly", help="the monthly report of one month")
+    monthly.add_argument("--month", required=True, metavar="YYYY-MM")
+    labels = report_kinds.add_parser("labels", help="an A4 sheet of equipment labels")
+    labels.add_argument("--object", action="append", default=[], metavar="UID",
+                        help="an object to print a label for (repeatable)")
+    for kind in (orders, monthly, labels):
+        _db_option(kind)
+        kind.add_argument("--out", required=True, metavar="FILE.pdf")
+        kind.add_argument("--lang", choices=("zh_CN", "en"), default=argparse.SUPPRESS,
+                          help="language of the report (default: zh_CN)")
 
     demo = sub.add_parser("demo-data", help="fill the database with realistic demo data")
     _db_option(demo)

@@ -36,6 +36,7 @@ MODULES: dict[str | None, str] = {
     "import-readings": "import_csv",
     "demo-data": "demo_data",
     "copy-db": "copy_db",
+    "report": "report",
 }
 
 

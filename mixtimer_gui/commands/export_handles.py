@@ -1,5 +1,5 @@
-"""``mixtimer-gui export-handles``: the handles matching the filters to a CSV file, one line
-saying how many went where."""
+"""``mixtimer-gui export-handles``: the handles matching the filters to a CSV or Excel file,
+one line saying how many went where."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.exports.csv_export import ExportError, export_handles
 
 
+def file_format(args: argparse.Namespace) -> str:
+    """``--format``, else the file name's ending (``.xlsx`` is Excel), else CSV."""
+    if args.format:
+        return str(args.format)
+    return "xlsx" if Path(args.out).suffix.lower() == ".xlsx" else "csv"
+
+
 def run(args: argparse.Namespace, db_path: DatabaseAt) -> int:
     if no_such_file(db_path):
         raise CommandError(f"数据库 {db_path} 不存在;用 --db 指定要导出的数据库")
@@ -20,8 +27,17 @@ def run(args: argparse.Namespace, db_path: DatabaseAt) -> int:
     with open_workspace(db_path, for_reading=True) as workspace:
         services = workspace.services
         try:
-            result = export_handles(services, Path(args.out), params,
-                                    wire_header=bool(args.wire_header))
+            if file_format(args) == "xlsx":
+                if args.wire_header:
+                    raise CommandError("--wire-header 只用于 CSV;Excel 文件的表头总是中文,"
+                                       "去掉 --wire-header 或导出为 .csv")
+                # loaded only for Excel: the CSV path stays as quick to start as it was
+                from mixtimer_gui.exports.xlsx_export import export_handles_xlsx
+
+                result = export_handles_xlsx(services, Path(args.out), params)
+            else:
+                result = export_handles(services, Path(args.out), params,
+                                        wire_header=bool(args.wire_header))
         except (DomainError, ExportError) as exc:
             raise CommandError(str(exc)) from exc
     print(f"已导出 {result.rows} 条维保记录到 {result.path}")

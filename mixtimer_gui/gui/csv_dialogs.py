@@ -6,8 +6,9 @@ button stays responsive; every widget is touched on the GUI thread. Dialogs open
 window-modal with ``open()``, never ``exec()``, so the event loop keeps running (and tests
 can drive them).
 
-- ``export_handles(parent, services, filter_params)``: save-file chooser, streamed export,
-  then a message with the row count and an "Open folder" button. Cancel leaves no file.
+- ``export_handles(parent, services, filter_params)``: save-file chooser offering CSV or
+  Excel (the chosen type, or the name's ending, decides), streamed export, then a message
+  with the row count and an "Open folder" button. Cancel leaves no file.
 - ``import_objects(parent, services)`` / ``import_readings(parent, services)``: the
   columns the import reads with a template to save (``gui.import_start``), open-file
   chooser, a dry run (the real import, rolled back), then a preview of the first rows and
@@ -175,8 +176,15 @@ def export_handles(parent: QWidget, services: Services, filter_params: dict) -> 
     if path is None:
         return
     params = dict(filter_params or {})
+    excel = path.suffix.lower() == ".xlsx"
 
     def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        if excel:
+            # loaded on first use: XlsxWriter is not needed to start the window
+            from mixtimer_gui.exports.xlsx_export import export_handles_xlsx
+
+            return export_handles_xlsx(services, path, params, progress=progress,
+                                       cancelled=cancelled)
         return write_handles_csv(services, path, params, progress=progress,
                                  cancelled=cancelled)
 
@@ -188,12 +196,20 @@ def export_handles(parent: QWidget, services: Services, filter_params: dict) -> 
 def _ask_save_path(parent: QWidget) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
-    chosen, _ = QFileDialog.getSaveFileName(parent, _tr("Export maintenance records"),
-                                            suggested, csv_filter())
+    excel = excel_filter()
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, _tr("Export maintenance records"), suggested, f"{csv_filter()};;{excel}")
     if not chosen:
         return None
     path = Path(chosen)
-    return path if path.suffix else path.with_suffix(".csv")
+    if path.suffix:
+        return path
+    return path.with_suffix(".xlsx" if chosen_filter == excel else ".csv")
+
+
+def excel_filter() -> str:
+    """The file chooser's type for an Excel workbook: typed cells, text kept as text."""
+    return _tr("Excel workbook (*.xlsx)")
 
 
 def _exported(parent: QWidget, result: ExportResult) -> QMessageBox:

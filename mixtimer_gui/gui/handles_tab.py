@@ -316,8 +316,9 @@ class HandlesTab(ListTab):
         for index, text in enumerate((self.tr("Handled and ignored"), self.tr("Handled only"),
                                       self.tr("Ignored only"))):
             self.kind_combo.setItemText(index, text)
-        self.export_button.setText(self.tr("Export CSV…"))
-        self.export_button.setToolTip(self.tr("Export the records the filters show"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(
+            self.tr("Export the records the filters show, as CSV or as an Excel workbook"))
         self._show_count(self.model.total)
         retitle_columns(self.model, self._columns())
         self.detail.retranslate()

@@ -90,6 +90,8 @@ ENGLISH: dict[str, str] = {
     m.PAGE_SIZE_OUT_OF_RANGE: "{field} should be a whole number from 1 to {maximum}, "
                               "not {value}.",
     m.PAGE_INDEX_TOO_SMALL: "{field} starts at 1, not {value}.",
+    m.REPORT_MONTH_INVALID: "Give the month as year-month (such as 2026-11), not {value}.",
+    m.REPORT_DAYS_OUT_OF_RANGE: "Give a number of days from 0 to 366, not {value}.",
 }
 
 

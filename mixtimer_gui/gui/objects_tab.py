@@ -40,7 +40,10 @@ class ObjectsTab(CatalogTab):
 
     def _build(self) -> None:
         self._build_list()
-        self._list_column(QVBoxLayout(self), self.import_button, self.new_button)
+        self.labels_button = self._button("export", self.print_labels)
+        self.labels_button.setObjectName("labelsButton")
+        self._list_column(QVBoxLayout(self), self.labels_button, self.import_button,
+                          self.new_button)
         self._show_selected()
 
     def empty_guidance(self) -> Guidance:
@@ -54,6 +57,9 @@ class ObjectsTab(CatalogTab):
         self.search.setPlaceholderText(self.tr("Search name, ID, location…"))
         self.new_button.setText(self.tr("New object…"))
         self.import_button.setText(self.tr("Import CSV…"))
+        self.labels_button.setText(self.tr("Labels…"))
+        self.labels_button.setToolTip(
+            self.tr("Print equipment labels with QR codes for the objects the list shows"))
         super().retranslate()
 
     def _show_count(self, total: int) -> None:
@@ -72,6 +78,18 @@ class ObjectsTab(CatalogTab):
 
     def new_object(self) -> bool:
         return self.new_record()
+
+    def shown_object_ids(self) -> list[str]:
+        """The objects the list shows (the search narrows them), in its order."""
+        from mixtimer_gui.services.printouts import LABEL_LIMIT
+
+        return [record["uid"] for row in range(min(self.model.total, LABEL_LIMIT))
+                if (record := self.model.record(row)) is not None]
+
+    def print_labels(self) -> object:
+        from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
+
+        return report_dialogs.print_labels(self, self.services, self.shown_object_ids())
 
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start

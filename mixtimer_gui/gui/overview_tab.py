@@ -19,10 +19,12 @@ from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QTreeWidget,
@@ -38,6 +40,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.background import Job, Worker, own_connection
 from mixtimer_gui.gui.bar_chart import Bar, BarChart
 from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.theme import STATUS_BACKGROUNDS, STATUS_COLORS
 from mixtimer_gui.services import Services, events
 from mixtimer_gui.services.reports import MonthFee, OnTimeRate, ReportService, months_back
@@ -225,6 +228,10 @@ class OverviewTab(QWidget):
         self.fee_chart = BarChart(parent=self.fee_box)
         self.fee_chart.value_text = _short_money
         fee_layout.addWidget(self.fee_chart)
+        self.monthly_button = QPushButton(icon("export"), "", self.fee_box)
+        self.monthly_button.setObjectName("monthlyReportButton")
+        self.monthly_button.clicked.connect(self.print_monthly)
+        fee_layout.addWidget(self.monthly_button, 0, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.fee_box, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
@@ -255,9 +262,16 @@ class OverviewTab(QWidget):
                                       "see its tasks."))
         self.rate_title.setText(self.tr("On-time rate per project (last 12 months)"))
         self.fee_title.setText(self.tr("Fees per month"))
+        self.monthly_button.setText(self.tr("Monthly report…"))
+        self.monthly_button.setToolTip(self.tr("Print or save the monthly report as PDF"))
         self._set_chart_empty_texts()
         if self._loaded:
             self._load_due_list()  # "due in 3 days" is text in the current language
+
+    def print_monthly(self) -> QDialog:
+        from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
+
+        return report_dialogs.print_monthly(self, self.services)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -248,13 +248,16 @@ class TasksTab(ListTab):
         self.ignore_button = QPushButton(icon("ignore"), "")
         self.handle_button.clicked.connect(self.handle_selected)
         self.ignore_button.clicked.connect(self.ignore_selected)
+        self.orders_button = QPushButton(icon("export"), "")
+        self.orders_button.setObjectName("workOrdersButton")
+        self.orders_button.clicked.connect(self.print_work_orders)
         layout = QVBoxLayout(self)
         layout.addWidget(filter_bar(self.search, self.status_combo, self.project_combo,
                                     self.object_combo))
         layout.addWidget(self.reminded_bar)
         layout.addWidget(self.view, 1)
-        layout.addWidget(filter_bar(self.count, self.ignore_button, self.handle_button,
-                                    stretch_after=0))
+        layout.addWidget(filter_bar(self.count, self.orders_button, self.ignore_button,
+                                    self.handle_button, stretch_after=0))
         self._actions()
         self._show_selected()
 
@@ -296,6 +299,9 @@ class TasksTab(ListTab):
         self.handle_button.setToolTip(self.tr("Record that this task was done (Enter)"))
         self.ignore_button.setText(self.tr("Ignore…"))
         self.ignore_button.setToolTip(self.tr("Skip this cycle, with a reason"))
+        self.orders_button.setText(self.tr("Work orders…"))
+        self.orders_button.setToolTip(
+            self.tr("Print work orders for the selected task or the tasks due soon"))
         self.handle_action.setText(self.tr("Handle…"))
         self.ignore_action.setText(self.tr("Ignore…"))
         self.clear_reminded_button.setText(self.tr("Show all tasks"))
@@ -395,6 +401,11 @@ class TasksTab(ListTab):
 
     def selected_task(self) -> dict[str, Any] | None:
         return selected_record(self.view)
+
+    def print_work_orders(self) -> QDialog:
+        from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
+
+        return report_dialogs.print_work_orders(self, self.services, self.selected_task())
 
     def _fresh(self, task: dict[str, Any]) -> dict[str, Any] | None:
         """The task as it is now (the row may be up to a refresh old)."""

@@ -49,8 +49,10 @@ def due_moments_between(store: Store, start: int, end: int) -> list[int]:
     return [moment for (moment,) in store.db.execute(query).fetchall()]
 
 
-def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, int]]:
-    """(project_id, project_name, handled, on time) over handles created since ``since``.
+def on_time_by_project(store: Store, since: int,
+                       until: int | None = None) -> list[tuple[str, str, int, int]]:
+    """(project_id, project_name, handled, on time) over handles created since ``since``
+    (and before ``until``, when given).
 
     Only real handles whose cycle had a due moment count: an ignored cycle was not done,
     and a handle without ``due_at`` has nothing to be on time for.
@@ -60,7 +62,8 @@ def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, in
     query = (handle.select(handle.project_id, fn.MAX(handle.project_name),
                            fn.COUNT(handle.id), on_time)
              .where(handle.created >= since, handle.is_ignored == 0,
-                    handle.due_at.is_null(False))
+                    handle.due_at.is_null(False),
+                    *(() if until is None else (handle.created < until,)))
              .group_by(handle.project_id)
              .order_by(fn.MAX(handle.project_name)))
     return [(pid, name or pid, int(total), int(done or 0))
@@ -73,3 +76,79 @@ def fee_sum_between(store: Store, start: int, end: int) -> float:
     total = (handle.select(fn.SUM(handle.fee))
              .where(handle.created >= start, handle.created < end).scalar())
     return float(total or 0.0)
+
+
+def handles_by_project(store: Store, start: int, end: int,
+                       ) -> list[tuple[str, str, int, int, float]]:
+    """(project_id, project_name, handles done, cycles skipped, fees) for the handles
+    created in ``[start, end)``, by project name. An ignored cycle is not a handle done; its
+    fee (normally none) still counts, as every fee figure of the overview counts it."""
+    handle = store.Handle
+    done = fn.SUM(Case(None, [(handle.is_ignored == 0, 1)], 0))
+    query = (handle.select(handle.project_id, fn.MAX(handle.project_name), done,
+                           fn.COUNT(handle.id) - done, fn.SUM(handle.fee))
+             .where(handle.created >= start, handle.created < end)
+             .group_by(handle.project_id)
+             .order_by(fn.MAX(handle.project_name), handle.project_id))
+    return [(pid, name or pid, int(n or 0), int(skipped or 0), float(fee or 0.0))
+            for pid, name, n, skipped, fee in query.tuples()]
+
+
+def skipped_between(store: Store, start: int, end: int) -> list[dict[str, Any]]:
+    """The ignored cycles written in ``[start, end)``, oldest first: their reason is the
+    handle's description."""
+    handle = store.Handle
+    query = (handle.select(handle.project_name, handle.object_name, handle.object_id,
+                           handle.created, handle.due_at, handle.skipped_cycles,
+                           handle.description)
+             .where(handle.created >= start, handle.created < end, handle.is_ignored == 1)
+             .order_by(handle.created, handle.id))
+    return list(query.dicts())
+
+
+def overdue_at(store: Store, moment: int, now: int) -> list[dict[str, Any]]:
+    """Tasks that were overdue at ``moment``: a cycle due before it that was closed only
+    after it (the handle keeps the due moment it closed), or is still open (the running
+    task's ``due_at`` is still before it). One row per task, its earliest such due moment."""
+    handle, task = store.Handle, store.Task
+    closed_late = (handle.select(handle.task_id, handle.project_name, handle.object_name,
+                                 handle.object_id, handle.due_at)
+                   .where(handle.due_at < moment, handle.created >= moment))
+    fields = queries.task_fields(store, now)
+    still_open = (queries.task_select(store, now)
+                  .where(fields["is_active"].column == 1, task.due_at < moment))
+    found: dict[str, dict[str, Any]] = {}
+    for row in closed_late.dicts():
+        _keep_earliest(found, row["task_id"], row)
+    for row in still_open.dicts():
+        _keep_earliest(found, row["uid"], {
+            "task_id": row["uid"], "project_name": row["project_name"],
+            "object_name": row["object_name"], "object_id": row["object_id"],
+            "due_at": row["due_at"]})
+    return sorted(found.values(), key=lambda r: (r["due_at"], r["task_id"]))
+
+
+def _keep_earliest(found: dict[str, dict[str, Any]], key: str, row: dict[str, Any]) -> None:
+    if key not in found or row["due_at"] < found[key]["due_at"]:
+        found[key] = row
+
+
+def last_handles(store: Store, task_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The newest handle (done or ignored) of each of ``task_ids``."""
+    handle = store.Handle
+    newest = (handle.select(fn.MAX(handle.id)).where(handle.task_id.in_(task_ids))
+              .group_by(handle.task_id))
+    query = (handle.select(handle.task_id, handle.created, handle.handler_name_list,
+                           handle.result, handle.is_ignored)
+             .where(handle.id.in_(newest)))
+    return {row["task_id"]: row for row in query.dicts()}
+
+
+def objects_by_uid(store: Store, uids: list[str]) -> dict[str, dict[str, Any]]:
+    obj = store.MaintenanceObject
+    query = obj.select(obj.uid, obj.name, obj.alias, obj.location).where(obj.uid.in_(uids))
+    return {row["uid"]: row for row in query.dicts()}
+
+
+def object_locations(store: Store, uids: list[str]) -> dict[str, str]:
+    return {uid: row["location"] or "" for uid, row in objects_by_uid(store, uids).items()}

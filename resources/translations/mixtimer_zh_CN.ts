@@ -652,8 +652,12 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>仅已忽略</translation>
     </message>
     <message>
-      <source>Export CSV…</source>
-      <translation>导出 CSV…</translation>
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <source>Export the records the filters show, as CSV or as an Excel workbook</source>
+      <translation>将筛选出的记录导出为 CSV 或 Excel 工作簿</translation>
     </message>
     <message>
       <source>No maintenance records yet</source>
@@ -690,10 +694,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Everyone</source>
       <translation>所有人</translation>
-    </message>
-    <message>
-      <source>Export the records the filters show</source>
-      <translation>导出筛选出的记录</translation>
     </message>
     <message numerus="yes">
       <source>%n record(s)</source>
@@ -1281,6 +1281,14 @@ Click to open the settings.</source>
       <translation>导入 CSV…</translation>
     </message>
     <message>
+      <source>Labels…</source>
+      <translation>打印标签…</translation>
+    </message>
+    <message>
+      <source>Print equipment labels with QR codes for the objects the list shows</source>
+      <translation>为列表中显示的对象打印带二维码的设备标签</translation>
+    </message>
+    <message>
       <source>Delete object</source>
       <translation>删除对象</translation>
     </message>
@@ -1326,6 +1334,14 @@ Click to open the settings.</source>
     <message>
       <source>On-time rate per project (last 12 months)</source>
       <translation>各项目按时完成率(近 12 个月)</translation>
+    </message>
+    <message>
+      <source>Monthly report…</source>
+      <translation>月度报表…</translation>
+    </message>
+    <message>
+      <source>Print or save the monthly report as PDF</source>
+      <translation>打印月度报表或保存为 PDF</translation>
     </message>
     <message>
       <source>Calculating…</source>
@@ -2284,6 +2300,14 @@ The current database is kept in the backups folder.</source>
       <translation>跳过本周期,并写明原因</translation>
     </message>
     <message>
+      <source>Work orders…</source>
+      <translation>打印工单…</translation>
+    </message>
+    <message>
+      <source>Print work orders for the selected task or the tasks due soon</source>
+      <translation>为选中的任务或即将到期的任务打印工单</translation>
+    </message>
+    <message>
       <source>Show all tasks</source>
       <translation>显示全部任务</translation>
     </message>
@@ -2472,6 +2496,10 @@ The current database is kept in the backups folder.</source>
         <numerusform>其中 %n 个已有对象已更新。</numerusform>
       </translation>
     </message>
+    <message>
+      <source>Excel workbook (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
   </context>
   <context>
     <name>ImportStart</name>
@@ -2556,6 +2584,225 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>MixTimer could not start again on %1.</source>
       <translation>MixTimer 无法在 %1 上重新启动。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Reports</name>
+    <message>
+      <source> days</source>
+      <translation> 天</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查项</translation>
+    </message>
+    <message>
+      <source>Cycles skipped</source>
+      <translation>跳过周期</translation>
+    </message>
+    <message>
+      <source>Cycles</source>
+      <translation>周期数</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期时间</translation>
+    </message>
+    <message>
+      <source>Equipment labels</source>
+      <translation>设备标签</translation>
+    </message>
+    <message>
+      <source>Fees per month</source>
+      <translation>每月费用</translation>
+    </message>
+    <message>
+      <source>Fees per project</source>
+      <translation>各项目费用</translation>
+    </message>
+    <message>
+      <source>Fees</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Guide</source>
+      <translation>作业指导</translation>
+    </message>
+    <message>
+      <source>Handled</source>
+      <translation>处理次数</translation>
+    </message>
+    <message>
+      <source>Handles done</source>
+      <translation>完成处理</translation>
+    </message>
+    <message>
+      <source>Last handled</source>
+      <translation>上次处理</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Maintenance work order</source>
+      <translation>维保工单</translation>
+    </message>
+    <message>
+      <source>Month</source>
+      <translation>月份</translation>
+    </message>
+    <message>
+      <source>Monthly maintenance report %1</source>
+      <translation>月度报表 %1</translation>
+    </message>
+    <message>
+      <source>Monthly report %1</source>
+      <translation>月度报表 %1</translation>
+    </message>
+    <message>
+      <source>Monthly report</source>
+      <translation>月度报表</translation>
+    </message>
+    <message>
+      <source>Never handled</source>
+      <translation>尚未处理</translation>
+    </message>
+    <message>
+      <source>No cycle was skipped.</source>
+      <translation>本月没有跳过的周期。</translation>
+    </message>
+    <message>
+      <source>No handle this month.</source>
+      <translation>本月没有维保记录。</translation>
+    </message>
+    <message>
+      <source>No handle was due this month.</source>
+      <translation>本月没有需按时完成的记录。</translation>
+    </message>
+    <message>
+      <source>No maintenance task is due in this range.</source>
+      <translation>此范围内没有到期的维保任务。</translation>
+    </message>
+    <message>
+      <source>No object to print a label for.</source>
+      <translation>没有可打印标签的对象。</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Nothing was overdue.</source>
+      <translation>月末没有逾期任务。</translation>
+    </message>
+    <message>
+      <source>Object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>On time</source>
+      <translation>按时</translation>
+    </message>
+    <message>
+      <source>On-time rate per project</source>
+      <translation>各项目按时率</translation>
+    </message>
+    <message>
+      <source>On-time rate</source>
+      <translation>按时率</translation>
+    </message>
+    <message>
+      <source>Overdue at month end</source>
+      <translation>月末逾期任务</translation>
+    </message>
+    <message>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Preview…</source>
+      <translation>预览…</translation>
+    </message>
+    <message>
+      <source>Print work orders</source>
+      <translation>打印工单</translation>
+    </message>
+    <message>
+      <source>Printed %1</source>
+      <translation>打印于 %1</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Save PDF</source>
+      <translation>保存 PDF</translation>
+    </message>
+    <message>
+      <source>Save PDF…</source>
+      <translation>保存 PDF…</translation>
+    </message>
+    <message>
+      <source>Skipped cycles</source>
+      <translation>跳过的周期</translation>
+    </message>
+    <message>
+      <source>Skipped</source>
+      <translation>跳过</translation>
+    </message>
+    <message>
+      <source>Supervisor's signature</source>
+      <translation>主管签字</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks due within</source>
+      <translation>到期时间在</translation>
+    </message>
+    <message>
+      <source>Technician's signature</source>
+      <translation>处理人签字</translation>
+    </message>
+    <message>
+      <source>The selected task (none is selected)</source>
+      <translation>选中的任务(未选中任务)</translation>
+    </message>
+    <message>
+      <source>The selected task: %1 · %2</source>
+      <translation>选中的任务:%1 · %2</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Work done</source>
+      <translation>处理情况</translation>
+    </message>
+    <message>
+      <source>Work orders</source>
+      <translation>维保工单</translation>
+    </message>
+    <message>
+      <source>Code</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Tasks by status when printed</source>
+      <translation>打印时的任务状态</translation>
     </message>
   </context>
 </TS>

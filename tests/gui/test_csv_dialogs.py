@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import shiboken6
 from PySide6.QtGui import QTextDocument
@@ -125,6 +126,29 @@ def test_export_adds_the_csv_suffix(qtbot: Any, parent: QWidget, services: Servi
     csv_dialogs.export_handles(parent, services, {})
     wait_box(qtbot, parent)
     assert len(read_rows(tmp_path / "records.csv")) == len(handles) + 1
+
+
+def test_export_to_excel_when_the_chooser_says_so(
+        qtbot: Any, parent: QWidget, services: Services, handles: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chooser offers both types; a name without an ending gets the chosen type's, and
+    the workbook keeps the guarded text exactly as typed."""
+    offered: list[str] = []
+
+    def fake(_parent: Any, _title: str, _suggested: str, filters: str) -> tuple[str, str]:
+        offered.append(filters)
+        return str(tmp_path / "records"), csv_dialogs.excel_filter()
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    csv_dialogs.export_handles(parent, services, {"where_and": [["is_ignored", "=", 0]]})
+    box = wait_box(qtbot, parent)
+    assert "Exported 2 records" in box.text()
+    assert "*.csv" in offered[0] and "*.xlsx" in offered[0]
+    with open(tmp_path / "records.xlsx", "rb") as fh:
+        sheet = openpyxl.load_workbook(fh).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[1][12] == "=换油,滤芯"
+    assert not (tmp_path / "records.csv").exists()
 
 
 def test_no_file_chosen_does_nothing(qtbot: Any, parent: QWidget, services: Services,
