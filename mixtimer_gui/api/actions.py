@@ -31,8 +31,12 @@ _PROJECT = {"uid": TEXT, "name": TEXT, "alias": TEXT, "description": TEXT, "cycl
             "object_id_list": LIST_TEXT, **_AUDIT}
 _HANDLE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
            "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,
-           **_AUDIT}
-_IGNORE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, **_AUDIT}
+           "handled_at": TIME, **_AUDIT}
+_IGNORE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handled_at": TIME, **_AUDIT}
+_CORRECTION = {"uid": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
+               "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,
+               **_AUDIT}
+_VOID = {"uid": TEXT, "reason": TEXT, **_AUDIT}
 _OBJECT = {"uid": TEXT, "name": TEXT, "alias": TEXT, "description": TEXT, "location": TEXT,
            **_AUDIT}
 _STATISTIC = {"uid": TEXT, "name": TEXT, "alias": TEXT, "unit": TEXT, "description": TEXT,
@@ -71,6 +75,10 @@ _ROWS = (
     Action("v2_handle_ignore", "handle", "handles", "ignore", _IGNORE, True),
     Action("get_v2_handle", "handle", "handles", "get", _UID, False),
     Action("get_v2_handle_list", "handle", "handles", "list", _LIST, False),
+    # corrections and history (spec §8)
+    Action("update_v2_handle", "handle", "handles", "update", _CORRECTION, True),
+    Action("void_v2_handle", "handle", "handles", "void", _VOID, True),
+    Action("get_v2_history_list", "history", "history", "list", _LIST, False),
     # extensions (spec §7): objects, statistics and readings, handlers
     Action("create_v2_object", "object", "objects", "create", _OBJECT, True),
     Action("update_v2_object", "object", "objects", "update", _OBJECT, True),

@@ -157,9 +157,17 @@ class Handle(AuditedModel):
     is_ignored = IntegerField(default=0)
     due_at = IntegerField(null=True)
     skipped_cycles = IntegerField(default=0)
+    handled_at = IntegerField(null=True)
+    is_voided = IntegerField(default=0, index=True)
+    void_reason = TextField(default="")
+    voided_at = IntegerField(null=True)
+    voided_by = IntegerField(default=0)
+    # The task's cycle state before this handle (JSON), so voiding it restores exactly that.
+    prior_state = TextField(default="")
 
     class Meta:
-        indexes = ((("created",), False), (("project_id", "created"), False))
+        indexes = ((("created",), False), (("project_id", "created"), False),
+                   (("task_id", "handled_at"), False))
 
 
 class HandleHandler(BaseModel):
@@ -208,9 +216,26 @@ class ReminderLog(BaseModel):
         indexes = ((("task_id", "cycle_start", "kind", "seq"), True),)
 
 
+class History(BaseModel):
+    """操作日志: one row per entity a successful write changed (spec §8)."""
+
+    id = AutoField()
+    time = IntegerField(index=True)
+    operator_id = IntegerField(default=0)
+    operator_name = CharField(max_length=200, default="")
+    source = CharField(max_length=16)
+    action = CharField(max_length=64)
+    entity = CharField(max_length=16)
+    entity_uid = CharField(max_length=64)
+    changes = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("entity_uid", "time"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
-    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog,
+    ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, History,
 )
 
 
@@ -273,6 +298,7 @@ class Store:
         self.HandleHandler = bound_to(HandleHandler, db)
         self.Handler = bound_to(Handler, db)
         self.ReminderLog = bound_to(ReminderLog, db)
+        self.History = bound_to(History, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

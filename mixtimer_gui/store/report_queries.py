@@ -53,14 +53,15 @@ def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, in
     """(project_id, project_name, handled, on time) over handles created since ``since``.
 
     Only real handles whose cycle had a due moment count: an ignored cycle was not done,
-    and a handle without ``due_at`` has nothing to be on time for.
+    a voided one did not happen, and a handle without ``due_at`` has nothing to be on time
+    for. On time means the work was done (``handled_at``) by the due moment.
     """
     handle = store.Handle
-    on_time = fn.SUM(Case(None, [(handle.created <= handle.due_at, 1)], 0))
+    on_time = fn.SUM(Case(None, [(handle.handled_at <= handle.due_at, 1)], 0))
     query = (handle.select(handle.project_id, fn.MAX(handle.project_name),
                            fn.COUNT(handle.id), on_time)
              .where(handle.created >= since, handle.is_ignored == 0,
-                    handle.due_at.is_null(False))
+                    handle.is_voided == 0, handle.due_at.is_null(False))
              .group_by(handle.project_id)
              .order_by(fn.MAX(handle.project_name)))
     return [(pid, name or pid, int(total), int(done or 0))
@@ -68,8 +69,10 @@ def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, in
 
 
 def fee_sum_between(store: Store, start: int, end: int) -> float:
-    """The fees of handles created in ``[start, end)`` (uses the ``created`` index)."""
+    """The fees of handles created in ``[start, end)`` (uses the ``created`` index); a
+    voided handle's fee was never spent."""
     handle = store.Handle
     total = (handle.select(fn.SUM(handle.fee))
-             .where(handle.created >= start, handle.created < end).scalar())
+             .where(handle.created >= start, handle.created < end, handle.is_voided == 0)
+             .scalar())
     return float(total or 0.0)
