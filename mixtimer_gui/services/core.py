@@ -10,7 +10,7 @@ from mixtimer_gui.services.catalog import HandlerService, ObjectService, Statist
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.handles import HandleService
-from mixtimer_gui.services.history import HistoryService
+from mixtimer_gui.services.history_list import HistoryService
 from mixtimer_gui.services.location import Location, open_location
 from mixtimer_gui.services.projects import ProjectService
 from mixtimer_gui.services.reminders import ReminderService

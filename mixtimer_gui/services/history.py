@@ -55,6 +55,19 @@ def changes(before: Mapping[str, Any] | None,
     return result
 
 
+# Stored moments that the history shows as wire time.
+_TIMES = frozenset({"created", "cycle_start", "grid_anchor", "due_at", "notice_at",
+                    "last_handle_at", "handled_at", "voided_at", "time"})
+
+
+def model_values(row: Any) -> dict[str, Any] | None:
+    """Every field of a model instance (``None`` stays ``None``: nothing there)."""
+    if row is None:
+        return None
+    names = tuple(name for name in row._meta.sorted_field_names if name not in _NOT_SHOWN)
+    return row_values(row, names, tuple(n for n in names if n in _TIMES))
+
+
 def row_values(row: Any, fields: tuple[str, ...], times: tuple[str, ...] = ()) -> dict[str, Any]:
     """Plain values of a model instance, times as wire text, for ``changes``."""
     values: dict[str, Any] = {}
@@ -67,18 +80,3 @@ def row_values(row: Any, fields: tuple[str, ...], times: tuple[str, ...] = ()) -
         values[name] = value
     return values
 
-
-class HistoryService:
-    """``get_v2_history_list``: the history as a page, standard filters, newest first."""
-
-    def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-
-    def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        from mixtimer_gui.services import wire
-        from mixtimer_gui.store import queries
-
-        rows = self.ctx.store.History
-        return wire.list_page(self.ctx, rows.select(), queries.history_fields(self.ctx.store),
-                              data, wire.history_row, id_column=rows.id,
-                              order_default="-time", cache_as="history")
