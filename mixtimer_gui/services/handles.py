@@ -39,6 +39,16 @@ class HandleService:
         """``v2_handle_ignore`` → ``{"uid"}``: the cycle is skipped, with a reason."""
         return self._record(rules.handle_input(data, ignoring=True), ignored=True)
 
+    def check_handled_at(self, data: Mapping[str, Any]) -> None:
+        """Raise what ``handle`` would say about ``handled_at``, writing nothing (a form
+        checks before it copies pictures)."""
+        inp = rules.handle_input(data)
+        tasks = self.ctx.store.Task
+        with self.ctx.read():
+            task = tasks.get_or_none(tasks.uid == inp.task_id)
+        if task is not None:
+            rules.check_handled_at(inp.handled_at, self.ctx.clock.now(), _earliest(task))
+
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
         handles = self.ctx.store.Handle

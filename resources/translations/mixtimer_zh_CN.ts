@@ -132,6 +132,33 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>EditHandleDialog</name>
+    <message>
+      <source>Edit record</source>
+      <translation>编辑记录</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>The task, the times and the cycle stay as they are; the change is kept in the history.</source>
+      <translation>任务、时间和周期保持不变;修改会记入操作日志。</translation>
+    </message>
+  </context>
+  <context>
     <name>ErrorDialog</name>
     <message>
       <source>MixTimer: unexpected error</source>
@@ -404,6 +431,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>时间</translation>
     </message>
     <message>
+      <source>Done at</source>
+      <translation>完成时间</translation>
+    </message>
+    <message>
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -444,6 +475,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>操作员</translation>
     </message>
     <message>
+      <source>Voided</source>
+      <translation>已作废</translation>
+    </message>
+    <message>
+      <source>Void reason</source>
+      <translation>作废原因</translation>
+    </message>
+    <message>
       <source>Select a record to see its details.</source>
       <translation>选择一条记录以查看详情。</translation>
     </message>
@@ -481,6 +520,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>e.g. Replaced the filter; all normal</source>
       <translation>例如:更换滤芯,一切正常</translation>
+    </message>
+    <message>
+      <source>When the work was done; the next cycle starts then.</source>
+      <translation>工作实际完成的时间;下一周期从此时开始。</translation>
+    </message>
+    <message>
+      <source>Done at</source>
+      <translation>完成时间</translation>
     </message>
     <message>
       <source>Done by</source>
@@ -571,6 +618,26 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <source>Show voided</source>
+      <translation>显示已作废</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Correct who did it, the fee, the result or the description</source>
+      <translation>更正处理人、费用、结果或描述</translation>
+    </message>
+    <message>
+      <source>Void…</source>
+      <translation>作废…</translation>
+    </message>
+    <message>
+      <source>Withdraw a mistaken record (a task's latest)</source>
+      <translation>撤销一条录错的记录(任务最新的一条)</translation>
     </message>
     <message>
       <source>No maintenance records yet</source>
@@ -2211,6 +2278,29 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>no forecast yet</source>
       <translation>暂无预测</translation>
+    </message>
+  </context>
+  <context>
+    <name>VoidDialog</name>
+    <message>
+      <source>Void record</source>
+      <translation>作废记录</translation>
+    </message>
+    <message>
+      <source>The record stays, marked as voided, and leaves lists, on-time rates and fee totals. The task returns to the cycle it was in before this record. Only a task's latest record can be voided.</source>
+      <translation>记录会保留并标为已作废,不再计入列表、按时率和费用统计。任务回到这条记录之前的周期。只能作废任务最新的一条记录。</translation>
+    </message>
+    <message>
+      <source>Why is this record wrong?</source>
+      <translation>这条记录为什么有误?</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,126 @@
+"""#15 in the window: the 完成时间 field of the handle dialog, 编辑 and 作废 on the
+Handles tab, the voided filter, operators shown by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from lists_seed import seed
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from mixtimer_gui.domain import clock
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.gui.bridge import ChangeBridge
+from mixtimer_gui.gui.handle_dialog import EditHandleDialog, HandleDialog, VoidDialog
+from mixtimer_gui.gui.handles_tab import HandlesTab
+from mixtimer_gui.services import Services
+
+
+@pytest.fixture
+def task(services: Services, fake_clock: FakeClock) -> dict[str, Any]:
+    ids = seed(services, fake_clock)
+    return services.tasks.get({"uid": ids["tasks"][("冷却塔月保", "OBJ-T1")]})
+
+
+def shown(qtbot: Any, dialog: QDialog) -> None:
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+
+
+def save_by_click(qtbot: Any, dialog: Any) -> None:
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
+
+
+def test_done_at_left_at_now_records_the_save_moment(qtbot: Any, services: Services,
+                                                     task: dict[str, Any]) -> None:
+    dialog = HandleDialog(services, task)
+    qtbot.addWidget(dialog)
+    assert dialog.done_at.dateTime().toSecsSinceEpoch() // 60 == services.clock.now() // 60
+    assert dialog.submit()
+    saved = services.handles.get({"uid": dialog.saved_uid})
+    assert saved["handled_at"] == saved["created"]
+
+
+def test_back_dated_done_at_starts_the_next_cycle_then(qtbot: Any, services: Services,
+                                                       fake_clock: FakeClock,
+                                                       task: dict[str, Any]) -> None:
+    fake_clock.advance(hours=5)
+    earlier = fake_clock.now() - 3 * 3600
+    dialog = HandleDialog(services, task)
+    qtbot.addWidget(dialog)
+    shown(qtbot, dialog)
+    dialog.done_at.set_moment(earlier)
+    qtbot.keyClick(dialog.result_edit, Qt.Key.Key_Return)
+    assert dialog.saved_uid
+    assert services.handles.get({"uid": dialog.saved_uid})["handled_at"] == clock.format_wire(
+        earlier)
+    assert services.tasks.get({"uid": task["uid"]})["cycle_start"] == clock.format_wire(earlier)
+
+
+def test_a_refused_done_at_shows_under_the_field_and_writes_nothing(
+        qtbot: Any, services: Services, task: dict[str, Any]) -> None:
+    before = services.handles.list({"page_size": 1})["total_records"]
+    dialog = HandleDialog(services, task)
+    qtbot.addWidget(dialog)
+    dialog.done_at.set_moment(clock.parse_wire("2001-01-01 00:00:00"))
+    assert not dialog.submit()
+    assert dialog.error_text("handled_at")
+    assert services.handles.list({"page_size": 1})["total_records"] == before
+
+
+@pytest.fixture
+def tab(qtbot: Any, services: Services, bridge: ChangeBridge,
+        task: dict[str, Any]) -> HandlesTab:
+    services.handlers.create({"id": 5, "name": "赵六"})
+    services.handles.handle({"task_id": task["uid"], "fee": 100, "result": "正常",
+                             "created_by": 5})
+    widget = HandlesTab(services, bridge)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() > 0)
+    widget.view.selectRow(0)
+    return widget
+
+
+def test_edit_corrects_the_fee_and_leaves_the_task(qtbot: Any, services: Services,
+                                                   tab: HandlesTab,
+                                                   task: dict[str, Any]) -> None:
+    record = tab.selected_handle()
+    state = services.tasks.get({"uid": task["uid"]})
+    dialog = EditHandleDialog(services, record, tab)
+    qtbot.addWidget(dialog)
+    shown(qtbot, dialog)
+    dialog.fee_spin.selectAll()
+    qtbot.keyClicks(dialog.fee_spin, "120")
+    qtbot.keyClick(dialog.fee_spin, Qt.Key.Key_Return)
+    assert services.handles.get({"uid": record["uid"]})["fee"] == 120
+    assert services.tasks.get({"uid": task["uid"]}) == state
+
+
+def test_void_needs_a_reason_then_hides_the_record(qtbot: Any, services: Services,
+                                                   tab: HandlesTab) -> None:
+    record = tab.selected_handle()
+    dialog = VoidDialog(services, record, tab)
+    qtbot.addWidget(dialog)
+    shown(qtbot, dialog)
+    save_by_click(qtbot, dialog)
+    assert dialog.error_text("reason")
+    assert services.handles.get({"uid": record["uid"]})["is_voided"] == 0
+    qtbot.keyClicks(dialog.reason_edit, "wrong object")  # QTest types ASCII only
+    save_by_click(qtbot, dialog)
+    assert services.handles.get({"uid": record["uid"]})["is_voided"] == 1
+    tab.refresh()
+    qtbot.waitUntil(lambda: record["uid"] not in [
+        tab.model.record(r)["uid"] for r in range(tab.model.rowCount())])
+    tab.show_voided.setChecked(True)
+    qtbot.waitUntil(lambda: record["uid"] in [
+        tab.model.record(r)["uid"] for r in range(tab.model.rowCount())])
+
+
+def test_the_operator_shows_by_name(tab: HandlesTab) -> None:
+    assert tab.detail.value("created_by") == "赵六"
+    assert tab.edit_button.isEnabled() and tab.void_button.isEnabled()
