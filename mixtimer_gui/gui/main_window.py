@@ -23,6 +23,7 @@ Signals:
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -252,6 +253,7 @@ class MainWindow(QMainWindow):
 
         self.services = services
         self.reports = ReportService(services.ctx)
+        apply_operator(services, self.settings.operator_name)
         self.bridge.listen_to(services.bus)
         for action in self._data_actions:
             action.setEnabled(True)
@@ -662,3 +664,25 @@ class MainWindow(QMainWindow):
             if callable(save):
                 save(self.settings)
         self.settings.sync()
+
+
+def os_user() -> str:
+    """The name the operating system knows the user by ("" when it will not say)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (a service, a container)
+        return ""
+
+
+def apply_operator(services: Services, name: str, *, register: bool = False) -> None:
+    """Every write from this window is the operator's (Settings → 操作员; default the OS
+    user). Looking the person up must not keep the window from opening."""
+    from mixtimer_gui.services.history import WINDOW, Actor
+
+    chosen = name or os_user()
+    try:
+        services.ctx.actor = services.handlers.operator(chosen, register=register)
+    except Exception:
+        log.warning("the operator %r could not be looked up; writing as operator 0", chosen,
+                    exc_info=True)
+        services.ctx.actor = Actor(WINDOW, 0, chosen)

@@ -11,6 +11,7 @@ from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import DomainError, FieldError, NotFoundError, StateError
 from mixtimer_gui.services import cycle_ops, events, history, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.history import WINDOW, Actor
 from mixtimer_gui.services.imports import ImportOutcome, Progress, Row, apply_rows
 from mixtimer_gui.services.names import handler_names, object_names
 from mixtimer_gui.store import queries
@@ -330,6 +331,23 @@ class HandlerService:
     def names(self) -> list[tuple[int, str]]:
         """``(id, name)`` of every person, by name: for pickers."""
         return handler_names(self.ctx)
+
+    def operator(self, name: str, *, register: bool = False) -> Actor:
+        """The window's operator called ``name``: the person of that name (the first, by
+        id), registered first when ``register`` (the user chose or typed it in Settings);
+        otherwise someone not (yet) among the people, id 0, shown by name."""
+        name = name.strip()
+        handlers = self.ctx.store.Handler
+        if name:
+            with self.ctx.read():
+                found = (handlers.select().where(handlers.name == name)
+                         .order_by(handlers.id).first())
+            if found is not None:
+                return Actor(WINDOW, found.id, found.name)
+            if register:
+                created = self.create({"name": name})
+                return Actor(WINDOW, created["id"], created["name"])
+        return Actor(WINDOW, 0, name)
 
     def create(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Add a person by name (extension); the id is the next free one unless given."""

@@ -1909,6 +1909,14 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>大部分界面立即生效;重启后全部生效。</translation>
     </message>
     <message>
+      <source>&amp;Operator:</source>
+      <translation>操作员(&amp;O):</translation>
+    </message>
+    <message>
+      <source>Who works at this workstation: every record written here carries this person.</source>
+      <translation>在这台电脑上工作的人:这里写入的每条记录都记在此人名下。</translation>
+    </message>
+    <message>
       <source>Start &amp;automatically at login (in the tray)</source>
       <translation>开机自动启动(在托盘中运行)(&amp;A)</translation>
     </message>

@@ -124,3 +124,40 @@ def test_void_needs_a_reason_then_hides_the_record(qtbot: Any, services: Service
 def test_the_operator_shows_by_name(tab: HandlesTab) -> None:
     assert tab.detail.value("created_by") == "赵六"
     assert tab.edit_button.isEnabled() and tab.void_button.isEnabled()
+
+
+# -- the workstation's operator ----------------------------------------------------------
+
+
+def test_the_operator_chosen_in_settings_writes_every_record(
+        qtbot: Any, services: Services, app_settings: Any, task: dict[str, Any]) -> None:
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(app_settings, services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+    dialog.operator_combo.setFocus()
+    dialog.operator_combo.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.operator_combo, "Wang Wu")  # a new person, typed
+    dialog.accept()
+    assert app_settings.operator_name == "Wang Wu"
+    person = [p for p in services.handlers.list({"page_size": 100})["data"]
+              if p["name"] == "Wang Wu"]
+    assert len(person) == 1
+    uid = services.handles.handle({"task_id": task["uid"]})["uid"]
+    assert services.handles.get({"uid": uid})["created_by"] == person[0]["id"]
+    row = services.history.list({"where_and": [["entity_uid", "=", uid]]})["data"][0]
+    assert (row["operator_id"], row["operator_name"], row["source"]) == (
+        person[0]["id"], "Wang Wu", "window")
+
+
+def test_the_operator_defaults_to_the_os_user(services: Services,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui.gui import main_window
+
+    monkeypatch.setattr(main_window.getpass, "getuser", lambda: "zhang")
+    services.handlers.create({"id": 4, "name": "zhang"})
+    main_window.apply_operator(services, "")
+    assert (services.ctx.actor.operator_id, services.ctx.actor.operator_name) == (4, "zhang")
