@@ -48,6 +48,7 @@ from mixtimer_gui.gui.widgets import (
     count_label,
     filter_bar,
     make_table,
+    open_history,
     retitle_columns,
     rich_text,
     search_box,
@@ -288,6 +289,8 @@ class HandlesTab(ListTab):
         self.edit_button.clicked.connect(self.edit_selected)
         self.void_button = QPushButton("")
         self.void_button.clicked.connect(self.void_selected)
+        self.history_button = QPushButton("")
+        self.history_button.clicked.connect(self.history_of_selected)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("handlesSplitter")
         self.splitter.addWidget(self.view)
@@ -305,8 +308,8 @@ class HandlesTab(ListTab):
         layout.addWidget(filter_bar(self.all_time, self.date_from, dash, self.date_to,
                                     self.show_voided))
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(filter_bar(self.count, self.edit_button, self.void_button,
-                                    self.export_button, stretch_after=0))
+        layout.addWidget(filter_bar(self.count, self.history_button, self.edit_button,
+                                    self.void_button, self.export_button, stretch_after=0))
         self._enable_dates(True)
         add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
                       (QKeySequence.StandardKey.Refresh, self.refresh))
@@ -327,6 +330,7 @@ class HandlesTab(ListTab):
         self.edit_button.setToolTip(self.tr("Correct who did it, the fee, the result or the "
                                             "description"))
         self.void_button.setText(self.tr("Void…"))
+        self.history_button.setText(self.tr("History…"))
         self.void_button.setToolTip(self.tr("Withdraw a mistaken record (a task's latest)"))
         self.export_button.setToolTip(self.tr("Export the records the filters show"))
         self._show_count(self.model.total)
@@ -417,7 +421,13 @@ class HandlesTab(ListTab):
         self.detail.show_record(record)
         correctable = record is not None and not record.get("is_voided")
         self.edit_button.setEnabled(correctable)
+        self.history_button.setEnabled(record is not None)
         self.void_button.setEnabled(correctable)
+
+    def history_of_selected(self) -> None:
+        record = self.selected_handle()
+        if record is not None:
+            open_history(self, self.services, record["uid"])
 
     def edit_selected(self) -> bool:
         return self._open_on_selected(EditHandleDialog)

@@ -328,6 +328,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("settings", QKeySequence("Ctrl+,"),
                                             self.open_settings, "settings")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.quit)
+        self.history_action = self._action("history", None, self.open_history)
         self.about_action = self._action("about", None, self._about)
         self.tab_actions = []
         for number in range(len(TAB_SPECS)):
@@ -341,7 +342,8 @@ class MainWindow(QMainWindow):
             self.open_action)}
         # Until the database is attached there is no tab to act on.
         self._data_actions = (self.new_action, self.find_action, self.refresh_action,
-                              self.delete_action, self.open_action, self.settings_action)
+                              self.delete_action, self.open_action, self.settings_action,
+                              self.history_action)
         for action in self._data_actions:
             action.setEnabled(False)
         self._yield_keys_to_tab()
@@ -359,6 +361,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.find_action)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addAction(self.history_action)
         self.view_menu.addSeparator()
         for action in self.tab_actions:
             self.view_menu.addAction(action)
@@ -378,6 +381,7 @@ class MainWindow(QMainWindow):
         self.find_action.setText(self.tr("&Find"))
         self.refresh_action.setText(self.tr("&Refresh"))
         self.settings_action.setText(self.tr("&Settings…"))
+        self.history_action.setText(self.tr("&History…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.about_action.setText(self.tr("&About MixTimer"))
         for number, (key, *_rest) in enumerate(TAB_SPECS):
@@ -445,6 +449,11 @@ class MainWindow(QMainWindow):
         if hasattr(tab, "refresh"):
             tab.refresh()
         self._update_status()
+
+    def open_history(self) -> None:
+        from mixtimer_gui.gui.widgets import open_history
+
+        open_history(self, self.services)
 
     def open_settings(self) -> None:
         from mixtimer_gui.gui.settings_dialog import SettingsDialog

@@ -77,6 +77,8 @@ def row_values(row: Any, fields: tuple[str, ...], times: tuple[str, ...] = ()) -
             value = format_wire(value)
         elif name.endswith("_list") and isinstance(value, str):
             value = json.loads(value or "[]")
+        elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)  # as the wire shows it: 100, not 100.0
         values[name] = value
     return values
 

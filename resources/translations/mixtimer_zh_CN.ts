@@ -636,6 +636,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>作废…</translation>
     </message>
     <message>
+      <source>History…</source>
+      <translation>历史…</translation>
+    </message>
+    <message>
       <source>Withdraw a mistaken record (a task's latest)</source>
       <translation>撤销一条录错的记录(任务最新的一条)</translation>
     </message>
@@ -709,6 +713,67 @@ Close MixTimer and start it again: it will offer to restore the newest good back
 %1</source>
       <translation>无法打开文件管理器。数据文件夹位于:
 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryDialog</name>
+    <message>
+      <source>History</source>
+      <translation>操作日志</translation>
+    </message>
+    <message>
+      <source>Record number</source>
+      <translation>记录编号</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <source>All actions</source>
+      <translation>全部操作</translation>
+    </message>
+    <message>
+      <source>All time</source>
+      <translation>全部时间</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s)</source>
+      <translation>
+        <numerusform>%n 条修改</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>Changes</source>
+      <translation>修改内容</translation>
+    </message>
+    <message>
+      <source>Export history</source>
+      <translation>导出操作日志</translation>
+    </message>
+    <message>
+      <source>The file could not be written: %1</source>
+      <translation>无法写入文件:%1</translation>
     </message>
   </context>
   <context>
@@ -1097,6 +1162,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>&amp;Settings…</source>
       <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+      <source>&amp;History…</source>
+      <translation>操作日志(&amp;H)…</translation>
     </message>
     <message>
       <source>&amp;Quit</source>
@@ -1551,6 +1620,10 @@ Click to open the settings.</source>
     <message>
       <source>Show this project's tasks</source>
       <translation>查看该项目的任务</translation>
+    </message>
+    <message>
+      <source>History…</source>
+      <translation>历史…</translation>
     </message>
     <message>
       <source>No maintenance projects yet</source>
@@ -2234,6 +2307,10 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Handle…</source>
       <translation>处理…</translation>
+    </message>
+    <message>
+      <source>History…</source>
+      <translation>历史…</translation>
     </message>
     <message>
       <source>Record that this task was done (Enter)</source>

@@ -161,3 +161,30 @@ def test_the_operator_defaults_to_the_os_user(services: Services,
     services.handlers.create({"id": 4, "name": "zhang"})
     main_window.apply_operator(services, "")
     assert (services.ctx.actor.operator_id, services.ctx.actor.operator_name) == (4, "zhang")
+
+
+# -- 历史: the history view ----------------------------------------------------------------
+
+
+def test_history_view_of_one_record_filters_and_exports(
+        qtbot: Any, services: Services, tab: HandlesTab, tmp_path: Any) -> None:
+    import csv
+
+    from mixtimer_gui.gui.history_view import HistoryDialog
+
+    record = tab.selected_handle()
+    services.handles.update({"uid": record["uid"], "fee": 150})
+    dialog = HistoryDialog(services, record["uid"], tab)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)  # handled, then corrected
+    newest = dialog.model.record(0)
+    assert (newest["action"], newest["changes"]) == ("update_v2_handle", {"fee": [100, 150]})
+    assert "fee: 100 → 150" in dialog.model.data(dialog.model.index(0, 5))
+    dialog.action_combo.setCurrentIndex(dialog.action_combo.findData("v2_handle"))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    out = tmp_path / "history.csv"
+    assert dialog.export_csv(out) == 1
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0][:2] == ["编号", "时间"] and rows[1][5] == "v2_handle"
+    assert rows[1][7] == record["uid"]
