@@ -91,13 +91,25 @@ class HistoryDialog(QDialog):
     def _columns(self) -> list[Column]:
         return [Column("time", self.tr("Time"), width=140),
                 Column("operator_name", self.tr("Operator"), sort_field="",
-                       display=lambda r: r.get("operator_name") or str(r.get("operator_id")),
-                       width=90),
-                Column("source", self.tr("From"), sort_field="", width=60),
-                Column("action", self.tr("Action"), sort_field="", width=130),
-                Column("entity_uid", self.tr("Record"), sort_field="", width=130),
+                       display=self._operator, width=90),
+                Column("source", self.tr("From"), sort_field="", display=self._source,
+                       width=70),
+                Column("action", self.tr("Action"), sort_field="", width=140),
+                Column("entity_uid", self.tr("Record"), sort_field="", width=150),
                 Column("changes", self.tr("Changes"), sort_field="", display=changes_text,
                        width=380)]
+
+    def _operator(self, record: dict[str, Any]) -> str:
+        if record.get("operator_name"):
+            return str(record["operator_name"])
+        if record.get("operator_id"):
+            return self.tr("Operator %1").replace("%1", str(record["operator_id"]))
+        return self.tr("This workstation")
+
+    def _source(self, record: dict[str, Any]) -> str:
+        return {"window": self.tr("Window"), "api": self.tr("API"),
+                "cli": self.tr("Command line"), "import": self.tr("Import")}.get(
+                    record.get("source", ""), record.get("source", ""))
 
     def _date_edit(self, day: Any) -> QDateEdit:
         edit = QDateEdit(QDate(day.year, day.month, day.day))

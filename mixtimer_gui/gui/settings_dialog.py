@@ -316,6 +316,7 @@ class SettingsDialog(QDialog):
         self.operator_combo.clear()
         self.operator_combo.addItems([name for _id, name in self.services.handlers.names()])
         self.operator_combo.setCurrentText(self.services.ctx.actor.operator_name)
+        self._loaded_operator = self.operator_combo.currentText()
         self.api_enabled_check.setChecked(s.api_enabled)
         self.port_spin.setValue(s.api_port)
         self.bind_edit.setText(s.api_bind)
@@ -364,8 +365,8 @@ class SettingsDialog(QDialog):
         from mixtimer_gui.gui.main_window import apply_operator
 
         name = self.operator_combo.currentText().strip()
-        if name == self.services.ctx.actor.operator_name and self.services.ctx.actor.operator_id:
-            return
+        if name == self._loaded_operator.strip():
+            return  # untouched: OK for another setting registers nobody
         self.settings.operator_name = name
         apply_operator(self.services, name, register=bool(name))
 

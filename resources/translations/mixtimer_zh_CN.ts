@@ -768,6 +768,30 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>修改内容</translation>
     </message>
     <message>
+      <source>Operator %1</source>
+      <translation>操作员 %1</translation>
+    </message>
+    <message>
+      <source>This workstation</source>
+      <translation>本机</translation>
+    </message>
+    <message>
+      <source>Window</source>
+      <translation>窗口</translation>
+    </message>
+    <message>
+      <source>API</source>
+      <translation>API</translation>
+    </message>
+    <message>
+      <source>Command line</source>
+      <translation>命令行</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
       <source>Export history</source>
       <translation>导出操作日志</translation>
     </message>

@@ -188,3 +188,17 @@ def test_history_view_of_one_record_filters_and_exports(
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0][:2] == ["编号", "时间"] and rows[1][5] == "v2_handle"
     assert rows[1][7] == record["uid"]
+
+
+def test_ok_on_settings_without_touching_the_operator_registers_nobody(
+        qtbot: Any, services: Services, app_settings: Any) -> None:
+    from mixtimer_gui.gui.main_window import apply_operator
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    apply_operator(services, "somebody")  # not among the people: id 0
+    people = services.handlers.list({})["total_records"]
+    dialog = SettingsDialog(app_settings, services)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert services.handlers.list({})["total_records"] == people
+    assert services.ctx.actor.operator_name == "somebody"
