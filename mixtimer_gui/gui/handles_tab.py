@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -73,13 +73,15 @@ def _handlers(record: dict[str, Any]) -> str:
 
 
 def _result(record: dict[str, Any]) -> str:
-    if record.get("is_ignored"):
-        return humanize.domain_label("忽略")
-    return record.get("result") or ""
+    text = (humanize.domain_label("忽略") if record.get("is_ignored")
+            else record.get("result") or "")
+    if record.get("is_voided"):  # shown only when the voided filter is on
+        return QCoreApplication.translate("HandlesTab", "[Voided] %1").replace("%1", text)
+    return text
 
 
 def _ignored_fg(record: dict[str, Any]) -> QColor | None:
-    return IGNORED_FG if record.get("is_ignored") else None
+    return IGNORED_FG if record.get("is_ignored") or record.get("is_voided") else None
 
 
 class HandleDetail(QWidget):

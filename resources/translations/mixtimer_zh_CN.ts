@@ -668,6 +668,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>全部项目</translation>
     </message>
     <message>
+      <source>[Voided] %1</source>
+      <translation>[已作废] %1</translation>
+    </message>
+    <message>
       <source>Search result, description, project, object…</source>
       <translation>搜索处理结果、描述、项目、对象…</translation>
     </message>
