@@ -21,7 +21,10 @@ HANDLE_SHOWN = ("uid", "task_id", "description", "handler_id_list", "handler_nam
                 "fee", "result", "images", "is_ignored", "handled_at", "due_at",
                 "skipped_cycles", "is_voided", "void_reason", "voided_at", "voided_by")
 HANDLE_TIMES = ("handled_at", "due_at", "voided_at")
-TASK_TIMES = ("cycle_start", "grid_anchor", "due_at", "notice_at", "last_handle_at")
+TASK_TIMES = ("cycle_start", "due_at", "notice_at", "last_handle_at")
+# The task fields a handle moves that its wire record shows (grid internals left out).
+TASK_SHOWN = ("cycle_start", "due_at", "notice_at", "start_value", "due_value",
+              "last_handle_at")
 # Fields a correction may change (spec §8): never the task, the times or the cycle.
 CORRECTABLE = ("description", "result", "fee", "handler_id_list", "handler_name_list",
                "images")
@@ -114,7 +117,7 @@ class HandleService:
             operator = self.ctx.operator(inp.operator)
             names = self._register_handlers(inp, now)
             prior = cycle_ops.snapshot(task)
-            task_before = history.row_values(task, cycle_ops.STATE_FIELDS, TASK_TIMES)
+            task_before = history.row_values(task, TASK_SHOWN, TASK_TIMES)
             closed_due, skipped = cycle_ops.close(store, task, project, at,
                                                   back_dated=inp.handled_at is not None)
             task.last_handle_at = at
@@ -143,7 +146,7 @@ class HandleService:
                             history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
                             operator=operator)
             self.ctx.record(action, history.TASK, task.uid, task_before,
-                            history.row_values(task, cycle_ops.STATE_FIELDS, TASK_TIMES),
+                            history.row_values(task, TASK_SHOWN, TASK_TIMES),
                             operator=operator)
             self.ctx.changed(events.HANDLE, uid)
             self.ctx.changed(events.TASK, task.uid)
@@ -225,12 +228,12 @@ class HandleService:
                             history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
                             operator=operator)
             if task is not None and handle.prior_state:
-                task_before = history.row_values(task, cycle_ops.STATE_FIELDS, TASK_TIMES)
+                task_before = history.row_values(task, TASK_SHOWN, TASK_TIMES)
                 cycle_ops.restore(task, handle.prior_state)
                 task.last_modified, task.last_modified_by = now, operator
                 task.save()
                 self.ctx.record("void_v2_handle", history.TASK, task.uid, task_before,
-                                history.row_values(task, cycle_ops.STATE_FIELDS, TASK_TIMES),
+                                history.row_values(task, TASK_SHOWN, TASK_TIMES),
                                 operator=operator)
                 self.ctx.changed(events.TASK, task.uid)
             self.ctx.changed(events.HANDLE, uid)

@@ -22,8 +22,11 @@ SOURCES = (WINDOW, API, CLI, IMPORT)
 PROJECT, TASK, HANDLE, OBJECT, STATISTIC, HANDLER = (
     "project", "task", "handle", "object", "statistics", "handler")
 
-# Bookkeeping that changes with every write and says nothing a reader needs twice.
-_NOT_SHOWN = frozenset({"id", "last_modified", "last_modified_by", "prior_state"})
+# Bookkeeping that changes with every write and says nothing a reader needs twice, and a
+# task's grid internals (derived from what is shown; they made a handle's rows a quarter
+# larger).
+_NOT_SHOWN = frozenset({"id", "last_modified", "last_modified_by", "prior_state",
+                        "grid_anchor", "cycle_index", "base_value"})
 
 
 @dataclass(frozen=True)
