@@ -34,6 +34,7 @@ from mixtimer_gui.gui.background import own_connection
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.handle_dialog import EditHandleDialog, VoidDialog
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, stored_thumbnail
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
@@ -48,7 +49,6 @@ from mixtimer_gui.gui.widgets import (
     count_label,
     filter_bar,
     make_table,
-    open_history,
     retitle_columns,
     rich_text,
     search_box,

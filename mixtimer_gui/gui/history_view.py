@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -154,3 +154,10 @@ class HistoryDialog(QDialog):
                                 self.tr("The file could not be written: %1").replace(
                                     "%1", str(exc)))
             return 0
+
+
+def open_history(parent: QWidget, services: Services, entity_uid: str = "") -> None:
+    """历史: the history of one record (or all of it) in its own window."""
+    dialog = HistoryDialog(services, entity_uid, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()

@@ -23,7 +23,6 @@ Signals:
 
 from __future__ import annotations
 
-import getpass
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -57,6 +56,7 @@ from mixtimer_gui.gui import i18n, screens
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
+from mixtimer_gui.gui.operator import apply_operator
 from mixtimer_gui.gui.settings import AppSettings
 
 if TYPE_CHECKING:  # the services load after the window is first shown (gui.app)
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
 
         self.services = services
         self.reports = ReportService(services.ctx)
-        apply_operator(services, self.settings.operator_name)
+        apply_operator(services, self.settings.operator_name)  # who writes from here
         self.bridge.listen_to(services.bus)
         for action in self._data_actions:
             action.setEnabled(True)
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def open_history(self) -> None:
-        from mixtimer_gui.gui.widgets import open_history
+        from mixtimer_gui.gui.history_view import open_history
 
         open_history(self, self.services)
 
@@ -674,24 +674,3 @@ class MainWindow(QMainWindow):
                 save(self.settings)
         self.settings.sync()
 
-
-def os_user() -> str:
-    """The name the operating system knows the user by ("" when it will not say)."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in this environment (a service, a container)
-        return ""
-
-
-def apply_operator(services: Services, name: str, *, register: bool = False) -> None:
-    """Every write from this window is the operator's (Settings → 操作员; default the OS
-    user). Looking the person up must not keep the window from opening."""
-    from mixtimer_gui.services.history import WINDOW, Actor
-
-    chosen = name or os_user()
-    try:
-        services.ctx.actor = services.handlers.operator(chosen, register=register)
-    except Exception:
-        log.warning("the operator %r could not be looked up; writing as operator 0", chosen,
-                    exc_info=True)
-        services.ctx.actor = Actor(WINDOW, 0, chosen)

@@ -37,6 +37,7 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.project_form import ProjectForm
@@ -51,7 +52,6 @@ from mixtimer_gui.gui.widgets import (
     draw_pill,
     filter_bar,
     make_table,
-    open_history,
     retitle_columns,
     rich_text,
     search_box,

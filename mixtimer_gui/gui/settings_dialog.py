@@ -362,7 +362,7 @@ class SettingsDialog(QDialog):
     def _apply_operator(self) -> None:
         """A name chosen or typed becomes one of the people (if new) and the operator of
         every write from now on."""
-        from mixtimer_gui.gui.main_window import apply_operator
+        from mixtimer_gui.gui.operator import apply_operator
 
         name = self.operator_combo.currentText().strip()
         if name == self._loaded_operator.strip():

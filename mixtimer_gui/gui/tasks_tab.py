@@ -49,6 +49,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
@@ -65,7 +66,6 @@ from mixtimer_gui.gui.widgets import (
     draw_pill,
     filter_bar,
     make_table,
-    open_history,
     retitle_columns,
     search_box,
     search_conditions,

@@ -650,11 +650,3 @@ class ListTab(QWidget):
             self._shown_once = True
             if self._choice_combos():
                 fill_when_shown(self, self._choice_combos)
-
-def open_history(parent: QWidget, services: Services, entity_uid: str = "") -> None:
-    """历史: the history of one record (or all of it) in its own window."""
-    from mixtimer_gui.gui.history_view import HistoryDialog
-
-    dialog = HistoryDialog(services, entity_uid, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()

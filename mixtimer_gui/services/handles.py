@@ -292,10 +292,8 @@ def _earliest(task: Any) -> int | None:
 
 
 def latest_valid(store: Any, task_uid: str) -> Any:
-    """The task's latest handle that is not voided (by done-at time, then by entry)."""
-    handles = store.Handle
-    return (handles.select().where(handles.task_id == task_uid, handles.is_voided == 0)
-            .order_by(handles.handled_at.desc(), handles.id.desc()).first())
+    """The task's latest handle that is not voided (``queries.latest_valid_handle``)."""
+    return queries.latest_valid_handle(store, task_uid)
 
 
 def valid_only(store: Any, data: Mapping[str, Any]) -> tuple[Any, ...]:

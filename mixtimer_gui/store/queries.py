@@ -481,3 +481,12 @@ def latest_reading(store: Store, statistics_id: str,
            .where(*where)
            .order_by(reading.time.desc(), reading.id.desc()).limit(1).tuples().first())
     return (row[0], row[1]) if row else None
+
+
+def latest_valid_handle(store: Store, task_uid: str) -> Any:
+    """The task's latest handle that is not voided: by done-at time (``created`` where an
+    older workstation wrote none), then by entry."""
+    handle = store.Handle
+    return (handle.select().where(handle.task_id == task_uid, handle.is_voided == 0)
+            .order_by(fn.COALESCE(handle.handled_at, handle.created).desc(),
+                      handle.id.desc()).first())

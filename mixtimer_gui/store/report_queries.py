@@ -57,7 +57,9 @@ def on_time_by_project(store: Store, since: int) -> list[tuple[str, str, int, in
     for. On time means the work was done (``handled_at``) by the due moment.
     """
     handle = store.Handle
-    on_time = fn.SUM(Case(None, [(handle.handled_at <= handle.due_at, 1)], 0))
+    # A workstation on an older version writes no handled_at (team mode): then created.
+    done = fn.COALESCE(handle.handled_at, handle.created)
+    on_time = fn.SUM(Case(None, [(done <= handle.due_at, 1)], 0))
     query = (handle.select(handle.project_id, fn.MAX(handle.project_name),
                            fn.COUNT(handle.id), on_time)
              .where(handle.created >= since, handle.is_ignored == 0,

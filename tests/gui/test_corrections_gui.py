@@ -155,7 +155,7 @@ def test_the_operator_chosen_in_settings_writes_every_record(
 
 def test_the_operator_defaults_to_the_os_user(services: Services,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from mixtimer_gui.gui import main_window
+    from mixtimer_gui.gui import operator as main_window
 
     monkeypatch.setattr(main_window.getpass, "getuser", lambda: "zhang")
     services.handlers.create({"id": 4, "name": "zhang"})
@@ -192,7 +192,7 @@ def test_history_view_of_one_record_filters_and_exports(
 
 def test_ok_on_settings_without_touching_the_operator_registers_nobody(
         qtbot: Any, services: Services, app_settings: Any) -> None:
-    from mixtimer_gui.gui.main_window import apply_operator
+    from mixtimer_gui.gui.operator import apply_operator
     from mixtimer_gui.gui.settings_dialog import SettingsDialog
 
     apply_operator(services, "somebody")  # not among the people: id 0
