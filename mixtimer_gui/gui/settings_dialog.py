@@ -264,7 +264,7 @@ class SettingsDialog(QDialog):
         self.language_label.setText(self.tr("&Language:"))
         self.language_combo.setToolTip(self.tr("Applied at once to most of the window; "
                                                "everywhere after a restart."))
-        self.operator_label.setText(self.tr("&Operator:"))
+        self.operator_label.setText(self.tr("Op&erator:"))
         self.operator_combo.setToolTip(self.tr("Who works at this workstation: every record "
                                                "written here carries this person."))
         self.autostart_check.setText(self.tr("Start &automatically at login (in the tray)"))

@@ -2010,8 +2010,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>大部分界面立即生效;重启后全部生效。</translation>
     </message>
     <message>
-      <source>&amp;Operator:</source>
-      <translation>操作员(&amp;O):</translation>
+      <source>Op&amp;erator:</source>
+      <translation>操作员(&amp;E):</translation>
     </message>
     <message>
       <source>Who works at this workstation: every record written here carries this person.</source>
