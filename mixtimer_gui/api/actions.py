@@ -25,14 +25,19 @@ _AUDIT = {"organization_id": TEXT, "created_by": INT, "last_modified_by": INT}
 _LIST = {"page_size": INT, "page_index": INT, "where_and": FILTER, "where_or": FILTER,
          "where_in": FILTER, "order_by": TEXT}
 _UID = {"uid": TEXT}
+_UID_WRITE = {"uid": TEXT, **_AUDIT}  # a write by uid: its operator goes into the history
 _PROJECT = {"uid": TEXT, "name": TEXT, "alias": TEXT, "description": TEXT, "cycle_type": TEXT,
             "statistics_id": TEXT, "period_num": INT, "period_unit": TEXT, "notice_num": INT,
             "notice_unit": TEXT, "guide": TEXT, "anchor_type": TEXT,
             "object_id_list": LIST_TEXT, **_AUDIT}
 _HANDLE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
            "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,
-           **_AUDIT}
-_IGNORE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, **_AUDIT}
+           "handled_at": TIME, **_AUDIT}
+_IGNORE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handled_at": TIME, **_AUDIT}
+_CORRECTION = {"uid": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
+               "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,
+               **_AUDIT}
+_VOID = {"uid": TEXT, "reason": TEXT, **_AUDIT}
 _OBJECT = {"uid": TEXT, "name": TEXT, "alias": TEXT, "description": TEXT, "location": TEXT,
            **_AUDIT}
 _STATISTIC = {"uid": TEXT, "name": TEXT, "alias": TEXT, "unit": TEXT, "description": TEXT,
@@ -57,12 +62,12 @@ _ROWS = (
     # projects (spec §3)
     Action("create_v2_project", "project", "projects", "create", _PROJECT, True),
     Action("update_v2_project", "project", "projects", "update", _PROJECT, True),
-    Action("delete_v2_project", "project", "projects", "delete", _UID, True),
+    Action("delete_v2_project", "project", "projects", "delete", _UID_WRITE, True),
     Action("get_v2_project", "project", "projects", "get", _UID, False),
     Action("get_v2_project_list", "project", "projects", "list", _LIST, False),
-    Action("start_v2_project", "project", "projects", "start", _UID, True),
-    Action("stop_v2_project", "project", "projects", "stop", _UID, True),
-    Action("restart_v2_project", "project", "projects", "restart", _UID, True),
+    Action("start_v2_project", "project", "projects", "start", _UID_WRITE, True),
+    Action("stop_v2_project", "project", "projects", "stop", _UID_WRITE, True),
+    Action("restart_v2_project", "project", "projects", "restart", _UID_WRITE, True),
     # tasks (spec §4)
     Action("get_v2_task", "task", "tasks", "get", _UID, False),
     Action("get_v2_task_list", "task", "tasks", "list", _LIST, False),
@@ -71,15 +76,19 @@ _ROWS = (
     Action("v2_handle_ignore", "handle", "handles", "ignore", _IGNORE, True),
     Action("get_v2_handle", "handle", "handles", "get", _UID, False),
     Action("get_v2_handle_list", "handle", "handles", "list", _LIST, False),
+    # corrections and history (spec §8)
+    Action("update_v2_handle", "handle", "handles", "update", _CORRECTION, True),
+    Action("void_v2_handle", "handle", "handles", "void", _VOID, True),
+    Action("get_v2_history_list", "history", "history", "list", _LIST, False),
     # extensions (spec §7): objects, statistics and readings, handlers
     Action("create_v2_object", "object", "objects", "create", _OBJECT, True),
     Action("update_v2_object", "object", "objects", "update", _OBJECT, True),
-    Action("delete_v2_object", "object", "objects", "delete", _UID, True),
+    Action("delete_v2_object", "object", "objects", "delete", _UID_WRITE, True),
     Action("get_v2_object", "object", "objects", "get", _UID, False),
     Action("get_v2_object_list", "object", "objects", "list", _LIST, False),
     Action("create_v2_statistics", "statistics", "statistics", "create", _STATISTIC, True),
     Action("update_v2_statistics", "statistics", "statistics", "update", _STATISTIC, True),
-    Action("delete_v2_statistics", "statistics", "statistics", "delete", _UID, True),
+    Action("delete_v2_statistics", "statistics", "statistics", "delete", _UID_WRITE, True),
     Action("get_v2_statistics", "statistics", "statistics", "get", _UID, False),
     Action("get_v2_statistics_list", "statistics", "statistics", "list", _LIST, False),
     Action("add_v2_statistics_value", "statistics", "statistics", "add_value", _READING, True),

@@ -43,7 +43,9 @@ from mixtimer_gui.api.envelope import Answer, ApiError
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.errors import StoreError
+from mixtimer_gui.services.history import API, Actor
 
+API_ACTOR = Actor(API)
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
@@ -220,7 +222,10 @@ class ActionApp:
 
     def _dispatch(self, row: Action, data: dict[str, Any]) -> Answer:
         try:
-            with self.services.ctx.connection_scope(keep=self.keep_connections):
+            ctx = self.services.ctx
+            # The request's own created_by is its operator (0 when it gives none); the
+            # history says it came through the API.
+            with ctx.connection_scope(keep=self.keep_connections), ctx.acting(API_ACTOR):
                 result = row.call(self.services, data)
         except DomainError as exc:
             return env.failure(row.name, env.BAD_PARAMETER, exc.message)

@@ -17,6 +17,7 @@ from pathlib import Path
 from mixtimer_gui.commands.errors import CommandError
 from mixtimer_gui.services import Workspace
 from mixtimer_gui.services.errors import DatabaseLockedError, ReadOnlyDatabaseError, StoreError
+from mixtimer_gui.services.history import CLI, Actor
 
 # What --db or MIXTIMER_DB names: a SQLite file, or a PostgreSQL location (team mode).
 DatabaseAt = Path | str
@@ -44,6 +45,7 @@ def open_workspace(path: DatabaseAt, *, for_reading: bool = False,
         workspace = _open(path, for_reading, check)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
+    workspace.services.ctx.actor = Actor(CLI)  # what it writes, the history says, came so
     try:
         yield workspace
     except StoreError as exc:  # a write the database refused

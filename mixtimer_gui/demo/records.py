@@ -76,7 +76,7 @@ class HandleWriter:
             ignored = 0
         return (rowid, uid, task.uid, project.uid, project.name, project.uid, obj.uid,
                 obj.name, obj.alias, description, ids_json, names_json, float(fee), result, "",
-                ignored, due_at, skipped, "", moment, 0, moment, 0)
+                ignored, due_at, skipped, "", moment, 0, moment, 0, moment)
 
     def result(self) -> tuple[str, float, float]:
         text, _, low, high = self.rng.choices(RESULTS, cum_weights=self._result_weights)[0]

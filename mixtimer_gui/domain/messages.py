@@ -53,6 +53,15 @@ READING_BELOW_EARLIER = "{field} 不能小于之前的读数 {before}(统计读�
 READING_ABOVE_LATER = "{field} 不能大于之后的读数 {after}(统计读数是累计值,只增不减)"
 UID_TAKEN = "{field} '{uid}' 已存在,请换一个编号或留空自动生成"
 HANDLER_ID_TAKEN = "{field} {handler_id} 已存在"
+HANDLED_AT_IN_FUTURE = ("{field} 不能晚于当前时间({now})超过 {skew_minutes} 分钟,收到 {moment},"
+                       "请检查日期和时间")
+HANDLED_AT_TOO_EARLY = ("{field} 不能早于 {earliest}(该任务上次处理或本周期开始的时间),"
+                        "收到 {moment}")
+HANDLE_ALREADY_VOIDED = "{field} '{uid}' 已作废,不能再作废或修改"
+HANDLE_NOT_LATEST = ("{field} '{uid}' 不是该任务最新的有效记录:只能作废最新的一条({latest}),"
+                     "请先作废它")
+HANDLE_CYCLE_MOVED = ("{field} '{uid}' 之后任务的周期已另行改变(项目重启或修改了周期),"
+                      "不能再作废;如需更正请编辑该记录")
 HANDLE_UID_USED = "{field} '{uid}' 已用于另一个任务({task_id}),请换一个编号"
 OBJECT_IN_USE = "对象 '{uid}' 仍被项目 {projects} 使用,请先从这些项目的 object_id_list 中移除"
 STATISTIC_IN_USE = "统计 '{uid}' 仍被项目 {projects} 使用,请先修改这些项目的 statistics_id"

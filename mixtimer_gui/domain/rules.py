@@ -320,6 +320,7 @@ class HandleInput:
     images: str
     organization_id: str
     operator: int
+    handled_at: int | None = None  # back-dated work; None: now
 
 
 def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleInput:
@@ -328,7 +329,8 @@ def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleIn
     org, operator = read_audit(data)
     if ignoring:
         return HandleInput(read_client_uid(data), task_id, read_text(data, "description"),
-                           [], [], 0.0, IGNORED_RESULT, "", org, operator)
+                           [], [], 0.0, IGNORED_RESULT, "", org, operator,
+                           read_time(data, "handled_at"))
     ids = read_int_list(data, "handler_id_list")
     names = read_str_list(data, "handler_name_list")
     if ids and names and len(ids) != len(names):
@@ -345,7 +347,71 @@ def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleIn
         images=read_images(data),
         organization_id=org,
         operator=operator,
+        handled_at=read_time(data, "handled_at"),
     )
+
+
+# How far a done-at time may lie ahead of this workstation's clock: another machine's
+# clock, or a form opened a minute ago, is a little ahead; a wrong day is refused.
+CLOCK_SKEW_SECONDS = 5 * 60
+
+
+def check_handled_at(handled_at: int | None, now: int, earliest: int | None) -> int:
+    """The moment a handle closes its cycle: ``handled_at`` when given (back-dated work),
+    else ``now``. Not in the future beyond the skew, not before ``earliest`` (the task's
+    previous handle or its cycle start)."""
+    if handled_at is None:
+        return now
+    if handled_at > now + CLOCK_SKEW_SECONDS:
+        raise FieldError.of(say.HANDLED_AT_IN_FUTURE, "handled_at",
+                            now=clock.format_wire(now), moment=clock.format_wire(handled_at),
+                            skew_minutes=CLOCK_SKEW_SECONDS // 60)
+    if earliest is not None and handled_at < earliest:
+        raise FieldError.of(say.HANDLED_AT_TOO_EARLY, "handled_at",
+                            earliest=clock.format_wire(earliest),
+                            moment=clock.format_wire(handled_at))
+    return handled_at
+
+
+@dataclass(frozen=True)
+class HandleCorrection:
+    """``update_v2_handle``: only the fields given change (``None``: keep)."""
+
+    uid: str
+    description: str | None
+    result: str | None
+    fee: float | None
+    handler_id_list: list[int] | None
+    handler_name_list: list[str] | None
+    images: str | None
+    operator: int
+
+
+def handle_correction(data: Mapping[str, Any]) -> HandleCorrection:
+    """Validate ``update_v2_handle`` (spec §8): uid + any of the record's own fields."""
+    _org, operator = read_audit(data)
+    uid = read_uid(data)
+    ids = read_int_list(data, "handler_id_list") if "handler_id_list" in data else None
+    names = read_str_list(data, "handler_name_list") if "handler_name_list" in data else None
+    if ids and names and len(ids) != len(names):
+        raise FieldError.of(say.LIST_LENGTHS_DIFFER, "handler_name_list", ids=len(ids),
+                            names=len(names))
+    return HandleCorrection(
+        uid=uid,
+        description=read_text(data, "description") if "description" in data else None,
+        result=read_text(data, "result") if "result" in data else None,
+        fee=read_number(data, "fee", default=0.0, minimum=0) if "fee" in data else None,
+        handler_id_list=ids, handler_name_list=names,
+        images=read_images(data) if "images" in data else None,
+        operator=operator)
+
+
+def void_input(data: Mapping[str, Any]) -> tuple[str, str, int]:
+    """``void_v2_handle``: uid, the reason (required), the operator."""
+    _org, operator = read_audit(data)
+    uid = read_uid(data)
+    reason = read_text(data, "reason", required=True, strip=True)
+    return uid, reason, operator
 
 
 def read_images(data: Mapping[str, Any]) -> str:

@@ -42,7 +42,8 @@ from mixtimer_gui.services import Location, Services
 from mixtimer_gui.services import images as stored_images
 from mixtimer_gui.services.export_source import HandleExportSource
 
-# (wire name, Chinese title), in file order. ``on_time`` is derived: created vs due_at.
+# (wire name, Chinese title), in file order. ``on_time`` is derived: handled_at vs
+# due_at. 已作废 / ``is_voided`` reads like 是否忽略; a voided record stays in the file.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("uid", "处理编号"),
     ("task_id", "任务编号"),
@@ -67,6 +68,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_by", "创建人编号"),
     ("last_modified", "最后修改时间"),
     ("last_modified_by", "最后修改人编号"),
+    ("handled_at", "完成时间"),
+    ("is_voided", "已作废"),
+    ("void_reason", "作废原因"),
+    ("voided_at", "作废时间"),
+    ("voided_by", "作废人编号"),
 )
 YES, NO = "是", "否"  # the yes/no cells of a file with Chinese titles
 WIRE_YES, WIRE_NO = 1, 0  # ... and of one with wire names
@@ -150,8 +156,8 @@ _ON_TIME_TEXT = {False: {None: "", True: YES, False: NO},
                  True: {None: "", True: str(WIRE_YES), False: str(WIRE_NO)}}
 
 
-def _on_time(created: int, due_at: int | None, is_ignored: int, wire: bool) -> str:
-    return _ON_TIME_TEXT[wire][handled_on_time(created, due_at, is_ignored)]
+def _on_time(handled_at: int, due_at: int | None, is_ignored: int, wire: bool) -> str:
+    return _ON_TIME_TEXT[wire][handled_on_time(handled_at, due_at, is_ignored)]
 
 
 def _ignored(is_ignored: int | None, wire: bool) -> str | int:
@@ -177,14 +183,15 @@ def row_converter(formatters: _Formatters | None = None,
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by) = row
+         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
         return (safe(uid), safe(task_id), safe(project_id), safe(project_name),
                 safe(project_alias), safe(object_id), safe(object_name), safe(object_alias),
                 safe(join(handler_ids)), safe(join(handler_names)), fee_text(fee),
                 safe(result), safe(description), safe(pictures(images)), when(created),
-                when(due_at), _on_time(created, due_at, is_ignored, wire),
+                when(due_at), _on_time(handled_at, due_at, is_ignored, wire),
                 _ignored(is_ignored, wire), skipped, safe(organization_id), created_by,
-                when(last_modified), last_modified_by)
+                when(last_modified), last_modified_by, when(handled_at),
+                _ignored(is_voided, wire), safe(void_reason), when(voided_at), voided_by)
 
     return convert
 
@@ -203,9 +210,9 @@ def _csv_writer(fh: Any) -> Any:
 # Under Chinese titles is_ignored is text (是/否), under wire names a number (1/0).
 _LINES = {
     False: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
-            b'"%s","%s",%d,"%s",%d,"%s",%d'),
+            b'"%s","%s",%d,"%s",%d,"%s",%d,"%s","%s","%s","%s",%d'),
     True: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
-           b'"%s",%d,%d,"%s",%d,"%s",%d'),
+           b'"%s",%d,%d,"%s",%d,"%s",%d,"%s",%d,"%s","%s",%d'),
 }
 # A quote opening a cell, then a character that makes ``neutralise`` change the cell: one of
 # the formula starts, or a quote (already-quoted text gets one more).
@@ -275,14 +282,14 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by) = row
+         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
         created_text = when(created)
         if due_at is None:
             due_text = on_time = b""
         else:
             due_text = when(due_at)
             # domain.status.handled_on_time, inlined for the fast path (due_at is set here)
-            on_time = b"" if is_ignored else on_time_of[created <= due_at]
+            on_time = b"" if is_ignored else on_time_of[handled_at <= due_at]
         ids = lists.get(handler_ids)
         if ids is None:
             ids = listed(handler_ids)
@@ -302,7 +309,10 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
                 created_text, due_text, on_time, ignored_of[is_ignored], skipped,
                 organization_id, created_by,
                 created_text if last_modified == created else when(last_modified),
-                last_modified_by)
+                last_modified_by,
+                created_text if handled_at == created else when(handled_at),
+                ignored_of[is_voided], void_reason,
+                b"" if voided_at is None else when(voided_at), voided_by)
         except (TypeError, KeyError, AttributeError):
             # A NULL where the schema has none: let the careful path show it.
             return written(row)

@@ -89,6 +89,8 @@ HANDLES = Sheet("维保记录", (
     _text("描述", 36), _text("图片", 30), _time("处理时间"), _time("到期时间"),
     _text("是否按时", 9), _text("是否忽略", 9), _number("跳过周期数", 11), _text("组织编号"),
     _number("创建人编号", 11), _time("最后修改时间"), _number("最后修改人编号", 15),
+    _time("完成时间"), _text("已作废", 9), _text("作废原因", 24), _time("作废时间"),
+    _number("作废人编号", 11),
 ))
 
 TASKS = Sheet("维保任务", (
@@ -273,15 +275,20 @@ def handle_cells(data_dir: Path | None = None) -> Callable[[tuple[Any, ...]], tu
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by) = row
+         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
         return (uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, join(handler_ids), join(handler_names), fee,
                 result, description, pictures(images), when(created), when(due_at),
-                yes_no[handled_on_time(created, due_at, is_ignored)],
-                None if is_ignored is None else (YES if is_ignored else NO), skipped,
-                organization_id, created_by, when(last_modified), last_modified_by)
+                yes_no[handled_on_time(handled_at, due_at, is_ignored)],
+                _yes_no(is_ignored), skipped, organization_id, created_by,
+                when(last_modified), last_modified_by, when(handled_at), _yes_no(is_voided),
+                void_reason, when(voided_at), voided_by)
 
     return convert
+
+
+def _yes_no(flag: int | None) -> str | None:
+    return None if flag is None else (YES if flag else NO)
 
 
 def export_handles_xlsx(services: Services, out: Path | str,

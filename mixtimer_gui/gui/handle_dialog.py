@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mixtimer_gui.domain import rules
+from mixtimer_gui.domain import clock, rules
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.form_dialog import FormDialog
@@ -111,6 +112,14 @@ class HandlerPicker(QWidget):
     def _checked_items(self) -> list[QListWidgetItem]:
         return [self.list.item(r) for r in range(self.list.count())
                 if self.list.item(r).checkState() == Qt.CheckState.Checked]
+
+    def check(self, ids: list[int]) -> None:
+        """Tick the people with these ids (a record being corrected)."""
+        wanted = {int(i) for i in ids}
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if int(item.data(HANDLER_ID_ROLE)) in wanted:
+                item.setCheckState(Qt.CheckState.Checked)
 
     def checked_ids(self) -> list[int]:
         return [int(item.data(HANDLER_ID_ROLE)) for item in self._checked_items()]
@@ -201,6 +210,10 @@ class HandleDialog(FormDialog):
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(80)
         self.attachments = ImageAttachments()
+        self.done_at = DoneAtEdit(services.clock.now())
+        self.done_at.setToolTip(self.tr("When the work was done; the next cycle starts "
+                                        "then."))
+        self.add_field("handled_at", self.tr("Done at"), self.done_at)
         self.add_field("handler_name_list", self.tr("Done by"), self.handlers)
         self.add_field("fee", self.tr("Fee"), self.fee_spin)
         self.add_field("result", self.tr("Result"), self.result_edit)
@@ -235,11 +248,14 @@ class HandleDialog(FormDialog):
                 "handler_id_list": self.handlers.checked_ids(),
                 "handler_name_list": self.handlers.checked_names(),
                 "fee": self.fee_spin.value(), "result": self.result_edit.text(),
-                "description": self.description_edit.toPlainText(), "images": images}
+                "description": self.description_edit.toPlainText(), "images": images,
+                "handled_at": self.done_at.wire_time()}
 
     def save(self) -> None:
-        # Check the fields before copying pictures, so a refused form leaves no files behind.
+        # Check the fields before copying pictures, so a refused form leaves no files behind
+        # (the done-at time against the task too: a dry run of the whole rule).
         rules.handle_input(self.payload())
+        self.services.handles.check_handled_at(self.payload())
         images = stored_images.join_names(self._store_pictures())
         self.saved_uid = self.services.handles.handle(self.payload(images))["uid"]
 
@@ -252,6 +268,101 @@ class HandleDialog(FormDialog):
             raise FieldError(self.tr("Pictures cannot be stored: this database has no data "
                                      "folder."), "images")
         return self.services.images.attach(paths)
+
+
+class DoneAtEdit(QDateTimeEdit):
+    """完成时间: when the work was done, to the minute; ``now`` until the user changes it,
+    and then no time is sent at all (the handle takes the moment it is saved)."""
+
+    def __init__(self, now: int, parent: QWidget | None = None) -> None:
+        super().__init__(QDateTime.fromSecsSinceEpoch(now - now % 60), parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self._initial = self.dateTime()
+
+    def wire_time(self) -> str:
+        """The chosen moment as wire text, ``""`` when left at now."""
+        if self.dateTime() == self._initial:
+            return ""
+        return clock.format_wire(self.dateTime().toSecsSinceEpoch())
+
+    def set_moment(self, moment: int) -> None:
+        self.setDateTime(QDateTime.fromSecsSinceEpoch(moment))
+
+
+class EditHandleDialog(FormDialog):
+    """编辑: correct what a record says (who, fee, result, description); never its task,
+    its times or the cycle."""
+
+    def __init__(self, services: Services, record: dict[str, Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Edit record"), parent)
+        self.services = services
+        self.record = record
+        header = QLabel(f"<b>{rich_text(record.get('project_name', ''))}</b> · "
+                        f"{rich_text(record.get('object_name', ''))} — "
+                        f"{rich_text(record.get('handled_at') or record.get('created', ''))}")
+        header.setTextFormat(Qt.TextFormat.RichText)
+        header.setWordWrap(True)
+        self.form.addRow(header)
+        self.handlers = HandlerPicker(services)
+        self.handlers.check(record.get("handler_id_list") or [])
+        self.fee_spin = QDoubleSpinBox()
+        self.fee_spin.setRange(0, FEE_LIMIT)
+        self.fee_spin.setDecimals(2)
+        self.fee_spin.setValue(float(record.get("fee") or 0))
+        self.result_edit = QLineEdit(record.get("result") or "")
+        self.description_edit = QPlainTextEdit(record.get("description") or "")
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(80)
+        self.add_field("handler_name_list", self.tr("Done by"), self.handlers)
+        self.add_field("fee", self.tr("Fee"), self.fee_spin)
+        self.add_field("result", self.tr("Result"), self.result_edit)
+        self.add_field("description", self.tr("Description"), self.description_edit)
+        self.alias_field("handler_id_list", "handler_name_list")
+        explain = QLabel(self.tr("The task, the times and the cycle stay as they are; the "
+                                 "change is kept in the history."))
+        explain.setWordWrap(True)
+        explain.setStyleSheet("color: #5f6b73;")
+        self.form.addRow(explain)
+        fit_to_screen(self, 520, 520)
+
+    def save(self) -> None:
+        self.services.handles.update({
+            "uid": self.record["uid"],
+            "handler_id_list": self.handlers.checked_ids(),
+            "handler_name_list": self.handlers.checked_names(),
+            "fee": self.fee_spin.value(), "result": self.result_edit.text(),
+            "description": self.description_edit.toPlainText()})
+
+
+class VoidDialog(FormDialog):
+    """作废: withdraw a mistaken record; the task goes back to where it was before it."""
+
+    def __init__(self, services: Services, record: dict[str, Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Void record"), parent)
+        self.services = services
+        self.record = record
+        explain = QLabel(self.tr("The record stays, marked as voided, and leaves lists, "
+                                 "on-time rates and fee totals. The task returns to the "
+                                 "cycle it was in before this record. Only a task's latest "
+                                 "record can be voided."))
+        explain.setWordWrap(True)
+        self.form.addRow(explain)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setPlaceholderText(self.tr("Why is this record wrong?"))
+        self.reason_edit.setFixedHeight(90)
+        self.add_field("reason", self.tr("Reason"), self.reason_edit)
+        self.alias_field("uid", "reason")
+        self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Void"))
+        self.reason_edit.setFocus()
+        self.resize(460, self.sizeHint().height())
+
+    def save(self) -> None:
+        self.services.handles.void({"uid": self.record["uid"],
+                                    "reason": self.reason_edit.toPlainText()})
 
 
 class IgnoreDialog(FormDialog):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,8 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.background import own_connection
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.handle_dialog import EditHandleDialog, VoidDialog
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, placeholder, stored_thumbnail
 from mixtimer_gui.gui.table_model import Column, PagedTableModel
@@ -75,24 +77,29 @@ def _handlers(record: dict[str, Any]) -> str:
 
 
 def _result(record: dict[str, Any]) -> str:
-    if record.get("is_ignored"):
-        return humanize.domain_label("忽略")
-    return record.get("result") or ""
+    text = (humanize.domain_label("忽略") if record.get("is_ignored")
+            else record.get("result") or "")
+    if record.get("is_voided"):  # shown only when the voided filter is on
+        return QCoreApplication.translate("HandlesTab", "[Voided] %1").replace("%1", text)
+    return text
 
 
 def _ignored_fg(record: dict[str, Any]) -> QColor | None:
-    return IGNORED_FG if record.get("is_ignored") else None
+    return IGNORED_FG if record.get("is_ignored") or record.get("is_voided") else None
 
 
 class HandleDetail(QWidget):
     """Every field of one handle, and its pictures (click one to see it full size)."""
 
     def __init__(self, data_dir: Path | None, parent: QWidget | None = None, *,
-                 fetch: Callable[[str], Path | None] | None = None) -> None:
+                 fetch: Callable[[str], Path | None] | None = None,
+                 people: Callable[[], list[tuple[int, str]]] | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         # brings a picture another workstation attached into this one's cache
         self.fetch = fetch
+        # (id, name) of the people, so the operator shows by name, not by number
+        self.people = people or list
         self.setMinimumWidth(260)
         self.fields = QTextBrowser()
         self.fields.setFrameShape(QFrame.Shape.NoFrame)
@@ -117,13 +124,17 @@ class HandleDetail(QWidget):
         self.show_record(getattr(self, "record", None))
 
     def _rows(self) -> list[tuple[str, str]]:
-        return [("uid", self.tr("Record")), ("created", self.tr("Time")),
+        rows = [("uid", self.tr("Record")), ("created", self.tr("Time")),
+                ("handled_at", self.tr("Done at")),
                 ("project", self.tr("Project")), ("object", self.tr("Object")),
                 ("handlers", self.tr("Done by")),
                 ("fee", self.tr("Fee")), ("result", self.tr("Result")),
                 ("description", self.tr("Description")), ("due_at", self.tr("Cycle due")),
                 ("on_time", self.tr("On time")), ("skipped_cycles", self.tr("Skipped cycles")),
                 ("created_by", self.tr("Operator"))]
+        if getattr(self, "record", None) and self.record.get("is_voided"):
+            rows += [("voided", self.tr("Voided")), ("void_reason", self.tr("Void reason"))]
+        return rows
 
     def show_record(self, record: dict[str, Any] | None) -> None:
         self.record = record
@@ -149,7 +160,7 @@ class HandleDetail(QWidget):
 
     def _values_of(self, record: dict[str, Any]) -> dict[str, str]:
         due = record.get("due_at")
-        done = handled_on_time(clock.parse_wire(record["created"]),
+        done = handled_on_time(clock.parse_wire(record.get("handled_at") or record["created"]),
                                clock.parse_wire(due) if due else None,
                                record.get("is_ignored", 0))
         on_time = {None: "", True: self.tr("Yes"), False: self.tr("No, late")}[done]
@@ -163,14 +174,19 @@ class HandleDetail(QWidget):
             "due_at": record.get("due_at", ""), "on_time": on_time,
             "skipped_cycles": str(record.get("skipped_cycles") or 0),
             "created_by": self.operator_name(record.get("created_by")),
+            "handled_at": record.get("handled_at", ""),
+            "voided": (f"{record.get('voided_at', '')} · "
+                       f"{self.operator_name(record.get('voided_by'))}"),
+            "void_reason": record.get("void_reason", ""),
         }
 
     def operator_name(self, operator: Any) -> str:
-        """Who entered the record. There are no operator accounts yet: every record made
-        here or through the API is the workstation's own (operator 0)."""
+        """Who entered the record, by name (Settings → Operator; the API's created_by);
+        operator 0 is a workstation that named nobody."""
         if operator in (None, "", 0, "0"):
             return self.tr("This workstation")
-        return self.tr("Operator %1").replace("%1", str(operator))
+        names = dict(self.people())
+        return names.get(int(operator)) or self.tr("Operator %1").replace("%1", str(operator))
 
     def value(self, key: str) -> str:
         return self._values.get(key, "")
@@ -284,7 +300,16 @@ class HandlesTab(ListTab):
         self.view = make_table(self.model, "handlesTable")
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
         self.detail = HandleDetail(self.services.ctx.data_dir,
-                                   fetch=self.services.images.local_path)
+                                   fetch=self.services.images.local_path,
+                                   people=self.services.handlers.names)
+        self.show_voided = QCheckBox()
+        self.show_voided.toggled.connect(self._apply_filters)
+        self.edit_button = QPushButton(icon("edit"), "")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.void_button = QPushButton("")
+        self.void_button.clicked.connect(self.void_selected)
+        self.history_button = QPushButton("")
+        self.history_button.clicked.connect(self.history_of_selected)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("handlesSplitter")
         self.splitter.addWidget(self.view)
@@ -299,9 +324,11 @@ class HandlesTab(ListTab):
         layout = QVBoxLayout(self)
         layout.addWidget(filter_bar(self.search, self.project_combo, self.object_combo,
                                     self.handler_combo, self.kind_combo))
-        layout.addWidget(filter_bar(self.all_time, self.date_from, dash, self.date_to))
+        layout.addWidget(filter_bar(self.all_time, self.date_from, dash, self.date_to,
+                                    self.show_voided))
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(filter_bar(self.count, self.export_button, stretch_after=0))
+        layout.addWidget(filter_bar(self.count, self.history_button, self.edit_button,
+                                    self.void_button, self.export_button, stretch_after=0))
         self._enable_dates(True)
         add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
                       (QKeySequence.StandardKey.Refresh, self.refresh))
@@ -319,6 +346,13 @@ class HandlesTab(ListTab):
         self.export_button.setText(self.tr("Export…"))
         self.export_button.setToolTip(
             self.tr("Export the records the filters show, as CSV or as an Excel workbook"))
+        self.show_voided.setText(self.tr("Show voided"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Correct who did it, the fee, the result or the "
+                                            "description"))
+        self.void_button.setText(self.tr("Void…"))
+        self.history_button.setText(self.tr("History…"))
+        self.void_button.setToolTip(self.tr("Withdraw a mistaken record (a task's latest)"))
         self._show_count(self.model.total)
         retitle_columns(self.model, self._columns())
         self.detail.retranslate()
@@ -363,6 +397,8 @@ class HandlesTab(ListTab):
             # Through the end of the last day: before the next midnight.
             where_and += [["created", ">=", first.isoformat()],
                           ["created", "<", (last + timedelta(days=1)).isoformat()]]
+        if self.show_voided.isChecked():
+            where_and.append(["is_voided", ">=", 0])  # naming the field shows voided too
         where_and += chosen_conditions((("project_id", self.project_combo),
                                         ("object_id", self.object_combo),
                                         ("handler_id_list", self.handler_combo),
@@ -401,7 +437,33 @@ class HandlesTab(ListTab):
         return selected_record(self.view)
 
     def _show_selected(self, *_args: object) -> None:
-        self.detail.show_record(self.selected_handle())
+        record = self.selected_handle()
+        self.detail.show_record(record)
+        correctable = record is not None and not record.get("is_voided")
+        self.edit_button.setEnabled(correctable)
+        self.history_button.setEnabled(record is not None)
+        self.void_button.setEnabled(correctable)
+
+    def history_of_selected(self) -> None:
+        record = self.selected_handle()
+        if record is not None:
+            open_history(self, self.services, record["uid"])
+
+    def edit_selected(self) -> bool:
+        return self._open_on_selected(EditHandleDialog)
+
+    def void_selected(self) -> bool:
+        return self._open_on_selected(VoidDialog)
+
+    def _open_on_selected(self, dialog_type: type[EditHandleDialog | VoidDialog]) -> bool:
+        record = self.selected_handle()
+        if record is None or record.get("is_voided"):
+            return False
+        dialog = dialog_type(self.services, record, self)
+        accepted = bool(dialog.exec())
+        if accepted:
+            self.refresh()
+        return accepted
 
     def export_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start

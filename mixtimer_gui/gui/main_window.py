@@ -58,6 +58,7 @@ from mixtimer_gui.gui import i18n, screens
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.help_menu import HelpActions
 from mixtimer_gui.gui.icons import app_icon, icon
+from mixtimer_gui.gui.operator import apply_operator
 from mixtimer_gui.gui.settings import AppSettings
 
 if TYPE_CHECKING:  # the services load after the window is first shown (gui.app)
@@ -258,6 +259,7 @@ class MainWindow(QMainWindow):
 
         self.services = services
         self.reports = ReportService(services.ctx)
+        apply_operator(services, self.settings.operator_name)  # who writes from here
         self.bridge.listen_to(services.bus)
         for action in self._data_actions:
             action.setEnabled(True)
@@ -332,6 +334,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("settings", QKeySequence("Ctrl+,"),
                                             self.open_settings, "settings")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.quit)
+        self.history_action = self._action("history", None, self.open_history)
         self.about_action = self._action("about", None, self._about)
         self.tab_actions = []
         for number in range(len(TAB_SPECS)):
@@ -345,7 +348,8 @@ class MainWindow(QMainWindow):
             self.open_action)}
         # Until the database is attached there is no tab to act on.
         self._data_actions = (self.new_action, self.find_action, self.refresh_action,
-                              self.delete_action, self.open_action, self.settings_action)
+                              self.delete_action, self.open_action, self.settings_action,
+                              self.history_action)
         for action in self._data_actions:
             action.setEnabled(False)
         self._yield_keys_to_tab()
@@ -363,6 +367,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.find_action)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addAction(self.history_action)
         self.view_menu.addSeparator()
         for action in self.tab_actions:
             self.view_menu.addAction(action)
@@ -382,6 +387,7 @@ class MainWindow(QMainWindow):
         self.find_action.setText(self.tr("&Find"))
         self.refresh_action.setText(self.tr("&Refresh"))
         self.settings_action.setText(self.tr("&Settings…"))
+        self.history_action.setText(self.tr("&History…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.about_action.setText(self.tr("&About MixTimer"))
         for number, (key, *_rest) in enumerate(TAB_SPECS):
@@ -450,6 +456,11 @@ class MainWindow(QMainWindow):
         if hasattr(tab, "refresh"):
             tab.refresh()
         self._update_status()
+
+    def open_history(self) -> None:
+        from mixtimer_gui.gui.history_view import open_history
+
+        open_history(self, self.services)
 
     def open_settings(self) -> None:
         from mixtimer_gui.gui.settings_dialog import SettingsDialog
@@ -737,3 +748,4 @@ class MainWindow(QMainWindow):
             if callable(save):
                 save(self.settings)
         self.settings.sync()
+

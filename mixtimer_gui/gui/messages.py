@@ -17,6 +17,16 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import i18n
 
 ENGLISH: dict[str, str] = {
+    m.HANDLED_AT_IN_FUTURE: ("{field} cannot be more than {skew_minutes} minutes after now "
+                             "({now}); it is {moment}. Please check the date and time."),
+    m.HANDLED_AT_TOO_EARLY: ("{field} cannot be before {earliest} (the task's previous "
+                             "handle or the start of its cycle); it is {moment}."),
+    m.HANDLE_ALREADY_VOIDED: "{field} '{uid}' is voided: it cannot be voided or edited again.",
+    m.HANDLE_CYCLE_MOVED: ("{field} '{uid}' cannot be voided: the task's cycle has changed "
+                           "since (the project was restarted or its plan changed). Edit the "
+                           "record instead."),
+    m.HANDLE_NOT_LATEST: ("{field} '{uid}' is not the task's latest valid record: only the "
+                          "latest ({latest}) can be voided; void that one first."),
     m.NOT_TEXT: "{field} should be text.",
     m.REQUIRED: "{field} is required: please fill it in.",
     m.TOO_LONG: "{field} is too long ({length} characters); at most {max_len}.",

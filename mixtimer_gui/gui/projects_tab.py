@@ -37,6 +37,7 @@ from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.project_form import ProjectForm
@@ -220,6 +221,9 @@ class ProjectsTab(ListTab):
         self.tasks_button = QPushButton(icon("tasks"), "", side)
         self.tasks_button.clicked.connect(self._open_project_tasks)
         column.addWidget(self.tasks_button)
+        self.history_button = QPushButton("", side)
+        self.history_button.clicked.connect(self.history_of_selected)
+        column.addWidget(self.history_button)
         return side
 
     def retranslate(self) -> None:
@@ -244,6 +248,7 @@ class ProjectsTab(ListTab):
         self.state_combo.setItemText(2, self.tr("Stopped"))
         self.search.setPlaceholderText(self.tr("Search name, alias or number (Ctrl+F)"))
         self.tasks_button.setText(self.tr("Show this project's tasks"))
+        self.history_button.setText(self.tr("History…"))
         retitle_columns(self.model, self._columns())
         self._show_count(self.model.total)
         self._show_selected()
@@ -290,6 +295,11 @@ class ProjectsTab(ListTab):
     def _show_error(self, message: str) -> None:
         self.count.setText(message)
 
+    def history_of_selected(self) -> None:
+        project = self.selected_project()
+        if project is not None:
+            open_history(self, self.services, project["uid"])
+
     def _show_selected(self, *_args: object) -> None:
         """The actions the selected project allows, and its details."""
         project = self.selected_project()
@@ -301,6 +311,7 @@ class ProjectsTab(ListTab):
         self.stop_action.setEnabled(running)
         self.restart_action.setEnabled(has)
         self.tasks_button.setEnabled(has)
+        self.history_button.setEnabled(has)
         self._show_detail(project)
 
     # -- detail pane ------------------------------------------------------------------------

@@ -137,6 +137,15 @@ class AppSettings:
     # -- API server -------------------------------------------------------------------------
 
     @property
+    def operator_name(self) -> str:
+        """操作员: who works at this workstation ("": the OS user's name)."""
+        return self._str("general/operator", "")
+
+    @operator_name.setter
+    def operator_name(self, value: str) -> None:
+        self._set("general/operator", value.strip())
+
+    @property
     def api_enabled(self) -> bool:
         return self._bool("api/enabled", False)
 

@@ -151,6 +151,12 @@ class SettingsDialog(QDialog):
         self.language_label = QLabel(self.general_box)
         self.language_label.setBuddy(self.language_combo)
         general.addRow(self.language_label, self.language_combo)
+        self.operator_combo = QComboBox(self.general_box)
+        self.operator_combo.setEditable(True)  # chosen from the people, or typed
+        self.operator_combo.setMinimumWidth(160)
+        self.operator_label = QLabel(self.general_box)
+        self.operator_label.setBuddy(self.operator_combo)
+        general.addRow(self.operator_label, self.operator_combo)
         self.autostart_check = QCheckBox(self.general_box)
         self.autostart_check.setVisible(self.autostart is not None)
         general.addRow(self.autostart_check)
@@ -269,6 +275,9 @@ class SettingsDialog(QDialog):
         self.language_label.setText(self.tr("&Language:"))
         self.language_combo.setToolTip(self.tr("Applied at once to most of the window; "
                                                "everywhere after a restart."))
+        self.operator_label.setText(self.tr("Op&erator:"))
+        self.operator_combo.setToolTip(self.tr("Who works at this workstation: every record "
+                                               "written here carries this person."))
         self.autostart_check.setText(self.tr("Start &automatically at login (in the tray)"))
         self.autostart_check.setToolTip(self.tr("Reminders only come while MixTimer runs."))
         self.reminder_box.setTitle(self.tr("Reminders"))
@@ -321,6 +330,10 @@ class SettingsDialog(QDialog):
         self.autostart_check.setChecked(self.autostart is not None
                                         and self.autostart.is_enabled())
         self.repeat_spin.setValue(s.overdue_repeat_hours)
+        self.operator_combo.clear()
+        self.operator_combo.addItems([name for _id, name in self.services.handlers.names()])
+        self.operator_combo.setCurrentText(self.services.ctx.actor.operator_name)
+        self._loaded_operator = self.operator_combo.currentText()
         self.api_enabled_check.setChecked(s.api_enabled)
         self.port_spin.setValue(s.api_port)
         self.bind_edit.setText(s.api_bind)
@@ -354,6 +367,7 @@ class SettingsDialog(QDialog):
         # The running reminders (and a headless serve on the same file) read the repeat from
         # the database, so a change here must reach it now, not at the next start.
         self.services.reminders.set_repeat_hours(s.overdue_repeat_hours)
+        self._apply_operator()
         s.api_enabled = self.api_enabled_check.isChecked()
         s.api_port = self.port_spin.value()
         s.api_bind = self.bind_edit.text() or "127.0.0.1"
@@ -362,6 +376,17 @@ class SettingsDialog(QDialog):
         s.api_allowed_origins = split_list(self.origins_edit.text())
         s.sync()
         super().accept()
+
+    def _apply_operator(self) -> None:
+        """A name chosen or typed becomes one of the people (if new) and the operator of
+        every write from now on."""
+        from mixtimer_gui.gui.operator import apply_operator
+
+        name = self.operator_combo.currentText().strip()
+        if name == self._loaded_operator.strip():
+            return  # untouched: OK for another setting registers nobody
+        self.settings.operator_name = name
+        apply_operator(self.services, name, register=bool(name))
 
     def _apply_autostart(self) -> bool:
         """Write or remove the autostart entry when the box changed it; ``False`` (and the

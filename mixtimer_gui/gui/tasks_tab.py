@@ -49,6 +49,7 @@ from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.debounce import LiveRefresh
 from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+from mixtimer_gui.gui.history_view import open_history
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.messages import say
 from mixtimer_gui.gui.table_model import RECORD_ROLE, Column, PagedTableModel
@@ -247,6 +248,8 @@ class TasksTab(ListTab):
         self.handle_button = QPushButton(icon("handle"), "")
         self.ignore_button = QPushButton(icon("ignore"), "")
         self.handle_button.clicked.connect(self.handle_selected)
+        self.history_button = QPushButton("")
+        self.history_button.clicked.connect(self.history_of_selected)
         self.ignore_button.clicked.connect(self.ignore_selected)
         self.orders_button = QPushButton(icon("export"), "")
         self.orders_button.setObjectName("workOrdersButton")
@@ -256,7 +259,8 @@ class TasksTab(ListTab):
                                     self.object_combo))
         layout.addWidget(self.reminded_bar)
         layout.addWidget(self.view, 1)
-        layout.addWidget(filter_bar(self.count, self.orders_button, self.ignore_button,
+        layout.addWidget(filter_bar(self.count, self.orders_button, self.history_button,
+                                    self.ignore_button,
                                     self.handle_button, stretch_after=0))
         self._actions()
         self._show_selected()
@@ -296,6 +300,7 @@ class TasksTab(ListTab):
         self.project_combo.setItemText(0, self.tr("All projects"))
         self.object_combo.setItemText(0, self.tr("All objects"))
         self.handle_button.setText(self.tr("Handle…"))
+        self.history_button.setText(self.tr("History…"))
         self.handle_button.setToolTip(self.tr("Record that this task was done (Enter)"))
         self.ignore_button.setText(self.tr("Ignore…"))
         self.ignore_button.setToolTip(self.tr("Skip this cycle, with a reason"))
@@ -434,6 +439,12 @@ class TasksTab(ListTab):
         has = self.selected_task() is not None
         self.handle_button.setEnabled(has)
         self.ignore_button.setEnabled(has)
+        self.history_button.setEnabled(has)
+
+    def history_of_selected(self) -> None:
+        task = self.selected_task()
+        if task is not None:
+            open_history(self, self.services, task["uid"])
 
     def _show_count(self, total: int) -> None:
         self.count.setText(self.tr("%n task(s)", "", total))

@@ -9,8 +9,9 @@ from mixtimer_gui.domain import cycles, rules, uids
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import DomainError, FieldError, NotFoundError, StateError
-from mixtimer_gui.services import cycle_ops, events, wire
+from mixtimer_gui.services import cycle_ops, events, history, wire
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.history import WINDOW, Actor
 from mixtimer_gui.services.imports import ImportOutcome, Progress, Row, apply_rows
 from mixtimer_gui.services.names import handler_names, object_names
 from mixtimer_gui.store import queries
@@ -38,11 +39,14 @@ class ObjectService:
             if objects.get_or_none(objects.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
-            objects.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
-                           description=inp.description, location=inp.location,
-                           organization_id=inp.organization_id, created=now,
-                           created_by=inp.operator, last_modified=now,
-                           last_modified_by=inp.operator)
+            operator = self.ctx.operator(inp.operator)
+            obj = objects.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
+                                 description=inp.description, location=inp.location,
+                                 organization_id=inp.organization_id, created=now,
+                                 created_by=operator, last_modified=now,
+                                 last_modified_by=operator)
+            self.ctx.record("create_v2_object", history.OBJECT, uid, None,
+                            history.model_values(obj), operator=operator)
             self.ctx.changed(events.OBJECT, uid)
         return {"name": inp.name, "uid": uid}
 
@@ -51,10 +55,13 @@ class ObjectService:
         inp = rules.object_input({**data, "uid": ""})
         with self.ctx.write():
             obj = self._get(uid)
+            before, operator = history.model_values(obj), self.ctx.operator(inp.operator)
             obj.name, obj.alias, obj.description = inp.name, inp.alias, inp.description
             obj.location, obj.organization_id = inp.location, inp.organization_id
-            obj.last_modified, obj.last_modified_by = self.ctx.clock.now(), inp.operator
+            obj.last_modified, obj.last_modified_by = self.ctx.clock.now(), operator
             obj.save()
+            self.ctx.record("update_v2_object", history.OBJECT, uid, before,
+                            history.model_values(obj), operator=operator)
             self.ctx.changed(events.OBJECT, uid)
             task = self.ctx.store.Task
             tasks = [t.uid for t in task.select(task.uid).where(task.object_id == uid)]
@@ -64,6 +71,7 @@ class ObjectService:
 
     def delete(self, data: Mapping[str, Any]) -> dict[str, str]:
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             obj = self._get(uid)
             members = self.ctx.store.ProjectObject
@@ -71,6 +79,8 @@ class ObjectService:
                      .where(members.object_id == uid).limit(5)]
             if users:
                 raise StateError.of(say.OBJECT_IN_USE, "uid", uid=uid, projects=", ".join(users))
+            self.ctx.record("delete_v2_object", history.OBJECT, uid, history.model_values(obj),
+                            None, operator=operator)
             obj.delete_instance()
             self.ctx.changed(events.OBJECT, uid)
         return {"uid": uid}
@@ -147,11 +157,14 @@ class StatisticService:
             if statistics.get_or_none(statistics.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             now = self.ctx.clock.now()
-            statistics.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
-                              unit=inp.unit, description=inp.description,
-                              organization_id=inp.organization_id, created=now,
-                              created_by=inp.operator, last_modified=now,
-                              last_modified_by=inp.operator)
+            operator = self.ctx.operator(inp.operator)
+            stat = statistics.create(uid=uid, name=inp.name, alias=inp.alias or inp.name,
+                                     unit=inp.unit, description=inp.description,
+                                     organization_id=inp.organization_id, created=now,
+                                     created_by=operator, last_modified=now,
+                                     last_modified_by=operator)
+            self.ctx.record("create_v2_statistics", history.STATISTIC, uid, None,
+                            history.model_values(stat), operator=operator)
             self.ctx.changed(events.STATISTIC, uid)
         return {"name": inp.name, "uid": uid}
 
@@ -160,15 +173,19 @@ class StatisticService:
         inp = rules.statistic_input({**data, "uid": ""})
         with self.ctx.write():
             stat = self._get(uid)
+            before, operator = history.model_values(stat), self.ctx.operator(inp.operator)
             stat.name, stat.alias, stat.unit = inp.name, inp.alias, inp.unit
             stat.description, stat.organization_id = inp.description, inp.organization_id
-            stat.last_modified, stat.last_modified_by = self.ctx.clock.now(), inp.operator
+            stat.last_modified, stat.last_modified_by = self.ctx.clock.now(), operator
             stat.save()
+            self.ctx.record("update_v2_statistics", history.STATISTIC, uid, before,
+                            history.model_values(stat), operator=operator)
             self.ctx.changed(events.STATISTIC, uid)
         return {"name": stat.name, "uid": uid}
 
     def delete(self, data: Mapping[str, Any]) -> dict[str, str]:
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             stat = self._get(uid)
             project, reading = self.ctx.store.Project, self.ctx.store.Reading
@@ -177,6 +194,9 @@ class StatisticService:
             if users:
                 raise StateError.of(say.STATISTIC_IN_USE, "uid", uid=uid,
                                     projects=", ".join(users))
+            self.ctx.record("delete_v2_statistics", history.STATISTIC, uid,
+                            history.model_values(stat), None,
+                            operator=operator)
             reading.delete().where(reading.statistics_id == uid).execute()
             stat.delete_instance()
             self.ctx.changed(events.STATISTIC, uid)
@@ -213,6 +233,10 @@ class StatisticService:
             self._check_monotonic(uid, moment, value)
             self.ctx.store.Reading.create(statistics_id=uid, time=moment, value=value,
                                           created=now)
+            # One row for the reading; the re-forecast due moments it moves are derived.
+            self.ctx.record("add_v2_statistics_value", history.STATISTIC, uid, {},
+                            {"time": format_wire(moment), "value": wire.number(value)},
+                            operator=self.ctx.operator())
             changed = self._reforecast(uid)
             self.ctx.changed(events.READING, uid)
             if changed:
@@ -308,6 +332,23 @@ class HandlerService:
         """``(id, name)`` of every person, by name: for pickers."""
         return handler_names(self.ctx)
 
+    def operator(self, name: str, *, register: bool = False) -> Actor:
+        """The window's operator called ``name``: the person of that name (the first, by
+        id), registered first when ``register`` (the user chose or typed it in Settings);
+        otherwise someone not (yet) among the people, id 0, shown by name."""
+        name = name.strip()
+        handlers = self.ctx.store.Handler
+        if name:
+            with self.ctx.read():
+                found = (handlers.select().where(handlers.name == name)
+                         .order_by(handlers.id).first())
+            if found is not None:
+                return Actor(WINDOW, found.id, found.name)
+            if register:
+                created = self.create({"name": name})
+                return Actor(WINDOW, created["id"], created["name"])
+        return Actor(WINDOW, 0, name)
+
     def create(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Add a person by name (extension); the id is the next free one unless given."""
         name = rules.read_text(data, "name", required=True, max_len=200, strip=True)
@@ -322,5 +363,7 @@ class HandlerService:
                 handler_id = (handlers.select(handlers.id).order_by(handlers.id.desc())
                               .limit(1).scalar() or 0) + 1
             handlers.create(id=handler_id, name=name, created=self.ctx.clock.now())
+            self.ctx.record("create_v2_handler", history.HANDLER, str(handler_id), None,
+                            {"id": handler_id, "name": name}, operator=self.ctx.operator())
             self.ctx.changed(events.HANDLER, str(handler_id))
         return {"id": handler_id, "name": name}

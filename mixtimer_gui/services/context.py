@@ -3,6 +3,7 @@ calling thread's connection to the database (Peewee keeps one per thread)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -11,10 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
+from mixtimer_gui.services import history
 from mixtimer_gui.services.events import ChangeBus, encode_changes
+from mixtimer_gui.services.history import Actor
 from mixtimer_gui.services.location import Location
 from mixtimer_gui.store.errors import ConnectionLostError
 from mixtimer_gui.store.models import Database, Store
@@ -34,6 +37,9 @@ class ServiceContext:
     # Who announces this context's writes to the other workstations, so that this one's
     # listener skips them: its own bus heard them already.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    # Who writes when a thread says nothing else (``acting``): the window's operator, or
+    # the command line.
+    actor: Actor = field(default_factory=Actor)
     _local: threading.local = field(default_factory=threading.local, repr=False)
     # Set while writes must wait (the start-up check after an unclean exit runs off the
     # request path): raises the ``StoreError`` that says why, before anything is written.
@@ -108,6 +114,41 @@ class ServiceContext:
                 raise  # unknown outcome, or part of a bigger write that is lost as a whole
             log.warning("repeating a write after a lost connection: %s", exc)
             return write()
+
+    # -- who writes, and the history of what they wrote -------------------------------------
+
+    @contextmanager
+    def acting(self, actor: Actor) -> Iterator[None]:
+        """The calling thread's writes in the block are ``actor``'s (an API request)."""
+        before = getattr(self._local, "actor", None)
+        self._local.actor = actor
+        try:
+            yield
+        finally:
+            self._local.actor = before
+
+    def current_actor(self) -> Actor:
+        return getattr(self._local, "actor", None) or self.actor
+
+    def operator(self, given: int = 0) -> int:
+        """The operator id a write records: the one the request gave, else the actor's."""
+        return given or self.current_actor().operator_id
+
+    def record(self, action: str, entity: str, uid: str, before: Any, after: Any,
+               *, operator: int = 0) -> None:
+        """One history row, in the caller's write transaction (``history``)."""
+        actor = self.current_actor()
+        operator_id = operator or actor.operator_id
+        name = actor.operator_name if operator_id == actor.operator_id else ""
+        if operator_id and not name:
+            handlers = self.store.Handler
+            found = handlers.get_or_none(handlers.id == operator_id)
+            name = found.name if found is not None else ""
+        self.store.History.insert(
+            time=self.clock.now(), operator_id=operator_id, operator_name=name,
+            source=actor.source, action=action, entity=entity, entity_uid=uid,
+            changes=json.dumps(history.changes(before, after), ensure_ascii=False,
+                               default=str)).execute()
 
     def changed(self, entity: str, *uids: str) -> None:
         changes = getattr(self._local, "changes", None)

@@ -10,6 +10,7 @@ from mixtimer_gui.services.catalog import HandlerService, ObjectService, Statist
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.handles import HandleService
+from mixtimer_gui.services.history_list import HistoryService
 from mixtimer_gui.services.images import SharedImages
 from mixtimer_gui.services.location import Location, open_location
 from mixtimer_gui.services.projects import ProjectService
@@ -32,6 +33,7 @@ class Services:
         self.projects = ProjectService(self.ctx)
         self.tasks = TaskService(self.ctx)
         self.handles = HandleService(self.ctx)
+        self.history = HistoryService(self.ctx)
         self.objects = ObjectService(self.ctx)
         self.statistics = StatisticService(self.ctx)
         self.handlers = HandlerService(self.ctx)

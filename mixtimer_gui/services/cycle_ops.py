@@ -7,6 +7,8 @@ meter readings a statistic cycle needs.
 
 from __future__ import annotations
 
+import json
+
 from mixtimer_gui.domain import cycles
 from mixtimer_gui.domain.cycles import Cycle, CycleRule
 from mixtimer_gui.store import queries
@@ -42,9 +44,43 @@ def store_cycle(task: Task, cycle: Cycle | None) -> None:
     task.due_value = cycle.due_value
 
 
-def current_value(store: Store, project: Project) -> float:
-    latest = (queries.latest_reading(store, project.statistics_id) if project.statistics_id
-              else None)
+# What a handle changes on its task, kept on the handle so a void can put it back exactly.
+STATE_FIELDS = ("cycle_start", "grid_anchor", "cycle_index", "due_at", "notice_at",
+                "start_value", "base_value", "due_value", "last_handle_at")
+
+
+def snapshot(task: Task) -> str:
+    """The task's cycle state as JSON (floats round-trip exactly through ``repr``)."""
+    return json.dumps({name: getattr(task, name) for name in STATE_FIELDS})
+
+
+def with_after(state: str, task: Task) -> str:
+    """A ``snapshot`` plus where the handle left the task's cycle, so a void can tell
+    whether anything (a restart, a changed plan) moved the task since."""
+    saved = json.loads(state)
+    saved["after"] = [task.cycle_start, task.last_handle_at]
+    return json.dumps(saved)
+
+
+def still_after(task: Task, state: str) -> bool:
+    """The task is where the handle left it (records from before #15 have no state)."""
+    if not state:
+        return True
+    after = json.loads(state).get("after")
+    return after is None or after == [task.cycle_start, task.last_handle_at]
+
+
+def restore(task: Task, state: str) -> None:
+    """Put back a ``snapshot``."""
+    saved = json.loads(state)
+    for name in STATE_FIELDS:
+        setattr(task, name, saved.get(name))
+
+
+def current_value(store: Store, project: Project, at: int | None = None) -> float:
+    """The meter's latest reading (at or before ``at`` when given: back-dated work)."""
+    latest = (queries.latest_reading(store, project.statistics_id, at)
+              if project.statistics_id else None)
     return latest[1] if latest else 0.0
 
 
@@ -69,8 +105,10 @@ def begin(store: Store, task: Task, project: Project, now: int) -> None:
     store_cycle(task, cycle)
 
 
-def close(store: Store, task: Task, project: Project, at: int) -> tuple[int | None, int]:
-    """Close the current cycle at ``at`` (a handle or ignore).
+def close(store: Store, task: Task, project: Project, at: int,
+          *, back_dated: bool = False) -> tuple[int | None, int]:
+    """Close the current cycle at ``at`` (a handle or ignore). ``back_dated``: the work was
+    done at ``at``, before now, so a statistic cycle restarts at the reading of that time.
 
     Returns the due moment of the cycle that closed and the grid cycles skipped. A task that
     never started keeps its state: the record is history, there is no cycle to close.
@@ -84,7 +122,8 @@ def close(store: Store, task: Task, project: Project, at: int) -> tuple[int | No
     # (a due date in the past, negative cycle lengths): close it no earlier than its start.
     at = max(at, cycle.cycle_start)
     if project.cycle_type == cycles.STATISTIC:
-        nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(store, project))
+        value = current_value(store, project, at if back_dated else None)
+        nxt, skipped = cycles.close_statistic(rule, cycle, at, value)
         nxt = place_statistic(store, rule, project, nxt)
     else:
         nxt, skipped = cycles.close_natural(rule, cycle, at)

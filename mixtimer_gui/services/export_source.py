@@ -20,13 +20,14 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "object_name", "object_alias", "handler_id_list", "handler_name_list", "fee", "result",
     "description", "images", "created", "due_at", "is_ignored", "skipped_cycles",
     "organization_id", "created_by", "last_modified", "last_modified_by",
+    "handled_at", "is_voided", "void_reason", "voided_at", "voided_by",
 )
 
 # Columns whose text can come as UTF-8 bytes (``text_as_bytes``).
 TEXT_COLUMNS = frozenset((
     "uid", "task_id", "project_id", "project_name", "project_alias", "object_id",
     "object_name", "object_alias", "handler_id_list", "handler_name_list", "result",
-    "description", "images", "organization_id"))
+    "description", "images", "organization_id", "void_reason"))
 
 # Oldest first: an exported record book reads in the order the work was done.
 DEFAULT_ORDER = "created"

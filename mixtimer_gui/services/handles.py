@@ -9,15 +9,28 @@ from typing import Any
 
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain import rules, uids
-from mixtimer_gui.domain.errors import FieldError, NotFoundError
-from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleInput
-from mixtimer_gui.services import cycle_ops, events, wire
+from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
+from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleCorrection, HandleInput
+from mixtimer_gui.services import cycle_ops, events, history, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.reminders import end_closed_cycles
 from mixtimer_gui.store import compiled, handle_search, queries, versions
+from mixtimer_gui.store import filters as store_filters
 
 # What a handle list's count reads: it stays right while neither changes.
 COUNTED_TABLES = ("handle", "handle_handler")
+# What the history shows of a handle and of the task a handle moves.
+HANDLE_SHOWN = ("uid", "task_id", "description", "handler_id_list", "handler_name_list",
+                "fee", "result", "images", "is_ignored", "handled_at", "due_at",
+                "skipped_cycles", "is_voided", "void_reason", "voided_at", "voided_by")
+HANDLE_TIMES = ("handled_at", "due_at", "voided_at")
+TASK_TIMES = ("cycle_start", "due_at", "notice_at", "last_handle_at")
+# The task fields a handle moves that its wire record shows (grid internals left out).
+TASK_SHOWN = ("cycle_start", "due_at", "notice_at", "start_value", "due_value",
+              "last_handle_at")
+# Fields a correction may change (spec §8): never the task, the times or the cycle.
+CORRECTABLE = ("description", "result", "fee", "handler_id_list", "handler_name_list",
+               "images")
 
 
 class HandleService:
@@ -31,6 +44,16 @@ class HandleService:
     def ignore(self, data: Mapping[str, Any]) -> dict[str, str]:
         """``v2_handle_ignore`` → ``{"uid"}``: the cycle is skipped, with a reason."""
         return self._record(rules.handle_input(data, ignoring=True), ignored=True)
+
+    def check_handled_at(self, data: Mapping[str, Any]) -> None:
+        """Raise what ``handle`` would say about ``handled_at``, writing nothing (a form
+        checks before it copies pictures)."""
+        inp = rules.handle_input(data)
+        tasks = self.ctx.store.Task
+        with self.ctx.read():
+            task = tasks.get_or_none(tasks.uid == inp.task_id)
+        if task is not None:
+            rules.check_handled_at(inp.handled_at, self.ctx.clock.now(), _earliest(task))
 
     def get(self, data: Mapping[str, Any]) -> dict[str, Any]:
         uid = rules.read_uid(data)
@@ -70,7 +93,8 @@ class HandleService:
         query = queries.filtered(select, fields,
                                  where_and=person.rest if person else data.get("where_and"),
                                  where_or=data.get("where_or"),
-                                 where_in=data.get("where_in"))
+                                 where_in=data.get("where_in"),
+                                 extra=valid_only(store, data))
         counted_query = query
         if match is not None:
             counted_query = query.where(handle_search.candidates(store, match))
@@ -79,7 +103,13 @@ class HandleService:
         plan = queries.page_plan(query, fields, page_index=index, page_size=size,
                                  order_by=data.get("order_by"), id_column=store.Handle.id,
                                  count=False, ordering=ordering)
-        return replace(plan, count=queries.count_statement(counted_query) if count else None)
+        if not count:
+            return plan
+        unfiltered = person is None and match is None and not any(
+            store_filters.parse_filter_param(data.get(p), p)
+            for p in ("where_and", "where_or", "where_in"))
+        return replace(plan, count=queries.valid_handle_count(store) if unfiltered
+                       else queries.count_statement(counted_query))
 
     # -- the write ------------------------------------------------------------------------
 
@@ -107,10 +137,16 @@ class HandleService:
             project = projects.get(projects.uid == task.project_id)
             obj = objects.get_or_none(objects.uid == task.object_id)
             now = self.ctx.clock.now()
+            at = rules.check_handled_at(inp.handled_at, now, _earliest(task))
+            operator = self.ctx.operator(inp.operator)
             names = self._register_handlers(inp, now)
-            closed_due, skipped = cycle_ops.close(store, task, project, now)
-            task.last_handle_at = now
+            prior = cycle_ops.snapshot(task)
+            task_before = history.row_values(task, TASK_SHOWN, TASK_TIMES)
+            closed_due, skipped = cycle_ops.close(store, task, project, at,
+                                                  back_dated=inp.handled_at is not None)
+            task.last_handle_at = at
             task.last_modified = now
+            task.last_modified_by = operator
             task.save()
             end_closed_cycles(self.ctx, [task.uid])
             uid = inp.uid or self._new_uid()
@@ -125,12 +161,114 @@ class HandleService:
                 fee=inp.fee, result=IGNORED_RESULT if ignored else inp.result,
                 images=inp.images, is_ignored=int(ignored), due_at=closed_due,
                 skipped_cycles=skipped, organization_id=inp.organization_id,
-                created=now, created_by=inp.operator, last_modified=now,
-                last_modified_by=inp.operator)
+                created=now, created_by=operator, last_modified=now,
+                last_modified_by=operator, handled_at=at,
+                prior_state=cycle_ops.with_after(prior, task))
             self._index_handlers(handle.id, now, inp.handler_id_list, names)
+            action = "v2_handle_ignore" if ignored else "v2_handle"
+            self.ctx.record(action, history.HANDLE, uid, None,
+                            history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
+                            operator=operator)
+            self.ctx.record(action, history.TASK, task.uid, task_before,
+                            history.row_values(task, TASK_SHOWN, TASK_TIMES),
+                            operator=operator)
             self.ctx.changed(events.HANDLE, uid)
             self.ctx.changed(events.TASK, task.uid)
         return {"uid": uid}
+
+    # -- corrections (spec §8) ---------------------------------------------------------------
+
+    def update(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``update_v2_handle``: correct what the record says; never its task, times or
+        cycle."""
+        fix = rules.handle_correction(data)
+        return self.ctx.retry_write(lambda: self._update_once(fix))
+
+    def _update_once(self, fix: HandleCorrection) -> dict[str, str]:
+        with self.ctx.write():
+            handle = self._existing(fix.uid)
+            if handle.is_voided:
+                raise StateError.of(say.HANDLE_ALREADY_VOIDED, "uid", uid=fix.uid)
+            before = history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES)
+            now = self.ctx.clock.now()
+            operator = self.ctx.operator(fix.operator)
+            for name in ("description", "result", "fee", "images"):
+                value = getattr(fix, name)
+                if value is not None:
+                    setattr(handle, name, value)
+            if fix.handler_id_list is not None or fix.handler_name_list is not None:
+                self._replace_handlers(handle, fix, now)
+            handle.last_modified = now
+            handle.last_modified_by = operator
+            handle.save()
+            self.ctx.record("update_v2_handle", history.HANDLE, handle.uid, before,
+                            history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
+                            operator=operator)
+            self.ctx.changed(events.HANDLE, handle.uid)
+        return {"uid": fix.uid}
+
+    def _replace_handlers(self, handle: Any, fix: HandleCorrection, now: int) -> None:
+        ids = (fix.handler_id_list if fix.handler_id_list is not None
+               else json.loads(handle.handler_id_list))
+        given_names = fix.handler_name_list if fix.handler_name_list is not None else []
+        if fix.handler_id_list is None and fix.handler_name_list is not None:
+            ids = []  # new names alone: the old ids no longer say who
+        inp = HandleInput("", handle.task_id, "", list(ids), list(given_names), 0.0, "", "",
+                          "", 0)
+        names = self._register_handlers(inp, now)
+        handle.handler_id_list = json.dumps(list(ids))
+        handle.handler_name_list = json.dumps(names, ensure_ascii=False)
+        people = self.ctx.store.HandleHandler
+        people.delete().where(people.handle_rowid == handle.id).execute()
+        self._index_handlers(handle.id, handle.created, list(ids), names)
+
+    def void(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """``void_v2_handle``: the task's latest valid handle is withdrawn and the task
+        goes back to the cycle state it had before it; the record stays, marked."""
+        uid, reason, given = rules.void_input(data)
+        return self.ctx.retry_write(lambda: self._void_once(uid, reason, given))
+
+    def _void_once(self, uid: str, reason: str, given: int) -> dict[str, str]:
+        store = self.ctx.store
+        tasks = store.Task
+        with self.ctx.write():
+            handle = self._existing(uid)
+            if handle.is_voided:
+                raise StateError.of(say.HANDLE_ALREADY_VOIDED, "uid", uid=uid)
+            latest = latest_valid(store, handle.task_id)
+            if latest is not None and latest.id != handle.id:
+                raise StateError.of(say.HANDLE_NOT_LATEST, "uid", uid=uid, latest=latest.uid)
+            task = tasks.get_or_none(tasks.uid == handle.task_id)
+            if task is not None and not cycle_ops.still_after(task, handle.prior_state):
+                raise StateError.of(say.HANDLE_CYCLE_MOVED, "uid", uid=uid)
+            now = self.ctx.clock.now()
+            operator = self.ctx.operator(given)
+            before = history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES)
+            handle.is_voided, handle.void_reason = 1, reason
+            handle.voided_at, handle.voided_by = now, operator
+            handle.last_modified, handle.last_modified_by = now, operator
+            handle.save()
+            self.ctx.record("void_v2_handle", history.HANDLE, uid, before,
+                            history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
+                            operator=operator)
+            if task is not None and handle.prior_state:
+                task_before = history.row_values(task, TASK_SHOWN, TASK_TIMES)
+                cycle_ops.restore(task, handle.prior_state)
+                task.last_modified, task.last_modified_by = now, operator
+                task.save()
+                self.ctx.record("void_v2_handle", history.TASK, task.uid, task_before,
+                                history.row_values(task, TASK_SHOWN, TASK_TIMES),
+                                operator=operator)
+                self.ctx.changed(events.TASK, task.uid)
+            self.ctx.changed(events.HANDLE, uid)
+        return {"uid": uid}
+
+    def _existing(self, uid: str) -> Any:
+        handles = self.ctx.store.Handle
+        handle = handles.get_or_none(handles.uid == uid)
+        if handle is None:
+            raise NotFoundError.of(say.HANDLE_NOT_FOUND, "uid", uid=uid)
+        return handle
 
     def _new_uid(self) -> str:
         handles = self.ctx.store.Handle
@@ -171,3 +309,33 @@ class HandleService:
              "handler_name": names[i] if i < len(names) else "",
              "created": created}
             for i in range(count)]).execute()
+
+
+def _earliest(task: Any) -> int | None:
+    """A back-dated handle may not precede the previous handle nor the cycle's start."""
+    moments = [m for m in (task.last_handle_at, task.cycle_start) if m is not None]
+    return max(moments) if moments else None
+
+
+def latest_valid(store: Any, task_uid: str) -> Any:
+    """The task's latest handle that is not voided (``queries.latest_valid_handle``)."""
+    return queries.latest_valid_handle(store, task_uid)
+
+
+def valid_only(store: Any, data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Voided handles are left out of a list unless a filter names ``is_voided`` (§5)."""
+    if names_field(data, "is_voided"):
+        return ()
+    return (store.Handle.is_voided == 0,)
+
+
+def names_field(data: Mapping[str, Any], field: str) -> bool:
+    """Whether any of the request's filters is on ``field``."""
+    for param in ("where_and", "where_or", "where_in"):
+        try:
+            items = store_filters.parse_filter_param(data.get(param), param)
+        except FieldError:
+            continue  # the list itself says what is wrong with it
+        if any(isinstance(item, list) and item and item[0] == field for item in items):
+            return True
+    return False

@@ -9,11 +9,12 @@ row without ``keep_good``, or no good row at all, rolled back.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.services.context import ServiceContext
+from mixtimer_gui.services.history import IMPORT
 
 Row = tuple[int, Mapping[str, Any]]  # (the caller's number for the row, its wire fields)
 Progress = Callable[[int, int], None]
@@ -47,8 +48,9 @@ def apply_rows(ctx: ServiceContext, rows: Sequence[Row],
     ``progress(done, total)`` every 200 rows; when ``cancelled()`` turns true everything is
     rolled back and ``ImportCancelled`` raised.
     """
+    actor = ctx.current_actor()
     try:
-        with ctx.write():
+        with ctx.write(), ctx.acting(replace(actor, source=IMPORT)):
             for done, (number, record) in enumerate(rows, 1):
                 try:
                     apply(record)  # a service call: its own savepoint inside this write

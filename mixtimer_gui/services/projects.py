@@ -9,7 +9,7 @@ from mixtimer_gui.domain import cycles, rules, uids
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.domain.rules import ProjectInput
-from mixtimer_gui.services import cycle_ops, events, wire
+from mixtimer_gui.services import cycle_ops, events, history, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.names import project_names
 from mixtimer_gui.services.reminders import end_closed_cycles
@@ -37,11 +37,15 @@ class ProjectService:
             if projects.get_or_none(projects.uid == uid) is not None:
                 raise FieldError.of(say.UID_TAKEN, "uid", uid=uid)
             self._check_statistic(inp)
+            operator = self.ctx.operator(inp.operator)
             project = projects.create(
-                uid=uid, created=now, last_modified=now, created_by=inp.operator,
-                last_modified_by=inp.operator, is_active=0, alias=inp.alias or uid,
+                uid=uid, created=now, last_modified=now, created_by=operator,
+                last_modified_by=operator, is_active=0, alias=inp.alias or uid,
                 **self._settings(inp))
-            self._sync_objects(project, inp.object_id_list, now, inp.operator)
+            self.ctx.record("create_v2_project", history.PROJECT, uid, None,
+                            self._shown(project, inp.object_id_list), operator=operator)
+            self._sync_objects(project, inp.object_id_list, now, operator,
+                               "create_v2_project")
             self.ctx.changed(events.PROJECT, uid)
         return {"name": project.name, "uid": uid}
 
@@ -55,24 +59,35 @@ class ProjectService:
                 raise StateError.of(say.PROJECT_RUNNING, "uid")
             self._check_statistic(inp)
             now = self.ctx.clock.now()
+            operator = self.ctx.operator(inp.operator)
+            before = self._shown(project)
             cycle_kind_changed = (project.cycle_type != inp.cycle_type
                                   or project.statistics_id != inp.statistics_id)
             for name, value in self._settings(inp).items():
                 setattr(project, name, value)
             project.alias = inp.alias
             project.last_modified = now
-            project.last_modified_by = inp.operator
+            project.last_modified_by = operator
             project.save()
-            self._sync_objects(project, inp.object_id_list, now, inp.operator)
+            self.ctx.record("update_v2_project", history.PROJECT, uid, before,
+                            self._shown(project, inp.object_id_list), operator=operator)
+            kept = self._sync_objects(project, inp.object_id_list, now, operator,
+                                      "update_v2_project")
             task_table = self._store.Task
             tasks = list(task_table.select().where(task_table.project_id == uid))
             for task in tasks:
+                task_before = history.model_values(task)
                 if cycle_kind_changed:
                     cycle_ops.store_cycle(task, None)
                 else:
                     cycle_ops.reschedule(self._store, task, project)
                 task.last_modified = now
+                task.last_modified_by = operator
                 task.save()
+                if task.uid in kept:
+                    self.ctx.record("update_v2_project", history.TASK, task.uid,
+                                    task_before, history.model_values(task),
+                                    operator=operator)
             end_closed_cycles(self.ctx, [t.uid for t in tasks])  # cleared cycles end
             self.ctx.changed(events.PROJECT, uid)
         return {"name": project.name, "uid": uid}
@@ -80,12 +95,19 @@ class ProjectService:
     def delete(self, data: Mapping[str, Any]) -> dict[str, str]:
         """``delete_v2_project``: refused while running; handles stay as history."""
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             project = self._get(uid)
             if project.is_active:
                 raise StateError.of(say.PROJECT_RUNNING, "uid")
             task, members = self._store.Task, self._store.ProjectObject
-            task_uids = [t.uid for t in task.select(task.uid).where(task.project_id == uid)]
+            self.ctx.record("delete_v2_project", history.PROJECT, uid, self._shown(project),
+                            None, operator=operator)
+            task_uids = []
+            for row in task.select().where(task.project_id == uid):
+                task_uids.append(row.uid)
+                self.ctx.record("delete_v2_project", history.TASK, row.uid,
+                                history.model_values(row), None, operator=operator)
             task.delete().where(task.project_id == uid).execute()
             members.delete().where(members.project_id == uid).execute()
             project.delete_instance()
@@ -98,20 +120,18 @@ class ProjectService:
     def start(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``start_v2_project``: tasks that never ran start their cycle now."""
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             project = self._get(uid)
             if project.is_active:
                 return {}
             self._check_startable(project)
             now = self.ctx.clock.now()
-            self._set_active(project, now)
+            self._set_active(project, now, "start_v2_project", operator)
             task_table = self._store.Task
             tasks = list(task_table.select().where((task_table.project_id == uid)
                                                    & task_table.cycle_start.is_null()))
-            for task in tasks:
-                cycle_ops.begin(self._store, task, project, now)
-                task.last_modified = now
-                task.save()
+            self._begin_tasks(project, tasks, now, "start_v2_project", operator)
             end_closed_cycles(self.ctx, [t.uid for t in tasks])
             self._announce_tasks(uid)
         return {}
@@ -119,29 +139,31 @@ class ProjectService:
     def stop(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``stop_v2_project``: no reminders while stopped; the cycles keep their dates."""
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             project = self._get(uid)
             if project.is_active:
                 project.is_active = 0
                 project.last_modified = self.ctx.clock.now()
+                project.last_modified_by = operator
                 project.save()
+                self.ctx.record("stop_v2_project", history.PROJECT, uid, {"is_active": 1},
+                                {"is_active": 0}, operator=operator)
                 self._announce_tasks(uid)
         return {}
 
     def restart(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``restart_v2_project``: every task starts a fresh cycle now; the project runs."""
         uid = rules.read_uid(data)
+        operator = self.ctx.operator(rules.read_audit(data)[1])
         with self.ctx.write():
             project = self._get(uid)
             self._check_startable(project)
             now = self.ctx.clock.now()
-            self._set_active(project, now)
+            self._set_active(project, now, "restart_v2_project", operator)
             task_table = self._store.Task
             tasks = list(task_table.select().where(task_table.project_id == uid))
-            for task in tasks:
-                cycle_ops.begin(self._store, task, project, now)
-                task.last_modified = now
-                task.save()
+            self._begin_tasks(project, tasks, now, "restart_v2_project", operator)
             end_closed_cycles(self.ctx, [t.uid for t in tasks])
             self._announce_tasks(uid)
         return {}
@@ -223,10 +245,34 @@ class ProjectService:
             raise NotFoundError.of(say.STATISTIC_GONE, "statistics_id",
                                    uid=project.statistics_id)
 
-    def _set_active(self, project: Project, now: int) -> None:
+    def _set_active(self, project: Project, now: int, action: str, operator: int) -> None:
+        was = project.is_active
         project.is_active = 1
         project.last_modified = now
+        project.last_modified_by = operator
         project.save()
+        self.ctx.record(action, history.PROJECT, project.uid, {"is_active": was},
+                        {"is_active": 1}, operator=operator)
+
+    def _begin_tasks(self, project: Project, tasks: list[Any], now: int, action: str,
+                     operator: int) -> None:
+        for task in tasks:
+            before = history.model_values(task)
+            cycle_ops.begin(self._store, task, project, now)
+            task.last_modified = now
+            task.last_modified_by = operator
+            task.save()
+            self.ctx.record(action, history.TASK, task.uid, before,
+                            history.model_values(task), operator=operator)
+
+    def _shown(self, project: Project, object_ids: list[str] | None = None) -> dict[str, Any]:
+        """A project as the history shows it: its fields and its object list."""
+        values = history.model_values(project) or {}
+        if object_ids is None:
+            object_ids = queries.project_object_ids(self._store, [project.uid]).get(
+                project.uid, [])
+        values["object_id_list"] = list(object_ids)
+        return values
 
     def _announce_tasks(self, project_uid: str) -> None:
         self.ctx.changed(events.PROJECT, project_uid)
@@ -236,8 +282,9 @@ class ProjectService:
             self.ctx.changed(events.TASK, *task_uids)
 
     def _sync_objects(self, project: Project, object_ids: list[str], now: int,
-                      operator: int) -> None:
-        """Make the object list and the tasks match ``object_ids`` (order kept)."""
+                      operator: int, action: str) -> set[str]:
+        """Make the object list and the tasks match ``object_ids`` (order kept); the
+        uids of the tasks that were there before and stay."""
         store = self._store
         members, task_table = store.ProjectObject, store.Task
         for object_id in object_ids:
@@ -250,6 +297,10 @@ class ProjectService:
         existing = {t.object_id: t
                     for t in task_table.select().where(task_table.project_id == project.uid)}
         removed = [t.uid for oid, t in existing.items() if oid not in object_ids]
+        for oid, gone in existing.items():
+            if oid not in object_ids:
+                self.ctx.record(action, history.TASK, gone.uid, history.model_values(gone),
+                                None, operator=operator)
         if removed:
             task_table.delete().where(task_table.uid.in_(removed)).execute()
             end_closed_cycles(self.ctx, removed)
@@ -264,7 +315,10 @@ class ProjectService:
             if project.is_active:
                 cycle_ops.begin(store, task, project, now)
             task.save(force_insert=True)
+            self.ctx.record(action, history.TASK, task.uid, None, history.model_values(task),
+                            operator=operator)
             self.ctx.changed(events.TASK, task.uid)
+        return {t.uid for oid, t in existing.items() if oid in object_ids}
 
 
 def new_task_uid(store: Store) -> str:

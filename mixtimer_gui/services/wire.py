@@ -95,7 +95,18 @@ def handle(row: Mapping[str, Any]) -> dict[str, Any]:
         **audit(row),
         "is_ignored": row["is_ignored"], "due_at": format_wire(row["due_at"]),
         "skipped_cycles": row["skipped_cycles"],
+        "handled_at": format_wire(row["handled_at"] if row["handled_at"] is not None
+                                  else row["created"]),
+        "is_voided": row["is_voided"], "void_reason": row["void_reason"],
+        "voided_at": format_wire(row["voided_at"]), "voided_by": row["voided_by"],
     }
+
+
+def history_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"uid": row["id"], "time": format_wire(row["time"]),
+            "operator_id": row["operator_id"], "operator_name": row["operator_name"],
+            "source": row["source"], "action": row["action"], "entity": row["entity"],
+            "entity_uid": row["entity_uid"], "changes": json.loads(row["changes"] or "{}")}
 
 
 def maintenance_object(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -47,7 +47,7 @@ TASK_COLUMNS = ("uid", "project_id", "object_id", "description", "cycle_start", 
 HANDLE_COLUMNS = ("id", "uid", "task_id", "project_id", "project_name", "project_alias",
                   "object_id", "object_name", "object_alias", "description", "handler_id_list",
                   "handler_name_list", "fee", "result", "images", "is_ignored", "due_at",
-                  "skipped_cycles", *_AUDIT)
+                  "skipped_cycles", *_AUDIT, "handled_at")
 HANDLE_HANDLER_COLUMNS = ("handle_rowid", "handler_id", "handler_name", "created")
 
 # Indexes rebuilt after the load: one sorted build is far cheaper than a million random

@@ -158,9 +158,17 @@ class Handle(AuditedModel):
     is_ignored = IntegerField(default=0)
     due_at = IntegerField(null=True)
     skipped_cycles = IntegerField(default=0)
+    handled_at = IntegerField(null=True)
+    is_voided = IntegerField(default=0, index=True)
+    void_reason = TextField(default="")
+    voided_at = IntegerField(null=True)
+    voided_by = IntegerField(default=0)
+    # The task's cycle state before this handle (JSON), so voiding it restores exactly that.
+    prior_state = TextField(default="")
 
     class Meta:
-        indexes = ((("created",), False), (("project_id", "created"), False))
+        indexes = ((("created",), False), (("project_id", "created"), False),
+                   (("task_id", "handled_at"), False))
 
 
 class HandleHandler(BaseModel):
@@ -219,6 +227,8 @@ class Image(BaseModel):
     data = BlobField()
     size = IntegerField()
     created = IntegerField()
+
+
 class DataVersion(BaseModel):
     """A number per table, raised by a trigger in every transaction that writes the table:
     a count read at version v is still right while the version is v (``store.versions``)."""
@@ -230,9 +240,27 @@ class DataVersion(BaseModel):
         table_name = "data_version"
 
 
+class History(BaseModel):
+    """操作日志: one row per entity a successful write changed (spec §8)."""
+
+    id = AutoField()
+    time = IntegerField(index=True)
+    operator_id = IntegerField(default=0)
+    operator_name = CharField(max_length=200, default="")
+    source = CharField(max_length=16)
+    action = CharField(max_length=64)
+    entity = CharField(max_length=16)
+    entity_uid = CharField(max_length=64)
+    changes = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("entity_uid", "time"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
     ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image, DataVersion,
+    History,
 )
 
 
@@ -297,6 +325,7 @@ class Store:
         self.ReminderLog = bound_to(ReminderLog, db)
         self.Image = bound_to(Image, db)
         self.DataVersion = bound_to(DataVersion, db)
+        self.History = bound_to(History, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

@@ -188,6 +188,27 @@ def handle_fields(store: Store) -> FieldMap:
         "is_ignored": FilterField(f.INT, handle.is_ignored),
         "due_at": FilterField(f.TIME, handle.due_at),
         "skipped_cycles": FilterField(f.INT, handle.skipped_cycles),
+        "handled_at": FilterField(f.TIME, handle.handled_at),
+        "is_voided": FilterField(f.INT, handle.is_voided),
+        "void_reason": FilterField(f.TEXT, handle.void_reason),
+        "voided_at": FilterField(f.TIME, handle.voided_at),
+        "voided_by": FilterField(f.INT, handle.voided_by),
+    }
+
+
+@per_store
+def history_fields(store: Store) -> FieldMap:
+    row = store.History
+    return {
+        "uid": FilterField(f.INT, row.id),
+        "time": FilterField(f.TIME, row.time),
+        "operator_id": FilterField(f.INT, row.operator_id),
+        "operator_name": FilterField(f.TEXT, row.operator_name),
+        "source": FilterField(f.TEXT, row.source),
+        "action": FilterField(f.TEXT, row.action),
+        "entity": FilterField(f.TEXT, row.entity),
+        "entity_uid": FilterField(f.TEXT, row.entity_uid),
+        "changes": FilterField(f.TEXT, row.changes),
     }
 
 
@@ -366,17 +387,30 @@ class PagePlan:
 
 def page_plan(query: Select, fields: FieldMap, *, page_index: int, page_size: int,
               order_by: Any, id_column: Any, count: bool = True,
-              ordering: list[Node] | None = None) -> PagePlan:
+              ordering: list[Node] | None = None,
+              count_as: tuple[str, tuple[Any, ...]] | None = None) -> PagePlan:
     """The statements of one page of ``query``, ordered as ``ordered`` says (or by
-    ``ordering``, columns that sort the same rows the same way through another index)."""
+    ``ordering``, columns that sort the same rows the same way through another index);
+    ``count_as``: a cheaper statement that counts the same rows."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page_index = max(1, page_index)
     sorted_query = (query.order_by(*ordering) if ordering is not None
                     else ordered(query, fields, order_by, id_column))
     rows_sql, rows_params = (sorted_query.limit(page_size)
                              .offset((page_index - 1) * page_size).sql())
-    return PagePlan(page_index, page_size, count_statement(query) if count else None,
-                    (rows_sql, tuple(rows_params)))
+    counted = (count_as or count_statement(query)) if count else None
+    return PagePlan(page_index, page_size, counted, (rows_sql, tuple(rows_params)))
+
+
+def valid_handle_count(store: Store) -> tuple[str, tuple[Any, ...]]:
+    """How many handles are not voided, as all of them less the voided ones: the plain
+    count keeps SQLite's b-tree fast path and the few voided rows come from their index,
+    where ``WHERE is_voided = 0`` would step through every row."""
+    handle = store.Handle
+    every, every_params = handle.select(fn.COUNT(SQL("*"))).sql()
+    voided, voided_params = (handle.select(fn.COUNT(SQL("*")))
+                             .where(handle.is_voided == 1).sql())
+    return f"SELECT ({every}) - ({voided})", (*every_params, *voided_params)
 
 
 def run_plan(db: Database, plan: PagePlan) -> Page:
@@ -439,9 +473,23 @@ def readings_of(store: Store, statistics_id: str,
     return list(query.order_by(reading.time, reading.id).tuples())
 
 
-def latest_reading(store: Store, statistics_id: str) -> tuple[int, float] | None:
+def latest_reading(store: Store, statistics_id: str,
+                   at: int | None = None) -> tuple[int, float] | None:
+    """The meter's latest reading, or its latest at or before ``at``."""
     reading = store.Reading
+    where = [reading.statistics_id == statistics_id]
+    if at is not None:
+        where.append(reading.time <= at)
     row = (reading.select(reading.time, reading.value)
-           .where(reading.statistics_id == statistics_id)
+           .where(*where)
            .order_by(reading.time.desc(), reading.id.desc()).limit(1).tuples().first())
     return (row[0], row[1]) if row else None
+
+
+def latest_valid_handle(store: Store, task_uid: str) -> Any:
+    """The task's latest handle that is not voided: by done-at time (``created`` where an
+    older workstation wrote none), then by entry."""
+    handle = store.Handle
+    return (handle.select().where(handle.task_id == task_uid, handle.is_voided == 0)
+            .order_by(fn.COALESCE(handle.handled_at, handle.created).desc(),
+                      handle.id.desc()).first())

@@ -55,14 +55,17 @@ def on_time_by_project(store: Store, since: int,
     (and before ``until``, when given).
 
     Only real handles whose cycle had a due moment count: an ignored cycle was not done,
-    and a handle without ``due_at`` has nothing to be on time for.
+    a voided one did not happen, and a handle without ``due_at`` has nothing to be on time
+    for. On time means the work was done (``handled_at``) by the due moment.
     """
     handle = store.Handle
-    on_time = fn.SUM(Case(None, [(handle.created <= handle.due_at, 1)], 0))
+    # A workstation on an older version writes no handled_at (team mode): then created.
+    done = fn.COALESCE(handle.handled_at, handle.created)
+    on_time = fn.SUM(Case(None, [(done <= handle.due_at, 1)], 0))
     query = (handle.select(handle.project_id, fn.MAX(handle.project_name),
                            fn.COUNT(handle.id), on_time)
              .where(handle.created >= since, handle.is_ignored == 0,
-                    handle.due_at.is_null(False),
+                    handle.is_voided == 0, handle.due_at.is_null(False),
                     *(() if until is None else (handle.created < until,)))
              .group_by(handle.project_id)
              .order_by(fn.MAX(handle.project_name)))
@@ -71,10 +74,12 @@ def on_time_by_project(store: Store, since: int,
 
 
 def fee_sum_between(store: Store, start: int, end: int) -> float:
-    """The fees of handles created in ``[start, end)`` (uses the ``created`` index)."""
+    """The fees of handles created in ``[start, end)`` (uses the ``created`` index); a
+    voided handle's fee was never spent."""
     handle = store.Handle
     total = (handle.select(fn.SUM(handle.fee))
-             .where(handle.created >= start, handle.created < end).scalar())
+             .where(handle.created >= start, handle.created < end, handle.is_voided == 0)
+             .scalar())
     return float(total or 0.0)
 
 
@@ -82,12 +87,13 @@ def handles_by_project(store: Store, start: int, end: int,
                        ) -> list[tuple[str, str, int, int, float]]:
     """(project_id, project_name, handles done, cycles skipped, fees) for the handles
     created in ``[start, end)``, by project name. An ignored cycle is not a handle done; its
-    fee (normally none) still counts, as every fee figure of the overview counts it."""
+    fee (normally none) still counts, as every fee figure of the overview counts it; a
+    voided handle did not happen."""
     handle = store.Handle
     done = fn.SUM(Case(None, [(handle.is_ignored == 0, 1)], 0))
     query = (handle.select(handle.project_id, fn.MAX(handle.project_name), done,
                            fn.COUNT(handle.id) - done, fn.SUM(handle.fee))
-             .where(handle.created >= start, handle.created < end)
+             .where(handle.created >= start, handle.created < end, handle.is_voided == 0)
              .group_by(handle.project_id)
              .order_by(fn.MAX(handle.project_name), handle.project_id))
     return [(pid, name or pid, int(n or 0), int(skipped or 0), float(fee or 0.0))
@@ -101,7 +107,8 @@ def skipped_between(store: Store, start: int, end: int) -> list[dict[str, Any]]:
     query = (handle.select(handle.project_name, handle.object_name, handle.object_id,
                            handle.created, handle.due_at, handle.skipped_cycles,
                            handle.description)
-             .where(handle.created >= start, handle.created < end, handle.is_ignored == 1)
+             .where(handle.created >= start, handle.created < end, handle.is_ignored == 1,
+                    handle.is_voided == 0)
              .order_by(handle.created, handle.id))
     return list(query.dicts())
 
@@ -113,7 +120,8 @@ def overdue_at(store: Store, moment: int, now: int) -> list[dict[str, Any]]:
     handle, task = store.Handle, store.Task
     closed_late = (handle.select(handle.task_id, handle.project_name, handle.object_name,
                                  handle.object_id, handle.due_at)
-                   .where(handle.due_at < moment, handle.created >= moment))
+                   .where(handle.due_at < moment, handle.created >= moment,
+                          handle.is_voided == 0))
     fields = queries.task_fields(store, now)
     still_open = (queries.task_select(store, now)
                   .where(fields["is_active"].column == 1, task.due_at < moment))
@@ -134,9 +142,10 @@ def _keep_earliest(found: dict[str, dict[str, Any]], key: str, row: dict[str, An
 
 
 def last_handles(store: Store, task_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The newest handle (done or ignored) of each of ``task_ids``."""
+    """The newest handle (done or ignored, not voided) of each of ``task_ids``."""
     handle = store.Handle
-    newest = (handle.select(fn.MAX(handle.id)).where(handle.task_id.in_(task_ids))
+    newest = (handle.select(fn.MAX(handle.id))
+              .where(handle.task_id.in_(task_ids), handle.is_voided == 0)
               .group_by(handle.task_id))
     query = (handle.select(handle.task_id, handle.created, handle.handler_name_list,
                            handle.result, handle.is_ignored)

@@ -22,6 +22,16 @@
     </message>
   </context>
   <context>
+    <name>HistoryDialog</name>
+    <message numerus="yes">
+      <source>%n change(s)</source>
+      <translation>
+        <numerusform>%n change</numerusform>
+        <numerusform>%n changes</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>Humanize</name>
     <message numerus="yes">
       <source>due in %n day(s)</source>

@@ -215,6 +215,33 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>EditHandleDialog</name>
+    <message>
+      <source>Edit record</source>
+      <translation>编辑记录</translation>
+    </message>
+    <message>
+      <source>Done by</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Fee</source>
+      <translation>费用</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>The task, the times and the cycle stay as they are; the change is kept in the history.</source>
+      <translation>任务、时间和周期保持不变;修改会记入操作日志。</translation>
+    </message>
+  </context>
+  <context>
     <name>ErrorDialog</name>
     <message>
       <source>MixTimer: unexpected error</source>
@@ -487,6 +514,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>时间</translation>
     </message>
     <message>
+      <source>Done at</source>
+      <translation>完成时间</translation>
+    </message>
+    <message>
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -527,6 +558,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>操作员</translation>
     </message>
     <message>
+      <source>Voided</source>
+      <translation>已作废</translation>
+    </message>
+    <message>
+      <source>Void reason</source>
+      <translation>作废原因</translation>
+    </message>
+    <message>
       <source>Select a record to see its details.</source>
       <translation>选择一条记录以查看详情。</translation>
     </message>
@@ -564,6 +603,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>e.g. Replaced the filter; all normal</source>
       <translation>例如:更换滤芯,一切正常</translation>
+    </message>
+    <message>
+      <source>When the work was done; the next cycle starts then.</source>
+      <translation>工作实际完成的时间;下一周期从此时开始。</translation>
+    </message>
+    <message>
+      <source>Done at</source>
+      <translation>完成时间</translation>
     </message>
     <message>
       <source>Done by</source>
@@ -660,6 +707,30 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>将筛选出的记录导出为 CSV 或 Excel 工作簿</translation>
     </message>
     <message>
+      <source>Show voided</source>
+      <translation>显示已作废</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Correct who did it, the fee, the result or the description</source>
+      <translation>更正处理人、费用、结果或描述</translation>
+    </message>
+    <message>
+      <source>Void…</source>
+      <translation>作废…</translation>
+    </message>
+    <message>
+      <source>History…</source>
+      <translation>历史…</translation>
+    </message>
+    <message>
+      <source>Withdraw a mistaken record (a task's latest)</source>
+      <translation>撤销一条录错的记录(任务最新的一条)</translation>
+    </message>
+    <message>
       <source>No maintenance records yet</source>
       <translation>还没有维保记录</translation>
     </message>
@@ -682,6 +753,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>All projects</source>
       <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>[Voided] %1</source>
+      <translation>[已作废] %1</translation>
     </message>
     <message>
       <source>Search result, description, project, object…</source>
@@ -725,6 +800,91 @@ Close MixTimer and start it again: it will offer to restore the newest good back
 %1</source>
       <translation>无法打开文件管理器。数据文件夹位于:
 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryDialog</name>
+    <message>
+      <source>History</source>
+      <translation>操作日志</translation>
+    </message>
+    <message>
+      <source>Record number</source>
+      <translation>记录编号</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <source>All actions</source>
+      <translation>全部操作</translation>
+    </message>
+    <message>
+      <source>All time</source>
+      <translation>全部时间</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s)</source>
+      <translation>
+        <numerusform>%n 条修改</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>Changes</source>
+      <translation>修改内容</translation>
+    </message>
+    <message>
+      <source>Operator %1</source>
+      <translation>操作员 %1</translation>
+    </message>
+    <message>
+      <source>This workstation</source>
+      <translation>本机</translation>
+    </message>
+    <message>
+      <source>Window</source>
+      <translation>窗口</translation>
+    </message>
+    <message>
+      <source>API</source>
+      <translation>API</translation>
+    </message>
+    <message>
+      <source>Command line</source>
+      <translation>命令行</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>Export history</source>
+      <translation>导出操作日志</translation>
+    </message>
+    <message>
+      <source>The file could not be written: %1</source>
+      <translation>无法写入文件:%1</translation>
     </message>
   </context>
   <context>
@@ -1113,6 +1273,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>&amp;Settings…</source>
       <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+      <source>&amp;History…</source>
+      <translation>操作日志(&amp;H)…</translation>
     </message>
     <message>
       <source>&amp;Quit</source>
@@ -1609,6 +1773,10 @@ Click to open the settings.</source>
       <translation>查看该项目的任务</translation>
     </message>
     <message>
+      <source>History…</source>
+      <translation>历史…</translation>
+    </message>
+    <message>
       <source>No maintenance projects yet</source>
       <translation>还没有维保项目</translation>
     </message>
@@ -1965,6 +2133,14 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>大部分界面立即生效;重启后全部生效。</translation>
     </message>
     <message>
+      <source>Op&amp;erator:</source>
+      <translation>操作员(&amp;E):</translation>
+    </message>
+    <message>
+      <source>Who works at this workstation: every record written here carries this person.</source>
+      <translation>在这台电脑上工作的人:这里写入的每条记录都记在此人名下。</translation>
+    </message>
+    <message>
       <source>Start &amp;automatically at login (in the tray)</source>
       <translation>开机自动启动(在托盘中运行)(&amp;A)</translation>
     </message>
@@ -2288,6 +2464,10 @@ The current database is kept in the backups folder.</source>
       <translation>处理…</translation>
     </message>
     <message>
+      <source>History…</source>
+      <translation>历史…</translation>
+    </message>
+    <message>
       <source>Record that this task was done (Enter)</source>
       <translation>记录该任务已完成(Enter)</translation>
     </message>
@@ -2346,6 +2526,29 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>no forecast yet</source>
       <translation>暂无预测</translation>
+    </message>
+  </context>
+  <context>
+    <name>VoidDialog</name>
+    <message>
+      <source>Void record</source>
+      <translation>作废记录</translation>
+    </message>
+    <message>
+      <source>The record stays, marked as voided, and leaves lists, on-time rates and fee totals. The task returns to the cycle it was in before this record. Only a task's latest record can be voided.</source>
+      <translation>记录会保留并标为已作废,不再计入列表、按时率和费用统计。任务回到这条记录之前的周期。只能作废任务最新的一条记录。</translation>
+    </message>
+    <message>
+      <source>Why is this record wrong?</source>
+      <translation>这条记录为什么有误?</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
     </message>
   </context>
   <context>

@@ -304,7 +304,7 @@ def test_a_failed_bulk_load_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "rollback.db"
     db = open_database(path)
     row = (1, "MTH0000000000001", "t", "p", "", "", "o", "", "", "", "[]", "[]", 0.0, "", "",
-           0, None, 0, "", 0, 0, 0, 0)
+           0, None, 0, "", 0, 0, 0, 0, 0)
     duplicate = (2, *row[1:])
     with pytest.raises(sqlite3.IntegrityError), bulk.bulk_load(db) as w:
         w.objects([("MTO0000000000001", "x", "x", "", "", "", 0, 0, 0, 0)])

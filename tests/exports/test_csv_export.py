@@ -98,7 +98,7 @@ def test_every_field_of_the_wire_record_is_exported_in_wire_form(sample: Sample,
             if key in ("handler_id_list", "handler_name_list"):
                 assert record[key] == ";".join(str(v) for v in value)
             elif key in ("fee", "is_ignored", "skipped_cycles", "created_by",
-                         "last_modified_by"):
+                         "last_modified_by", "is_voided", "voided_by"):
                 assert record[key] == plain_number(value)
             else:
                 assert restore(record[key]) == value, key
@@ -179,7 +179,8 @@ def test_chinese_header_by_default_and_wire_names_on_request(sample: Sample,
     assert "项目名称" in zh[0] and "是否忽略" in zh[0]
     expected = set(sample.services.handles.get({"uid": sample.handles[0]})) | {"on_time"}
     assert set(wire[0]) == expected and len(wire[0]) == len(expected)
-    yes_no = {wire[0].index("on_time"), wire[0].index("is_ignored")}
+    yes_no = {wire[0].index("on_time"), wire[0].index("is_ignored"),
+              wire[0].index("is_voided")}
     for zh_row, wire_row in zip(zh[1:], wire[1:], strict=True):  # only yes/no differ
         assert [c for n, c in enumerate(zh_row) if n not in yes_no] == \
             [c for n, c in enumerate(wire_row) if n not in yes_no]
@@ -388,7 +389,11 @@ def raw_row(texts: list[str], numbers: list[int], due: int | None, fee: float) -
             json.dumps([numbers[1], numbers[2]]).encode(),
             json.dumps([texts[8], texts[9]], ensure_ascii=False).encode("utf-8", "surrogatepass"),
             fee, b[10], b[11], b[12], created, due, numbers[3] % 2, numbers[4], b[13],
-            numbers[5], created + numbers[6] % 3, numbers[7])
+            numbers[5], created + numbers[6] % 3, numbers[7],
+            # #15: handled_at (equal to created or back-dated), is_voided, void_reason,
+            # voided_at (NULL unless voided), voided_by
+            created - numbers[6] % 2 * 3600, numbers[3] // 2 % 2, b[11],
+            None if numbers[7] % 2 else created + 5, numbers[7] % 5)
 
 
 CELL_TEXT = st.text(alphabet=st.sampled_from(

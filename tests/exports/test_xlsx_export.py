@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from export_samples import TRICKY, Sample
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
 from mixtimer_gui.cli import main
@@ -120,7 +121,8 @@ def test_header_is_frozen_chinese_with_a_filter_and_widths(sample: Sample,
     sheet = openpyxl.load_workbook(out).worksheets[0]
     assert [c.value for c in sheet[1]] == csv_export.header()
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:W{len(sample.handles) + 1}"
+    last = get_column_letter(len(csv_export.header()))  # AB: every column of the CSV
+    assert sheet.auto_filter.ref == f"A1:{last}{len(sample.handles) + 1}"
     widths = {sheet.column_dimensions[c].width for c in ("A", "M", "O")}
     assert len(widths) == 3 and min(widths) >= 10  # set per column, not left at default
 
@@ -212,3 +214,21 @@ def test_times_are_local_wall_time(services: Services, tricky_handles: list[str]
     handle = services.handles.get({"uid": tricky_handles[0]})
     assert created.strftime("%Y-%m-%d %H:%M:%S") == handle["created"]
     assert format_wire(services.clock.now()) >= handle["created"]
+
+
+def test_a_voided_handle_is_exported_marked(sample: Sample, tmp_path: Path) -> None:
+    """Like the CSV (#15): a voided record stays in the file, marked 已作废 with its reason
+    and time (a filter on is_voided picks them); 完成时间 is a date-time cell."""
+    last = sample.handles[-1]
+    sample.services.handles.void({"uid": last, "reason": "录入错误"})
+    out = tmp_path / "records.xlsx"
+    export_handles_xlsx(sample.services, out, {"where_and": [["is_voided", "=", 1]]})
+    [header, row] = rows_of(out)
+    assert row[column("处理编号")] == last
+    assert (row[column("已作废")], row[column("作废原因")]) == ("是", "录入错误")
+    assert isinstance(row[column("作废时间")], datetime)
+    assert isinstance(row[column("完成时间")], datetime)
+    every = tmp_path / "all.xlsx"
+    export_handles_xlsx(sample.services, every)
+    marks = {r[column("处理编号")]: r[column("已作废")] for r in rows_of(every)[1:]}
+    assert marks[last] == "是" and set(marks.values()) == {"是", "否"}

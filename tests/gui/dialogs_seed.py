@@ -23,7 +23,12 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     from mixtimer_gui.exports.csv_import import OBJECTS, import_table, parse_table
     from mixtimer_gui.gui.csv_dialogs import ImportDialog
     from mixtimer_gui.gui.error_dialog import ErrorDialog
-    from mixtimer_gui.gui.handle_dialog import HandleDialog, IgnoreDialog
+    from mixtimer_gui.gui.handle_dialog import (
+        EditHandleDialog,
+        HandleDialog,
+        IgnoreDialog,
+        VoidDialog,
+    )
     from mixtimer_gui.gui.help_dialogs import AboutDialog, GuideDialog, ShortcutsDialog
     from mixtimer_gui.gui.images import ImageViewer
     from mixtimer_gui.gui.import_start import ImportStartDialog
@@ -40,6 +45,8 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     meter_project = services.projects.get({"uid": ids["projects"]["hours"]})
     task = services.tasks.get({"uid": ids["tasks"][("冷却塔月保", "OBJ-T1")]})
     statistic = services.statistics.get({"uid": ids["meter"]})
+    record = services.handles.get(services.handles.handle({"task_id": task["uid"],
+                                                           "fee": 10, "result": "ok"}))
     table = parse_table("名称,地点,位置\r\n泵,一楼,二楼\r\n,x,y\r\n", OBJECTS)
     checked = import_table(services, table, commit=False)
     picture = tmp_path / "photo.png"
@@ -56,6 +63,8 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
         "project-meter": parented(lambda w: ProjectForm(services, meter_project, w)),
         "handle": parented(lambda w: HandleDialog(services, task, w)),
         "ignore": parented(lambda w: IgnoreDialog(services, task, w)),
+        "handle-edit": parented(lambda w: EditHandleDialog(services, record, w)),
+        "handle-void": parented(lambda w: VoidDialog(services, record, w)),
         "object": parented(lambda w: ObjectDialog(services, None, w)),
         "statistic": parented(lambda w: StatisticDialog(services, None, w)),
         "reading": parented(lambda w: ReadingDialog(services, statistic, w)),

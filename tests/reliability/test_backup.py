@@ -70,7 +70,8 @@ def test_backup_is_online_while_a_write_is_in_progress(filled, db_path: Path) ->
     writer.execute("""INSERT INTO "handle" SELECT NULL, organization_id, created, created_by,
         last_modified, last_modified_by, 'UNCOMMITTED', task_id, project_id, project_name,
         project_alias, object_id, object_name, object_alias, description, handler_id_list,
-        handler_name_list, fee, result, images, is_ignored, due_at, skipped_cycles
+        handler_name_list, fee, result, images, is_ignored, due_at, skipped_cycles,
+        handled_at, is_voided, void_reason, voided_at, voided_by, prior_state
         FROM "handle" LIMIT 1""")
     made = backup.backup_now(db_path, at(2024, 5, 11))
     writer.execute("ROLLBACK")

@@ -113,3 +113,23 @@ def test_labels_keep_the_order_and_leave_out_unknown(services: Services,
     labels = PrintoutService(services.ctx).labels(["K2", "nope", "K1", "K2"])
     assert [(lb.uid, lb.name, lb.location) for lb in labels] == [
         ("K2", "2号空压机", "车间二"), ("K1", "1号空压机", "车间一")]
+
+
+def _latest_handle(services: Services, task_uid: str) -> str:
+    rows = services.handles.list({"where_and": [["task_id", "=", task_uid]],
+                                  "order_by": "-created", "page_size": 1})["data"]
+    return rows[0]["uid"]
+
+
+def test_a_voided_handle_is_out_of_every_printed_figure(services: Services,
+                                                        plant: dict[str, str]) -> None:
+    """A voided record did not happen (#15): not done, not skipped, no fee, not the last."""
+    services.handles.void({"uid": _latest_handle(services, plant["K2"]), "reason": "录错"})
+    services.handles.void({"uid": _latest_handle(services, plant["K1"]), "reason": "录错"})
+    printouts = PrintoutService(services.ctx)
+    june = printouts.monthly("2024-06")
+    assert (june.handled, june.fee, [p.handled for p in june.projects]) == (0, 0, [])
+    may = printouts.monthly("2024-05")
+    assert (may.handled, may.skipped, may.fee, may.skipped_cycles) == (2, 0, 150, [])
+    [order] = printouts.work_orders([plant["K1"]])
+    assert order.last_result == "换油" and order.last_handle_at == "2024-05-12 09:00:00"

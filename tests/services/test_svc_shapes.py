@@ -30,7 +30,8 @@ TASK_EXTENSIONS = ["is_active", "anchor_type", "cycle_start", "due_at", "notice_
 HANDLE = ["uid", "description", "task_id", "project_id", "project_alias", "project_name",
           "object_id", "object_name", "object_alias", "handler_id_list", "handler_name_list",
           "fee", "result", "images", *AUDIT]
-HANDLE_EXTENSIONS = ["is_ignored", "due_at", "skipped_cycles"]
+HANDLE_EXTENSIONS = ["is_ignored", "due_at", "skipped_cycles", "handled_at", "is_voided",
+                     "void_reason", "voided_at", "voided_by"]
 
 
 def test_project_record_fields(services: Services, make_project: ProjectFactory) -> None:
@@ -83,11 +84,11 @@ def test_audit_fields_move_on_update(services: Services, fake_clock: FakeClock,
 
 
 def test_tasks_and_handles_have_no_write_actions(services: Services) -> None:
-    # Tasks are created and deleted only by their project; handles are history.
+    # Tasks are created and deleted only by their project; handles are history: corrected
+    # or voided (#15), never deleted.
     for name in ("create", "update", "delete"):
         assert not hasattr(services.tasks, name)
-    for name in ("update", "delete"):
-        assert not hasattr(services.handles, name)
+    assert not hasattr(services.handles, "delete")
 
 
 def test_generated_statistic_uid_never_reused(services: Services) -> None:

@@ -345,3 +345,34 @@ def test_a_failing_migration_step_leaves_the_old_version_intact(
         assert len(rows_of(v1_path, table)) == len(rows), table
     store_db.open_database(v1_path).close()  # and the real migration still runs afterwards
     assert read_schema_version(v1_path) == migrations.LATEST_VERSION
+
+
+# What main released at the end of 2026-12-03: steps 1, 2, 6 and 7.
+RELEASED_STEPS = [1, 2, 6, 7]
+
+
+def test_a_database_at_a_released_version_gains_every_later_step(
+        v1_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps merged after a release run on databases already at it: numbered after it, not
+    into the gaps below it (a database at 7 would otherwise never gain step 3)."""
+    released = [(n, step) for n, step in migrations.MIGRATIONS if n in RELEASED_STEPS]
+    monkeypatch.setattr(migrations, "MIGRATIONS", released)
+    db = SqliteDatabase(str(v1_path))
+    try:
+        migrations.migrate(db, 1)
+    finally:
+        db.close()
+    monkeypatch.undo()
+    assert [r["version"] for r in rows_of(v1_path, "schema_version")] == RELEASED_STEPS
+    assert all(n > max(RELEASED_STEPS) for n in ALL_STEPS if n not in RELEASED_STEPS)
+    store_db.open_database(v1_path).close()
+    assert [r["version"] for r in rows_of(v1_path, "schema_version")] == ALL_STEPS
+    from_models = tmp_path / "models.db"
+    models_db = SqliteDatabase(str(from_models))
+    try:
+        models_db.create_tables(Store(models_db).models)
+    finally:
+        models_db.close()
+    assert schema_of(v1_path) == schema_of(from_models)
+    handles = rows_of(v1_path, "handle")
+    assert handles and all(h["handled_at"] == h["created"] for h in handles)
