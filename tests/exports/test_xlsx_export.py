@@ -223,7 +223,7 @@ def test_a_voided_handle_is_exported_marked(sample: Sample, tmp_path: Path) -> N
     sample.services.handles.void({"uid": last, "reason": "录入错误"})
     out = tmp_path / "records.xlsx"
     export_handles_xlsx(sample.services, out, {"where_and": [["is_voided", "=", 1]]})
-    [header, row] = rows_of(out)
+    [_header, row] = rows_of(out)
     assert row[column("处理编号")] == last
     assert (row[column("已作废")], row[column("作废原因")]) == ("是", "录入错误")
     assert isinstance(row[column("作废时间")], datetime)
