@@ -15,7 +15,8 @@ from mixtimer_gui.store.models import Project, Store, Task
 
 def rule_of(project: Project) -> CycleRule:
     return CycleRule(project.cycle_type, project.period_num, project.period_unit,
-                     project.notice_num, project.notice_unit, project.anchor_type)
+                     project.notice_num, project.notice_unit, project.anchor_type,
+                     project.statistics_period_num or 0.0)
 
 
 def cycle_of(task: Task) -> Cycle | None:
@@ -23,13 +24,16 @@ def cycle_of(task: Task) -> Cycle | None:
         return None
     return Cycle(task.cycle_start, task.grid_anchor if task.grid_anchor is not None
                  else task.cycle_start, task.cycle_index or 1, task.due_at, task.notice_at,
-                 task.start_value, task.base_value, task.due_value)
+                 task.start_value, task.base_value, task.due_value, task.time_due_at,
+                 task.due_value_at)
 
 
 def store_cycle(task: Task, cycle: Cycle | None) -> None:
     if cycle is None:
         task.cycle_start = task.grid_anchor = task.due_at = task.notice_at = None
         task.start_value = task.base_value = task.due_value = None
+        task.time_due_at = task.due_value_at = None
+        task.due_by = ""
         task.cycle_index = 1
         return
     task.cycle_start = cycle.cycle_start
@@ -40,6 +44,9 @@ def store_cycle(task: Task, cycle: Cycle | None) -> None:
     task.start_value = cycle.start_value
     task.base_value = cycle.base_value
     task.due_value = cycle.due_value
+    task.time_due_at = cycle.time_due_at
+    task.due_value_at = cycle.value_due_at
+    task.due_by = cycles.due_by(cycle.time_due_at, cycle.value_due_at)
 
 
 def current_value(store: Store, project: Project) -> float:
@@ -64,6 +71,9 @@ def begin(store: Store, task: Task, project: Project, now: int) -> None:
     if project.cycle_type == cycles.STATISTIC:
         cycle = cycles.begin_statistic(rule, now, current_value(store, project))
         cycle = place_statistic(store, rule, project, cycle)
+    elif project.cycle_type == cycles.FIRST:
+        cycle = cycles.begin_first(rule, now, current_value(store, project))
+        cycle = place_statistic(store, rule, project, cycle)
     else:
         cycle = cycles.begin_natural(rule, now)
     store_cycle(task, cycle)
@@ -86,6 +96,9 @@ def close(store: Store, task: Task, project: Project, at: int) -> tuple[int | No
     if project.cycle_type == cycles.STATISTIC:
         nxt, skipped = cycles.close_statistic(rule, cycle, at, current_value(store, project))
         nxt = place_statistic(store, rule, project, nxt)
+    elif project.cycle_type == cycles.FIRST:
+        nxt, skipped = cycles.close_first(rule, cycle, at, current_value(store, project))
+        nxt = place_statistic(store, rule, project, nxt)
     else:
         nxt, skipped = cycles.close_natural(rule, cycle, at)
     store_cycle(task, nxt)
@@ -104,6 +117,12 @@ def reschedule(store: Store, task: Task, project: Project) -> None:
             return
         store_cycle(task, place_statistic(store, rule, project,
                                           cycles.reschedule_statistic(rule, cycle)))
+    elif project.cycle_type == cycles.FIRST:
+        if cycle.time_due_at is None:  # the cycle ran under another type: start over later
+            store_cycle(task, None)
+            return
+        store_cycle(task, place_statistic(store, rule, project,
+                                          cycles.reschedule_first(rule, cycle)))
     else:
         if cycle.due_value is not None and cycle.due_at is None:
             store_cycle(task, None)

@@ -96,6 +96,30 @@ CREATE INDEX "reminder_log_fired_at" ON "reminder_log" ("fired_at");
 CREATE UNIQUE INDEX "reminder_log_task_id_cycle_start_kind_seq" ON "reminder_log" ("task_id", "cycle_start", "kind", "seq");
 """
 
+# v4 (#17): whichever-first cycles and checklists. Steps 3, 5, 6 and 7 belong to other
+# branches, so the numbers here have gaps until they merge. Every column has a default, so
+# the rows of earlier versions stay as they were and read as before: no meter interval, no
+# checklist, no results, not abnormal; a task's stored moments are those of its own type.
+V4_SCHEMA = """
+ALTER TABLE "project" ADD COLUMN "statistics_period_num" REAL NOT NULL DEFAULT 0;
+ALTER TABLE "project" ADD COLUMN "checklist" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "task" ADD COLUMN "time_due_at" INTEGER;
+ALTER TABLE "task" ADD COLUMN "due_value_at" INTEGER;
+ALTER TABLE "task" ADD COLUMN "due_by" VARCHAR(4) NOT NULL DEFAULT '';
+ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "handle" ADD COLUMN "is_abnormal" INTEGER NOT NULL DEFAULT 0;
+"""
+
+V4_POSTGRES = """
+ALTER TABLE "project" ADD COLUMN "statistics_period_num" DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE "project" ADD COLUMN "checklist" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "task" ADD COLUMN "time_due_at" BIGINT;
+ALTER TABLE "task" ADD COLUMN "due_value_at" BIGINT;
+ALTER TABLE "task" ADD COLUMN "due_by" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "handle" ADD COLUMN "is_abnormal" BIGINT NOT NULL DEFAULT 0;
+"""
+
 
 def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
@@ -116,6 +140,7 @@ def _run_script(sqlite: str, postgres: str) -> Callable[[Database], None]:
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _run_script(V1_SCHEMA, V1_POSTGRES)),
     (2, _run_script(V2_SCHEMA, V2_POSTGRES)),
+    (4, _run_script(V4_SCHEMA, V4_POSTGRES)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -106,6 +106,8 @@ class Project(AuditedModel):
     guide = TextField(default="")
     anchor_type = CharField(max_length=8, default="按完成时间")
     is_active = IntegerField(default=0)
+    statistics_period_num = FloatField(default=0)  # 先到周期: the meter interval
+    checklist = TextField(default="[]")  # the checklist template, JSON (spec §3)
 
 
 class ProjectObject(BaseModel):
@@ -136,6 +138,11 @@ class Task(AuditedModel):
     base_value = FloatField(null=True)
     due_value = FloatField(null=True)
     last_handle_at = IntegerField(null=True)
+    # 先到周期 only: ``due_at`` above is when the task comes due (the earlier limit), these
+    # are the time limit, the meter limit's moment, and which of the two is earlier.
+    time_due_at = IntegerField(null=True)
+    due_value_at = IntegerField(null=True)
+    due_by = CharField(max_length=4, default="")
 
 
 class Handle(AuditedModel):
@@ -157,6 +164,8 @@ class Handle(AuditedModel):
     is_ignored = IntegerField(default=0)
     due_at = IntegerField(null=True)
     skipped_cycles = IntegerField(default=0)
+    checklist_results = TextField(default="[]")  # results with their items' snapshot, JSON
+    is_abnormal = IntegerField(default=0)
 
     class Meta:
         indexes = ((("created",), False), (("project_id", "created"), False))
