@@ -27,6 +27,9 @@ _DOMAIN_WORDS: dict[str, str] = {
     cycles.NATURAL: QT_TRANSLATE_NOOP("Humanize", "Calendar cycle"),
     cycles.STATISTIC: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
     cycles.STATISTIC_SYNONYM: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
+    cycles.FIRST: QT_TRANSLATE_NOOP("Humanize", "Whichever comes first"),
+    cycles.BY_TIME: QT_TRANSLATE_NOOP("Humanize", "by time"),
+    cycles.BY_METER: QT_TRANSLATE_NOOP("Humanize", "by meter"),
     cycles.BY_COMPLETION: QT_TRANSLATE_NOOP("Humanize", "From completion"),
     cycles.BY_PLAN: QT_TRANSLATE_NOOP("Humanize", "Fixed plan"),
     cycles.HOUR: QT_TRANSLATE_NOOP("Humanize", "hour"),
@@ -102,8 +105,14 @@ def due_in_words(due_at: str | int | None, now: int) -> str:
 
 
 def cycle_label(record: dict, statistic_unit: str = "") -> str:
-    """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
+    """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle, "every 6
+    months or 500 h" for a whichever-first one."""
     count = int(record.get("period_num") or 0)
+    if cycles.is_first(record.get("cycle_type")):
+        calendar = cycle_label({**record, "cycle_type": cycles.NATURAL})
+        meter = f"{number(record.get('statistics_period_num'))} {statistic_unit}".strip()
+        return QCoreApplication.translate(CONTEXT, "%1 or %2, whichever first").replace(
+            "%1", calendar).replace("%2", meter)
     if cycles.is_statistic(record.get("cycle_type")):
         unit = statistic_unit  # never the statistic's uid: a code is no unit
         return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(

@@ -108,6 +108,7 @@ ALTER TABLE "task" ADD COLUMN "due_value_at" INTEGER;
 ALTER TABLE "task" ADD COLUMN "due_by" VARCHAR(4) NOT NULL DEFAULT '';
 ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE "handle" ADD COLUMN "is_abnormal" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "reminder_log" ADD COLUMN "due_by" VARCHAR(4) NOT NULL DEFAULT '';
 """
 
 V4_POSTGRES = """
@@ -118,6 +119,7 @@ ALTER TABLE "task" ADD COLUMN "due_value_at" BIGINT;
 ALTER TABLE "task" ADD COLUMN "due_by" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE "handle" ADD COLUMN "is_abnormal" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "reminder_log" ADD COLUMN "due_by" TEXT NOT NULL DEFAULT '';
 """
 
 

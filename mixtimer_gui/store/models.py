@@ -211,6 +211,7 @@ class ReminderLog(BaseModel):
     object_id = CharField(max_length=64, default="")
     object_name = CharField(max_length=100, default="")
     is_read = IntegerField(default=0)
+    due_by = CharField(max_length=4, default="")  # 先到周期: which limit came due
 
     class Meta:
         table_name = "reminder_log"

@@ -293,6 +293,7 @@ def reminder_fields(store: Store) -> FieldMap:
         "object_name": FilterField(f.TEXT, log.object_name),
         "is_read": FilterField(f.INT, log.is_read),
         "created": FilterField(f.TIME, log.fired_at),
+        "due_by": FilterField(f.TEXT, log.due_by),
     }
 
 
