@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from mixtimer_gui.domain import rules
-from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.domain import checklists, rules
+from mixtimer_gui.domain.errors import DomainError, FieldError
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.checklist_widgets import ChecklistPanel
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
 from mixtimer_gui.gui.screens import fit_to_screen
@@ -201,6 +203,12 @@ class HandleDialog(FormDialog):
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(80)
         self.attachments = ImageAttachments()
+        self.checklist = ChecklistPanel(self._checklist_items())
+        if self.checklist.items:
+            # The checks come first: they are the job; who, fee and result sum it up.
+            self.add_field("checklist_results", self.tr("Checklist"),
+                           self._scrolled(self.checklist))
+            self.field_widgets["checklist_results"] = self.checklist.inputs[0]
         self.add_field("handler_name_list", self.tr("Done by"), self.handlers)
         self.add_field("fee", self.tr("Fee"), self.fee_spin)
         self.add_field("result", self.tr("Result"), self.result_edit)
@@ -209,7 +217,31 @@ class HandleDialog(FormDialog):
         self.alias_field("handler_id_list", "handler_name_list")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
-        fit_to_screen(self, 560, 640)
+        fit_to_screen(self, 560, 640 + min(len(self.checklist.items), 8) * 30)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.checklist.inputs and not event.spontaneous():
+            self.checklist.inputs[0].setFocus()  # the checks are the job: start there
+
+    def _checklist_items(self) -> list[dict[str, Any]]:
+        """The task's project's checklist as it is now (the record keeps a copy)."""
+        try:
+            project = self.services.projects.get({"uid": self.task.get("project_id", "")})
+        except DomainError:
+            return []
+        return list(project.get("checklist") or [])
+
+    def _scrolled(self, panel: QWidget) -> QWidget:
+        """A long checklist scrolls inside the dialog, which must fit a 1024×700 screen."""
+        if len(self.checklist.items) <= 8:
+            return panel
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(panel)
+        area.setMinimumHeight(8 * 30)
+        return area
 
     # -- drag & drop of picture files -----------------------------------------------------
 
@@ -235,11 +267,14 @@ class HandleDialog(FormDialog):
                 "handler_id_list": self.handlers.checked_ids(),
                 "handler_name_list": self.handlers.checked_names(),
                 "fee": self.fee_spin.value(), "result": self.result_edit.text(),
-                "description": self.description_edit.toPlainText(), "images": images}
+                "description": self.description_edit.toPlainText(), "images": images,
+                "checklist_results": self.checklist.results()}
 
     def save(self) -> None:
-        # Check the fields before copying pictures, so a refused form leaves no files behind.
-        rules.handle_input(self.payload())
+        # Check the fields before copying pictures, so a refused form leaves no files behind
+        # (the checklist too: its rule needs the project's items).
+        checklists.evaluate(rules.handle_input(self.payload()).checklist_results,
+                            self.checklist.items)
         images = stored_images.join_names(self._store_pictures())
         self.saved_uid = self.services.handles.handle(self.payload(images))["uid"]
 
