@@ -9,6 +9,7 @@ from pathlib import Path
 from mixtimer_gui.commands.database import DatabaseAt, no_such_file, open_workspace
 from mixtimer_gui.commands.errors import EXIT_OK, CommandError
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.checklist_export import export_checklist_results
 from mixtimer_gui.exports.csv_export import ExportError, export_handles
 
 
@@ -19,10 +20,13 @@ def run(args: argparse.Namespace, db_path: DatabaseAt) -> int:
               "where_in": args.where_in}
     with open_workspace(db_path, for_reading=True) as workspace:
         services = workspace.services
+        long_format = bool(getattr(args, "checklist_items", False))
+        write = export_checklist_results if long_format else export_handles
         try:
-            result = export_handles(services, Path(args.out), params,
-                                    wire_header=bool(args.wire_header))
+            result = write(services, Path(args.out), params,
+                           wire_header=bool(args.wire_header))
         except (DomainError, ExportError) as exc:
             raise CommandError(str(exc)) from exc
-    print(f"已导出 {result.rows} 条维保记录到 {result.path}")
+    what = "条检查结果" if long_format else "条维保记录"
+    print(f"已导出 {result.rows} {what}到 {result.path}")
     return EXIT_OK
