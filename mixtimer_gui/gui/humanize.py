@@ -38,6 +38,7 @@ _DOMAIN_WORDS: dict[str, str] = {
     cycles.MONTH: QT_TRANSLATE_NOOP("Humanize", "month"),
     cycles.YEAR: QT_TRANSLATE_NOOP("Humanize", "year"),
     "忽略": QT_TRANSLATE_NOOP("Humanize", "Ignored"),
+    "异常": QT_TRANSLATE_NOOP("Humanize", "Abnormal"),
 }
 
 STATUS_ORDER = (status.DUE, status.DUE_SOON, status.NORMAL, status.NOT_STARTED)
@@ -53,6 +54,11 @@ def domain_label(value: str | None) -> str:
         return ""
     words = _DOMAIN_WORDS.get(value)
     return _tr(words) if words else value
+
+
+def abnormal_label() -> str:
+    """有异常: a record whose checklist found an 异常 check or a value out of limits."""
+    return _tr("Abnormal")
 
 
 def status_label(value: str | None) -> str:

@@ -145,3 +145,30 @@ def test_editing_keeps_the_checklist(qtbot: Any, services: Services,
     assert form.validate_now()
     form.submit()
     assert services.projects.get({"uid": project["uid"]})["checklist"] == project["checklist"]
+
+
+def test_the_records_tab_filters_abnormal_records_and_shows_their_checks(
+        qtbot: Any, services: Services, task: dict[str, Any], bridge: Any) -> None:
+    from mixtimer_gui.gui.handles_tab import HandlesTab
+
+    bad = services.handles.handle({"task_id": task["uid"], "result": "done",
+                                   "checklist_results": [{"name": "油位", "value": "正常"},
+                                                         {"name": "排气温度",
+                                                          "value": 99}]})["uid"]
+    services.handles.handle({"task_id": task["uid"],
+                             "checklist_results": [{"name": "油位", "value": "正常"}]})
+    tab = HandlesTab(services, bridge)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    tab.abnormal_only.click()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert tab.model.record(0)["uid"] == bad
+    result = tab.model.index(0, [c.key for c in tab.model.columns].index("result"))
+    assert result.data().startswith("⚠ Abnormal")
+    tab.view.selectRow(0)
+    html = tab.detail.fields.toPlainText()
+    assert "Checklist" in html and "排气温度" in html and "99 ℃" in html and "≤ 95" in html
+    tab.clear_filters()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    assert not tab.abnormal_only.isChecked()
