@@ -110,6 +110,22 @@ def due_in_words(due_at: str | int | None, now: int) -> str:
     return QCoreApplication.translate(CONTEXT, "overdue since today")
 
 
+def due_moment(record: dict) -> str:
+    """When a task comes due, as wire time: a whichever-first task by its meter has that
+    limit's moment (``due_value_at``); every other one its ``due_at``."""
+    if record.get("due_by") == cycles.BY_METER and record.get("due_value_at"):
+        return str(record["due_value_at"])
+    return str(record.get("due_at") or "")
+
+
+def with_due_by(text: str, record: dict) -> str:
+    """``text`` followed by which limit of a whichever-first task is due: (按读数)."""
+    due_by = record.get("due_by")
+    if not due_by or not text:
+        return text
+    return f"{text} ({domain_label(due_by)})"
+
+
 def cycle_label(record: dict, statistic_unit: str = "") -> str:
     """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle, "every 6
     months or 500 h" for a whichever-first one."""

@@ -92,6 +92,7 @@ def task(row: Mapping[str, Any]) -> dict[str, Any]:
         "last_handle_at": format_wire(row["last_handle_at"]),
         "due_value_at": format_wire(row["due_value_at"]),
         "due_by": row["due_by"],
+        "statistics_period_num": number(row["statistics_period_num"]),
     }
 
 

@@ -136,6 +136,7 @@ def _task_fields(store: Store) -> FieldMap:
         "last_handle_at": FilterField(f.TIME, task.last_handle_at),
         "due_value_at": FilterField(f.TIME, task.due_value_at),
         "due_by": FilterField(f.TEXT, task.due_by),
+        "statistics_period_num": _number(store, project.statistics_period_num),
     }
 
 
@@ -158,6 +159,7 @@ def task_select(store: Store, now: int) -> Select:
                         project.period_num, project.period_unit,
                         project.notice_num, project.notice_unit, project.guide,
                         project.is_active, project.anchor_type,
+                        project.statistics_period_num,
                         fn.COALESCE(obj.name, task.object_id).alias("object_name"),
                         fn.COALESCE(obj.alias, task.object_id).alias("object_alias"),
                         fields["current_value"].column.alias("current_value"),

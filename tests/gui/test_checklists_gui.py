@@ -172,3 +172,35 @@ def test_the_records_tab_filters_abnormal_records_and_shows_their_checks(
     tab.clear_filters()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
     assert not tab.abnormal_only.isChecked()
+
+
+def test_the_task_list_says_which_limit_of_a_whichever_first_plan_is_due(
+        qtbot: Any, services: Services, bridge: Any, fake_clock: Any) -> None:
+    from mixtimer_gui.gui.tasks_tab import TasksTab
+
+    services.statistics.create({"uid": "RUNH", "name": "运行小时", "unit": "h"})
+    services.statistics.add_value({"statistics_id": "RUNH", "value": 1000})
+    uid = services.projects.create({"name": "叉车保养", "cycle_type": "先到周期",
+                                    "statistics_id": "RUNH", "period_num": 6,
+                                    "period_unit": "月", "statistics_period_num": 500,
+                                    "object_id_list": ["FL-1"]})["uid"]
+    services.projects.start({"uid": uid})
+    fake_clock.advance(days=10)
+    services.statistics.add_value({"statistics_id": "RUNH", "value": 1300})  # 30 h a day
+    tab = TasksTab(services, bridge)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    record = tab.model.record(0)
+    assert record["due_by"] == "读数"
+    keys = [c.key for c in tab.model.columns]
+    due = tab.model.index(0, keys.index("due_at")).data()
+    assert due == f"{record['due_value_at'][:16]} (by meter)"
+    # 200 h more at 30 h a day: 6⅔ days from 05-21 09:00 is 05-28 01:00, 7 dates ahead.
+    assert record["due_value_at"] == "2024-05-28 01:00:00"
+    assert tab.model.index(0, keys.index("due_words")).data() == "due in 7 days"
+    cycle = tab.model.index(0, keys.index("cycle")).data()
+    assert cycle == "every 6 months or 500 h, whichever first"
+    delegate = tab.view.itemDelegateForColumn(keys.index("progress"))
+    fraction, text = delegate.progress(record)
+    assert fraction == pytest.approx(0.6) and text == "1300 / 1500 h"  # the meter is ahead

@@ -27,7 +27,7 @@ TASK = ["uid", "description", "project_id", "project_name", "project_alias", "ob
         "period_unit", "notice_num", "notice_unit", "guide", *AUDIT]
 TASK_EXTENSIONS = ["is_active", "anchor_type", "cycle_start", "due_at", "notice_at", "status",
                    "start_value", "current_value", "due_value", "last_handle_at",
-                   "due_value_at", "due_by"]
+                   "due_value_at", "due_by", "statistics_period_num"]
 HANDLE = ["uid", "description", "task_id", "project_id", "project_alias", "project_name",
           "object_id", "object_name", "object_alias", "handler_id_list", "handler_name_list",
           "fee", "result", "images", *AUDIT]
