@@ -377,6 +377,14 @@ class HandlesTab(ListTab):
         self.all_time.setChecked(first is None)
         self._apply_filters()
 
+    def show_abnormal(self, days: int) -> None:
+        """The records of the last ``days`` days with abnormal checks (the overview)."""
+        today = self._today()
+        self.abnormal_only.blockSignals(True)
+        self.abnormal_only.setChecked(True)
+        self.abnormal_only.blockSignals(False)
+        self.set_date_range(today - timedelta(days=days), today)
+
     def filters(self) -> tuple[list, list]:
         """(where_and, where_or) for what the filter widgets say."""
         where_and: list = []

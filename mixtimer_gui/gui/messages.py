@@ -92,7 +92,7 @@ ENGLISH: dict[str, str] = {
     m.RESULT_UNKNOWN_ITEM: "'{name}' in {field} is not an item of the project's checklist.",
     m.RESULT_TWICE: "{field} gives '{name}' twice.",
     m.RESULT_REQUIRED: "'{name}' is a required check: please fill it in.",
-    m.RESULT_BAD_CHECK: "'{name}' can only be OK (正常) or Abnormal (异常), not '{value}'.",
+    m.RESULT_BAD_CHECK: "'{name}' can only be OK or Abnormal, not '{value}'.",
     m.RESULT_NOT_NUMBER: "'{name}' should be a number, not '{value}'.",
     m.RESULT_NOT_TEXT: "'{name}' should be text.",
     m.RESULT_TEXT_TOO_LONG: "The text of '{name}' is too long; at most {max_len} characters.",

@@ -110,6 +110,83 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>CheckToggle</name>
+    <message>
+      <source>OK</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <source>Abnormal</source>
+      <translation>异常</translation>
+    </message>
+    <message>
+      <source>Not checked (Space)</source>
+      <translation>未检查(空格键)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChecklistEditor</name>
+    <message>
+      <source>Check (OK / Abnormal)</source>
+      <translation>检查(正常/异常)</translation>
+    </message>
+    <message>
+      <source>Measurement</source>
+      <translation>测量</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>检查项</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Min</source>
+      <translation>下限</translation>
+    </message>
+    <message>
+      <source>Max</source>
+      <translation>上限</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Add &amp;item</source>
+      <translation>添加检查项(&amp;I)</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>Up</source>
+      <translation>上移</translation>
+    </message>
+    <message>
+      <source>Down</source>
+      <translation>下移</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChecklistPanel</name>
+    <message>
+      <source>number</source>
+      <translation>数字</translation>
+    </message>
+  </context>
+  <context>
     <name>DemoMaker</name>
     <message>
       <source>Building the demo database…</source>
@@ -246,6 +323,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Overdue repeat</source>
       <translation>逾期重复提醒间隔</translation>
+    </message>
+    <message>
+      <source>Meter interval</source>
+      <translation>读数间隔</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
     </message>
   </context>
   <context>
@@ -456,6 +541,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>维保记录</translation>
     </message>
     <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
+    </message>
+    <message>
       <source>Yes</source>
       <translation>是</translation>
     </message>
@@ -481,6 +570,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>e.g. Replaced the filter; all normal</source>
       <translation>例如:更换滤芯,一切正常</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
     </message>
     <message>
       <source>Done by</source>
@@ -571,6 +664,22 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <source>Abnormal only</source>
+      <translation>仅看异常</translation>
+    </message>
+    <message>
+      <source>Records whose checklist found something abnormal or out of limits</source>
+      <translation>检查清单中有异常项或超出限值的记录</translation>
+    </message>
+    <message>
+      <source>Export checklist results…</source>
+      <translation>导出检查结果…</translation>
+    </message>
+    <message>
+      <source>One row per checklist item of the records the filters show, for pivot tables</source>
+      <translation>筛选出的记录中每个检查项一行,便于做数据透视表</translation>
     </message>
     <message>
       <source>No maintenance records yet</source>
@@ -671,6 +780,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>统计周期</translation>
     </message>
     <message>
+      <source>Whichever comes first</source>
+      <translation>先到周期</translation>
+    </message>
+    <message>
+      <source>by time</source>
+      <translation>按时间</translation>
+    </message>
+    <message>
+      <source>by meter</source>
+      <translation>按读数</translation>
+    </message>
+    <message>
       <source>From completion</source>
       <translation>按完成时间</translation>
     </message>
@@ -701,6 +822,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Ignored</source>
       <translation>忽略</translation>
+    </message>
+    <message>
+      <source>Abnormal</source>
+      <translation>异常</translation>
     </message>
     <message numerus="yes">
       <source>due in %n day(s)</source>
@@ -1221,6 +1346,16 @@ Click to open the settings.</source>
       <translation>各项目按时完成率(近 12 个月)</translation>
     </message>
     <message>
+      <source>No abnormal checks in the last %1 days.</source>
+      <translation>最近 %1 天没有异常检查。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n record(s) with abnormal checks in the last %1 days</source>
+      <translation>
+        <numerusform>最近 %1 天有 %n 条记录检查异常</numerusform>
+      </translation>
+    </message>
+    <message>
       <source>Calculating…</source>
       <translation>正在计算…</translation>
     </message>
@@ -1307,6 +1442,14 @@ Click to open the settings.</source>
       <translation>下个周期起算(&amp;X):</translation>
     </message>
     <message>
+      <source>Or e&amp;very (meter):</source>
+      <translation>或每(读数)(&amp;V):</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
+    </message>
+    <message>
       <source>The next cycle starts when the task is handled or ignored.</source>
       <translation>任务处理或忽略时开始下一个周期。</translation>
     </message>
@@ -1359,6 +1502,10 @@ Click to open the settings.</source>
       <translation>已选 %1 个对象</translation>
     </message>
     <message>
+      <source>Due after the time interval or when the statistic has grown by the meter interval, whichever comes first; handling restarts both.</source>
+      <translation>时间间隔到了,或统计读数增长了读数间隔,以先到者为准;处理后两者一起重新计算。</translation>
+    </message>
+    <message>
       <source>Without a statistic the project can be saved but not started.</source>
       <translation>未选择统计项时可以保存项目,但无法启动。</translation>
     </message>
@@ -1397,6 +1544,10 @@ Click to open the settings.</source>
     <message>
       <source>No readings yet: due every %1 %2 from the first reading.</source>
       <translation>尚无读数:自第一次读数起每 %1 %2 到期。</translation>
+    </message>
+    <message>
+      <source>Or by the meter (latest reading %1 %2), at readings: %3 %2</source>
+      <translation>或按读数(最新读数 %1 %2),到期读数:%3 %2</translation>
     </message>
     <message>
       <source>Latest reading %1 %2. Due at readings: %3 %2</source>

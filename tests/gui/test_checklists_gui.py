@@ -204,3 +204,26 @@ def test_the_task_list_says_which_limit_of_a_whichever_first_plan_is_due(
     delegate = tab.view.itemDelegateForColumn(keys.index("progress"))
     fraction, text = delegate.progress(record)
     assert fraction == pytest.approx(0.6) and text == "1300 / 1500 h"  # the meter is ahead
+
+
+def test_the_overview_counts_abnormal_records_of_the_last_30_days(
+        qtbot: Any, services: Services, task: dict[str, Any], bridge: Any,
+        fake_clock: Any) -> None:
+    from mixtimer_gui.gui.overview_tab import OverviewTab
+
+    def handle(value: str) -> None:
+        services.handles.handle({"task_id": task["uid"],
+                                 "checklist_results": [{"name": "油位", "value": value}]})
+
+    handle("异常")  # 31 days before the overview looks: outside the window
+    fake_clock.advance(days=31)
+    handle("异常")
+    handle("正常")
+    tab = OverviewTab(services, bridge)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.charts_busy(), timeout=5000)
+    assert "1 record with abnormal checks in the last 30 days" in tab.abnormal_label.text()
+    opened: list[int] = []
+    tab.open_abnormal.connect(opened.append)
+    tab.abnormal_label.linkActivated.emit("abnormal")
+    assert opened == [30]
