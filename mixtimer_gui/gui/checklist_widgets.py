@@ -41,8 +41,8 @@ OK_STYLE = "color: #2e7d32;"
 
 
 _KIND_WORDS = {
-    checklists.CHECK: QT_TRANSLATE_NOOP("ChecklistEditor", "Check (OK / Abnormal)"),
-    checklists.MEASURE: QT_TRANSLATE_NOOP("ChecklistEditor", "Measurement"),
+    checklists.CHECK: QT_TRANSLATE_NOOP("ChecklistEditor", "Check"),
+    checklists.MEASURE: QT_TRANSLATE_NOOP("ChecklistEditor", "Measure"),
     checklists.TEXT: QT_TRANSLATE_NOOP("ChecklistEditor", "Text"),
 }
 
@@ -72,7 +72,8 @@ class ChecklistEditor(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((KIND, 170), (UNIT, 60), (LOW, 60), (HIGH, 60), (REQUIRED, 60)):
+        # The name takes what the narrow columns leave: at the form's 900 px about 130 px.
+        for column, width in ((KIND, 104), (UNIT, 48), (LOW, 48), (HIGH, 48), (REQUIRED, 40)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
@@ -97,7 +98,11 @@ class ChecklistEditor(QWidget):
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([
             self.tr("Item"), self.tr("Kind"), self.tr("Unit"), self.tr("Min"),
-            self.tr("Max"), self.tr("Required")])
+            self.tr("Max"), self.tr("Req.")])
+        self.table.horizontalHeaderItem(REQUIRED).setToolTip(self.tr("Required"))
+        self.table.horizontalHeaderItem(KIND).setToolTip(self.tr(
+            "Check: OK or Abnormal. Measure: a number, abnormal outside Min–Max. Text: a "
+            "note."))
         self.add_button.setText(self.tr("Add &item"))
         self.remove_button.setText(self.tr("Remove"))
         self.up_button.setText(self.tr("Up"))

@@ -46,9 +46,10 @@ IMAGE_FILTER = "*.png *.jpg *.jpeg *.gif *.bmp *.webp"
 
 
 def task_summary(task: dict[str, Any], now: int) -> str:
-    """``<b>project</b> · object — status, due in words`` for a dialog's header."""
+    """``<b>project</b> · object — status, due in words`` for a dialog's header (a
+    whichever-first task: its earlier limit, and which one)."""
     parts = [humanize.status_label(task.get("status"))]
-    words = humanize.due_in_words(task.get("due_at"), now)
+    words = humanize.with_due_by(humanize.due_in_words(humanize.due_moment(task), now), task)
     if words:
         parts.append(words)
     return (f"<b>{rich_text(task.get('project_name', ''))}</b> · "
@@ -217,7 +218,7 @@ class HandleDialog(FormDialog):
         self.alias_field("handler_id_list", "handler_name_list")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
-        fit_to_screen(self, 560, 640 + min(len(self.checklist.items), 8) * 30)
+        fit_to_screen(self, 560, 640 + len(self.checklist.items) * 34)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -233,14 +234,18 @@ class HandleDialog(FormDialog):
         return list(project.get("checklist") or [])
 
     def _scrolled(self, panel: QWidget) -> QWidget:
-        """A long checklist scrolls inside the dialog, which must fit a 1024×700 screen."""
-        if len(self.checklist.items) <= 8:
+        """The checklist scrolls inside the dialog, which must fit a 1024×700 screen: at
+        least three items in sight, all of them where the screen has room."""
+        if len(self.checklist.items) <= 3:
             return panel
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(panel)
-        area.setMinimumHeight(8 * 30)
+        row = panel.sizeHint().height() / len(self.checklist.items)
+        area.setMinimumHeight(int(3 * row))
+        area.setMaximumHeight(panel.sizeHint().height() + 2)
         return area
 
     # -- drag & drop of picture files -----------------------------------------------------

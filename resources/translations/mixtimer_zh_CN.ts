@@ -127,11 +127,11 @@ Close MixTimer and start it again: it will offer to restore the newest good back
   <context>
     <name>ChecklistEditor</name>
     <message>
-      <source>Check (OK / Abnormal)</source>
-      <translation>检查(正常/异常)</translation>
+      <source>Check</source>
+      <translation>检查</translation>
     </message>
     <message>
-      <source>Measurement</source>
+      <source>Measure</source>
       <translation>测量</translation>
     </message>
     <message>
@@ -159,8 +159,16 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>上限</translation>
     </message>
     <message>
+      <source>Req.</source>
+      <translation>必填</translation>
+    </message>
+    <message>
       <source>Required</source>
       <translation>必填</translation>
+    </message>
+    <message>
+      <source>Check: OK or Abnormal. Measure: a number, abnormal outside Min–Max. Text: a note.</source>
+      <translation>检查:正常或异常。测量:填数字,超出下限–上限即为异常。文本:备注。</translation>
     </message>
     <message>
       <source>Add &amp;item</source>
@@ -896,6 +904,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>at due time</source>
       <translation>到期时</translation>
+    </message>
+    <message>
+      <source>%1 or %2, whichever first</source>
+      <translation>%1或 %2,先到为准</translation>
     </message>
   </context>
   <context>
