@@ -92,7 +92,7 @@ def _read_item(entry: Any, field: str, position: int) -> Item:
     return item
 
 
-def _limit(entry: Mapping[str, Any], key: str, field: str, name: str) -> float | None:
+def _limit(entry: Mapping[str, Any], key: str, field: str, name: str) -> float | int | None:
     value = entry.get(key)
     if value is None or value == "":
         return None
@@ -103,7 +103,7 @@ def _limit(entry: Mapping[str, Any], key: str, field: str, name: str) -> float |
     return number
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any) -> float | int | None:
     """A finite number from a JSON number or numeric text, else ``None``."""
     if isinstance(value, bool):
         return None
@@ -118,11 +118,14 @@ def _number(value: Any) -> float | None:
         number = float(value)
     except OverflowError:
         return None
-    return number if math.isfinite(number) and abs(number) <= 1e15 else None
+    if not math.isfinite(number) or abs(number) > 1e15:
+        return None
+    # Whole numbers stay whole on the wire (95, not 95.0), as the other number fields do.
+    return int(number) if number.is_integer() else number
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if number.is_integer() else str(number)
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 # -- the results ----------------------------------------------------------------------------

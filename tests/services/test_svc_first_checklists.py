@@ -170,6 +170,7 @@ def test_checklist_is_kept_in_order_and_returned_by_the_gets(services: Services)
     assert stored[1] == {"name": "排气温度", "kind": "measure", "unit": "℃", "min": None,
                          "max": 95, "required": False}
     assert stored[3]["unit"] == "" and stored[3]["max"] is None  # text items have no limits
+    assert isinstance(stored[1]["max"], int)  # 95 on the wire, as sent, not 95.0
     listed = services.projects.list({})["data"][0]["checklist"]
     assert listed == stored
 
