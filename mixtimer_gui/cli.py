@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--where-in", metavar="J")
     export.add_argument("--wire-header", action="store_true",
                         help="wire field names in the header row instead of Chinese")
+    export.add_argument("--checklist-items", action="store_true",
+                        help="one row per checklist result (long format, for pivot tables)")
 
     for name, what in (("import-objects", "objects"), ("import-readings", "meter readings")):
         imp = sub.add_parser(name, help=f"import {what} from CSV (all or nothing)")

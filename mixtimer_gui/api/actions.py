@@ -20,6 +20,7 @@ from mixtimer_gui.services import Services
 # Parameter kinds (JSON shapes a well-behaved client sends).
 TEXT, INT, NUMBER, TIME, LIST_TEXT, LIST_INT, FILTER = (
     "text", "int", "number", "time", "list_text", "list_int", "filter")
+LIST_OBJECT = "list_object"  # a JSON array of objects (checklist items and results)
 
 _AUDIT = {"organization_id": TEXT, "created_by": INT, "last_modified_by": INT}
 _LIST = {"page_size": INT, "page_index": INT, "where_and": FILTER, "where_or": FILTER,
@@ -29,10 +30,11 @@ _UID_WRITE = {"uid": TEXT, **_AUDIT}  # a write by uid: its operator goes into t
 _PROJECT = {"uid": TEXT, "name": TEXT, "alias": TEXT, "description": TEXT, "cycle_type": TEXT,
             "statistics_id": TEXT, "period_num": INT, "period_unit": TEXT, "notice_num": INT,
             "notice_unit": TEXT, "guide": TEXT, "anchor_type": TEXT,
-            "object_id_list": LIST_TEXT, **_AUDIT}
+            "object_id_list": LIST_TEXT, "statistics_period_num": NUMBER,
+            "checklist": LIST_OBJECT, **_AUDIT}
 _HANDLE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
            "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,
-           "handled_at": TIME, **_AUDIT}
+           "handled_at": TIME, "checklist_results": LIST_OBJECT, **_AUDIT}
 _IGNORE = {"uid": TEXT, "task_id": TEXT, "description": TEXT, "handled_at": TIME, **_AUDIT}
 _CORRECTION = {"uid": TEXT, "description": TEXT, "handler_id_list": LIST_INT,
                "handler_name_list": LIST_TEXT, "fee": NUMBER, "result": TEXT, "images": TEXT,

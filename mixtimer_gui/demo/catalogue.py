@@ -86,9 +86,10 @@ class Plan:
     notice_unit: str
     anchor: str
     steps: tuple[str, ...]
+    meter_period: int = 0  # 先到周期: the meter interval beside the time interval
 
 
-N, S = cycles.NATURAL, cycles.STATISTIC
+N, S, F = cycles.NATURAL, cycles.STATISTIC, cycles.FIRST
 DONE, GRID = cycles.BY_COMPLETION, cycles.BY_PLAN
 # The first eight cover both cycle types, both anchors and every unit, so small runs do too.
 PLANS: tuple[Plan, ...] = (
@@ -147,7 +148,35 @@ PLANS: tuple[Plan, ...] = (
          ("配合特检院检验", "整改检验意见", "更新合格证")),
     Plan("消防泵", "消防泵年度检测", N, 1, YEAR, 1, MONTH, GRID,
          ("流量压力测试", "检查联动启泵", "出具检测报告")),
+    # Whichever comes first, as the manuals write it: 500 running hours or half a year.
+    Plan("叉车", "{object}500小时或半年保养", F, 6, MONTH, 7, DAY, DONE,
+         ("更换机油及机滤", "检查门架与货叉磨损", "检查制动与转向", "检查蓄电池或燃油系统"),
+         meter_period=500),
 )
+
+# Checklist templates (#17) of some plans, by plan name as written above: ordered items,
+# a check (正常/异常), a measurement with its unit and limits, or a text.
+CHECKLISTS: dict[str, list[dict[str, object]]] = {
+    "空压机季度保养": [
+        {"name": "油位", "kind": "check", "required": True},
+        {"name": "排气温度", "kind": "measure", "unit": "℃", "max": 95, "required": True},
+        {"name": "油气分离器压差", "kind": "measure", "unit": "bar", "max": 1.0},
+        {"name": "异响或泄漏", "kind": "check"},
+        {"name": "备注", "kind": "text"},
+    ],
+    "{object}500小时或半年保养": [
+        {"name": "轮胎及货叉", "kind": "check", "required": True},
+        {"name": "制动距离", "kind": "measure", "unit": "m", "max": 2.5},
+        {"name": "液压油位", "kind": "check"},
+    ],
+    "配电柜红外测温": [
+        {"name": "接头最高温度", "kind": "measure", "unit": "℃", "max": 70,
+         "required": True},
+        {"name": "柜内清洁", "kind": "check"},
+    ],
+}
+# The share of checked handles where something is found (an 异常 check or a value off).
+ABNORMAL_SHARE = 0.08
 
 # (result, relative weight, fee low, fee high); many handles cost nothing.
 RESULTS: tuple[tuple[str, int, float, float], ...] = (

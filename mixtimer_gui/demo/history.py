@@ -53,9 +53,13 @@ def build_world(*, objects: int, projects: int, handles: int, seed: int, now: in
 def nominal_period(rule: CycleRule, meter: DemoMeter | None, at: int) -> float:
     """About one period in seconds, to space handles by: a natural cycle's as the calendar
     makes it for a cycle begun at ``at`` (``domain.cycles``), a meter's at its mean rate."""
-    if rule.cycle_type == cycles.STATISTIC:
+    if rule.cycle_type in (cycles.STATISTIC, cycles.FIRST):
         rate = meter.daily_rate() if meter else 1.0
-        return max(3600.0, rule.period_num / max(rate, 1e-9) * ONE_DAY)
+        by_meter = max(3600.0, cycles.meter_period(rule) / max(rate, 1e-9) * ONE_DAY)
+        if rule.cycle_type == cycles.STATISTIC:
+            return by_meter
+        # Whichever comes first: the shorter of the two.
+        return min(by_meter, float(_due_of(cycles.begin_natural(rule, at)) - at))
     return float(_due_of(cycles.begin_natural(rule, at)) - at)
 
 
@@ -290,17 +294,18 @@ def run_task(task: DemoTask, now: int) -> Iterator[tuple[int, int, int | None, i
         return
     rule, meter = project.rule, project.meter
     start = span[0]
+    first = rule.cycle_type == cycles.FIRST
+    begin = cycles.begin_first if first else cycles.begin_statistic
+    close = cycles.close_first if first else cycles.close_statistic
     if meter is not None:
-        cycle = place_meter_cycle(rule, cycles.begin_statistic(rule, start,
-                                                               meter.value_at(start)),
-                                  meter, start)
+        cycle = place_meter_cycle(rule, begin(rule, start, meter.value_at(start)), meter,
+                                  start)
     else:
         cycle = cycles.begin_natural(rule, start)
     for moment in task.times:
         if meter is not None:
             closed_due = place_meter_cycle(rule, cycle, meter, moment).due_at
-            cycle, skipped = cycles.close_statistic(rule, cycle, moment,
-                                                    meter.value_at(moment))
+            cycle, skipped = close(rule, cycle, moment, meter.value_at(moment))
         else:
             closed_due = cycle.due_at
             cycle, skipped = cycles.close_natural(rule, cycle, moment)

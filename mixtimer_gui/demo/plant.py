@@ -42,7 +42,7 @@ class DemoProject:
     def rule(self) -> CycleRule:
         p = self.plan
         return CycleRule(p.cycle_type, p.period_num, p.period_unit, p.notice_num,
-                         p.notice_unit, p.anchor)
+                         p.notice_unit, p.anchor, float(p.meter_period))
 
     @property
     def is_active(self) -> int:
@@ -145,7 +145,7 @@ def build_projects(count: int, objects: list[DemoObject], rng: random.Random,
         group, groups = i // len(plans), uses[i % len(plans)]
         kind_objects = by_kind[plan.kind]
         meter = None
-        if plan.cycle_type == cycles.STATISTIC:
+        if plan.cycle_type in (cycles.STATISTIC, cycles.FIRST):  # one meter per object
             obj = kind_objects[group % len(kind_objects)]
             members = [obj]
             name = plan.name.format(object=obj.name)

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from itertools import accumulate
 
 from mixtimer_gui.demo.catalogue import (
+    ABNORMAL_SHARE,
+    CHECKLISTS,
     IGNORE_REASONS,
     IGNORE_SHARE,
     NOTES,
@@ -18,7 +20,7 @@ from mixtimer_gui.demo.catalogue import (
 )
 from mixtimer_gui.demo.plant import DemoTask, Numbering, World
 from mixtimer_gui.demo.timeline import HISTORY_DAYS, ONE_DAY
-from mixtimer_gui.domain import cycles, rules, status, uids
+from mixtimer_gui.domain import checklists, cycles, rules, status, uids
 
 HANDLE_CHUNK = 20_000
 
@@ -74,9 +76,34 @@ class HandleWriter:
             fee = 0.0 if high == 0 or rng.random() < 0.3 else round(rng.uniform(low, high))
             description = f"{project.name}:{rng.choice(NOTES)}"
             ignored = 0
+        results = [] if ignored else self.checks(project.plan.name)
         return (rowid, uid, task.uid, project.uid, project.name, project.uid, obj.uid,
                 obj.name, obj.alias, description, ids_json, names_json, float(fee), result, "",
-                ignored, due_at, skipped, "", moment, 0, moment, 0, moment)
+                ignored, due_at, skipped, "", moment, 0, moment, 0, moment,
+                json.dumps(results, ensure_ascii=False) if results else "[]",
+                int(checklists.is_abnormal(results)))
+
+    def checks(self, plan_name: str) -> list[dict]:
+        """Results for a plan's checklist, judged by the domain's rule as the services
+        judge a ``v2_handle``: mostly fine, now and then something found."""
+        template = checklist_of(plan_name)
+        if not template:
+            return []
+        rng = self.rng
+        found = rng.random() < ABNORMAL_SHARE
+        entries = []
+        for item in template:
+            kind = item["kind"]
+            if kind == checklists.CHECK:
+                value = checklists.ABNORMAL if found and rng.random() < 0.5 else checklists.OK
+            elif kind == checklists.MEASURE:
+                high = float(item["max"]) if item.get("max") is not None else 100.0
+                share = rng.uniform(1.02, 1.2) if found else rng.uniform(0.4, 0.95)
+                value = round(high * share, 1)
+            else:
+                value = rng.choice(NOTES) if rng.random() < 0.3 else ""
+            entries.append((item["name"], value))
+        return checklists.evaluate(entries, template)
 
     def result(self) -> tuple[str, float, float]:
         text, _, low, high = self.rng.choices(RESULTS, cum_weights=self._result_weights)[0]
@@ -116,18 +143,39 @@ def handler_rows(world: World) -> Iterator[tuple]:
         yield (hid, name, start)
 
 
+def checklist_of(plan_name: str) -> list[dict]:
+    """A plan's checklist template as the rules store it (``read_checklist``)."""
+    return _templates().get(plan_name, [])
+
+
+_TEMPLATES: dict[str, list[dict]] = {}
+
+
+def _templates() -> dict[str, list[dict]]:
+    if not _TEMPLATES:
+        for name, items in CHECKLISTS.items():
+            _TEMPLATES[name] = checklists.read_checklist({"checklist": items})
+    return _TEMPLATES
+
+
 def project_rows(world: World) -> Iterator[tuple]:
     for p in world.projects:
         plan = p.plan
         changed = p.stopped or p.started or p.created
-        description = (f"{len(p.objects)} 台{plan.kind},每 {plan.period_num} "
-                       f"{PERIOD_WORDS.get(plan.period_unit, plan.period_unit)}一次")
+        every = (f"每 {plan.period_num} "
+                 f"{PERIOD_WORDS.get(plan.period_unit, plan.period_unit)}")
+        description = f"{len(p.objects)} 台{plan.kind},{every}一次"
         if plan.cycle_type == cycles.STATISTIC and p.meter is not None:
             description = f"{p.meter.name}每累计 {plan.period_num} {p.meter.unit}维保一次"
+        if plan.cycle_type == cycles.FIRST and p.meter is not None:
+            description = (f"{p.meter.name}每累计 {plan.meter_period} {p.meter.unit}或"
+                           f"{every},先到为准")
+        template = checklist_of(plan.name)
         yield (p.uid, p.name, p.uid, description, plan.cycle_type,
                p.meter.uid if p.meter else "", plan.period_num, plan.period_unit,
                plan.notice_num, plan.notice_unit, p.guide, plan.anchor, p.is_active, "",
-               p.created, 0, changed, 0)
+               p.created, 0, changed, 0, float(plan.meter_period),
+               json.dumps(template, ensure_ascii=False) if template else "[]")
 
 
 def project_object_rows(world: World) -> Iterator[tuple]:
@@ -145,7 +193,8 @@ def task_rows(world: World) -> Iterator[tuple]:
                c.cycle_index if c else 1, c.due_at if c else None, c.notice_at if c else None,
                c.start_value if c else None, c.base_value if c else None,
                c.due_value if c else None, t.last_handle_at, "", t.project.created, 0,
-               changed, 0)
+               changed, 0, c.time_due_at if c else None, c.value_due_at if c else None,
+               cycles.due_by(c.time_due_at, c.value_due_at) if c else "")
 
 
 def task_statuses(world: World) -> dict[str, int]:

@@ -18,7 +18,12 @@ from mixtimer_gui.domain import clock, forecast
 NATURAL = "自然时间周期"
 STATISTIC = "统计周期"
 STATISTIC_SYNONYM = "统计时间周期"  # the original's update page spells it this way
-CYCLE_TYPES = (NATURAL, STATISTIC)
+# Whichever comes first: a time interval and a meter interval together (spec §3, §4).
+FIRST = "先到周期"
+CYCLE_TYPES = (NATURAL, STATISTIC, FIRST)
+# Which limit of a whichever-first cycle comes due first (the task's ``due_by``).
+BY_TIME = "时间"
+BY_METER = "读数"
 
 HOUR, DAY, WEEK, MONTH, YEAR = "时", "日", "周", "月", "年"
 PERIOD_UNITS = (HOUR, DAY, WEEK, MONTH, YEAR)
@@ -42,6 +47,7 @@ class CycleRule:
     notice_num: int
     notice_unit: str
     anchor_type: str = BY_COMPLETION
+    meter_period: float = 0.0  # 先到周期 only: the meter interval (statistics_period_num)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class Cycle:
     start_value: float | None = None
     base_value: float | None = None
     due_value: float | None = None
+    time_due_at: int | None = None
+    value_due_at: int | None = None
 
 
 # -- calendar arithmetic --------------------------------------------------------------------
@@ -194,16 +202,26 @@ def reschedule_statistic(rule: CycleRule, cycle: Cycle) -> Cycle:
     return replace(cycle, due_value=base + cycle.cycle_index * rule.period_num)
 
 
-def place_statistic_due(rule: CycleRule, cycle: Cycle, forecast_due: int | None,
-                        reached_at: int | None) -> Cycle:
-    """Set due/notice of a statistic cycle from the forecast, or from the reading that
-    reached the threshold (due at that moment, whatever the forecast said)."""
+def meter_moment(cycle_start: int, forecast_due: int | None,
+                 reached_at: int | None) -> int | None:
+    """When a meter limit comes due: the reading that reached it (whatever the forecast
+    said), else the forecast; never before the cycle start; ``None`` when unknown."""
     due = forecast_due
     if reached_at is not None:
         due = reached_at if due is None else min(due, reached_at)
+    return None if due is None else max(due, cycle_start)
+
+
+def place_statistic_due(rule: CycleRule, cycle: Cycle, forecast_due: int | None,
+                        reached_at: int | None) -> Cycle:
+    """Set due/notice of a meter cycle from the forecast, or from the reading that
+    reached the threshold (due at that moment, whatever the forecast said). A
+    whichever-first cycle takes the earlier of that moment and its time limit."""
+    due = meter_moment(cycle.cycle_start, forecast_due, reached_at)
+    if is_first(rule.cycle_type):
+        return _with_first_due(rule, cycle, due)
     if due is None:
         return replace(cycle, due_at=None, notice_at=None)
-    due = max(due, cycle.cycle_start)
     return _with_due(rule, cycle, due)
 
 
@@ -217,10 +235,113 @@ def place_statistic(rule: CycleRule, cycle: Cycle,
     """
     if cycle.due_value is None:
         return cycle
+    if is_first(rule.cycle_type) and cycle.time_due_at is None:
+        return cycle  # not a whichever-first cycle (yet): nothing to place
     readings = readings_since(cycle.cycle_start - forecast.WINDOW_SECONDS)
     reached = forecast.reached_at(readings, cycle.cycle_start, cycle.due_value)
     predicted = forecast.forecast_due(readings, cycle.due_value)
     return place_statistic_due(rule, cycle, predicted, reached)
+
+
+# -- whichever comes first ------------------------------------------------------------------
+#
+# Each limit runs as it would in its own cycle type: the time limit on the calendar grid
+# (``grid_anchor`` + ``cycle_index``·period), the meter limit on the value grid
+# (``base_value`` + j·meter_period). A handle or ignore closes both at once, so a
+# whichever-first task is, limit by limit, the natural and the statistic task of the same
+# settings handled side by side; its due moment is the earlier of theirs.
+
+
+def is_first(cycle_type: str | None) -> bool:
+    return cycle_type == FIRST
+
+
+def meter_period(rule: CycleRule) -> float:
+    """The meter interval of a rule: ``period_num`` for a statistic cycle,
+    ``meter_period`` (``statistics_period_num``) for a whichever-first one."""
+    return rule.meter_period if is_first(rule.cycle_type) else float(rule.period_num)
+
+
+def due_by(time_due_at: int | None, value_due_at: int | None) -> str:
+    """Which limit of a whichever-first cycle comes due first: ``读数`` when the meter's
+    moment is known and strictly earlier, else ``时间`` (a tie goes to the calendar, whose
+    date is certain); ``""`` for a cycle without a time limit (the other cycle types)."""
+    if time_due_at is None:
+        return ""
+    if value_due_at is not None and value_due_at < time_due_at:
+        return BY_METER
+    return BY_TIME
+
+
+def _with_first_due(rule: CycleRule, cycle: Cycle, value_due_at: int | None) -> Cycle:
+    assert cycle.time_due_at is not None
+    due = cycle.time_due_at if value_due_at is None else min(cycle.time_due_at, value_due_at)
+    return replace(_with_due(rule, cycle, due), value_due_at=value_due_at)
+
+
+def _first_value_index(base: float, period: float, value: float) -> int:
+    """The smallest ``j ≥ 1`` with ``base + j·period > value``."""
+    if value < base:
+        return 1
+    j = int((value - base) // period) + 1
+    while base + j * period <= value:  # the float division rounded down
+        j += 1
+    while j > 1 and base + (j - 1) * period > value:
+        j -= 1
+    return j
+
+
+def begin_first(rule: CycleRule, now: int, current_value: float) -> Cycle:
+    """A fresh whichever-first cycle: due one time period from now, or when the meter has
+    advanced ``meter_period`` from ``current_value``, whichever comes first. Until the
+    meter can be forecast, the time limit alone places it."""
+    period = meter_period(rule)
+    time_due = grid_point(now, 1, rule.period_num, rule.period_unit)
+    cycle = Cycle(cycle_start=now, grid_anchor=now, cycle_index=1, start_value=current_value,
+                  base_value=current_value, due_value=current_value + period,
+                  time_due_at=time_due)
+    return _with_first_due(rule, cycle, None)
+
+
+def close_first(rule: CycleRule, cycle: Cycle, at: int,
+                current_value: float) -> tuple[Cycle, int]:
+    """Close a whichever-first cycle at ``at`` with the meter at ``current_value``: both
+    limits restart. Under ``按计划时间`` each steps on its own grid past the handle (at
+    least one step, as early handling closes one cycle) and the skipped cycles are those
+    of the limit that missed more grid points."""
+    if rule.anchor_type != BY_PLAN:
+        return begin_first(rule, at, current_value), 0
+    time_cycle, time_skipped = close_natural(rule, cycle, at)
+    period = meter_period(rule)
+    base = _base(cycle)
+    value_index = _first_value_index(base, period, (cycle.due_value or base) - period / 2)
+    after = _first_value_index(base, period, current_value)
+    next_value_index = max(value_index + 1, after)
+    value_skipped = next_value_index - value_index - 1
+    nxt = replace(time_cycle, start_value=current_value, base_value=base,
+                  due_value=base + next_value_index * period, time_due_at=time_cycle.due_at,
+                  value_due_at=None)
+    return _with_first_due(rule, nxt, None), max(time_skipped, value_skipped)
+
+
+def reschedule_first(rule: CycleRule, cycle: Cycle) -> Cycle:
+    """Both limits after the settings changed, the cycle kept: the time limit as a
+    natural cycle's; the meter limit one interval past the start reading (``按完成时间``)
+    or the first value grid point past it (``按计划时间``). Place it again afterwards."""
+    time_cycle = reschedule_natural(rule, cycle)
+    period = meter_period(rule)
+    start = cycle.start_value if cycle.start_value is not None else 0.0
+    base = _base(cycle) if rule.anchor_type == BY_PLAN else start
+    due_value = base + _first_value_index(base, period, start) * period
+    nxt = replace(time_cycle, start_value=start, base_value=base, due_value=due_value,
+                  time_due_at=time_cycle.due_at, value_due_at=None)
+    return _with_first_due(rule, nxt, None)
+
+
+def _base(cycle: Cycle) -> float:
+    if cycle.base_value is not None:
+        return cycle.base_value
+    return cycle.start_value or 0.0
 
 
 # -- a plan ahead, and how far a cycle has run ----------------------------------------------
@@ -261,13 +382,15 @@ def notice_reaches_cycle_start(rule: CycleRule, start: int, count: int = 5) -> b
 
 
 def next_due_values(rule: CycleRule, start_value: float, count: int) -> list[float]:
-    """The meter readings at which the first ``count`` cycles of a statistic ``rule`` come
-    due when the first begins at ``start_value`` and each is handled as it comes due."""
+    """The meter readings at which the first ``count`` cycles of a statistic ``rule`` (or
+    the meter limit of a whichever-first one) come due when the first begins at
+    ``start_value`` and each is handled as it comes due."""
     values: list[float] = []
-    cycle = begin_statistic(rule, 0, start_value)
+    meter_rule = replace(rule, cycle_type=STATISTIC, period_num=meter_period(rule))
+    cycle = begin_statistic(meter_rule, 0, start_value)
     for number in range(count):
         if number:
-            cycle, _skipped = close_statistic(rule, cycle, 0, values[-1])
+            cycle, _skipped = close_statistic(meter_rule, cycle, 0, values[-1])
         assert cycle.due_value is not None
         values.append(cycle.due_value)
     return values
@@ -293,10 +416,18 @@ def meter_fraction(start_value: float, current_value: float, due_value: float) -
 def progress(cycle_type: str, now: int, *, cycle_start: int | None = None,
              due_at: int | None = None, start_value: float | None = None,
              current_value: float | None = None,
-             due_value: float | None = None) -> float | None:
+             due_value: float | None = None,
+             time_due_at: int | None = None) -> float | None:
     """How far a task's current cycle has run (``meter_fraction`` for a meter cycle,
-    ``elapsed_fraction`` for a calendar one); ``None`` while a moment or a reading it needs
-    is unknown (a meter with no reading yet, a cycle never started)."""
+    ``elapsed_fraction`` for a calendar one, the further of the two for a whichever-first
+    one, measured against its time limit ``time_due_at``); ``None`` while a moment or a
+    reading it needs is unknown (a meter with no reading yet, a cycle never started)."""
+    if is_first(cycle_type):
+        time_part = progress(NATURAL, now, cycle_start=cycle_start, due_at=time_due_at)
+        meter_part = progress(STATISTIC, now, start_value=start_value,
+                              current_value=current_value, due_value=due_value)
+        parts = [p for p in (time_part, meter_part) if p is not None]
+        return max(parts) if parts else None
     if is_statistic(cycle_type):
         if start_value is None or current_value is None or due_value is None:
             return None

@@ -68,6 +68,25 @@ STATISTIC_IN_USE = "统计 '{uid}' 仍被项目 {projects} 使用,请先修改�
 STATISTIC_UNKNOWN = "{field} '{uid}' 不存在,请先创建该统计或留空"
 STATISTIC_NEEDED_TO_START = "{field} 为空:统计周期的项目须先关联统计才能启动"
 STATISTIC_GONE = "{field} '{uid}' 不存在,无法启动"
+METER_PERIOD_REQUIRED = "{field} 必填:先到周期须给出读数间隔(大于 0 的数字,统计的单位)"
+# Checklists (#17): the template on a project, the results on a handle. Each names the item.
+CHECKLIST_ITEM_NOT_OBJECT = "{field} 第 {position} 项应为 JSON 对象(含 name 与 kind)"
+CHECKLIST_NAME_REQUIRED = "{field} 第 {position} 项缺少 name,请填写检查项名称"
+CHECKLIST_NAME_TOO_LONG = "{field} 第 {position} 项的名称过长,最多 {max_len} 字"
+CHECKLIST_NAME_TWICE = "{field} 中检查项 '{name}' 重复,名称在清单内须唯一"
+CHECKLIST_BAD_KIND = ("{field} 中检查项 '{name}' 的 kind 只可使用 'check'、'measure'、'text',"
+                      "收到 '{value}'")
+CHECKLIST_BAD_LIMIT = "{field} 中检查项 '{name}' 的 {key} 应为数字,收到 '{value}'"
+CHECKLIST_LIMITS_REVERSED = "{field} 中检查项 '{name}' 的下限 {low} 大于上限 {high}"
+CHECKLIST_UNIT_TOO_LONG = "{field} 中检查项 '{name}' 的单位过长,最多 {max_len} 字"
+RESULT_NOT_OBJECT = "{field} 第 {position} 项应为 JSON 对象(含 name 与 value)"
+RESULT_UNKNOWN_ITEM = "{field} 中的 '{name}' 不是该项目检查清单中的项"
+RESULT_TWICE = "{field} 中检查项 '{name}' 出现了两次"
+RESULT_REQUIRED = "{field} 缺少必填检查项 '{name}' 的结果,请填写"
+RESULT_BAD_CHECK = "{field} 中检查项 '{name}' 只可填写 '正常' 或 '异常',收到 '{value}'"
+RESULT_NOT_NUMBER = "{field} 中检查项 '{name}' 应填写数字,收到 '{value}'"
+RESULT_NOT_TEXT = "{field} 中检查项 '{name}' 应填写文本"
+RESULT_TEXT_TOO_LONG = "{field} 中检查项 '{name}' 的文本过长,最多 {max_len} 字"
 # The original document's own text, kept verbatim because clients may match on it.
 PROJECT_RUNNING = "项目下还有维保正在运行,请先停止项目下所有维保"
 

@@ -8,13 +8,14 @@ templates are in ``domain.messages``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mixtimer_gui.domain import clock, cycles, uids
+from mixtimer_gui.domain import checklists, clock, cycles, uids
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 
@@ -252,11 +253,14 @@ class ProjectInput:
     object_id_list: list[str]
     organization_id: str
     operator: int
+    statistics_period_num: float = 0.0
+    checklist: list[checklists.Item] = dataclasses.field(default_factory=list)
 
     @property
     def rule(self) -> cycles.CycleRule:
         return cycles.CycleRule(self.cycle_type, self.period_num, self.period_unit,
-                                self.notice_num, self.notice_unit, self.anchor_type)
+                                self.notice_num, self.notice_unit, self.anchor_type,
+                                self.statistics_period_num)
 
 
 def project_input(data: Mapping[str, Any]) -> ProjectInput:
@@ -265,7 +269,8 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
     cycle_type = read_choice(data, "cycle_type", cycles.CYCLE_TYPES,
                              synonyms={cycles.STATISTIC_SYNONYM: cycles.STATISTIC})
     period_num = read_int(data, "period_num", minimum=1)
-    if cycle_type == cycles.NATURAL:
+    calendar = cycle_type in (cycles.NATURAL, cycles.FIRST)
+    if calendar:
         unit = read_text(data, "period_unit", strip=True)
         if not unit:
             raise FieldError.of(say.PERIOD_UNIT_REQUIRED, "period_unit")
@@ -274,7 +279,7 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
         period_unit = read_text(data, "period_unit", strip=True, max_len=10)
     notice_num = read_int(data, "notice_num", default=0, minimum=0)
     notice_unit = read_choice(data, "notice_unit", cycles.NOTICE_UNITS, default=cycles.DAY)
-    if cycle_type == cycles.NATURAL:
+    if calendar:
         _check_span("period_num", period_num, period_unit)
     _check_span("notice_num", notice_num, notice_unit)
     objects = dedupe(read_str_list(data, "object_id_list"))
@@ -299,7 +304,20 @@ def project_input(data: Mapping[str, Any]) -> ProjectInput:
         object_id_list=objects,
         organization_id=org,
         operator=operator,
+        statistics_period_num=_meter_interval(data, cycle_type),
+        checklist=checklists.read_checklist(data),
     )
+
+
+def _meter_interval(data: Mapping[str, Any], cycle_type: str) -> float:
+    """``statistics_period_num``: required (> 0) for 先到周期; other cycle types ignore it
+    (stored as 0), though a value it could never hold is refused whatever the type."""
+    number = read_number(data, "statistics_period_num", default=0.0, minimum=0)
+    if cycle_type != cycles.FIRST:
+        return 0.0
+    if number <= 0:
+        raise FieldError.of(say.METER_PERIOD_REQUIRED, "statistics_period_num")
+    return number
 
 
 def _check_span(field: str, count: int, unit: str) -> None:
@@ -321,6 +339,7 @@ class HandleInput:
     organization_id: str
     operator: int
     handled_at: int | None = None  # back-dated work; None: now
+    checklist_results: list[tuple[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleInput:
@@ -348,6 +367,7 @@ def handle_input(data: Mapping[str, Any], *, ignoring: bool = False) -> HandleIn
         organization_id=org,
         operator=operator,
         handled_at=read_time(data, "handled_at"),
+        checklist_results=checklists.read_result_entries(data),
     )
 
 

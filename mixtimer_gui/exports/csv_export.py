@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import secrets
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mixtimer_gui import files
+from mixtimer_gui.domain import checklists
 from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.exports.cells import (
     FORMULA_STARTS,
@@ -64,6 +66,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("on_time", "是否按时"),
     ("is_ignored", "是否忽略"),
     ("skipped_cycles", "跳过周期数"),
+    ("is_abnormal", "是否异常"),
+    ("checklist_results", "检查结果"),  # one line: 油位: 正常; 排气温度: 96 ℃ (≤ 95) 异常
     ("organization_id", "组织编号"),
     ("created_by", "创建人编号"),
     ("last_modified", "最后修改时间"),
@@ -134,6 +138,28 @@ class ImagePaths:
                                  for name, path in zip(names, found, strict=True))
 
 
+class ChecklistSummaries:
+    """A handle's stored results (JSON) as the one-line summary of ``checklists.summary``;
+    most handles store ``[]`` or the same few results, so each text is converted once."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, str] = {"[]": "", "": ""}
+
+    def __call__(self, stored: str | None) -> str:
+        if stored is None:
+            return ""
+        text = self._cache.get(stored)
+        if text is None:
+            try:
+                results = json.loads(stored)
+            except ValueError:
+                results = []
+            text = checklists.summary(results) if isinstance(results, list) else ""
+            if len(self._cache) < 10_000:
+                self._cache[stored] = text
+        return text
+
+
 class _Formatters:
     """The per-export caches both converters share (times, handler lists, pictures), and
     the header's way of writing yes and no."""
@@ -142,6 +168,7 @@ class _Formatters:
         self.when = WireTimeFormatter()
         self.join = ListJoiner()
         self.pictures = ImagePaths(data_dir)
+        self.checks = ChecklistSummaries()
         self.wire = wire
 
     @staticmethod
@@ -177,19 +204,21 @@ def row_converter(formatters: _Formatters | None = None,
     """
     fmt = formatters or _Formatters()
     when, join, fee_text, safe, pictures = fmt.when, fmt.join, fmt.fee, neutralise, fmt.pictures
-    wire = fmt.wire
+    checks, wire = fmt.checks, fmt.wire
 
     def convert(row: tuple[Any, ...]) -> tuple[str | int | float, ...]:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
-         due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
+         due_at, is_ignored, skipped, is_abnormal, checklist_results, organization_id,
+         created_by, last_modified, last_modified_by, handled_at, is_voided, void_reason,
+         voided_at, voided_by) = row
         return (safe(uid), safe(task_id), safe(project_id), safe(project_name),
                 safe(project_alias), safe(object_id), safe(object_name), safe(object_alias),
                 safe(join(handler_ids)), safe(join(handler_names)), fee_text(fee),
                 safe(result), safe(description), safe(pictures(images)), when(created),
                 when(due_at), _on_time(handled_at, due_at, is_ignored, wire),
-                _ignored(is_ignored, wire), skipped, safe(organization_id), created_by,
+                _ignored(is_ignored, wire), skipped, _ignored(is_abnormal, wire),
+                safe(checks(checklist_results)), safe(organization_id), created_by,
                 when(last_modified), last_modified_by, when(handled_at),
                 _ignored(is_voided, wire), safe(void_reason), when(voided_at), voided_by)
 
@@ -210,9 +239,9 @@ def _csv_writer(fh: Any) -> Any:
 # Under Chinese titles is_ignored is text (是/否), under wire names a number (1/0).
 _LINES = {
     False: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
-            b'"%s","%s",%d,"%s",%d,"%s",%d,"%s","%s","%s","%s",%d'),
+            b'"%s","%s",%d,"%s","%s","%s",%d,"%s",%d,"%s","%s","%s","%s",%d'),
     True: (b'"%s","%s","%s","%s","%s","%s","%s","%s","%s","%s",%s,"%s","%s","%s","%s","%s",'
-           b'"%s",%d,%d,"%s",%d,"%s",%d,"%s",%d,"%s","%s",%d'),
+           b'"%s",%d,%d,%d,"%s","%s",%d,"%s",%d,"%s",%d,"%s","%s",%d'),
 }
 # A quote opening a cell, then a character that makes ``neutralise`` change the cell: one of
 # the formula starts, or a quote (already-quoted text gets one more).
@@ -249,6 +278,7 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
     writer = _csv_writer(buffer)
     lists: dict[bytes | None, bytes] = {}
     fees: dict[float, bytes] = {}
+    summaries: dict[bytes, bytes] = {b"[]": b""}
 
     def written(row: tuple[Any, ...]) -> bytes:
         buffer.seek(0)
@@ -270,6 +300,13 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
             picture_paths[stored] = paths
         return paths
 
+    def summary(stored: bytes) -> bytes:
+        text = fmt.checks(stored.decode("utf-8", "surrogateescape")).encode(
+            "utf-8", "surrogateescape")
+        if len(summaries) < 10_000:
+            summaries[stored] = text
+        return text
+
     def fee_bytes(fee: float) -> bytes:
         if fee is None:
             raise TypeError("no fee")
@@ -281,8 +318,9 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
     def fast(row: tuple[Any, ...]) -> bytes:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
-         due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
+         due_at, is_ignored, skipped, is_abnormal, checklist_results, organization_id,
+         created_by, last_modified, last_modified_by, handled_at, is_voided, void_reason,
+         voided_at, voided_by) = row
         created_text = when(created)
         if due_at is None:
             due_text = on_time = b""
@@ -303,11 +341,14 @@ def _line_tools(wire: bool = False, data_dir: Path | None = None,
             paths = picture_paths.get(images)
             if paths is None:
                 paths = pictures(images)
+            checks = summaries.get(checklist_results)
+            if checks is None:
+                checks = summary(checklist_results)
             return line_format % (
                 uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, ids, names, fee_cell, result, description, paths,
                 created_text, due_text, on_time, ignored_of[is_ignored], skipped,
-                organization_id, created_by,
+                ignored_of[is_abnormal], checks, organization_id, created_by,
                 created_text if last_modified == created else when(last_modified),
                 last_modified_by,
                 created_text if handled_at == created else when(handled_at),

@@ -34,6 +34,7 @@ from mixtimer_gui.exports.cells import ListJoiner
 from mixtimer_gui.exports.csv_export import (
     NO,
     YES,
+    ChecklistSummaries,
     ExportCancelled,
     ExportResult,
     ImagePaths,
@@ -87,7 +88,8 @@ HANDLES = Sheet("维保记录", (
     _text("项目别名"), _text("对象编号"), _text("对象名称", 20), _text("对象别名"),
     _text("处理人编号"), _text("处理人", 16), _number("费用"), _text("处理结果", 24),
     _text("描述", 36), _text("图片", 30), _time("处理时间"), _time("到期时间"),
-    _text("是否按时", 9), _text("是否忽略", 9), _number("跳过周期数", 11), _text("组织编号"),
+    _text("是否按时", 9), _text("是否忽略", 9), _number("跳过周期数", 11),
+    _text("是否异常", 9), _text("检查结果", 36), _text("组织编号"),
     _number("创建人编号", 11), _time("最后修改时间"), _number("最后修改人编号", 15),
     _time("完成时间"), _text("已作废", 9), _text("作废原因", 24), _time("作废时间"),
     _number("作废人编号", 11),
@@ -269,18 +271,21 @@ def _discard(workbook: Any) -> None:
 def handle_cells(data_dir: Path | None = None) -> Callable[[tuple[Any, ...]], tuple[Cell, ...]]:
     """A raw ``EXPORT_COLUMNS`` row → the typed cells of ``HANDLES``."""
     join, pictures, when = ListJoiner(), ImagePaths(data_dir), ExcelTimes()
+    checks = ChecklistSummaries()
     yes_no = {None: None, True: YES, False: NO}
 
     def convert(row: tuple[Any, ...]) -> tuple[Cell, ...]:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
-         due_at, is_ignored, skipped, organization_id, created_by, last_modified,
-         last_modified_by, handled_at, is_voided, void_reason, voided_at, voided_by) = row
+         due_at, is_ignored, skipped, is_abnormal, checklist_results, organization_id,
+         created_by, last_modified, last_modified_by, handled_at, is_voided, void_reason,
+         voided_at, voided_by) = row
         return (uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, join(handler_ids), join(handler_names), fee,
                 result, description, pictures(images), when(created), when(due_at),
                 yes_no[handled_on_time(handled_at, due_at, is_ignored)],
-                _yes_no(is_ignored), skipped, organization_id, created_by,
+                _yes_no(is_ignored), skipped, _yes_no(is_abnormal),
+                checks(checklist_results), organization_id, created_by,
                 when(last_modified), last_modified_by, when(handled_at), _yes_no(is_voided),
                 void_reason, when(voided_at), voided_by)
 

@@ -44,6 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.checklist_export import (
+    export_checklist_results as write_checklist_csv,
+)
 from mixtimer_gui.exports.csv_export import ExportCancelled, ExportError, ExportResult
 from mixtimer_gui.exports.csv_export import export_handles as write_handles_csv
 from mixtimer_gui.exports.csv_import import (
@@ -170,13 +173,17 @@ def _failure(parent: QWidget, title: str) -> Callable[[str], None]:
 # -- export -----------------------------------------------------------------------------------
 
 
-def export_handles(parent: QWidget, services: Services, filter_params: dict) -> None:
-    """Export exactly the handles ``filter_params`` selects (the list's current filter)."""
-    path = _ask_save_path(parent)
+def export_handles(parent: QWidget, services: Services, filter_params: dict, *,
+                   checklist_items: bool = False) -> None:
+    """Export exactly the handles ``filter_params`` selects (the list's current filter);
+    with ``checklist_items``, one row per checklist result of them (the long form)."""
+    path = _ask_save_path(parent, checklist_items)
     if path is None:
         return
     params = dict(filter_params or {})
-    excel = path.suffix.lower() == ".xlsx"
+    # the long form (one row per checklist item) is CSV only: it feeds pivot tables
+    excel = path.suffix.lower() == ".xlsx" and not checklist_items
+    write = write_checklist_csv if checklist_items else write_handles_csv
 
     def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
         if excel:
@@ -185,23 +192,28 @@ def export_handles(parent: QWidget, services: Services, filter_params: dict) -> 
 
             return export_handles_xlsx(services, path, params, progress=progress,
                                        cancelled=cancelled)
-        return write_handles_csv(services, path, params, progress=progress,
-                                 cancelled=cancelled)
+        return write(services, path, params, progress=progress, cancelled=cancelled)
 
-    job = CsvJob(parent, services, _tr("Exporting maintenance records…"), work)
+    label = (_tr("Exporting checklist results…") if checklist_items
+             else _tr("Exporting maintenance records…"))
+    job = CsvJob(parent, services, label, work)
     job.done.connect(lambda result: _exported(parent, result))
     job.failed.connect(_failure(parent, _tr("Export failed")))
 
 
-def _ask_save_path(parent: QWidget) -> Path | None:
+def _ask_save_path(parent: QWidget, checklist_items: bool = False) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
+    name = _tr("checklist-results") if checklist_items else _tr("maintenance-records")
+    suggested = str(Path(folder) / (name + ".csv"))
     excel = excel_filter()
+    choices = csv_filter() if checklist_items else f"{csv_filter()};;{excel}"
     chosen, chosen_filter = QFileDialog.getSaveFileName(
-        parent, _tr("Export maintenance records"), suggested, f"{csv_filter()};;{excel}")
+        parent, _tr("Export maintenance records"), suggested, choices)
     if not chosen:
         return None
     path = Path(chosen)
+    if checklist_items and path.suffix.lower() != ".csv":
+        return path.with_name(path.name + ".csv")  # the long form is written as CSV only
     if path.suffix:
         return path
     return path.with_suffix(".xlsx" if chosen_filter == excel else ".csv")

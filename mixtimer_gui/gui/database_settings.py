@@ -141,7 +141,7 @@ class DatabaseBox(QGroupBox):
         self.next_label.setText(self.tr("At &next start:"))
         self.location_edit.setPlaceholderText(
             self.tr("the same; or a file, or postgresql://user@host/dbname"))
-        self.test_button.setText(self.tr("Test conn&ection"))
+        self.test_button.setText(self.tr("Test &connection"))
         self.next_hint.setText(self.tr(
             "Used from the next start on, unless --db or MIXTIMER_DB names a database. "
             "Never type a password here: each workstation keeps it in its own .pgpass "

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDoubleSpinBox,
@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from mixtimer_gui.domain import clock, rules
-from mixtimer_gui.domain.errors import FieldError
+from mixtimer_gui.domain import checklists, clock, rules
+from mixtimer_gui.domain.errors import DomainError, FieldError
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.checklist_widgets import ChecklistPanel
 from mixtimer_gui.gui.form_dialog import FormDialog
 from mixtimer_gui.gui.images import ImageViewer, ThumbnailList, file_thumbnail
 from mixtimer_gui.gui.screens import fit_to_screen
@@ -45,9 +47,10 @@ IMAGE_FILTER = "*.png *.jpg *.jpeg *.gif *.bmp *.webp"
 
 
 def task_summary(task: dict[str, Any], now: int) -> str:
-    """``<b>project</b> · object — status, due in words`` for a dialog's header."""
+    """``<b>project</b> · object — status, due in words`` for a dialog's header (a
+    whichever-first task: its earlier limit, and which one)."""
     parts = [humanize.status_label(task.get("status"))]
-    words = humanize.due_in_words(task.get("due_at"), now)
+    words = humanize.with_due_by(humanize.due_in_words(humanize.due_moment(task), now), task)
     if words:
         parts.append(words)
     return (f"<b>{rich_text(task.get('project_name', ''))}</b> · "
@@ -210,6 +213,12 @@ class HandleDialog(FormDialog):
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(80)
         self.attachments = ImageAttachments()
+        self.checklist = ChecklistPanel(self._checklist_items())
+        if self.checklist.items:
+            # The checks come first: they are the job; who, fee and result sum it up.
+            self.add_field("checklist_results", self.tr("Checklist"),
+                           self._scrolled(self.checklist))
+            self.field_widgets["checklist_results"] = self.checklist.inputs[0]
         self.done_at = DoneAtEdit(services.clock.now())
         self.done_at.setToolTip(self.tr("When the work was done; the next cycle starts "
                                         "then."))
@@ -222,7 +231,35 @@ class HandleDialog(FormDialog):
         self.alias_field("handler_id_list", "handler_name_list")
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Handle"))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
-        fit_to_screen(self, 560, 640)
+        fit_to_screen(self, 560, 640 + len(self.checklist.items) * 34)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.checklist.inputs and not event.spontaneous():
+            self.checklist.inputs[0].setFocus()  # the checks are the job: start there
+
+    def _checklist_items(self) -> list[dict[str, Any]]:
+        """The task's project's checklist as it is now (the record keeps a copy)."""
+        try:
+            project = self.services.projects.get({"uid": self.task.get("project_id", "")})
+        except DomainError:
+            return []
+        return list(project.get("checklist") or [])
+
+    def _scrolled(self, panel: QWidget) -> QWidget:
+        """The checklist scrolls inside the dialog, which must fit a 1024×700 screen: at
+        least three items in sight, all of them where the screen has room."""
+        if len(self.checklist.items) <= 3:
+            return panel
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(panel)
+        row = panel.sizeHint().height() / len(self.checklist.items)
+        area.setMinimumHeight(int(3 * row))
+        area.setMaximumHeight(panel.sizeHint().height() + 2)
+        return area
 
     # -- drag & drop of picture files -----------------------------------------------------
 
@@ -249,12 +286,15 @@ class HandleDialog(FormDialog):
                 "handler_name_list": self.handlers.checked_names(),
                 "fee": self.fee_spin.value(), "result": self.result_edit.text(),
                 "description": self.description_edit.toPlainText(), "images": images,
-                "handled_at": self.done_at.wire_time()}
+                "handled_at": self.done_at.wire_time(),
+                "checklist_results": self.checklist.results()}
 
     def save(self) -> None:
         # Check the fields before copying pictures, so a refused form leaves no files behind
-        # (the done-at time against the task too: a dry run of the whole rule).
-        rules.handle_input(self.payload())
+        # (the done-at time against the task and the checklist against the project's items
+        # too: a dry run of the whole rule).
+        checklists.evaluate(rules.handle_input(self.payload()).checklist_results,
+                            self.checklist.items)
         self.services.handles.check_handled_at(self.payload())
         images = stored_images.join_names(self._store_pictures())
         self.saved_uid = self.services.handles.handle(self.payload(images))["uid"]

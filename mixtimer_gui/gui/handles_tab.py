@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mixtimer_gui.domain import clock
+from mixtimer_gui.domain import checklists, clock
 from mixtimer_gui.domain.status import handled_on_time
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.background import own_connection
@@ -64,6 +64,7 @@ from mixtimer_gui.services.errors import StoreError
 log = logging.getLogger(__name__)
 
 IGNORED_FG = QColor("#7b868c")
+ABNORMAL_FG = QColor("#c62828")
 HANDLED, IGNORED = 0, 1
 DEFAULT_DAYS = 30
 THUMB = 84
@@ -77,8 +78,13 @@ def _handlers(record: dict[str, Any]) -> str:
 
 
 def _result(record: dict[str, Any]) -> str:
-    text = (humanize.domain_label("忽略") if record.get("is_ignored")
-            else record.get("result") or "")
+    if record.get("is_ignored"):
+        text = humanize.domain_label("忽略")
+    else:
+        result = record.get("result") or ""
+        # 有异常: a check said 异常 or a value left its limits
+        text = (f"⚠ {humanize.abnormal_label()}  {result}".rstrip()
+                if record.get("is_abnormal") else result)
     if record.get("is_voided"):  # shown only when the voided filter is on
         return QCoreApplication.translate("HandlesTab", "[Voided] %1").replace("%1", text)
     return text
@@ -86,6 +92,32 @@ def _result(record: dict[str, Any]) -> str:
 
 def _ignored_fg(record: dict[str, Any]) -> QColor | None:
     return IGNORED_FG if record.get("is_ignored") or record.get("is_voided") else None
+
+
+def _result_fg(record: dict[str, Any]) -> QColor | None:
+    if record.get("is_abnormal"):
+        return ABNORMAL_FG
+    return _ignored_fg(record)
+
+
+def checklist_html(results: list[dict[str, Any]], title: str) -> str:
+    """The results of a record as they were written: item, value, the limits then; the
+    abnormal ones in red."""
+    if not results:
+        return ""
+    rows = []
+    for result in results:
+        limits = checklists.limits_text(result)
+        colour = ABNORMAL_FG.name() if result.get("abnormal") else "#1f2a30"
+        value = checklists.value_text(result)
+        if result.get("kind") == checklists.CHECK:
+            value = humanize.domain_label(value) or value
+        rows.append(f"<tr><td style='color:#5f6b73; padding:2px 10px 2px 0'>"
+                    f"{rich_text(result.get('name', ''))}</td>"
+                    f"<td style='color:{colour}; padding:2px 8px 2px 0'>{rich_text(value)}</td>"
+                    f"<td style='color:#7b868c'>{rich_text(limits)}</td></tr>")
+    return (f"<h4 style='margin:10px 0 4px 0'>{rich_text(title)}</h4>"
+            f"<table cellspacing='0'>{''.join(rows)}</table>")
 
 
 class HandleDetail(QWidget):
@@ -154,8 +186,9 @@ class HandleDetail(QWidget):
             f"{rich_text(label)}</td>"
             f"<td style='padding:3px 0'>{rich_text(self._values[key])}</td></tr>"
             for key, label in self._rows())
+        checks = checklist_html(record.get("checklist_results") or [], self.tr("Checklist"))
         self.fields.setHtml(f"<h3 style='margin:0 0 6px 0'>{rich_text(title)}</h3>"
-                            f"<table cellspacing='0'>{rows}</table>")
+                            f"<table cellspacing='0'>{rows}</table>{checks}")
         self._show_images(record.get("images") or "")
 
     def _values_of(self, record: dict[str, Any]) -> dict[str, str]:
@@ -267,7 +300,7 @@ class HandlesTab(ListTab):
             Column("handlers", self.tr("Done by"), sort_field="", display=_handlers,
                    width=110),
             Column("result", self.tr("Result"), sort_field="", display=_result,
-                   foreground=_ignored_fg, width=140),
+                   foreground=_result_fg, width=140),
             Column("fee", self.tr("Fee"), sort_field="",
                    display=lambda r: humanize.money(r.get("fee")), align_right=True, width=80),
             Column("description", self.tr("Description"), sort_field="",
@@ -286,6 +319,9 @@ class HandlesTab(ListTab):
         self.date_to = self._date_edit(today)
         self.all_time.toggled.connect(self._apply_filters)
         self.all_time.toggled.connect(self._enable_dates)
+        self.abnormal_only = QCheckBox()
+        self.abnormal_only.setObjectName("abnormalOnly")
+        self.abnormal_only.toggled.connect(self._apply_filters)
         self.project_combo = ChoiceCombo(choices_of(self.services.projects.names))
         self.object_combo = ChoiceCombo(choices_of(self.services.objects.names),
                                         fill_on_show=False)
@@ -320,15 +356,18 @@ class HandlesTab(ListTab):
         self.count = count_label()
         self.export_button = QPushButton(icon("export"), "")
         self.export_button.clicked.connect(self.export_csv)
+        self.export_checks_button = QPushButton(icon("export"), "")
+        self.export_checks_button.clicked.connect(self.export_checklist_csv)
         dash = QLabel("–")
         layout = QVBoxLayout(self)
         layout.addWidget(filter_bar(self.search, self.project_combo, self.object_combo,
                                     self.handler_combo, self.kind_combo))
         layout.addWidget(filter_bar(self.all_time, self.date_from, dash, self.date_to,
-                                    self.show_voided))
+                                    self.show_voided, self.abnormal_only))
         layout.addWidget(self.splitter, 1)
         layout.addWidget(filter_bar(self.count, self.history_button, self.edit_button,
-                                    self.void_button, self.export_button, stretch_after=0))
+                                    self.void_button, self.export_checks_button,
+                                    self.export_button, stretch_after=0))
         self._enable_dates(True)
         add_shortcuts(self, (QKeySequence.StandardKey.Find, self.search.setFocus),
                       (QKeySequence.StandardKey.Refresh, self.refresh))
@@ -353,6 +392,12 @@ class HandlesTab(ListTab):
         self.void_button.setText(self.tr("Void…"))
         self.history_button.setText(self.tr("History…"))
         self.void_button.setToolTip(self.tr("Withdraw a mistaken record (a task's latest)"))
+        self.abnormal_only.setText(self.tr("Abnormal only"))
+        self.abnormal_only.setToolTip(self.tr("Records whose checklist found something "
+                                              "abnormal or out of limits"))
+        self.export_checks_button.setText(self.tr("Export checklist results…"))
+        self.export_checks_button.setToolTip(self.tr(
+            "One row per checklist item of the records the filters show, for pivot tables"))
         self._show_count(self.model.total)
         retitle_columns(self.model, self._columns())
         self.detail.retranslate()
@@ -386,6 +431,14 @@ class HandlesTab(ListTab):
         self.all_time.setChecked(first is None)
         self._apply_filters()
 
+    def show_abnormal(self, days: int) -> None:
+        """The records of the last ``days`` days with abnormal checks (the overview)."""
+        today = self._today()
+        self.abnormal_only.blockSignals(True)
+        self.abnormal_only.setChecked(True)
+        self.abnormal_only.blockSignals(False)
+        self.set_date_range(today - timedelta(days=days), today)
+
     def filters(self) -> tuple[list, list]:
         """(where_and, where_or) for what the filter widgets say."""
         where_and: list = []
@@ -403,6 +456,8 @@ class HandlesTab(ListTab):
                                         ("object_id", self.object_combo),
                                         ("handler_id_list", self.handler_combo),
                                         ("is_ignored", self.kind_combo)))
+        if self.abnormal_only.isChecked():
+            where_and.append(["is_abnormal", "=", 1])
         return where_and, search_conditions(self.search.text(), TEXT_FIELDS)
 
     def empty_guidance(self) -> Guidance:
@@ -418,9 +473,10 @@ class HandlesTab(ListTab):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self.all_time.blockSignals(True)
-        self.all_time.setChecked(True)
-        self.all_time.blockSignals(False)
+        for box, checked in ((self.all_time, True), (self.abnormal_only, False)):
+            box.blockSignals(True)
+            box.setChecked(checked)
+            box.blockSignals(False)
         self._enable_dates(True)
         super().clear_filters()
 
@@ -469,6 +525,12 @@ class HandlesTab(ListTab):
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
 
         csv_dialogs.export_handles(self, self.services, self.model.filter_params())
+
+    def export_checklist_csv(self) -> None:
+        from mixtimer_gui.gui import csv_dialogs
+
+        csv_dialogs.export_handles(self, self.services, self.model.filter_params(),
+                                   checklist_items=True)
 
     def _show_count(self, total: int) -> None:
         self.view.setEnabled(True)

@@ -27,6 +27,9 @@ _DOMAIN_WORDS: dict[str, str] = {
     cycles.NATURAL: QT_TRANSLATE_NOOP("Humanize", "Calendar cycle"),
     cycles.STATISTIC: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
     cycles.STATISTIC_SYNONYM: QT_TRANSLATE_NOOP("Humanize", "Meter cycle"),
+    cycles.FIRST: QT_TRANSLATE_NOOP("Humanize", "Whichever comes first"),
+    cycles.BY_TIME: QT_TRANSLATE_NOOP("Humanize", "by time"),
+    cycles.BY_METER: QT_TRANSLATE_NOOP("Humanize", "by meter"),
     cycles.BY_COMPLETION: QT_TRANSLATE_NOOP("Humanize", "From completion"),
     cycles.BY_PLAN: QT_TRANSLATE_NOOP("Humanize", "Fixed plan"),
     cycles.HOUR: QT_TRANSLATE_NOOP("Humanize", "hour"),
@@ -35,6 +38,7 @@ _DOMAIN_WORDS: dict[str, str] = {
     cycles.MONTH: QT_TRANSLATE_NOOP("Humanize", "month"),
     cycles.YEAR: QT_TRANSLATE_NOOP("Humanize", "year"),
     "忽略": QT_TRANSLATE_NOOP("Humanize", "Ignored"),
+    "异常": QT_TRANSLATE_NOOP("Humanize", "Abnormal"),
 }
 
 STATUS_ORDER = (status.DUE, status.DUE_SOON, status.NORMAL, status.NOT_STARTED)
@@ -50,6 +54,11 @@ def domain_label(value: str | None) -> str:
         return ""
     words = _DOMAIN_WORDS.get(value)
     return _tr(words) if words else value
+
+
+def abnormal_label() -> str:
+    """有异常: a record whose checklist found an 异常 check or a value out of limits."""
+    return _tr("Abnormal")
 
 
 def status_label(value: str | None) -> str:
@@ -101,9 +110,31 @@ def due_in_words(due_at: str | int | None, now: int) -> str:
     return QCoreApplication.translate(CONTEXT, "overdue since today")
 
 
+def due_moment(record: dict) -> str:
+    """When a task comes due, as wire time: a whichever-first task by its meter has that
+    limit's moment (``due_value_at``); every other one its ``due_at``."""
+    if record.get("due_by") == cycles.BY_METER and record.get("due_value_at"):
+        return str(record["due_value_at"])
+    return str(record.get("due_at") or "")
+
+
+def with_due_by(text: str, record: dict) -> str:
+    """``text`` followed by which limit of a whichever-first task is due: (按读数)."""
+    due_by = record.get("due_by")
+    if not due_by or not text:
+        return text
+    return f"{text} ({domain_label(due_by)})"
+
+
 def cycle_label(record: dict, statistic_unit: str = "") -> str:
-    """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle."""
+    """"every 2 days" for a calendar cycle, "every 25 h" for a meter cycle, "every 6
+    months or 500 h" for a whichever-first one."""
     count = int(record.get("period_num") or 0)
+    if cycles.is_first(record.get("cycle_type")):
+        calendar = cycle_label({**record, "cycle_type": cycles.NATURAL})
+        meter = f"{number(record.get('statistics_period_num'))} {statistic_unit}".strip()
+        return QCoreApplication.translate(CONTEXT, "%1 or %2, whichever first").replace(
+            "%1", calendar).replace("%2", meter)
     if cycles.is_statistic(record.get("cycle_type")):
         unit = statistic_unit  # never the statistic's uid: a code is no unit
         return QCoreApplication.translate(CONTEXT, "every %1 %2").replace(

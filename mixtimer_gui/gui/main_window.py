@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         widget = tab_class(self.services, self.bridge, self.tab_by_key.page(key))
         for name, slot in (("open_tasks", self.show_tasks),
                            ("open_task_filter", self.show_task_filter),
+                           ("open_abnormal", self.show_abnormal),
                            ("go_to_tab", self.show_tab)):
             signal = getattr(widget, name, None)
             if signal is not None:  # overview and projects lead to the Tasks tab
@@ -417,6 +418,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.tab_by_key.page("tasks"))
         if hasattr(tasks, "show_tasks"):
             tasks.show_tasks(list(task_uids))
+        self.bring_to_front()
+
+    def show_abnormal(self, days: int) -> None:
+        """Bring up the Records tab on the records of the last ``days`` days whose
+        checklist found something abnormal."""
+        handles = self.tab_by_key["handles"]
+        self.tabs.setCurrentWidget(self.tab_by_key.page("handles"))
+        if hasattr(handles, "show_abnormal"):
+            handles.show_abnormal(days)
         self.bring_to_front()
 
     def show_task_filter(self, filters: dict) -> None:

@@ -81,6 +81,31 @@ ENGLISH: dict[str, str] = {
     m.STATISTIC_NEEDED_TO_START: "{field} is empty: a meter project needs a statistic "
                                  "before it can start.",
     m.STATISTIC_GONE: "{field} '{uid}' does not exist, so the project cannot start.",
+    m.METER_PERIOD_REQUIRED: "{field} is required: a whichever-first plan needs a meter "
+                             "interval (a number above 0, in the statistic's unit).",
+    m.CHECKLIST_ITEM_NOT_OBJECT: "Item {position} of {field} should be an object with a name "
+                                 "and a kind.",
+    m.CHECKLIST_NAME_REQUIRED: "Item {position} of {field} has no name: please name it.",
+    m.CHECKLIST_NAME_TOO_LONG: "The name of item {position} of {field} is too long; at most "
+                               "{max_len} characters.",
+    m.CHECKLIST_NAME_TWICE: "{field} lists '{name}' twice: item names must differ.",
+    m.CHECKLIST_BAD_KIND: "The kind of '{name}' in {field} must be check, measure or text, "
+                          "not '{value}'.",
+    m.CHECKLIST_BAD_LIMIT: "The {key} of '{name}' in {field} should be a number, not "
+                           "'{value}'.",
+    m.CHECKLIST_LIMITS_REVERSED: "The lower limit of '{name}' in {field} ({low}) is above "
+                                 "its upper limit ({high}).",
+    m.CHECKLIST_UNIT_TOO_LONG: "The unit of '{name}' in {field} is too long; at most "
+                               "{max_len} characters.",
+    m.RESULT_NOT_OBJECT: "Entry {position} of {field} should be an object with a name and a "
+                         "value.",
+    m.RESULT_UNKNOWN_ITEM: "'{name}' in {field} is not an item of the project's checklist.",
+    m.RESULT_TWICE: "{field} gives '{name}' twice.",
+    m.RESULT_REQUIRED: "'{name}' is a required check: please fill it in.",
+    m.RESULT_BAD_CHECK: "'{name}' can only be OK or Abnormal, not '{value}'.",
+    m.RESULT_NOT_NUMBER: "'{name}' should be a number, not '{value}'.",
+    m.RESULT_NOT_TEXT: "'{name}' should be text.",
+    m.RESULT_TEXT_TOO_LONG: "The text of '{name}' is too long; at most {max_len} characters.",
     m.PROJECT_RUNNING: "The project is running: stop it before changing or deleting it.",
     m.PROJECT_NOT_FOUND: "There is no project '{uid}' (it may have been deleted).",
     m.TASK_NOT_FOUND: "There is no task '{uid}' (it may have been deleted).",
@@ -136,6 +161,9 @@ def field_label(field: str) -> str:
         "time": QCoreApplication.translate("Fields", "Time"),
         "unit": QCoreApplication.translate("Fields", "Unit"),
         "overdue_repeat_hours": QCoreApplication.translate("Fields", "Overdue repeat"),
+        "statistics_period_num": QCoreApplication.translate("Fields", "Meter interval"),
+        "checklist": QCoreApplication.translate("Fields", "Checklist"),
+        "checklist_results": QCoreApplication.translate("Fields", "Checklist"),
     }
     return labels.get(field, field)
 

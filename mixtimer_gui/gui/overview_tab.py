@@ -48,6 +48,7 @@ from mixtimer_gui.services.reports import MonthFee, OnTimeRate, ReportService, m
 log = logging.getLogger(__name__)
 
 DUE_WINDOW_DAYS = 14
+ABNORMAL_DAYS = 30  # how far back the overview counts records with abnormal checks
 # The first rows of the list, overdue first: more is the Tasks tab's job (a click on a tile),
 # and each row costs the first paint ~0.1 ms.
 DUE_LIST_ROWS = 120
@@ -136,6 +137,7 @@ class OverviewTab(QWidget):
 
     open_tasks = Signal(list)
     open_task_filter = Signal(dict)
+    open_abnormal = Signal(int)  # days back: the records with abnormal checks
     charts_loaded = Signal()
 
     def __init__(self, services: Services, bridge: ChangeBridge,
@@ -188,6 +190,13 @@ class OverviewTab(QWidget):
             self.tiles[status] = tile
             tiles.addWidget(tile)
         layout.addLayout(tiles)
+        # 异常 in the last 30 days: checklists that found something, a link to the records.
+        self.abnormal_label = QLabel(body)
+        self.abnormal_label.setObjectName("abnormalRecent")
+        self.abnormal_label.setTextFormat(Qt.TextFormat.RichText)
+        self.abnormal_label.linkActivated.connect(
+            lambda _link: self.open_abnormal.emit(ABNORMAL_DAYS))
+        layout.addWidget(self.abnormal_label)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -258,6 +267,8 @@ class OverviewTab(QWidget):
                                        self.tr("Object")])
         self.due_empty.setText(self.tr("Nothing comes due in the next two weeks."))
         self.cal_title.setText(self.tr("Calendar"))
+        if self._loaded:
+            self._load_abnormal()
         self.cal_hint.setText(self.tr("Days with due maintenance are marked; click one to "
                                       "see its tasks."))
         self.rate_title.setText(self.tr("On-time rate per project (last 12 months)"))
@@ -309,6 +320,19 @@ class OverviewTab(QWidget):
         counts = self.reports.status_counts()
         for status, tile in self.tiles.items():
             tile.set_count(counts.get(status, 0))
+        self._load_abnormal()
+
+    def _load_abnormal(self) -> None:
+        since = self.services.clock.now() - ABNORMAL_DAYS * 86400
+        count = self.reports.abnormal_count(since)
+        if not count:
+            text = self.tr("No abnormal checks in the last %1 days.").replace(
+                "%1", str(ABNORMAL_DAYS))
+            self.abnormal_label.setText(f"<span style='color:#607d8b'>{text}</span>")
+            return
+        text = (self.tr("%n record(s) with abnormal checks in the last %1 days", "", count)
+                .replace("%1", str(ABNORMAL_DAYS)))
+        self.abnormal_label.setText(f"<a href='abnormal' style='color:#c62828'>⚠ {text}</a>")
 
     def _load_due_list(self) -> None:
         now = self.services.clock.now()
@@ -317,8 +341,9 @@ class OverviewTab(QWidget):
                                          limit=DUE_LIST_ROWS)
         self.due_list.clear()
         for task in tasks:
-            item = QTreeWidgetItem([humanize.short_time(task["due_at"]),
-                                    humanize.due_in_words(task["due_at"], now),
+            due = humanize.due_moment(task)  # a whichever-first task: its earlier limit
+            item = QTreeWidgetItem([humanize.with_due_by(humanize.short_time(due), task),
+                                    humanize.due_in_words(due, now),
                                     task["project_name"], task["object_name"]])
             item.setData(0, UID_ROLE, task["uid"])
             color = QColor(STATUS_COLORS.get(task["status"], "#37474f"))

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui.domain import clock, cycles, rules
 from mixtimer_gui.domain.errors import DomainError
 from mixtimer_gui.gui import humanize
+from mixtimer_gui.gui.checklist_widgets import ChecklistEditor
 from mixtimer_gui.gui.debounce import Debouncer
 from mixtimer_gui.gui.form_dialog import FormDialog, error_line
 from mixtimer_gui.gui.icons import icon
@@ -122,6 +124,7 @@ class ProjectForm(FormDialog):
         left.addWidget(self._basic_box())
         left.addWidget(self._cycle_box())
         left.addWidget(self._preview_box(), 1)
+        left.addWidget(self._checklist_box())
         right.addWidget(self._objects_box(), 3)
         right.addWidget(self._guide_box(), 2)
         return columns
@@ -153,6 +156,15 @@ class ProjectForm(FormDialog):
         self.add_field("period_num", "", self.period_num_spin, form=cycle, row=self._pair(
             self.period_num_spin, self.period_unit_combo, self.period_unit_text))
         self.alias_field("period_unit", "period_num", self.period_unit_combo)
+        # 先到周期: the meter interval beside the time interval above.
+        self.meter_spin = QDoubleSpinBox(self.cycle_box)
+        self.meter_spin.setObjectName("meterSpin")
+        self.meter_spin.setRange(0, 1e9)
+        self.meter_spin.setDecimals(2)
+        self.meter_spin.setMinimumWidth(110)
+        self.meter_unit_text = role_label(self.cycle_box, "hint")
+        self.add_field("statistics_period_num", "", self.meter_spin, form=cycle,
+                       row=self._pair(self.meter_spin, self.meter_unit_text))
         self.notice_num_spin = self._spin()
         self.notice_unit_combo = self._combo(cycles.NOTICE_UNITS)
         # What the notice will do when it is not the plain "this long before the due date"
@@ -183,6 +195,14 @@ class ProjectForm(FormDialog):
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         preview.addWidget(self.preview_label)
         return self.preview_box
+
+    def _checklist_box(self) -> QGroupBox:
+        self.checklist_box = QGroupBox(self)
+        column = QVBoxLayout(self.checklist_box)
+        self.checklist_editor = ChecklistEditor(self.checklist_box)
+        column.addWidget(self.checklist_editor)
+        column.addWidget(self.bind_field("checklist", self.checklist_editor.table))
+        return self.checklist_box
 
     def _objects_box(self) -> QGroupBox:
         self.objects_box = QGroupBox(self)
@@ -251,7 +271,10 @@ class ProjectForm(FormDialog):
     def _set_tab_order(self) -> None:
         chain = [self.name_edit, self.alias_edit, self.description_edit, self.cycle_type_combo,
                  self.statistic_combo, self.period_num_spin, self.period_unit_combo,
-                 self.notice_num_spin, self.notice_unit_combo, self.anchor_combo,
+                 self.meter_spin, self.notice_num_spin, self.notice_unit_combo,
+                 self.anchor_combo, self.checklist_editor.table,
+                 self.checklist_editor.add_button, self.checklist_editor.remove_button,
+                 self.checklist_editor.up_button, self.checklist_editor.down_button,
                  self.object_search, self.object_list, self.new_object_edit,
                  self.new_object_button, self.guide_edit, self.save_button,
                  self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
@@ -273,6 +296,9 @@ class ProjectForm(FormDialog):
         self.set_caption("period_num", self.tr("&Every:"))
         self.set_caption("notice_num", self.tr("Re&mind before:"))
         self.set_caption("anchor_type", self.tr("Ne&xt cycle starts:"))
+        self.set_caption("statistics_period_num", self.tr("Or e&very (meter):"))
+        self.checklist_box.setTitle(self.tr("Checklist"))
+        self.checklist_editor.retranslate()
         for combo in (self.cycle_type_combo, self.period_unit_combo, self.notice_unit_combo,
                       self.anchor_combo):
             for index in range(combo.count()):
@@ -343,6 +369,8 @@ class ProjectForm(FormDialog):
         self.notice_num_spin.setValue(int(project.get("notice_num") or 0))
         self._select(self.notice_unit_combo, project.get("notice_unit") or cycles.DAY)
         self._select(self.anchor_combo, project.get("anchor_type") or cycles.BY_COMPLETION)
+        self.meter_spin.setValue(float(project.get("statistics_period_num") or 0))
+        self.checklist_editor.set_items(list(project.get("checklist") or []))
         self.guide_edit.setPlainText(str(project.get("guide") or ""))
 
     @staticmethod
@@ -397,6 +425,8 @@ class ProjectForm(FormDialog):
                 ("notice_num", self.notice_num_spin.valueChanged),
                 ("notice_unit", self.notice_unit_combo.currentIndexChanged),
                 ("anchor_type", self.anchor_combo.currentIndexChanged),
+                ("statistics_period_num", self.meter_spin.valueChanged),
+                ("checklist", self.checklist_editor.changed),
                 ("guide", self.guide_edit.textChanged)):
             self.watch(field, signal)
         self.cycle_type_combo.currentIndexChanged.connect(self._update_cycle_fields)
@@ -420,15 +450,28 @@ class ProjectForm(FormDialog):
             "%1", str(len(self._checked))))
 
     def _update_cycle_fields(self) -> None:
+        first = self.cycle_type() == cycles.FIRST
         statistic = self.cycle_type() == cycles.STATISTIC
-        self.statistic_combo.setVisible(statistic)
-        self.captions["statistics_id"].setVisible(statistic)
+        metered = statistic or first
+        self.statistic_combo.setVisible(metered)
+        self.captions["statistics_id"].setVisible(metered)
         self.period_unit_combo.setVisible(not statistic)
         self.period_unit_text.setVisible(statistic)
+        self.meter_spin.parentWidget().setVisible(first)
+        self.captions["statistics_period_num"].setVisible(first)
         stat = self.statistic_combo.currentData() or ""
-        self.period_unit_text.setText(self._statistic_units.get(stat, "") if stat else "")
-        self.statistic_hint.setVisible(statistic)
-        if statistic and not stat:
+        unit = self._statistic_units.get(stat, "") if stat else ""
+        self.period_unit_text.setText(unit)
+        self.meter_unit_text.setText(unit)
+        self.statistic_hint.setVisible(metered)
+        if first:
+            self.statistic_hint.setText(self.tr(
+                "Due after the time interval or when the statistic has grown by the meter "
+                "interval, whichever comes first; handling restarts both."))
+            if not stat:
+                self.statistic_hint.setText(self.tr("Without a statistic the project can be "
+                                                    "saved but not started."))
+        elif statistic and not stat:
             self.statistic_hint.setText(self.tr("Without a statistic the project can be saved "
                                                 "but not started."))
         else:
@@ -443,12 +486,14 @@ class ProjectForm(FormDialog):
     def wire(self) -> dict[str, Any]:
         """The request the form stands for: exactly what the API would receive."""
         statistic = self.cycle_type() == cycles.STATISTIC
+        first = self.cycle_type() == cycles.FIRST
         data: dict[str, Any] = {
             "name": self.name_edit.text(),
             "alias": self.alias_edit.text(),
             "description": self.description_edit.text(),
             "cycle_type": self.cycle_type(),
-            "statistics_id": (self.statistic_combo.currentData() or "") if statistic else "",
+            "statistics_id": ((self.statistic_combo.currentData() or "")
+                              if statistic or first else ""),
             "period_num": self.period_num_spin.value(),
             "period_unit": "" if statistic else self.period_unit_combo.currentData(),
             "notice_num": self.notice_num_spin.value(),
@@ -456,7 +501,10 @@ class ProjectForm(FormDialog):
             "anchor_type": self.anchor_combo.currentData(),
             "guide": self.guide_edit.toPlainText(),
             "object_id_list": list(self._checked),
+            "checklist": self.checklist_editor.items(),
         }
+        if first:
+            data["statistics_period_num"] = self.meter_spin.value()
         if self.project is not None:
             data["uid"] = self.project["uid"]
             data["organization_id"] = self.project.get("organization_id", "")
@@ -470,8 +518,9 @@ class ProjectForm(FormDialog):
     # -- preview ----------------------------------------------------------------------------
 
     def preview_dates(self) -> list[tuple[int, int]]:
-        """(due, notice) of the next five cycles if started now and handled on time."""
-        if self.cycle_type() != cycles.NATURAL:
+        """(due, notice) of the next five cycles if started now and handled on time (the
+        time limit of a whichever-first plan)."""
+        if self.cycle_type() not in (cycles.NATURAL, cycles.FIRST):
             return []
         try:
             inp = rules.project_input({**self.wire(), "name": "x"})
@@ -524,7 +573,9 @@ class ProjectForm(FormDialog):
                          f"<td style='padding-right:16px'><b>{due_text}</b></td>"
                          f"<td style='color:#607d8b'>{reminder}</td></tr>")
         note = self.tr("If started now and each cycle is handled on its due date.")
-        self.preview_label.setText(f"<table>{''.join(lines)}</table>"
+        meter = f"<p>{self._statistic_preview()}</p>" if self.cycle_type() == cycles.FIRST \
+            else ""
+        self.preview_label.setText(f"<table>{''.join(lines)}</table>{meter}"
                                    f"<p style='color:#607d8b'>{note}</p>")
 
     def _statistic_preview(self) -> str:
@@ -538,10 +589,11 @@ class ProjectForm(FormDialog):
         except DomainError:
             readings = []
         unit = self._statistic_units.get(stat, "")
-        step = self.period_num_spin.value()
+        step = humanize.number(self.meter_spin.value() if self.cycle_type() == cycles.FIRST
+                               else self.period_num_spin.value())
         if not readings:
             hint = self.tr("No readings yet: due every %1 %2 from the first reading.")
-            hint = hint.replace("%1", str(step)).replace("%2", unit)
+            hint = hint.replace("%1", step).replace("%2", unit)
             return f"<span style='color:#607d8b'>{hint}</span>"
         current = float(readings[0]["value"])
         try:
@@ -551,6 +603,10 @@ class ProjectForm(FormDialog):
             return f"<span style='color:#607d8b'>{hint}</span>"
         values = ", ".join(humanize.number(value) for value in
                            cycles.next_due_values(rule, current, PREVIEW_COUNT))
+        if self.cycle_type() == cycles.FIRST:
+            return (self.tr("Or by the meter (latest reading %1 %2), at readings: %3 %2")
+                    .replace("%1", humanize.number(current)).replace("%2", unit)
+                    .replace("%3", values))
         return (self.tr("Latest reading %1 %2. Due at readings: %3 %2")
                 .replace("%1", humanize.number(current)).replace("%2", unit)
                 .replace("%3", values))

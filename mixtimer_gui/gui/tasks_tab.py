@@ -156,8 +156,10 @@ class ProgressDelegate(QStyledItemDelegate):
             record.get("cycle_type") or "", self._now(),
             cycle_start=_moment(record.get("cycle_start")), due_at=_moment(record.get("due_at")),
             start_value=record.get("start_value"), current_value=record.get("current_value"),
-            due_value=record.get("due_value"))
-        if fraction is None or not cycles.is_statistic(record.get("cycle_type")):
+            due_value=record.get("due_value"), time_due_at=_moment(record.get("due_at")))
+        metered = (cycles.is_statistic(record.get("cycle_type"))
+                   or cycles.is_first(record.get("cycle_type")))
+        if fraction is None or not metered or record.get("current_value") is None:
             return fraction, ""
         unit = self._units(record.get("statistics_id") or "")
         text = (f"{humanize.number(record.get('current_value'))} / "
@@ -454,15 +456,17 @@ class TasksTab(ListTab):
 
 
 def _due_time(record: dict[str, Any]) -> str:
-    return humanize.short_time(record.get("due_at"))
+    # A whichever-first task shows the limit that comes first, and says which.
+    return humanize.with_due_by(humanize.short_time(humanize.due_moment(record)), record)
 
 
 def _due_words(record: dict[str, Any], now: int) -> str:
     if record.get("status") == task_status.NOT_STARTED:
         return ""
-    if not record.get("due_at"):
+    due = humanize.due_moment(record)
+    if not due:
         return QCoreApplication.translate("TasksTab", "no forecast yet")
-    return humanize.due_in_words(record["due_at"], now)
+    return humanize.due_in_words(due, now)
 
 
 def _due_color(record: dict[str, Any]) -> QColor | None:

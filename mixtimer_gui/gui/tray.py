@@ -299,6 +299,8 @@ class ReminderTray(QObject):
             return title, "\n".join([summary, *names])
         reminder = note.reminders[0]
         when = humanize.due_in_words(reminder.due_at, reminder.fired_at)
+        if reminder.due_by:  # a whichever-first plan: which of its limits came due
+            when = f"{when} ({humanize.domain_label(reminder.due_by)})"
         return self._title(reminder), f"{self._what(reminder)}\n{when}"
 
     def _title(self, reminder: Reminder) -> str:

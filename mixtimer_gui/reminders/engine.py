@@ -37,6 +37,7 @@ class Reminder:
     project_name: str = ""
     object_id: str = ""
     object_name: str = ""
+    due_by: str = ""  # 先到周期: 时间 or 读数, the limit that comes due
 
     @property
     def overdue_seconds(self) -> int:
@@ -51,7 +52,7 @@ class Reminder:
                    cycle_start=row["cycle_start"], due_at=row["due_at"],
                    fired_at=row["fired_at"], project_id=row["project_id"],
                    project_name=row["project_name"], object_id=row["object_id"],
-                   object_name=row["object_name"])
+                   object_name=row["object_name"], due_by=row.get("due_by") or "")
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def describe(notification: Notification) -> tuple[str, str]:
                 f"{counts[NOTICE]} 项:{names}{more}")
     r = notification.reminders[0]
     what = f"{r.project_name} · {r.object_name}"
-    due = clock_mod.format_wire(r.due_at)
+    due = clock_mod.format_wire(r.due_at) + (f"(按{r.due_by})" if r.due_by else "")
     if r.kind == NOTICE:
         return "维保即将到期", f"{what} 将于 {due} 到期"
     if r.kind == DUE:

@@ -294,8 +294,9 @@ class StatisticService:
         store = self.ctx.store
         projects, tasks = store.Project, store.Task
         changed = []
-        for project in projects.select().where((projects.statistics_id == uid)
-                                               & (projects.cycle_type == cycles.STATISTIC)):
+        for project in projects.select().where(
+                (projects.statistics_id == uid)
+                & projects.cycle_type.in_([cycles.STATISTIC, cycles.FIRST])):
             rule = cycle_ops.rule_of(project)
             for task in tasks.select().where((tasks.project_id == project.uid)
                                              & tasks.cycle_start.is_null(False)):
@@ -303,7 +304,8 @@ class StatisticService:
                 if cycle is None:
                     continue
                 placed = cycle_ops.place_statistic(store, rule, project, cycle)
-                if (placed.due_at, placed.notice_at) != (task.due_at, task.notice_at):
+                if ((placed.due_at, placed.notice_at, placed.value_due_at)
+                        != (task.due_at, task.notice_at, task.due_value_at)):
                     cycle_ops.store_cycle(task, placed)
                     task.save()
                     changed.append(task.uid)

@@ -17,7 +17,8 @@ from mixtimer_gui.store.models import Project, Store, Task
 
 def rule_of(project: Project) -> CycleRule:
     return CycleRule(project.cycle_type, project.period_num, project.period_unit,
-                     project.notice_num, project.notice_unit, project.anchor_type)
+                     project.notice_num, project.notice_unit, project.anchor_type,
+                     project.statistics_period_num or 0.0)
 
 
 def cycle_of(task: Task) -> Cycle | None:
@@ -25,13 +26,16 @@ def cycle_of(task: Task) -> Cycle | None:
         return None
     return Cycle(task.cycle_start, task.grid_anchor if task.grid_anchor is not None
                  else task.cycle_start, task.cycle_index or 1, task.due_at, task.notice_at,
-                 task.start_value, task.base_value, task.due_value)
+                 task.start_value, task.base_value, task.due_value, task.time_due_at,
+                 task.due_value_at)
 
 
 def store_cycle(task: Task, cycle: Cycle | None) -> None:
     if cycle is None:
         task.cycle_start = task.grid_anchor = task.due_at = task.notice_at = None
         task.start_value = task.base_value = task.due_value = None
+        task.time_due_at = task.due_value_at = None
+        task.due_by = ""
         task.cycle_index = 1
         return
     task.cycle_start = cycle.cycle_start
@@ -42,11 +46,16 @@ def store_cycle(task: Task, cycle: Cycle | None) -> None:
     task.start_value = cycle.start_value
     task.base_value = cycle.base_value
     task.due_value = cycle.due_value
+    task.time_due_at = cycle.time_due_at
+    task.due_value_at = cycle.value_due_at
+    task.due_by = cycles.due_by(cycle.time_due_at, cycle.value_due_at)
 
 
 # What a handle changes on its task, kept on the handle so a void can put it back exactly.
 STATE_FIELDS = ("cycle_start", "grid_anchor", "cycle_index", "due_at", "notice_at",
-                "start_value", "base_value", "due_value", "last_handle_at")
+                "start_value", "base_value", "due_value", "last_handle_at",
+                # 先到周期 (#17): both limits' moments and which one is due
+                "time_due_at", "due_value_at", "due_by")
 
 
 def snapshot(task: Task) -> str:
@@ -74,7 +83,8 @@ def restore(task: Task, state: str) -> None:
     """Put back a ``snapshot``."""
     saved = json.loads(state)
     for name in STATE_FIELDS:
-        setattr(task, name, saved.get(name))
+        if name in saved:  # a state saved before a field existed leaves it as it is
+            setattr(task, name, saved[name])
 
 
 def current_value(store: Store, project: Project, at: int | None = None) -> float:
@@ -100,6 +110,9 @@ def begin(store: Store, task: Task, project: Project, now: int) -> None:
     if project.cycle_type == cycles.STATISTIC:
         cycle = cycles.begin_statistic(rule, now, current_value(store, project))
         cycle = place_statistic(store, rule, project, cycle)
+    elif project.cycle_type == cycles.FIRST:
+        cycle = cycles.begin_first(rule, now, current_value(store, project))
+        cycle = place_statistic(store, rule, project, cycle)
     else:
         cycle = cycles.begin_natural(rule, now)
     store_cycle(task, cycle)
@@ -108,7 +121,8 @@ def begin(store: Store, task: Task, project: Project, now: int) -> None:
 def close(store: Store, task: Task, project: Project, at: int,
           *, back_dated: bool = False) -> tuple[int | None, int]:
     """Close the current cycle at ``at`` (a handle or ignore). ``back_dated``: the work was
-    done at ``at``, before now, so a statistic cycle restarts at the reading of that time.
+    done at ``at``, before now, so a statistic or whichever-first cycle restarts at the
+    reading of that time.
 
     Returns the due moment of the cycle that closed and the grid cycles skipped. A task that
     never started keeps its state: the record is history, there is no cycle to close.
@@ -121,9 +135,13 @@ def close(store: Store, task: Task, project: Project, at: int,
     # A clock that jumped back must not start the next cycle before the current one began
     # (a due date in the past, negative cycle lengths): close it no earlier than its start.
     at = max(at, cycle.cycle_start)
+    # back-dated work restarts a meter at the reading of its time
+    value = current_value(store, project, at if back_dated else None)
     if project.cycle_type == cycles.STATISTIC:
-        value = current_value(store, project, at if back_dated else None)
         nxt, skipped = cycles.close_statistic(rule, cycle, at, value)
+        nxt = place_statistic(store, rule, project, nxt)
+    elif project.cycle_type == cycles.FIRST:
+        nxt, skipped = cycles.close_first(rule, cycle, at, value)
         nxt = place_statistic(store, rule, project, nxt)
     else:
         nxt, skipped = cycles.close_natural(rule, cycle, at)
@@ -143,6 +161,12 @@ def reschedule(store: Store, task: Task, project: Project) -> None:
             return
         store_cycle(task, place_statistic(store, rule, project,
                                           cycles.reschedule_statistic(rule, cycle)))
+    elif project.cycle_type == cycles.FIRST:
+        if cycle.time_due_at is None:  # the cycle ran under another type: start over later
+            store_cycle(task, None)
+            return
+        store_cycle(task, place_statistic(store, rule, project,
+                                          cycles.reschedule_first(rule, cycle)))
     else:
         if cycle.due_value is not None and cycle.due_at is None:
             store_cycle(task, None)

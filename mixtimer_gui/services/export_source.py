@@ -19,6 +19,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "uid", "task_id", "project_id", "project_name", "project_alias", "object_id",
     "object_name", "object_alias", "handler_id_list", "handler_name_list", "fee", "result",
     "description", "images", "created", "due_at", "is_ignored", "skipped_cycles",
+    "is_abnormal", "checklist_results",
     "organization_id", "created_by", "last_modified", "last_modified_by",
     "handled_at", "is_voided", "void_reason", "voided_at", "voided_by",
 )
@@ -27,7 +28,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 TEXT_COLUMNS = frozenset((
     "uid", "task_id", "project_id", "project_name", "project_alias", "object_id",
     "object_name", "object_alias", "handler_id_list", "handler_name_list", "result",
-    "description", "images", "organization_id", "void_reason"))
+    "description", "images", "checklist_results", "organization_id", "void_reason"))
 
 # Oldest first: an exported record book reads in the order the work was done.
 DEFAULT_ORDER = "created"
@@ -85,3 +86,27 @@ class HandleExportSource:
                     yield rows
             finally:
                 cursor.close()
+
+
+# The long export of checklist results (#17): the handle's keys and its stored results.
+CHECKLIST_COLUMNS: tuple[str, ...] = (
+    "uid", "task_id", "project_name", "object_name", "created", "checklist_results",
+)
+
+
+class ChecklistExportSource(HandleExportSource):
+    """The handles with checklist results among those ``params`` choose, oldest first,
+    as ``CHECKLIST_COLUMNS`` rows (text as text: these files are read by people)."""
+
+    def __init__(self, ctx: ServiceContext, params: Mapping[str, Any] | None = None) -> None:
+        params = params or {}
+        self.ctx = ctx
+        handle, fields = ctx.store.Handle, queries.handle_fields(ctx.store)
+        base = (handle.select(*(getattr(handle, name) for name in CHECKLIST_COLUMNS))
+                .where(handle.checklist_results != "[]"))
+        self._query = queries.filtered(base, fields,
+                                       where_and=params.get("where_and"),
+                                       where_or=params.get("where_or"),
+                                       where_in=params.get("where_in"))
+        self._ordered = queries.ordered(self._query, fields,
+                                        params.get("order_by") or DEFAULT_ORDER, handle.id)

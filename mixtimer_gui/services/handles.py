@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from mixtimer_gui.domain import checklists, rules, uids
 from mixtimer_gui.domain import messages as say
-from mixtimer_gui.domain import rules, uids
 from mixtimer_gui.domain.errors import FieldError, NotFoundError, StateError
 from mixtimer_gui.domain.rules import IGNORED_RESULT, HandleCorrection, HandleInput
 from mixtimer_gui.services import cycle_ops, events, history, wire
@@ -135,6 +135,9 @@ class HandleService:
             if task is None:
                 raise NotFoundError.of(say.TASK_NOT_FOUND_PLAIN, "task_id")
             project = projects.get(projects.uid == task.project_id)
+            # An ignore skips the work, so it has no results to check.
+            results = [] if ignored else checklists.evaluate(
+                inp.checklist_results, wire.stored_json(project.checklist))
             obj = objects.get_or_none(objects.uid == task.object_id)
             now = self.ctx.clock.now()
             at = rules.check_handled_at(inp.handled_at, now, _earliest(task))
@@ -161,6 +164,8 @@ class HandleService:
                 fee=inp.fee, result=IGNORED_RESULT if ignored else inp.result,
                 images=inp.images, is_ignored=int(ignored), due_at=closed_due,
                 skipped_cycles=skipped, organization_id=inp.organization_id,
+                checklist_results=json.dumps(results, ensure_ascii=False),
+                is_abnormal=int(checklists.is_abnormal(results)),
                 created=now, created_by=operator, last_modified=now,
                 last_modified_by=operator, handled_at=at,
                 prior_state=cycle_ops.with_after(prior, task))

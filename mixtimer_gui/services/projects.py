@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -227,6 +228,8 @@ class ProjectService:
             "period_unit": inp.period_unit, "notice_num": inp.notice_num,
             "notice_unit": inp.notice_unit, "guide": inp.guide,
             "anchor_type": inp.anchor_type, "organization_id": inp.organization_id,
+            "statistics_period_num": inp.statistics_period_num,
+            "checklist": json.dumps(inp.checklist, ensure_ascii=False),
         }
 
     def _check_statistic(self, inp: ProjectInput) -> None:
@@ -236,7 +239,7 @@ class ProjectService:
             raise NotFoundError.of(say.STATISTIC_UNKNOWN, "statistics_id", uid=inp.statistics_id)
 
     def _check_startable(self, project: Project) -> None:
-        if project.cycle_type != cycles.STATISTIC:
+        if project.cycle_type not in (cycles.STATISTIC, cycles.FIRST):
             return
         if not project.statistics_id:
             raise FieldError.of(say.STATISTIC_NEEDED_TO_START, "statistics_id")

@@ -58,7 +58,7 @@ def reminder_record(row: Mapping[str, Any]) -> dict[str, Any]:
             "fired_at": clock.format_wire(row["fired_at"]),
             "project_id": row["project_id"], "project_name": row["project_name"],
             "object_id": row["object_id"], "object_name": row["object_name"],
-            "is_read": row["is_read"]}
+            "is_read": row["is_read"], "due_by": row["due_by"]}
 
 
 class ReminderService:

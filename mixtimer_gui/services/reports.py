@@ -69,6 +69,13 @@ class ReportService:
             counts[day] = counts.get(day, 0) + 1
         return counts
 
+    def abnormal_count(self, since: int) -> int:
+        """Records written since ``since`` whose checklist found something 异常 (#17)."""
+        handle = self.ctx.store.Handle
+        with self.ctx.read():
+            return (handle.select().where((handle.is_abnormal == 1)
+                                          & (handle.created >= since)).count())
+
     def on_time_rate_by_project(self, since: int) -> list[OnTimeRate]:
         with self.ctx.read():
             rows = report_queries.on_time_by_project(self.ctx.store, since)

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from mixtimer_gui.domain import cycles, rules
 from mixtimer_gui.domain import messages as say
-from mixtimer_gui.domain import rules
 from mixtimer_gui.domain.clock import format_wire
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services.context import ServiceContext
@@ -56,11 +56,21 @@ def project(row: Mapping[str, Any], object_ids: list[str]) -> dict[str, Any]:
         "object_id_list": object_ids, "is_active": row["is_active"],
         **audit(row),
         "anchor_type": row["anchor_type"],
+        "statistics_period_num": number(row["statistics_period_num"]),
+        "checklist": stored_json(row["checklist"]),
     }
 
 
+def stored_json(text: str | None) -> list[Any]:
+    """A JSON list column (a checklist, its results) → a fresh list of fresh dicts."""
+    return json.loads(text or "[]")
+
+
 def task(row: Mapping[str, Any]) -> dict[str, Any]:
-    statistic = row["cycle_type"] == "统计周期"
+    # 先到周期 shows both limits: ``due_at`` is its time limit (``time_due_at``); the
+    # stored ``due_at``, the earlier limit, drives ``status`` and ``notice_at``.
+    first = row["cycle_type"] == cycles.FIRST
+    statistic = first or row["cycle_type"] == cycles.STATISTIC
     return {
         "uid": row["uid"], "description": row["description"],
         "project_id": row["project_id"], "project_name": row["project_name"],
@@ -73,13 +83,16 @@ def task(row: Mapping[str, Any]) -> dict[str, Any]:
         **audit(row),
         "is_active": row["is_active"], "anchor_type": row["anchor_type"],
         "cycle_start": format_wire(row["cycle_start"]),
-        "due_at": format_wire(row["due_at"]),
+        "due_at": format_wire(row["time_due_at"] if first else row["due_at"]),
         "notice_at": format_wire(row["notice_at"]),
         "status": row["status"],
         "start_value": number(row["start_value"]) if statistic else None,
         "current_value": number(row["current_value"]) if statistic else None,
         "due_value": number(row["due_value"]) if statistic else None,
         "last_handle_at": format_wire(row["last_handle_at"]),
+        "due_value_at": format_wire(row["due_value_at"]),
+        "due_by": row["due_by"],
+        "statistics_period_num": number(row["statistics_period_num"]),
     }
 
 
@@ -99,6 +112,8 @@ def handle(row: Mapping[str, Any]) -> dict[str, Any]:
                                   else row["created"]),
         "is_voided": row["is_voided"], "void_reason": row["void_reason"],
         "voided_at": format_wire(row["voided_at"]), "voided_by": row["voided_by"],
+        "checklist_results": stored_json(row["checklist_results"]),
+        "is_abnormal": row["is_abnormal"],
     }
 
 

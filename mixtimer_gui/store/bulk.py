@@ -39,15 +39,15 @@ READING_COLUMNS = ("statistics_id", "time", "value", "created")
 HANDLER_COLUMNS = ("id", "name", "created")
 PROJECT_COLUMNS = ("uid", "name", "alias", "description", "cycle_type", "statistics_id",
                    "period_num", "period_unit", "notice_num", "notice_unit", "guide",
-                   "anchor_type", "is_active", *_AUDIT)
+                   "anchor_type", "is_active", *_AUDIT, "statistics_period_num", "checklist")
 PROJECT_OBJECT_COLUMNS = ("project_id", "object_id", "position")
 TASK_COLUMNS = ("uid", "project_id", "object_id", "description", "cycle_start", "grid_anchor",
                 "cycle_index", "due_at", "notice_at", "start_value", "base_value", "due_value",
-                "last_handle_at", *_AUDIT)
+                "last_handle_at", *_AUDIT, "time_due_at", "due_value_at", "due_by")
 HANDLE_COLUMNS = ("id", "uid", "task_id", "project_id", "project_name", "project_alias",
                   "object_id", "object_name", "object_alias", "description", "handler_id_list",
                   "handler_name_list", "fee", "result", "images", "is_ignored", "due_at",
-                  "skipped_cycles", *_AUDIT, "handled_at")
+                  "skipped_cycles", *_AUDIT, "handled_at", "checklist_results", "is_abnormal")
 HANDLE_HANDLER_COLUMNS = ("handle_rowid", "handler_id", "handler_name", "created")
 
 # Indexes rebuilt after the load: one sorted build is far cheaper than a million random

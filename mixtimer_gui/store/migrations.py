@@ -246,6 +246,7 @@ def _try_trigram_index(db: Database) -> None:
         log.warning("no trigram index for text search (%s): it scans the handles", exc)
     db.execute_sql("RELEASE SAVEPOINT mixtimer_trgm")
 
+
 # v8 (#15): corrections and history. ``handled_at`` (when the work was done; old rows: when
 # they were written), voids with who/when/why and the task's cycle state before the handle
 # (``prior_state``, JSON) so a void restores it exactly; the change history (操作日志).
@@ -279,6 +280,31 @@ CREATE INDEX "history_time" ON "history" ("time");
 CREATE INDEX "history_entity_uid_time" ON "history" ("entity_uid", "time");
 """
 
+# v9 (#17): whichever-first cycles and checklists. Every column has a default, so the rows
+# of earlier versions stay as they were and read as before: no meter interval, no
+# checklist, no results, not abnormal; a task's stored moments are those of its own type.
+V9_SCHEMA = """
+ALTER TABLE "project" ADD COLUMN "statistics_period_num" REAL NOT NULL DEFAULT 0;
+ALTER TABLE "project" ADD COLUMN "checklist" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "task" ADD COLUMN "time_due_at" INTEGER;
+ALTER TABLE "task" ADD COLUMN "due_value_at" INTEGER;
+ALTER TABLE "task" ADD COLUMN "due_by" VARCHAR(4) NOT NULL DEFAULT '';
+ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "handle" ADD COLUMN "is_abnormal" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "reminder_log" ADD COLUMN "due_by" VARCHAR(4) NOT NULL DEFAULT '';
+"""
+
+V9_POSTGRES = """
+ALTER TABLE "project" ADD COLUMN "statistics_period_num" DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE "project" ADD COLUMN "checklist" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "task" ADD COLUMN "time_due_at" BIGINT;
+ALTER TABLE "task" ADD COLUMN "due_value_at" BIGINT;
+ALTER TABLE "task" ADD COLUMN "due_by" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "handle" ADD COLUMN "checklist_results" TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE "handle" ADD COLUMN "is_abnormal" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "reminder_log" ADD COLUMN "due_by" TEXT NOT NULL DEFAULT '';
+"""
+
 
 def is_postgres(db: Database) -> bool:
     return isinstance(db, PostgresqlDatabase)
@@ -305,6 +331,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     # 3, 4 and 5 were given up front to branches that landed after 7 was released: they
     # run as 8, 9 and 10, so a database already at 7 still gains them.
     (8, _run_script(V8_SCHEMA, V8_POSTGRES)),
+    (9, _run_script(V9_SCHEMA, V9_POSTGRES)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

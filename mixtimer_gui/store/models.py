@@ -107,6 +107,8 @@ class Project(AuditedModel):
     guide = TextField(default="")
     anchor_type = CharField(max_length=8, default="按完成时间")
     is_active = IntegerField(default=0)
+    statistics_period_num = FloatField(default=0)  # 先到周期: the meter interval
+    checklist = TextField(default="[]")  # the checklist template, JSON (spec §3)
 
 
 class ProjectObject(BaseModel):
@@ -137,6 +139,11 @@ class Task(AuditedModel):
     base_value = FloatField(null=True)
     due_value = FloatField(null=True)
     last_handle_at = IntegerField(null=True)
+    # 先到周期 only: ``due_at`` above is when the task comes due (the earlier limit), these
+    # are the time limit, the meter limit's moment, and which of the two is earlier.
+    time_due_at = IntegerField(null=True)
+    due_value_at = IntegerField(null=True)
+    due_by = CharField(max_length=4, default="")
 
 
 class Handle(AuditedModel):
@@ -165,6 +172,8 @@ class Handle(AuditedModel):
     voided_by = IntegerField(default=0)
     # The task's cycle state before this handle (JSON), so voiding it restores exactly that.
     prior_state = TextField(default="")
+    checklist_results = TextField(default="[]")  # results with their items' snapshot, JSON
+    is_abnormal = IntegerField(default=0)
 
     class Meta:
         indexes = ((("created",), False), (("project_id", "created"), False),
@@ -214,6 +223,7 @@ class ReminderLog(BaseModel):
     object_id = CharField(max_length=64, default="")
     object_name = CharField(max_length=100, default="")
     is_read = IntegerField(default=0)
+    due_by = CharField(max_length=4, default="")  # 先到周期: which limit came due
 
     class Meta:
         table_name = "reminder_log"

@@ -81,6 +81,8 @@ def project_fields(store: Store) -> FieldMap:
             project_object, project_object.project_id, project.uid, project_object.object_id)),
         "is_active": FilterField(f.INT, project.is_active),
         **_audit(project),
+        "statistics_period_num": _number(store, project.statistics_period_num),
+        "checklist": FilterField(f.TEXT, project.checklist),
     }
 
 
@@ -124,13 +126,17 @@ def _task_fields(store: Store) -> FieldMap:
         "is_active": FilterField(f.INT, project.is_active),
         "anchor_type": FilterField(f.TEXT, project.anchor_type),
         "cycle_start": FilterField(f.TIME, task.cycle_start),
-        "due_at": FilterField(f.TIME, task.due_at),
+        # A whichever-first task's wire ``due_at`` is its time limit (``wire.task``).
+        "due_at": FilterField(f.TIME, fn.COALESCE(task.time_due_at, task.due_at)),
         "notice_at": FilterField(f.TIME, task.notice_at),
         "status": _STATUS,
         "start_value": _number(store, task.start_value),
         "current_value": _number(store, _current_value(store)),
         "due_value": _number(store, task.due_value),
         "last_handle_at": FilterField(f.TIME, task.last_handle_at),
+        "due_value_at": FilterField(f.TIME, task.due_value_at),
+        "due_by": FilterField(f.TEXT, task.due_by),
+        "statistics_period_num": _number(store, project.statistics_period_num),
     }
 
 
@@ -153,6 +159,7 @@ def task_select(store: Store, now: int) -> Select:
                         project.period_num, project.period_unit,
                         project.notice_num, project.notice_unit, project.guide,
                         project.is_active, project.anchor_type,
+                        project.statistics_period_num,
                         fn.COALESCE(obj.name, task.object_id).alias("object_name"),
                         fn.COALESCE(obj.alias, task.object_id).alias("object_alias"),
                         fields["current_value"].column.alias("current_value"),
@@ -188,6 +195,8 @@ def handle_fields(store: Store) -> FieldMap:
         "is_ignored": FilterField(f.INT, handle.is_ignored),
         "due_at": FilterField(f.TIME, handle.due_at),
         "skipped_cycles": FilterField(f.INT, handle.skipped_cycles),
+        "checklist_results": FilterField(f.TEXT, handle.checklist_results),
+        "is_abnormal": FilterField(f.INT, handle.is_abnormal),
         "handled_at": FilterField(f.TIME, handle.handled_at),
         "is_voided": FilterField(f.INT, handle.is_voided),
         "void_reason": FilterField(f.TEXT, handle.void_reason),
@@ -307,6 +316,7 @@ def reminder_fields(store: Store) -> FieldMap:
         "object_name": FilterField(f.TEXT, log.object_name),
         "is_read": FilterField(f.INT, log.is_read),
         "created": FilterField(f.TIME, log.fired_at),
+        "due_by": FilterField(f.TEXT, log.due_by),
     }
 
 

@@ -44,7 +44,7 @@ def _logged_rank(store: Store, kinds: Kinds) -> Any:
 
 
 PENDING_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "notice_at",
-                   "project_id", "project_name", "object_id", "object_name")
+                   "project_id", "project_name", "object_id", "object_name", "due_by")
 
 
 def _pending_query(store: Store, now: int, repeat_seconds: int, kinds: Kinds) -> Any:
@@ -57,7 +57,7 @@ def _pending_query(store: Store, now: int, repeat_seconds: int, kinds: Kinds) ->
                       & (_logged_rank(store, kinds) >= rank)))
     return (task.select(task.uid, task.cycle_start, kind, seq, task.due_at, task.notice_at,
                         task.project_id, project.name,
-                        task.object_id, fn.COALESCE(obj.name, task.object_id))
+                        task.object_id, fn.COALESCE(obj.name, task.object_id), task.due_by)
             .join(project, on=(project.uid == task.project_id))
             .join(obj, JOIN.LEFT_OUTER, on=(obj.uid == task.object_id), src=task)
             .where((project.is_active == 1) & task.cycle_start.is_null(False)
@@ -98,7 +98,7 @@ def next_change(store: Store, now: int, repeat_seconds: int) -> int | None:
 
 
 LOG_COLUMNS = ("task_id", "cycle_start", "kind", "seq", "due_at", "fired_at", "project_id",
-               "project_name", "object_id", "object_name", "is_read")
+               "project_name", "object_id", "object_name", "is_read", "due_by")
 _LOG_TARGET = ('"reminder_log" (' + ", ".join(f'"{column}"' for column in LOG_COLUMNS) + ")")
 # A row already logged (another workstation or process won the race) is skipped: the unique
 # (task, cycle, kind, seq) index is what makes a reminder fire once, per team too.
@@ -115,7 +115,8 @@ def insert_log(store: Store, rows: Iterable[Mapping[str, Any]], fired_at: int) -
     Peewee's ``insert_many`` spent ~0.7 s building the SQL for 10,000 rows.
     """
     records = [(r["task_id"], r["cycle_start"], r["kind"], r["seq"], r["due_at"], fired_at,
-                r["project_id"], r["project_name"], r["object_id"], r["object_name"], 0)
+                r["project_id"], r["project_name"], r["object_id"], r["object_name"], 0,
+                r.get("due_by", ""))
                for r in rows]
     if not records:
         return

@@ -132,6 +132,16 @@
     </message>
   </context>
   <context>
+    <name>OverviewTab</name>
+    <message numerus="yes">
+      <source>%n record(s) with abnormal checks in the last %1 days</source>
+      <translation>
+        <numerusform>%n record with abnormal checks in the last %1 days</numerusform>
+        <numerusform>%n records with abnormal checks in the last %1 days</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>ReminderTray</name>
     <message numerus="yes">
       <source>%n maintenance task(s) need attention</source>

@@ -110,6 +110,91 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>CheckToggle</name>
+    <message>
+      <source>OK</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <source>Abnormal</source>
+      <translation>异常</translation>
+    </message>
+    <message>
+      <source>Not checked (Space)</source>
+      <translation>未检查(空格键)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChecklistEditor</name>
+    <message>
+      <source>Check</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <source>Measure</source>
+      <translation>测量</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>检查项</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Min</source>
+      <translation>下限</translation>
+    </message>
+    <message>
+      <source>Max</source>
+      <translation>上限</translation>
+    </message>
+    <message>
+      <source>Req.</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>必填</translation>
+    </message>
+    <message>
+      <source>Check: OK or Abnormal. Measure: a number, abnormal outside Min–Max. Text: a note.</source>
+      <translation>检查:正常或异常。测量:填数字,超出下限–上限即为异常。文本:备注。</translation>
+    </message>
+    <message>
+      <source>Add &amp;item</source>
+      <translation>添加检查项(&amp;I)</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>Up</source>
+      <translation>上移</translation>
+    </message>
+    <message>
+      <source>Down</source>
+      <translation>下移</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChecklistPanel</name>
+    <message>
+      <source>number</source>
+      <translation>数字</translation>
+    </message>
+  </context>
+  <context>
     <name>DatabaseBox</name>
     <message>
       <source>Database</source>
@@ -132,6 +217,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>不变；或一个文件，或 postgresql://用户@主机/数据库名</translation>
     </message>
     <message>
+      <source>Test &amp;connection</source>
+      <translation>测试连接(&amp;C)</translation>
+    </message>
+    <message>
       <source>Used from the next start on, unless --db or MIXTIMER_DB names a database. Never type a password here: each workstation keeps it in its own .pgpass file.</source>
       <translation>下次启动起使用(命令行 --db 或环境变量 MIXTIMER_DB 指定的数据库优先)。不要在这里输入密码：密码由每台工作站保存在自己的 .pgpass 文件里。</translation>
     </message>
@@ -142,10 +231,6 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>At &amp;next start:</source>
       <translation>下次启动时(&amp;N):</translation>
-    </message>
-    <message>
-      <source>Test conn&amp;ection</source>
-      <translation>测试连接(&amp;E)</translation>
     </message>
     <message>
       <source>Cop&amp;y</source>
@@ -356,6 +441,14 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Overdue repeat</source>
       <translation>逾期重复提醒间隔</translation>
+    </message>
+    <message>
+      <source>Meter interval</source>
+      <translation>读数间隔</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
     </message>
   </context>
   <context>
@@ -578,6 +671,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>维保记录</translation>
     </message>
     <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
+    </message>
+    <message>
       <source>Yes</source>
       <translation>是</translation>
     </message>
@@ -603,6 +700,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>e.g. Replaced the filter; all normal</source>
       <translation>例如:更换滤芯,一切正常</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
     </message>
     <message>
       <source>When the work was done; the next cycle starts then.</source>
@@ -729,6 +830,22 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Withdraw a mistaken record (a task's latest)</source>
       <translation>撤销一条录错的记录(任务最新的一条)</translation>
+    </message>
+    <message>
+      <source>Abnormal only</source>
+      <translation>仅看异常</translation>
+    </message>
+    <message>
+      <source>Records whose checklist found something abnormal or out of limits</source>
+      <translation>检查清单中有异常项或超出限值的记录</translation>
+    </message>
+    <message>
+      <source>Export checklist results…</source>
+      <translation>导出检查结果…</translation>
+    </message>
+    <message>
+      <source>One row per checklist item of the records the filters show, for pivot tables</source>
+      <translation>筛选出的记录中每个检查项一行,便于做数据透视表</translation>
     </message>
     <message>
       <source>No maintenance records yet</source>
@@ -914,6 +1031,18 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>统计周期</translation>
     </message>
     <message>
+      <source>Whichever comes first</source>
+      <translation>先到周期</translation>
+    </message>
+    <message>
+      <source>by time</source>
+      <translation>按时间</translation>
+    </message>
+    <message>
+      <source>by meter</source>
+      <translation>按读数</translation>
+    </message>
+    <message>
       <source>From completion</source>
       <translation>按完成时间</translation>
     </message>
@@ -944,6 +1073,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Ignored</source>
       <translation>忽略</translation>
+    </message>
+    <message>
+      <source>Abnormal</source>
+      <translation>异常</translation>
     </message>
     <message numerus="yes">
       <source>due in %n day(s)</source>
@@ -1014,6 +1147,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>at due time</source>
       <translation>到期时</translation>
+    </message>
+    <message>
+      <source>%1 or %2, whichever first</source>
+      <translation>%1或 %2,先到为准</translation>
     </message>
   </context>
   <context>
@@ -1508,6 +1645,16 @@ Click to open the settings.</source>
       <translation>打印月度报表或保存为 PDF</translation>
     </message>
     <message>
+      <source>No abnormal checks in the last %1 days.</source>
+      <translation>最近 %1 天没有异常检查。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n record(s) with abnormal checks in the last %1 days</source>
+      <translation>
+        <numerusform>最近 %1 天有 %n 条记录检查异常</numerusform>
+      </translation>
+    </message>
+    <message>
       <source>Calculating…</source>
       <translation>正在计算…</translation>
     </message>
@@ -1594,6 +1741,14 @@ Click to open the settings.</source>
       <translation>下个周期起算(&amp;X):</translation>
     </message>
     <message>
+      <source>Or e&amp;very (meter):</source>
+      <translation>或每(读数)(&amp;V):</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
+    </message>
+    <message>
       <source>The next cycle starts when the task is handled or ignored.</source>
       <translation>任务处理或忽略时开始下一个周期。</translation>
     </message>
@@ -1646,6 +1801,10 @@ Click to open the settings.</source>
       <translation>已选 %1 个对象</translation>
     </message>
     <message>
+      <source>Due after the time interval or when the statistic has grown by the meter interval, whichever comes first; handling restarts both.</source>
+      <translation>时间间隔到了,或统计读数增长了读数间隔,以先到者为准;处理后两者一起重新计算。</translation>
+    </message>
+    <message>
       <source>Without a statistic the project can be saved but not started.</source>
       <translation>未选择统计项时可以保存项目,但无法启动。</translation>
     </message>
@@ -1684,6 +1843,10 @@ Click to open the settings.</source>
     <message>
       <source>No readings yet: due every %1 %2 from the first reading.</source>
       <translation>尚无读数:自第一次读数起每 %1 %2 到期。</translation>
+    </message>
+    <message>
+      <source>Or by the meter (latest reading %1 %2), at readings: %3 %2</source>
+      <translation>或按读数(最新读数 %1 %2),到期读数:%3 %2</translation>
     </message>
     <message>
       <source>Latest reading %1 %2. Due at readings: %3 %2</source>

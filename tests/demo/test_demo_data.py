@@ -14,7 +14,7 @@ from mixtimer_gui import cli
 from mixtimer_gui.demo.catalogue import PEOPLE
 from mixtimer_gui.demo.history import build_world
 from mixtimer_gui.demo.loader import DemoRefused, generate
-from mixtimer_gui.domain import clock, uids
+from mixtimer_gui.domain import checklists, clock, cycles, uids
 from mixtimer_gui.domain.clock import FakeClock, format_wire
 from mixtimer_gui.domain.status import STATUSES
 from mixtimer_gui.services import Services
@@ -304,7 +304,7 @@ def test_a_failed_bulk_load_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "rollback.db"
     db = open_database(path)
     row = (1, "MTH0000000000001", "t", "p", "", "", "o", "", "", "", "[]", "[]", 0.0, "", "",
-           0, None, 0, "", 0, 0, 0, 0, 0)
+           0, None, 0, "", 0, 0, 0, 0, 0, "[]", 0)
     duplicate = (2, *row[1:])
     with pytest.raises(sqlite3.IntegrityError), bulk.bulk_load(db) as w:
         w.objects([("MTO0000000000001", "x", "x", "", "", "", 0, 0, 0, 0)])
@@ -408,3 +408,34 @@ def apply_event(svc: Services, source: Path, kind: str, row: tuple) -> None:
                                 "handler_id_list": json.loads(ids),
                                 "handler_name_list": json.loads(names), "fee": fee,
                                 "result": result})
+
+
+def test_demo_data_has_whichever_first_plans_and_checklists(tmp_path: Path) -> None:
+    # #17: enough projects that every plan is used once, the 先到周期 one among them.
+    path = tmp_path / "full.db"
+    generate(path, seed=SEED, now=demo_now(), objects=80, projects=27, handles=3000)
+    first = rows(path, "SELECT uid, statistics_id, period_num, period_unit, "
+                       "statistics_period_num FROM project WHERE cycle_type = '先到周期'")
+    assert first and all(r[1] and r[2:] == (6, "月", 500.0) for r in first)
+    tasks = rows(path, "SELECT t.due_at, t.time_due_at, t.due_value_at, t.due_by FROM task t "
+                       "JOIN project p ON p.uid = t.project_id WHERE p.cycle_type = '先到周期' "
+                       "AND t.cycle_start IS NOT NULL")
+    assert tasks
+    for due_at, time_due_at, value_due_at, due_by in tasks:
+        assert due_by == cycles.due_by(time_due_at, value_due_at)
+        assert due_at == (time_due_at if value_due_at is None
+                          else min(time_due_at, value_due_at))
+    others = rows(path, "SELECT COUNT(*) FROM task WHERE time_due_at IS NOT NULL AND "
+                        "project_id IN (SELECT uid FROM project WHERE cycle_type != '先到周期')")
+    assert others == [(0,)]
+    checked = rows(path, "SELECT checklist_results, is_abnormal, is_ignored FROM handle "
+                         "WHERE checklist_results != '[]'")
+    assert checked and {r[2] for r in checked} == {0}  # an ignore checks nothing
+    flags = [r[1] for r in checked]
+    assert 0 < sum(flags) < len(flags) * 0.3  # now and then something is found
+    for stored, abnormal, _ in checked:
+        results = json.loads(stored)
+        assert abnormal == int(any(checklists.is_abnormal_value(r, r["value"])
+                                   for r in results))
+    templates = rows(path, "SELECT checklist FROM project WHERE checklist != '[]'")
+    assert templates and all(json.loads(t)[0]["name"] for (t,) in templates)

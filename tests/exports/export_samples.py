@@ -30,7 +30,8 @@ class Sample:
     clock: FakeClock
     project: str
     tasks: list[str]
-    handles: list[str]  # in creation order, one per TRICKY value, then the extras
+    handles: list[str]  # in creation order: one per TRICKY value, two with checklist
+    # results, then a late handle and an ignore
 
 
 def _project(services: Services, name: str, objects: list[str]) -> str:
@@ -59,6 +60,7 @@ def build_sample(services: Services, fake_clock: FakeClock) -> Sample:
             "task_id": tasks[i % 2], "description": text, "result": text[:20],
             "handler_id_list": [1, 2], "handler_name_list": ["张三", "李四"],
             "fee": 12.5 if i % 2 else 3})["uid"])
+    handles += _checked_handles(services, fake_clock)
     fake_clock.advance(days=9)  # past the 7-day cycle: the next handle is late
     handles.append(services.handles.handle({"task_id": tasks[0], "fee": 0.00001,
                                             "handler_id_list": [3],
@@ -67,3 +69,26 @@ def build_sample(services: Services, fake_clock: FakeClock) -> Sample:
     handles.append(services.handles.ignore({"task_id": tasks[1],
                                             "description": "停机,跳过"})["uid"])
     return Sample(services, fake_clock, project, tasks, handles)
+
+
+CHECKLIST = [{"name": "=温度", "kind": "measure", "unit": "℃", "min": 10, "max": 95},
+             {"name": "油位,左", "kind": "check"},
+             {"name": "备注", "kind": "text"}]
+
+
+def _checked_handles(services: Services, fake_clock: FakeClock) -> list[str]:
+    """Two handles with checklist results (#17): one abnormal, with awkward names."""
+    uid = services.projects.create({"name": "空压机点检", "cycle_type": "自然时间周期",
+                                    "period_num": 1, "period_unit": "日",
+                                    "object_id_list": ["pump-1"],
+                                    "checklist": CHECKLIST})["uid"]
+    services.projects.start({"uid": uid})
+    task = _tasks_of(services, uid)[0]
+    handles = []
+    for results in ([{"name": "=温度", "value": 96.5}, {"name": "油位,左", "value": "正常"},
+                     {"name": "备注", "value": 'a "quoted" word'}],
+                    [{"name": "=温度", "value": 80}, {"name": "油位,左", "value": "正常"}]):
+        fake_clock.advance(hours=1)
+        handles.append(services.handles.handle({"task_id": task,
+                                                "checklist_results": results})["uid"])
+    return handles

@@ -14,7 +14,7 @@ from export_samples import TRICKY, Sample
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixtimer_gui.domain import clock
+from mixtimer_gui.domain import checklists, clock
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.exports import cells, csv_export
 from mixtimer_gui.exports.cells import WireTimeFormatter, neutralise, plain_number, restore
@@ -98,8 +98,10 @@ def test_every_field_of_the_wire_record_is_exported_in_wire_form(sample: Sample,
             if key in ("handler_id_list", "handler_name_list"):
                 assert record[key] == ";".join(str(v) for v in value)
             elif key in ("fee", "is_ignored", "skipped_cycles", "created_by",
-                         "last_modified_by", "is_voided", "voided_by"):
+                         "last_modified_by", "is_voided", "voided_by", "is_abnormal"):
                 assert record[key] == plain_number(value)
+            elif key == "checklist_results":  # a line a person reads; the long export
+                assert restore(record[key]) == checklists.summary(value)
             else:
                 assert restore(record[key]) == value, key
 
@@ -180,7 +182,7 @@ def test_chinese_header_by_default_and_wire_names_on_request(sample: Sample,
     expected = set(sample.services.handles.get({"uid": sample.handles[0]})) | {"on_time"}
     assert set(wire[0]) == expected and len(wire[0]) == len(expected)
     yes_no = {wire[0].index("on_time"), wire[0].index("is_ignored"),
-              wire[0].index("is_voided")}
+              wire[0].index("is_voided"), wire[0].index("is_abnormal")}
     for zh_row, wire_row in zip(zh[1:], wire[1:], strict=True):  # only yes/no differ
         assert [c for n, c in enumerate(zh_row) if n not in yes_no] == \
             [c for n, c in enumerate(wire_row) if n not in yes_no]
@@ -388,12 +390,24 @@ def raw_row(texts: list[str], numbers: list[int], due: int | None, fee: float) -
     return (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
             json.dumps([numbers[1], numbers[2]]).encode(),
             json.dumps([texts[8], texts[9]], ensure_ascii=False).encode("utf-8", "surrogatepass"),
-            fee, b[10], b[11], b[12], created, due, numbers[3] % 2, numbers[4], b[13],
+            fee, b[10], b[11], b[12], created, due, numbers[3] % 2, numbers[4],
+            numbers[5] % 2, checklist_cell(texts, numbers[6]), b[13],
             numbers[5], created + numbers[6] % 3, numbers[7],
             # #15: handled_at (equal to created or back-dated), is_voided, void_reason,
             # voided_at (NULL unless voided), voided_by
             created - numbers[6] % 2 * 3600, numbers[3] // 2 % 2, b[11],
             None if numbers[7] % 2 else created + 5, numbers[7] % 5)
+
+
+def checklist_cell(texts: list[str], number: int) -> bytes:
+    """Stored results (#17) with awkward names and units, or none."""
+    if number % 2:
+        return b"[]"
+    results = [{"name": texts[12], "kind": "measure", "unit": texts[13], "min": None,
+                "max": 1, "value": 2, "abnormal": True},
+               {"name": texts[11], "kind": "text", "unit": "", "min": None, "max": None,
+                "value": texts[10], "abnormal": False}]
+    return json.dumps(results, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 CELL_TEXT = st.text(alphabet=st.sampled_from(

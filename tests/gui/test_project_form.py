@@ -275,8 +275,10 @@ def test_tab_order_follows_the_form(catalogue: Services, qtbot: Any) -> None:
     expected = [form.name_edit, form.alias_edit, form.description_edit,
                 form.cycle_type_combo, form.period_num_spin, form.period_unit_combo,
                 form.notice_num_spin, form.notice_unit_combo, form.anchor_combo,
-                form.object_search, form.object_list, form.new_object_edit,
-                form.new_object_button, form.guide_edit, form.save_button]
+                form.checklist_editor.table, form.checklist_editor.add_button,
+                form.checklist_editor.remove_button, form.checklist_editor.up_button,
+                form.checklist_editor.down_button, form.object_search, form.object_list,
+                form.new_object_edit, form.new_object_button, form.guide_edit, form.save_button]
     sequence = _tab_sequence(form, len(expected))
     inner = {w.parent() for w in sequence if w.parent() in (form.period_num_spin,
                                                             form.notice_num_spin)}

@@ -15,7 +15,7 @@ from mixtimer_gui.gui.bridge import ChangeBridge
 from mixtimer_gui.gui.reminder_center import ReminderCenter
 from mixtimer_gui.gui.reminders_wiring import ReminderGui, install_reminders, make_gui_scheduler
 from mixtimer_gui.gui.tray import DUE_STATE, IDLE, PAUSED, SOON, ReminderTray, tray_pixmap
-from mixtimer_gui.reminders.engine import ReminderEngine, bundle
+from mixtimer_gui.reminders.engine import Reminder, ReminderEngine, bundle
 from mixtimer_gui.reminders.runner import NEXT_JOB_ID, SWEEP_JOB_ID
 from mixtimer_gui.services import Services
 
@@ -307,3 +307,12 @@ def test_real_main_window_click_opens_the_filtered_tasks_tab(
     finally:
         gui.shutdown()
         window.set_tray_available(False)
+
+
+def test_a_whichever_first_bubble_says_which_limit_is_due(tray: ReminderTray,
+                                                          clock: FakeClock) -> None:
+    reminder = Reminder(task_uid="t", kind="到期", seq=0, cycle_start=clock.now(),
+                        due_at=clock.now(), fired_at=clock.now(), project_name="保养",
+                        object_name="叉车", due_by="读数")
+    _title, text = tray.describe(bundle([reminder])[0])
+    assert text == "保养 · 叉车\ndue today (by meter)"

@@ -67,12 +67,13 @@ def test_backup_is_online_while_a_write_is_in_progress(filled, db_path: Path) ->
     before = handle_uids(db_path)
     writer = sqlite3.connect(db_path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("""INSERT INTO "handle" SELECT NULL, organization_id, created, created_by,
-        last_modified, last_modified_by, 'UNCOMMITTED', task_id, project_id, project_name,
-        project_alias, object_id, object_name, object_alias, description, handler_id_list,
-        handler_name_list, fee, result, images, is_ignored, due_at, skipped_cycles,
-        handled_at, is_voided, void_reason, voided_at, voided_by, prior_state
-        FROM "handle" LIMIT 1""")
+    # The columns named: later schema steps add columns with defaults to "handle".
+    columns = ("organization_id, created, created_by, last_modified, last_modified_by, "
+               "{uid}, task_id, project_id, project_name, project_alias, object_id, "
+               "object_name, object_alias, description, handler_id_list, handler_name_list, "
+               "fee, result, images, is_ignored, due_at, skipped_cycles")
+    writer.execute(f"""INSERT INTO "handle" ({columns.format(uid='uid')})
+        SELECT {columns.format(uid="'UNCOMMITTED'")} FROM "handle" LIMIT 1""")
     made = backup.backup_now(db_path, at(2024, 5, 11))
     writer.execute("ROLLBACK")
     writer.close()

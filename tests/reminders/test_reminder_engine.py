@@ -305,3 +305,23 @@ def test_describe_single_reminders_in_chinese(fake_clock: FakeClock) -> None:
     assert "已逾期 2 天 3 小时" in describe(bundle([overdue])[0])[1]
     early = Reminder(kind=DUE, fired_at=fake_clock.now() - HOUR, **base)
     assert early.overdue_seconds == 0  # never negative
+
+
+def test_a_whichever_first_reminder_says_which_limit_came_due(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str]) -> None:
+    # Every 1 月 or 100 h; the meter runs 10 h a day, so it is due by the meter on day 10,
+    # long before the month is out — and the reminder says so (#17).
+    services.statistics.create({"uid": "hours", "name": "运行小时"})
+    services.statistics.add_value({"statistics_id": "hours", "value": 0})
+    start = fake_clock.now()
+    make_project(cycle_type="先到周期", period_num=1, period_unit="月",
+                 statistics_id="hours", statistics_period_num=100)
+    fake_clock.advance(DAY)
+    services.statistics.add_value({"statistics_id": "hours", "value": 10})
+    engine = ReminderEngine(services)
+    fired = walk(engine, fake_clock, start + 10 * DAY)
+    assert [(r.kind, r.due_by) for r in fired] == [(NOTICE, "读数"), (DUE, "读数")]
+    assert fired[1].due_at == start + 10 * DAY
+    assert "(按读数)" in describe(bundle(fired[1:])[0])[1]
+    logged = services.reminders.list({"where_and": [["due_by", "=", "读数"]]})
+    assert logged["total_records"] == 2

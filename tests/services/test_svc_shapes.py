@@ -26,17 +26,19 @@ TASK = ["uid", "description", "project_id", "project_name", "project_alias", "ob
         "object_name", "object_alias", "cycle_type", "statistics_id", "period_num",
         "period_unit", "notice_num", "notice_unit", "guide", *AUDIT]
 TASK_EXTENSIONS = ["is_active", "anchor_type", "cycle_start", "due_at", "notice_at", "status",
-                   "start_value", "current_value", "due_value", "last_handle_at"]
+                   "start_value", "current_value", "due_value", "last_handle_at",
+                   "due_value_at", "due_by", "statistics_period_num"]
 HANDLE = ["uid", "description", "task_id", "project_id", "project_alias", "project_name",
           "object_id", "object_name", "object_alias", "handler_id_list", "handler_name_list",
           "fee", "result", "images", *AUDIT]
 HANDLE_EXTENSIONS = ["is_ignored", "due_at", "skipped_cycles", "handled_at", "is_voided",
-                     "void_reason", "voided_at", "voided_by"]
+                     "void_reason", "voided_at", "voided_by", "checklist_results",
+                     "is_abnormal"]
 
 
 def test_project_record_fields(services: Services, make_project: ProjectFactory) -> None:
     got = services.projects.get({"uid": make_project()})
-    assert list(got) == [*PROJECT, "anchor_type"]
+    assert list(got) == [*PROJECT, "anchor_type", "statistics_period_num", "checklist"]
     assert isinstance(got["period_num"], int) and isinstance(got["is_active"], int)
     assert services.projects.list({})["data"][0] == got
 

@@ -602,6 +602,7 @@ def test_current_value_filters(services: Services) -> None:
 def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
                                                        fake_clock: FakeClock) -> None:
     add_meter_projects(seeded, {"hours": 1}, {"hours": ["kyj1"]})
+    add_first_project_with_checklist(seeded)
     store = seeded.ctx.store
     entities = [
         (seeded.projects.list, queries.project_fields(store)),
@@ -617,6 +618,11 @@ def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
         assert set(fields) == set(records[0]), lister
         for name, spec in fields.items():  # and each of them really filters on its value
             record = next(r for r in records if r[name] not in (None, []))
+            if name in JSON_DOCUMENTS:  # a list of objects: found by ``like`` on its text
+                word = record[name][0]["name"]
+                found = lister({"where_and": [[name, "like", f"%{word}%"]]})["data"]
+                assert [r["uid"] for r in found] == [record["uid"]], name
+                continue
             value = record[name][0] if spec.is_list else record[name]
 
             def has(r: dict[str, Any], name: str = name, value: Any = value,
@@ -627,6 +633,25 @@ def test_filterable_fields_are_exactly_the_wire_fields(seeded: Services,
             other = lister({"where_and": [[name, "!=", value]], "page_size": 1000})["data"]
             assert record in equal and all(has(r) for r in equal), name
             assert not any(has(r) for r in other), name
+
+
+JSON_DOCUMENTS = {"checklist", "checklist_results"}
+
+
+def add_first_project_with_checklist(services: Services) -> None:
+    """A started whichever-first project with a checklist, and a handle with results."""
+    services.statistics.create({"uid": "km", "name": "里程"})
+    services.statistics.add_value({"statistics_id": "km", "value": 10})
+    services.projects.create(project(
+        "f1", "先到保养", 6, "月", ["lqt2"], cycle_type="先到周期", statistics_id="km",
+        statistics_period_num=500, checklist=[{"name": "油位", "kind": "check"}]))
+    services.projects.start({"uid": "f1"})
+    services.ctx.clock.advance(hours=1)  # 10 km an hour: the meter limit comes first
+    services.statistics.add_value({"statistics_id": "km", "value": 20})
+    task = task_uids(services, "f1")[0]
+    assert services.tasks.get({"uid": task})["due_by"] == "读数"
+    services.handles.handle({"uid": "hf", "task_id": task,
+                             "checklist_results": [{"name": "油位", "value": "异常"}]})
 
 
 def test_list_filters_with_names_only_and_ids_only_handles(seeded: Services) -> None:

@@ -376,3 +376,20 @@ def test_a_database_at_a_released_version_gains_every_later_step(
     assert schema_of(v1_path) == schema_of(from_models)
     handles = rows_of(v1_path, "handle")
     assert handles and all(h["handled_at"] == h["created"] for h in handles)
+
+
+def test_the_checklist_step_keeps_the_rows_and_old_records_read_as_before(
+        v1_path: Path, fake_clock: FakeClock) -> None:
+    # #17: the new columns default to "no meter interval, no checklist, no results":
+    # what the wire showed for these rows before, it shows now.
+    services = Services.open(v1_path, clock=fake_clock)
+    try:
+        project = services.projects.get({"uid": "MTP0000000000007"})
+        assert project["checklist"] == [] and project["statistics_period_num"] == 0
+        handle = services.handles.get({"uid": "MTH0000000000002"})
+        assert (handle["checklist_results"], handle["is_abnormal"]) == ([], 0)
+        task = services.tasks.get({"uid": "MTT0000000000003"})
+        assert (task["due_value_at"], task["due_by"]) == ("", "")
+        assert task["due_at"] == "2024-05-13 09:00:00"
+    finally:
+        services.close()
