@@ -11,6 +11,7 @@ from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.handles import HandleService
 from mixtimer_gui.services.location import Location, open_location
+from mixtimer_gui.services.notify import NotifyService
 from mixtimer_gui.services.projects import ProjectService
 from mixtimer_gui.services.reminders import ReminderService
 from mixtimer_gui.services.tasks import TaskService
@@ -35,6 +36,7 @@ class Services:
         self.statistics = StatisticService(self.ctx)
         self.handlers = HandlerService(self.ctx)
         self.reminders = ReminderService(self.ctx)
+        self.notify = NotifyService(self.ctx)
         self.backups = Backups(location, self.ctx)
 
     @classmethod

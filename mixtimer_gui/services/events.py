@@ -17,6 +17,7 @@ Listener = Callable[[str, tuple[str, ...]], None]
 PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING = (
     "project", "task", "handle", "object", "statistics", "reading", "handler", "reminder",
     "setting")
+CHANNEL, OUTBOX = "notify_channel", "notify_outbox"
 
 
 class ChangeBus:
