@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -281,3 +284,42 @@ def test_a_channel_is_changed_and_removed(services: Services) -> None:
     assert changed.settings["digest_time"] == "08:00"
     services.notify.delete_channel(saved.id)
     assert services.notify.channels() == []
+
+
+DELIVER_IN_A_CHILD = """
+import sys
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.notify.worker import DeliveryWorker
+from mixtimer_gui.services import Services
+services = Services.open(sys.argv[1], clock=FakeClock(int(sys.argv[2])))
+DeliveryWorker(services, worker_id="child").run_once()
+"""
+
+
+def test_a_process_killed_mid_outbox_loses_nothing_and_doubles_nothing(
+        services: Services, fake_clock: FakeClock, db_location: Any,
+        make_project: Callable[..., str], receiver: rx.Receiver) -> None:
+    make_project(["P1", "P2"])
+    services.notify.save_channel(robots(receiver.base)[3])  # the webhook answers at once
+    services.notify.save_channel(robots(receiver.base)[0])  # 企业微信 will hang
+    fire(services, fake_clock)
+    receiver.hold = {"/cgi-bin/webhook/send"}
+    child = subprocess.Popen([sys.executable, "-c", DELIVER_IN_A_CHILD, str(db_location),
+                              str(fake_clock.now())])
+    try:
+        assert receiver.held.wait(60), "the child never reached the second channel"
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    receiver.release.set()  # the killed request is refused: it was never delivered
+    receiver.hold = set()
+    assert len(receiver.texts("webhook")) == 1 and receiver.texts("wecom") == []
+    assert DeliveryWorker(services).run_once() == []  # the dead child's claim still holds
+    fake_clock.advance(worker_mod.LEASE_SECONDS + 1)
+    [result] = DeliveryWorker(services).run_once()
+    assert result.ok and result.rows == 2
+    assert DeliveryWorker(services).run_once() == []
+    assert len(receiver.texts("webhook")) == 1 and len(receiver.texts("wecom")) == 1
+    assert {r["status"] for r in outbox(services)} == {"sent"}
