@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
 from mixtimer_gui.services.backups import Backups
+from mixtimer_gui.services.calendar import CalendarService
 from mixtimer_gui.services.catalog import HandlerService, ObjectService, StatisticService
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
@@ -37,6 +38,7 @@ class Services:
         self.handlers = HandlerService(self.ctx)
         self.reminders = ReminderService(self.ctx)
         self.notify = NotifyService(self.ctx)
+        self.calendar = CalendarService(self.ctx)
         self.backups = Backups(location, self.ctx)
 
     @classmethod
