@@ -1,4 +1,5 @@
-"""Settings: language, start at login, reminders, the API server, the data folder and backups.
+"""Settings: language, start at login, reminders, notification channels, the API server, the
+data folder and backups.
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 from mixtimer_gui import desktop
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.notify_dialogs import ChannelsBox
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
 from mixtimer_gui.gui.widgets import role_label, sized_to_items
@@ -165,6 +167,8 @@ class SettingsDialog(QDialog):
         self.repeat_label.setBuddy(self.repeat_spin)
         reminder.addRow(self.repeat_label, self.repeat_spin)
         root.addWidget(self.reminder_box)
+        self.channels_box = ChannelsBox(self.services, self)  # 通知渠道 (#18)
+        root.addWidget(self.channels_box)
 
         self.api_box = QGroupBox(self)
         api_column = QVBoxLayout(self.api_box)
@@ -287,6 +291,7 @@ class SettingsDialog(QDialog):
         self.open_folder_button.setText(self.tr("Open in &file manager"))
         self.backup_box.setTitle(self.tr("Backups"))
         self.backup_button.setText(self.tr("Back &up now"))
+        self.channels_box.retranslate()
         self.restore_button.setText(self.tr("&Restore…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
