@@ -21,10 +21,24 @@ class Message:
     lines: tuple[str, ...]
     count: int
 
-    def text(self, *, markdown: bool = True) -> str:
-        body = "\n".join(f"- {line}" if markdown and self.count > 1 else line
-                         for line in self.lines)
-        return f"### {self.title}\n{body}" if markdown else f"{self.title}\n{body}"
+    def text(self, *, markdown: bool = True, max_bytes: int | None = None) -> str:
+        """The message as one text; with ``max_bytes`` (a robot's limit, in UTF-8 bytes)
+        the lines that do not fit are left out and counted at the end."""
+        head = f"### {self.title}" if markdown else self.title
+        lines = [f"- {line}" if markdown and self.count > 1 else line for line in self.lines]
+        if max_bytes is None:
+            return "\n".join([head, *lines])
+        kept: list[str] = []
+        size = len(head.encode()) + 40  # room for the "left out" line
+        for line in lines:
+            size += len(line.encode()) + 1
+            if size > max_bytes:
+                break
+            kept.append(line)
+        text = "\n".join([head, *kept])
+        if len(kept) < len(lines):
+            text += f"\n…… 另有 {len(lines) - len(kept)} 项未列出"
+        return text
 
 
 def _values(item: Mapping[str, Any]) -> dict[str, str]:

@@ -323,3 +323,18 @@ def test_a_process_killed_mid_outbox_loses_nothing_and_doubles_nothing(
     assert DeliveryWorker(services).run_once() == []
     assert len(receiver.texts("webhook")) == 1 and len(receiver.texts("wecom")) == 1
     assert {r["status"] for r in outbox(services)} == {"sent"}
+
+
+def test_a_burst_too_long_for_the_robot_lists_what_fits_and_counts_the_rest(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
+        receiver: rx.Receiver) -> None:
+    make_project([f"PUMP-{n:03d}" for n in range(300)], name="冷却泵润滑")
+    services.notify.save_channel(robots(receiver.base)[0])
+    fire(services, fake_clock)
+    [result] = DeliveryWorker(services).run_once()
+    assert result.ok and result.rows == 300
+    [text] = receiver.texts("wecom")
+    assert len(text.encode()) <= 4096
+    listed = sum(line.startswith("- ") for line in text.splitlines())
+    assert text.endswith(f"另有 {300 - listed} 项未列出") and 0 < listed < 300
+    assert {r["status"] for r in outbox(services)} == {"sent"}
