@@ -26,6 +26,8 @@ class Message:
         the lines that do not fit are left out and counted at the end."""
         head = f"### {self.title}" if markdown else self.title
         lines = [f"- {line}" if markdown and self.count > 1 else line for line in self.lines]
+        if not markdown:  # plain text (飞书's text, e-mail): the template's bold marks go
+            lines = [line.replace("**", "") for line in lines]
         if max_bytes is None:
             return "\n".join([head, *lines])
         kept: list[str] = []
