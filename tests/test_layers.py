@@ -31,7 +31,7 @@ QT = ("PySide6", "shiboken6")
 PEEWEE = ("peewee", "playhouse")
 PSYCOPG = ("psycopg", "psycopg_binary", "psycopg2")
 STORE = f"{PACKAGE}.store"
-OUTER = ("gui/", "api/", "exports/", "reminders/", "commands/", "cli.py")
+OUTER = ("gui/", "api/", "exports/", "reminders/", "notify/", "commands/", "cli.py")
 NO_LATE_IMPORTS = ("store/", "services/")
 
 

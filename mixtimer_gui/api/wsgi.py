@@ -21,6 +21,13 @@ An answer to an allowed origin carries the CORS headers that let its page read i
 the code; no other answer carries any. A query string is ignored; a trailing ``/`` on a path
 is tolerated.
 
+``GET /{block}/calendar.ics`` (#18) is the one read-only path that answers something other
+than an envelope: the maintenance calendar as iCalendar, for calendar clients to subscribe
+to. It passes the same caller checks (Host, Origin; no body, so no Content-Type) and, when a
+token is configured, takes it from ``Authorization: Bearer`` or, because calendar clients
+cannot set headers, from ``?token=``. ``?days=`` sets the fixed plans' horizon (default 90).
+Its refusals are envelopes like every other.
+
 Each request runs in its own transaction (the services open one per call) on its thread's
 database connection (``ServiceContext.connection_scope``); a service's ``DomainError`` becomes
 10013 with its message as ``info``; anything else is a bug: logged with its traceback and
@@ -34,6 +41,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.actions import ACTIONS, CATALOGUE, Action
@@ -41,6 +49,7 @@ from mixtimer_gui.api.body import parse_object
 from mixtimer_gui.api.callers import Callers, check_content_type, shown
 from mixtimer_gui.api.envelope import Answer, ApiError
 from mixtimer_gui.domain.errors import DomainError
+from mixtimer_gui.exports.calendar_ics import build_calendar
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.errors import StoreError
 from mixtimer_gui.services.history import API, Actor
@@ -54,6 +63,17 @@ DEFAULT_BLOCK = "mixtimer"
 _BLOCK = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 StartResponse = Callable[..., Any]
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+DEFAULT_HORIZON_DAYS = 90
+
+
+def _horizon(text: str) -> int:
+    """``?days=`` of the calendar: whole days from 0 to 3660; a sentence otherwise."""
+    if not text:
+        return DEFAULT_HORIZON_DAYS
+    if not text.isdigit() or not 0 <= int(text[:6]) <= 3660:
+        raise ApiError(env.BAD_PARAMETER, f"days 应为 0 到 3660 之间的整数,收到 '{shown(text)}'")
+    return int(text)
 
 
 def check_block(block: str) -> str:
@@ -78,10 +98,20 @@ class ActionApp:
         self.max_body = max_body
         self.api_path = f"/{self.block}/api"
         self.catalogue_prefix = f"/{self.block}/v2/"
+        self.calendar_path = f"/{self.block}/calendar.ics"
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
-        answer = self.answer(environ)
+        if (environ.get("PATH_INFO") or "/").rstrip("/") == self.calendar_path:
+            calendar = self.calendar(environ)
+            if isinstance(calendar, bytes):
+                start_response("200 OK", [("Content-Type", CALENDAR_TYPE),
+                                          ("Content-Length", str(len(calendar))),
+                                          ("Cache-Control", "no-store")])
+                return [calendar]
+            answer = calendar
+        else:
+            answer = self.answer(environ)
         body = answer.body()
         headers = [("Content-Type", env.JSON_CONTENT_TYPE), ("Content-Length", str(len(body))),
                    *answer.headers]
@@ -113,6 +143,34 @@ class ActionApp:
         except Exception:
             log.exception("unexpected error answering action %r", env.echo(action))
             return env.failure(action, env.INTERNAL, env.INTERNAL_INFO)
+
+    # -- the calendar -----------------------------------------------------------------------
+
+    def calendar(self, environ: dict[str, Any]) -> bytes | Answer:
+        """The .ics bytes, or the envelope refusing the request."""
+        try:
+            method = environ.get("REQUEST_METHOD", "")
+            if method not in ("GET", "HEAD"):
+                raise ApiError(env.BAD_METHOD, f"日历只支持 GET,收到 {method[:20]}",
+                               headers=(("Allow", "GET"),))
+            query = parse_qs(str(environ.get("QUERY_STRING") or ""), max_num_fields=20)
+            token = query.get("token", [""])[0]
+            self._authorise(environ, {"token": token} if token else None)
+            self.callers.check(environ)
+            days = _horizon(query.get("days", [""])[0])
+            with self.services.ctx.connection_scope(keep=self.keep_connections):
+                items = self.services.calendar.occurrences(days)
+            return build_calendar(items, self.services.clock.now())
+        except ApiError as exc:
+            if exc.code in env.REFUSALS:
+                _log_refusal(environ, exc)
+            return env.failure(None, exc.code, exc.info, exc.headers)
+        except StoreError as exc:
+            log.warning("the calendar could not be read: %s", exc)
+            return env.failure(None, env.UNAVAILABLE, str(exc))
+        except Exception:
+            log.exception("unexpected error answering the calendar")
+            return env.failure(None, env.INTERNAL, env.INTERNAL_INFO)
 
     # -- the steps ------------------------------------------------------------------------
 

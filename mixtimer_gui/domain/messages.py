@@ -118,3 +118,13 @@ PAGE_SIZE_OUT_OF_RANGE = "{field} 应为 1–{maximum} 的整数,收到 {value}"
 PAGE_INDEX_TOO_SMALL = "{field} 从 1 开始,收到 {value}"
 REPORT_MONTH_INVALID = "月份应写作 年-月(如 2026-11),收到 {value}"
 REPORT_DAYS_OUT_OF_RANGE = "天数应在 0 到 366 之间,收到 {value}"
+
+# -- notification channels (#18) ------------------------------------------------------------
+
+UNKNOWN_PLACEHOLDER = "{field} 中的 {{{name}}} 不是可用的占位符,可用:{choices}"
+BODY_NOT_JSON = "{field} 填入内容后不是合法的 JSON({reason}),请检查引号和括号"
+CHANNEL_SETTING_REQUIRED = "{field} 不能为空:此渠道需要它才能发送"
+NOT_A_WEB_ADDRESS = "{field} 应为以 http:// 或 https:// 开头的网址"
+BAD_DAY_TIME = "{field} 应为 HH:MM(如 08:30),收到 '{text}'"
+CHANNEL_NOT_FOUND = "{field} 为 {value} 的通知渠道不存在"
+BAD_EMAIL_ADDRESS = "{field} 中的 '{text}' 不是电子邮件地址"

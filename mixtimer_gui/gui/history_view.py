@@ -34,7 +34,8 @@ ACTIONS = ("v2_handle", "v2_handle_ignore", "update_v2_handle", "void_v2_handle"
            "create_v2_project", "update_v2_project", "delete_v2_project", "start_v2_project",
            "stop_v2_project", "restart_v2_project", "create_v2_object", "update_v2_object",
            "delete_v2_object", "create_v2_statistics", "update_v2_statistics",
-           "delete_v2_statistics", "add_v2_statistics_value", "create_v2_handler")
+           "delete_v2_statistics", "add_v2_statistics_value", "create_v2_handler",
+           "save_notify_channel", "delete_notify_channel")
 
 
 def changes_text(record: dict[str, Any]) -> str:

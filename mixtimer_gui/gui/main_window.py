@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
                                             self.open_settings, "settings")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.quit)
         self.history_action = self._action("history", None, self.open_history)
+        self.calendar_action = self._action("calendar", None, self.export_calendar, "calendar")
         self.about_action = self._action("about", None, self._about)
         self.tab_actions = []
         for number in range(len(TAB_SPECS)):
@@ -350,7 +351,7 @@ class MainWindow(QMainWindow):
         # Until the database is attached there is no tab to act on.
         self._data_actions = (self.new_action, self.find_action, self.refresh_action,
                               self.delete_action, self.open_action, self.settings_action,
-                              self.history_action)
+                              self.history_action, self.calendar_action)
         for action in self._data_actions:
             action.setEnabled(False)
         self._yield_keys_to_tab()
@@ -358,6 +359,7 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.calendar_action)
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -389,6 +391,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(self.tr("&Refresh"))
         self.settings_action.setText(self.tr("&Settings…"))
         self.history_action.setText(self.tr("&History…"))
+        self.calendar_action.setText(self.tr("Export &calendar (.ics)…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.about_action.setText(self.tr("&About MixTimer"))
         for number, (key, *_rest) in enumerate(TAB_SPECS):
@@ -481,6 +484,13 @@ class MainWindow(QMainWindow):
         if dialog.language_changed:
             i18n.install_language(self.settings.language)
         self.settings_applied.emit()
+
+    def export_calendar(self) -> None:
+        """导出日历: the tasks' next due moments and the fixed plans ahead, as .ics."""
+        from mixtimer_gui.gui.calendar_export import CalendarExport
+
+        if self.services is not None:
+            CalendarExport(self, self.services).start()
 
     def quit(self) -> None:
         self._quitting = True

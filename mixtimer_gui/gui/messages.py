@@ -122,6 +122,14 @@ ENGLISH: dict[str, str] = {
     m.PAUSE_NOT_POSITIVE: "A pause must last a positive number of seconds.",
     m.PAUSE_IN_THE_PAST: "A pause must end after now.",
     m.REPEAT_OUT_OF_RANGE: "The overdue repeat must be between 1 and {maximum} hours.",
+    m.UNKNOWN_PLACEHOLDER: "{{{name}}} in {field} is not a placeholder; use {choices}.",
+    m.BODY_NOT_JSON: "{field} is not valid JSON once filled in ({reason}): check its quotes "
+                     "and brackets.",
+    m.CHANNEL_SETTING_REQUIRED: "{field} is required: this channel cannot send without it.",
+    m.NOT_A_WEB_ADDRESS: "{field} should be a web address starting with http:// or https://.",
+    m.BAD_DAY_TIME: "{field} should be a time of day written HH:MM (e.g. 08:30), not '{text}'.",
+    m.CHANNEL_NOT_FOUND: "There is no notification channel with {field} {value}.",
+    m.BAD_EMAIL_ADDRESS: "'{text}' in {field} is not an e-mail address.",
     m.PAGE_SIZE_OUT_OF_RANGE: "{field} should be a whole number from 1 to {maximum}, "
                               "not {value}.",
     m.PAGE_INDEX_TOO_SMALL: "{field} starts at 1, not {value}.",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from mixtimer_gui.gui.reminder_center import ReminderCenter
 from mixtimer_gui.gui.tray import ReminderTray
+from mixtimer_gui.notify.worker import DeliveryWorker
 from mixtimer_gui.reminders.engine import Notification
 from mixtimer_gui.reminders.runner import JOB_DEFAULTS, ReminderRunner
 from mixtimer_gui.services import Services
@@ -86,8 +87,12 @@ class ReminderGui:
     center: ReminderCenter
     tray: ReminderTray | None = None
     notified: list[Notification] = field(default_factory=list)
+    delivery: DeliveryWorker | None = None
 
     def shutdown(self) -> None:
+        if self.delivery is not None:
+            self.delivery.stop()
+            self.delivery = None
         if self.tray is not None:
             QApplication.instance().setQuitOnLastWindowClosed(True)
         self.runner.stop()
@@ -140,6 +145,9 @@ def install_reminders(app: QApplication, window: Any, services: Services,
     scheduler.start(paused=True)
     gui.runner.start()
     scheduler.resume()
+    # Notification channels deliver on a thread of their own, never the GUI thread (#18).
+    gui.delivery = DeliveryWorker(services)
+    gui.delivery.start()
     app.aboutToQuit.connect(gui.shutdown)
     return gui
 

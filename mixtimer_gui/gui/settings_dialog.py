@@ -1,5 +1,5 @@
-"""Settings: language, start at login, reminders, the API server, the data folder, the
-database (``database_settings``) and backups.
+"""Settings: language, start at login, reminders, notification channels, the API server, the
+data folder, the database (``database_settings``) and backups.
 
 Values persist through ``AppSettings``. The API rule "an address other than 127.0.0.1 needs a
 token" is the API server's own check (``api.server.check_bind``), shown next to the token
@@ -46,6 +46,7 @@ from mixtimer_gui import desktop
 from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.database_settings import DatabaseBox
 from mixtimer_gui.gui.icons import icon
+from mixtimer_gui.gui.notify_dialogs import ChannelsBox
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
 from mixtimer_gui.gui.widgets import role_label, sized_to_items
@@ -175,6 +176,8 @@ class SettingsDialog(QDialog):
         self.repeat_label.setBuddy(self.repeat_spin)
         reminder.addRow(self.repeat_label, self.repeat_spin)
         root.addWidget(self.reminder_box)
+        self.channels_box = ChannelsBox(self.services, self)  # 通知渠道 (#18)
+        root.addWidget(self.channels_box)
 
         self.api_box = QGroupBox(self)
         api_column = QVBoxLayout(self.api_box)
@@ -313,6 +316,7 @@ class SettingsDialog(QDialog):
                 70))
         self.database_box.retranslate()
         self.backup_button.setText(self.tr("Back &up now"))
+        self.channels_box.retranslate()
         self.restore_button.setText(self.tr("&Restore…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))

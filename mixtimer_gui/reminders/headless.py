@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from mixtimer_gui.notify.worker import DeliveryWorker
 from mixtimer_gui.reminders.engine import Notification, describe
 from mixtimer_gui.reminders.runner import JOB_DEFAULTS, ReminderRunner
 
@@ -94,8 +95,11 @@ def start_logged(services: Services,
     scheduler.start(paused=True)  # jobs are added before the first one may run
     runner.start()
     scheduler.resume()
+    delivery = DeliveryWorker(services)  # notification channels (#18), on its own thread
+    delivery.start()
 
     def stop() -> None:
+        delivery.stop()
         unsubscribe()
         worker.stop()
         runner.stop()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mixtimer_gui.domain.clock import Clock, SystemClock
 from mixtimer_gui.services.backups import Backups
+from mixtimer_gui.services.calendar import CalendarService
 from mixtimer_gui.services.catalog import HandlerService, ObjectService, StatisticService
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.services.events import ChangeBus
@@ -13,6 +14,7 @@ from mixtimer_gui.services.handles import HandleService
 from mixtimer_gui.services.history_list import HistoryService
 from mixtimer_gui.services.images import SharedImages
 from mixtimer_gui.services.location import Location, open_location
+from mixtimer_gui.services.notify import NotifyService
 from mixtimer_gui.services.projects import ProjectService
 from mixtimer_gui.services.reminders import ReminderService
 from mixtimer_gui.services.tasks import TaskService
@@ -38,6 +40,8 @@ class Services:
         self.statistics = StatisticService(self.ctx)
         self.handlers = HandlerService(self.ctx)
         self.reminders = ReminderService(self.ctx)
+        self.notify = NotifyService(self.ctx)
+        self.calendar = CalendarService(self.ctx)
         self.backups = Backups(location, self.ctx)
         self.images = SharedImages(self.ctx)
 

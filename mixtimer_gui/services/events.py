@@ -18,9 +18,11 @@ Listener = Callable[[str, tuple[str, ...]], None]
 PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING = (
     "project", "task", "handle", "object", "statistics", "reading", "handler", "reminder",
     "setting")
+CHANNEL, OUTBOX = "notify_channel", "notify_outbox"
 # What a full refresh announces: everything may have changed (a listener that reconnected
 # cannot know what it missed). Empty uids: any of that entity.
-ALL_ENTITIES = (PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING)
+ALL_ENTITIES = (PROJECT, TASK, HANDLE, OBJECT, STATISTIC, READING, HANDLER, REMINDER, SETTING,
+                CHANNEL, OUTBOX)
 
 
 class ChangeBus:

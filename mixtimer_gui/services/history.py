@@ -19,8 +19,8 @@ WINDOW, API, CLI, IMPORT = "window", "api", "cli", "import"
 SOURCES = (WINDOW, API, CLI, IMPORT)
 
 # Entities as the history names them (``entity`` column).
-PROJECT, TASK, HANDLE, OBJECT, STATISTIC, HANDLER = (
-    "project", "task", "handle", "object", "statistics", "handler")
+PROJECT, TASK, HANDLE, OBJECT, STATISTIC, HANDLER, CHANNEL = (
+    "project", "task", "handle", "object", "statistics", "handler", "notify_channel")
 
 # Bookkeeping that changes with every write and says nothing a reader needs twice, and a
 # task's grid internals (derived from what is shown; they made a handle's rows a quarter

@@ -16,7 +16,7 @@ from typing import Any
 from mixtimer_gui.domain import clock, rules
 from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
-from mixtimer_gui.services import events, wire
+from mixtimer_gui.services import events, notify, wire
 from mixtimer_gui.services.context import ServiceContext
 from mixtimer_gui.store import queries
 from mixtimer_gui.store import reminder_queries as rq
@@ -79,6 +79,8 @@ class ReminderService:
         with self.ctx.write():
             rows = rq.pending(self.ctx.store, now, repeat_seconds, KINDS)
             rq.insert_log(self.ctx.store, rows, now)
+            # the channels' messages are owed in the same transaction: both or neither
+            notify.enqueue_reminders(self.ctx, rows, now)
             if rows:
                 self.ctx.changed(events.REMINDER, *(r["task_id"] for r in rows))
         return [{**r, "fired_at": now} for r in rows]

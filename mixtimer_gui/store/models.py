@@ -267,10 +267,70 @@ class History(BaseModel):
         indexes = ((("entity_uid", "time"), False),)
 
 
+class NotifyChannel(BaseModel):
+    """Where reminders also go: a robot, a webhook or e-mail (``settings`` is JSON and holds
+    the channel's secrets; ``kinds`` and ``projects`` are JSON lists, empty = every project)."""
+
+    id = AutoField()
+    name = CharField(max_length=100)
+    kind = CharField(max_length=16)
+    settings = TextField(default="{}")
+    kinds = TextField(default="[]")
+    projects = TextField(default="[]")
+    template = TextField(default="")
+    is_active = IntegerField(default=1)
+    created = IntegerField()
+    last_modified = IntegerField()
+
+    class Meta:
+        table_name = "notify_channel"
+
+
+class NotifyOutbox(BaseModel):
+    """One message owed to one channel: (channel, task, cycle, kind, seq) is unique, so a
+    reminder is delivered once per channel. Written in the reminder log's transaction."""
+
+    id = AutoField()
+    channel_id = IntegerField()
+    task_id = CharField(max_length=64)
+    cycle_start = IntegerField()
+    kind = CharField(max_length=8)
+    seq = IntegerField(default=0)
+    payload = TextField(default="{}")
+    created = IntegerField()
+    status = CharField(max_length=8, default="pending")
+    attempts = IntegerField(default=0)
+    next_attempt_at = IntegerField()
+    claimed_by = CharField(max_length=64, null=True)
+    claimed_at = IntegerField(null=True)
+    answer = TextField(default="")
+    sent_at = IntegerField(null=True)
+
+    class Meta:
+        table_name = "notify_outbox"
+        indexes = ((("channel_id", "task_id", "cycle_start", "kind", "seq"), True),
+                   (("status", "next_attempt_at"), False))
+
+
+class NotifyAttempt(BaseModel):
+    """One delivery attempt to a channel (its rate limit counts these, across a team)."""
+
+    id = AutoField()
+    channel_id = IntegerField()
+    at = IntegerField()
+    ok = IntegerField()
+    rows = IntegerField()
+    answer = TextField(default="")
+
+    class Meta:
+        table_name = "notify_attempt"
+        indexes = ((("channel_id", "at"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
     ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image, DataVersion,
-    History,
+    History, NotifyChannel, NotifyOutbox, NotifyAttempt,
 )
 
 
@@ -336,6 +396,9 @@ class Store:
         self.Image = bound_to(Image, db)
         self.DataVersion = bound_to(DataVersion, db)
         self.History = bound_to(History, db)
+        self.NotifyChannel = bound_to(NotifyChannel, db)
+        self.NotifyOutbox = bound_to(NotifyOutbox, db)
+        self.NotifyAttempt = bound_to(NotifyAttempt, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

@@ -68,6 +68,29 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     </message>
   </context>
   <context>
+    <name>CalendarExport</name>
+    <message>
+      <source>Export calendar</source>
+      <translation>导出日历</translation>
+    </message>
+    <message>
+      <source>Also list the fixed plans' occurrences due within this many days:</source>
+      <translation>按计划时间的维保,同时列出多少天内的后续到期:</translation>
+    </message>
+    <message>
+      <source>iCalendar files (*.ics)</source>
+      <translation>iCalendar 文件 (*.ics)</translation>
+    </message>
+    <message>
+      <source>%1 events written to %2</source>
+      <translation>已将 %1 个日程写入 %2</translation>
+    </message>
+    <message>
+      <source>The calendar could not be written: %1</source>
+      <translation>日历未能写入:%1</translation>
+    </message>
+  </context>
+  <context>
     <name>CatalogDialog</name>
     <message>
       <source>Leave empty to number it automatically</source>
@@ -107,6 +130,172 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Cannot delete</source>
       <translation>无法删除</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChannelDialog</name>
+    <message>
+      <source>Notification channel</source>
+      <translation>通知渠道</translation>
+    </message>
+    <message>
+      <source>&amp;Name:</source>
+      <translation>名称(&amp;N):</translation>
+    </message>
+    <message>
+      <source>&amp;Sends to:</source>
+      <translation>发送到(&amp;S):</translation>
+    </message>
+    <message>
+      <source>Webhook &amp;address:</source>
+      <translation>Webhook 地址(&amp;A):</translation>
+    </message>
+    <message>
+      <source>Si&amp;gning secret:</source>
+      <translation>加签密钥(&amp;G):</translation>
+    </message>
+    <message>
+      <source>JSON &amp;body:</source>
+      <translation>JSON 请求体(&amp;B):</translation>
+    </message>
+    <message>
+      <source>SMTP se&amp;rver:</source>
+      <translation>SMTP 服务器(&amp;R):</translation>
+    </message>
+    <message>
+      <source>P&amp;ort:</source>
+      <translation>端口(&amp;O):</translation>
+    </message>
+    <message>
+      <source>&amp;Encryption:</source>
+      <translation>加密方式(&amp;E):</translation>
+    </message>
+    <message>
+      <source>&amp;User name:</source>
+      <translation>用户名(&amp;U):</translation>
+    </message>
+    <message>
+      <source>Pass&amp;word:</source>
+      <translation>密码(&amp;W):</translation>
+    </message>
+    <message>
+      <source>&amp;From:</source>
+      <translation>发件人(&amp;F):</translation>
+    </message>
+    <message>
+      <source>&amp;To:</source>
+      <translation>收件人(&amp;T):</translation>
+    </message>
+    <message>
+      <source>Sends:</source>
+      <translation>发送:</translation>
+    </message>
+    <message>
+      <source>&amp;Digest at:</source>
+      <translation>日报时间(&amp;D):</translation>
+    </message>
+    <message>
+      <source>&amp;Projects:</source>
+      <translation>项目(&amp;P):</translation>
+    </message>
+    <message>
+      <source>&amp;Line template:</source>
+      <translation>消息模板(&amp;L):</translation>
+    </message>
+    <message>
+      <source>Acti&amp;ve</source>
+      <translation>启用(&amp;V)</translation>
+    </message>
+    <message>
+      <source>addresses, separated by commas</source>
+      <translation>多个地址用逗号分隔</translation>
+    </message>
+    <message>
+      <source>the SEC… secret, if the robot signs</source>
+      <translation>机器人启用加签时的 SEC… 密钥</translation>
+    </message>
+    <message>
+      <source>None ticked: every project.</source>
+      <translation>都不勾选:所有项目。</translation>
+    </message>
+    <message>
+      <source>Placeholders: %1. None ticked under Projects means every project.</source>
+      <translation>可用占位符:%1。项目都不勾选表示所有项目。</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>确定</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChannelsBox</name>
+    <message>
+      <source>Notification channels</source>
+      <translation>通知渠道</translation>
+    </message>
+    <message>
+      <source>A&amp;dd…</source>
+      <translation>添加(&amp;D)…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit…</source>
+      <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+      <source>Re&amp;move</source>
+      <translation>删除(&amp;M)</translation>
+    </message>
+    <message>
+      <source>Se&amp;nd test message</source>
+      <translation>发送测试消息(&amp;N)</translation>
+    </message>
+    <message>
+      <source>Deli&amp;very log…</source>
+      <translation>投递记录(&amp;V)…</translation>
+    </message>
+    <message>
+      <source>Reminders also go to these group robots, web hooks and mailboxes.</source>
+      <translation>提醒也会发送到这些群机器人、Webhook 和邮箱。</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>nothing</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <source>(off)</source>
+      <translation>(已停用)</translation>
+    </message>
+    <message>
+      <source>No channel yet: reminders show in the tray and the reminder centre only.</source>
+      <translation>尚无通知渠道:提醒只显示在托盘和提醒中心。</translation>
+    </message>
+    <message>
+      <source>Remove channel</source>
+      <translation>删除通知渠道</translation>
+    </message>
+    <message>
+      <source>Remove the channel “%1”? Messages it still owes are dropped; its delivery log stays.</source>
+      <translation>删除通知渠道“%1”?尚未发出的消息将不再发送;投递记录保留。</translation>
+    </message>
+    <message>
+      <source>Sending a test message to “%1”…</source>
+      <translation>正在向“%1”发送测试消息…</translation>
+    </message>
+    <message>
+      <source>“%1” took the test message: %2</source>
+      <translation>“%1”已收到测试消息:%2</translation>
+    </message>
+    <message>
+      <source>“%1” did not take the test message: %2</source>
+      <translation>“%1”未能收到测试消息:%2</translation>
     </message>
   </context>
   <context>
@@ -275,6 +464,60 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>Copied %1 records into %2; every table's count and checksum match.</source>
       <translation>已复制 %1 条记录到 %2;每张表的行数和校验和都核对一致。</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeliveryLogDialog</name>
+    <message>
+      <source>Delivery log</source>
+      <translation>投递记录</translation>
+    </message>
+    <message>
+      <source>&amp;Refresh</source>
+      <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>%1 messages shown; %2 waiting, %3 failed</source>
+      <translation>显示 %1 条消息;待发送 %2 条,失败 %3 条</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeliveryLogModel</name>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>渠道</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>内容</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
+    </message>
+    <message>
+      <source>Server's answer</source>
+      <translation>服务器应答</translation>
+    </message>
+    <message>
+      <source>(removed)</source>
+      <translation>(已删除)</translation>
     </message>
   </context>
   <context>
@@ -1416,6 +1659,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>操作日志(&amp;H)…</translation>
     </message>
     <message>
+      <source>Export &amp;calendar (.ics)…</source>
+      <translation>导出日历(.ics)(&amp;C)…</translation>
+    </message>
+    <message>
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
@@ -1508,6 +1755,57 @@ Click to open the settings.</source>
     <message>
       <source>Back to my database</source>
       <translation>回到我的数据库</translation>
+    </message>
+  </context>
+  <context>
+    <name>Notify</name>
+    <message>
+      <source>WeCom group robot</source>
+      <translation>企业微信群机器人</translation>
+    </message>
+    <message>
+      <source>DingTalk group robot</source>
+      <translation>钉钉群机器人</translation>
+    </message>
+    <message>
+      <source>Feishu custom bot</source>
+      <translation>飞书自定义机器人</translation>
+    </message>
+    <message>
+      <source>JSON webhook</source>
+      <translation>通用 JSON Webhook</translation>
+    </message>
+    <message>
+      <source>E-mail (SMTP)</source>
+      <translation>电子邮件(SMTP)</translation>
+    </message>
+    <message>
+      <source>Due soon</source>
+      <translation>即将到期</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Daily digest</source>
+      <translation>日报</translation>
+    </message>
+    <message>
+      <source>Waiting</source>
+      <translation>待发送</translation>
+    </message>
+    <message>
+      <source>Sent</source>
+      <translation>已发送</translation>
+    </message>
+    <message>
+      <source>Failed</source>
+      <translation>失败</translation>
     </message>
   </context>
   <context>

@@ -77,8 +77,9 @@ def call(app: ActionApp, body: Any = None, *, path: str = API, method: str = "PO
     """One in-process WSGI request, with the headers a well-behaved client sends (``Host``,
     ``Content-Type``); ``headers`` adds or replaces them, a value ``None`` leaves one out."""
     raw = encode_body(body) if body is not None else b""
+    path, _, query = path.partition("?")
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
         "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(raw)),
         "HTTP_HOST": f"127.0.0.1:{PORT}", "REMOTE_ADDR": "127.0.0.1",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(PORT), "SERVER_PROTOCOL": "HTTP/1.1",

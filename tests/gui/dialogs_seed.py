@@ -32,6 +32,7 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     from mixtimer_gui.gui.help_dialogs import AboutDialog, GuideDialog, ShortcutsDialog
     from mixtimer_gui.gui.images import ImageViewer
     from mixtimer_gui.gui.import_start import ImportStartDialog
+    from mixtimer_gui.gui.notify_dialogs import ChannelDialog, DeliveryLogDialog
     from mixtimer_gui.gui.object_dialog import ObjectDialog
     from mixtimer_gui.gui.project_form import ProjectForm
     from mixtimer_gui.gui.reading_dialog import ReadingDialog
@@ -39,6 +40,7 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     from mixtimer_gui.gui.settings_dialog import SettingsDialog
     from mixtimer_gui.gui.statistic_dialog import StatisticDialog
     from mixtimer_gui.services.errors import ServerUnreachableError, StoreError
+    from mixtimer_gui.services.notify import Channel
 
     ids = seed(services, clock)
     natural = services.projects.get({"uid": ids["projects"]["monthly"]})
@@ -53,6 +55,11 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
     image = QImage(320, 200, QImage.Format.Format_RGB32)
     image.fill(QColor("#4a7"))
     image.save(str(picture))
+
+    mail = Channel(id=1, name="维保组邮件", kind="email", settings={
+        "host": "smtp.exmail.qq.com", "port": 465, "security": "ssl", "sender": "a@plant.cn",
+        "recipients": ["b@plant.cn"], "digest_time": "07:30"}, kinds=("日报",), projects=(),
+        template="", is_active=True)
 
     def parented(make: Callable[[QWidget], QDialog]) -> Factory:
         return lambda: make(window)
@@ -84,4 +91,7 @@ def every_dialog(services: Services, clock: FakeClock, window: Any,
         "error": parented(lambda w: ErrorDialog("Something went wrong.", "Traceback…\n" * 40,
                                                 w)),
         "image": parented(lambda w: ImageViewer(picture, w)),
+        "channel-new": parented(lambda w: ChannelDialog(services, None, w)),
+        "channel-mail": parented(lambda w: ChannelDialog(services, mail, w)),
+        "delivery-log": parented(lambda w: DeliveryLogDialog(services, w)),
     }

@@ -1,0 +1,90 @@
+"""The e-mail channel against a local SMTP server (aiosmtpd): the daily digest at its time,
+once a day whichever process sends it, in Chinese."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from mixtimer_gui.domain.clock import FakeClock
+from mixtimer_gui.notify.worker import DeliveryWorker
+from mixtimer_gui.reminders.engine import ReminderEngine
+from mixtimer_gui.services import Services
+
+HOUR = 3600
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mails.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def mail_channel(port: int, **settings: Any) -> dict[str, Any]:
+    return {"name": "维保组邮件", "kind": "email", "kinds": ["日报"],
+            "settings": {"host": "127.0.0.1", "port": port, "security": "none",
+                         "sender": "mixtimer@plant.cn",
+                         "recipients": "zhang@plant.cn, li@plant.cn", **settings}}
+
+
+def test_the_digest_goes_out_once_a_day_at_its_time(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
+        inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    services.objects.create({"uid": "CNC-1", "name": "三号数控机床"})
+    make_project(["CNC-1"], name="导轨润滑", period_num=1, notice_num=1)  # due in a day
+    services.notify.save_channel(mail_channel(port, digest_time="10:30"))
+    fake_clock.advance(HOUR)  # 10:00 local: not yet
+    assert DeliveryWorker(services).run_once() == []
+    fake_clock.advance(HOUR)  # 11:00
+    [sent] = DeliveryWorker(services).run_once()
+    assert sent.ok, sent.answer
+    assert DeliveryWorker(services, worker_id="another").run_once() == []
+    [mail] = handler.mails
+    assert mail["Subject"].startswith("维保日报 2024-05-11:1 项需要处理")
+    assert mail["To"] == "zhang@plant.cn, li@plant.cn"
+    body = mail.get_content()
+    assert "导轨润滑 · 三号数控机床" in body and "即将到期" in body and "**" not in body
+    fake_clock.advance(24 * HOUR)
+    [next_day] = DeliveryWorker(services).run_once()
+    assert next_day.ok and len(handler.mails) == 2
+    assert handler.mails[1]["Subject"].startswith("维保日报 2024-05-12")
+
+
+def test_reminders_by_mail_are_sent_as_they_fire(
+        services: Services, fake_clock: FakeClock, make_project: Callable[..., str],
+        inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    make_project()
+    services.notify.save_channel({**mail_channel(port), "kinds": ["即将到期", "到期"]})
+    fake_clock.advance(24 * HOUR)
+    ReminderEngine(services).scan()
+    [sent] = DeliveryWorker(services).run_once()
+    assert sent.ok
+    [mail] = handler.mails
+    assert mail["Subject"] == "维保即将到期"
