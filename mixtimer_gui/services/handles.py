@@ -142,7 +142,8 @@ class HandleService:
             now = self.ctx.clock.now()
             at = rules.check_handled_at(inp.handled_at, now, _earliest(task))
             operator = self.ctx.operator(inp.operator)
-            names = self._register_handlers(inp, now)
+            action = "v2_handle_ignore" if ignored else "v2_handle"
+            names = self._register_handlers(inp, now, action, operator)
             prior = cycle_ops.snapshot(task)
             task_before = history.row_values(task, TASK_SHOWN, TASK_TIMES)
             closed_due, skipped = cycle_ops.close(store, task, project, at,
@@ -170,7 +171,6 @@ class HandleService:
                 last_modified_by=operator, handled_at=at,
                 prior_state=cycle_ops.with_after(prior, task))
             self._index_handlers(handle.id, now, inp.handler_id_list, names)
-            action = "v2_handle_ignore" if ignored else "v2_handle"
             self.ctx.record(action, history.HANDLE, uid, None,
                             history.row_values(handle, HANDLE_SHOWN, HANDLE_TIMES),
                             operator=operator)
@@ -202,7 +202,7 @@ class HandleService:
                 if value is not None:
                     setattr(handle, name, value)
             if fix.handler_id_list is not None or fix.handler_name_list is not None:
-                self._replace_handlers(handle, fix, now)
+                self._replace_handlers(handle, fix, now, operator)
             handle.last_modified = now
             handle.last_modified_by = operator
             handle.save()
@@ -212,7 +212,8 @@ class HandleService:
             self.ctx.changed(events.HANDLE, handle.uid)
         return {"uid": fix.uid}
 
-    def _replace_handlers(self, handle: Any, fix: HandleCorrection, now: int) -> None:
+    def _replace_handlers(self, handle: Any, fix: HandleCorrection, now: int,
+                          operator: int) -> None:
         ids = (fix.handler_id_list if fix.handler_id_list is not None
                else json.loads(handle.handler_id_list))
         given_names = fix.handler_name_list if fix.handler_name_list is not None else []
@@ -220,7 +221,7 @@ class HandleService:
             ids = []  # new names alone: the old ids no longer say who
         inp = HandleInput("", handle.task_id, "", list(ids), list(given_names), 0.0, "", "",
                           "", 0)
-        names = self._register_handlers(inp, now)
+        names = self._register_handlers(inp, now, "update_v2_handle", operator)
         handle.handler_id_list = json.dumps(list(ids))
         handle.handler_name_list = json.dumps(names, ensure_ascii=False)
         people = self.ctx.store.HandleHandler
@@ -283,22 +284,31 @@ class HandleService:
             if handles.get_or_none(handles.uid == uid) is None:
                 return uid
 
-    def _register_handlers(self, inp: HandleInput, now: int) -> list[str]:
-        """Register the people met in a handle; fill in names the client left out."""
+    def _register_handlers(self, inp: HandleInput, now: int, action: str,
+                           operator: int) -> list[str]:
+        """Register the people met in a handle; fill in names the client left out. A person
+        added or renamed this way is a change of the handler: it goes into the history."""
         handlers = self.ctx.store.Handler
         names = list(inp.handler_name_list)
+        known = {h.id: h.name for h in handlers.select().where(
+            handlers.id.in_(inp.handler_id_list))} if inp.handler_id_list else {}
         if inp.handler_id_list and not names:
-            known = {h.id: h.name for h in handlers.select().where(
-                handlers.id.in_(inp.handler_id_list))}
             names = [known.get(i, str(i)) for i in inp.handler_id_list]
-            for handler_id in inp.handler_id_list:
-                if handler_id not in known:
-                    handlers.insert(id=handler_id, name=str(handler_id),
-                                    created=now).on_conflict_ignore().execute()
+            met = [(i, str(i)) for i in inp.handler_id_list if i not in known]
+            for handler_id, name in met:
+                handlers.insert(id=handler_id, name=name,
+                                created=now).on_conflict_ignore().execute()
         else:
-            for handler_id, name in zip(inp.handler_id_list, names, strict=False):
+            met = list(zip(inp.handler_id_list, names, strict=False))
+            for handler_id, name in met:
                 handlers.insert(id=handler_id, name=name, created=now).on_conflict(
                     conflict_target=[handlers.id], update={handlers.name: name}).execute()
+        for handler_id, name in dict(met).items():
+            was = known.get(handler_id)
+            if was != name:
+                self.ctx.record(action, history.HANDLER, str(handler_id),
+                                None if was is None else {"name": was},
+                                {"id": handler_id, "name": name}, operator=operator)
         if inp.handler_id_list:
             self.ctx.changed(events.HANDLER, *(str(i) for i in inp.handler_id_list))
         return names

@@ -291,7 +291,11 @@ class ProjectService:
         store = self._store
         members, task_table = store.ProjectObject, store.Task
         for object_id in object_ids:
-            register_object(store, object_id, now, operator)
+            if register_object(store, object_id, now, operator):
+                self.ctx.record(action, history.OBJECT, object_id, None,
+                                {"uid": object_id, "name": object_id, "alias": object_id},
+                                operator=operator)
+                self.ctx.changed(events.OBJECT, object_id)
         members.delete().where(members.project_id == project.uid).execute()
         if object_ids:
             members.insert_many(
@@ -332,9 +336,14 @@ def new_task_uid(store: Store) -> str:
             return uid
 
 
-def register_object(store: Store, object_id: str, now: int, operator: int = 0) -> None:
-    """An object id not yet in the catalogue is registered with name = alias = id."""
-    store.MaintenanceObject.insert(
+def register_object(store: Store, object_id: str, now: int, operator: int = 0) -> bool:
+    """An object id not yet in the catalogue is registered with name = alias = id; whether
+    it was new (a change the history shows)."""
+    objects = store.MaintenanceObject
+    if objects.select(objects.uid).where(objects.uid == object_id).exists():
+        return False
+    objects.insert(
         uid=object_id, name=object_id, alias=object_id, description="", location="",
         organization_id="", created=now, last_modified=now, created_by=operator,
         last_modified_by=operator).on_conflict_ignore().execute()
+    return True

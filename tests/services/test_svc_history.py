@@ -137,3 +137,33 @@ def test_history_list_pages_and_filters(services: Services) -> None:
     with pytest.raises(DomainError) as info:
         services.history.list({"where_and": [["nope", "=", 1]]})
     assert "nope" in info.value.message
+
+
+def test_people_and_objects_registered_on_the_way_are_in_the_history(
+        services: Services, fake_clock: FakeClock) -> None:
+    """A handle that meets a new person or renames one, and a project that names an object
+    not yet in the catalogue, change those entities too: one row each (spec §8)."""
+    before = count(services)
+    services.projects.create(project_data(uid="p1", object_id_list=["new-pump"]))
+    assert count(services) - before == 3  # project, task, and the object it registered
+    [made] = rows(services, entity_uid="new-pump")
+    assert (made["action"], made["changes"]["name"]) == ("create_v2_project",
+                                                         [None, "new-pump"])
+    services.projects.start({"uid": "p1"})
+    task = services.tasks.list({})["data"][0]["uid"]
+    before = count(services)
+    first = services.handles.handle({"task_id": task, "handler_id_list": [7],
+                                     "handler_name_list": ["王工"]})
+    assert count(services) - before == 3  # handle, task, and 王工 registered
+    [met] = rows(services, entity_uid="7")
+    assert (met["action"], met["changes"]["name"]) == ("v2_handle", [None, "王工"])
+    before = count(services)
+    services.handles.handle({"task_id": task, "handler_id_list": [7],
+                             "handler_name_list": ["王工"]})
+    assert count(services) - before == 2  # a known person by the same name: unchanged
+    services.handles.handle({"task_id": task, "handler_id_list": [7],
+                             "handler_name_list": ["王师傅"]})
+    assert rows(services, entity_uid="7")[-1]["changes"]["name"] == ["王工", "王师傅"]
+    services.handles.update({"uid": first["uid"], "handler_id_list": [8]})
+    [by_id] = rows(services, entity_uid="8")  # an id alone is registered under its number
+    assert (by_id["action"], by_id["changes"]["name"]) == ("update_v2_handle", [None, "8"])
