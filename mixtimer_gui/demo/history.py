@@ -14,6 +14,7 @@ import random
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from mixtimer_gui.demo.catalogue import GRID, PEOPLE
 from mixtimer_gui.demo.meter import DemoMeter
@@ -279,15 +280,29 @@ def meter_age(rule: CycleRule, period: float, end: int, aim: str, rng: random.Ra
 # -- running the cycles ---------------------------------------------------------------------
 
 
+class HandleEvent(NamedTuple):
+    """One handle of the simulated history: when, which task, the due moment of the cycle
+    it closed and the grid cycles skipped; the task's cycle before and after it and its
+    previous handle (what the change history shows of the task, as real use writes it)."""
+
+    moment: int
+    task_index: int
+    closed_due: int | None
+    skipped: int
+    before: Cycle
+    after: Cycle
+    last_handle_at: int | None
+
+
 def place_meter_cycle(rule: CycleRule, cycle: Cycle, meter: DemoMeter, until: int) -> Cycle:
     """The services' placement (``cycles.place_statistic``) with the readings known at
     ``until``."""
     return cycles.place_statistic(rule, cycle, lambda since: meter.readings(since, until))
 
 
-def run_task(task: DemoTask, now: int) -> Iterator[tuple[int, int, int | None, int]]:
-    """Yield ``(moment, task index, due_at of the closed cycle, skipped cycles)`` per handle,
-    then leave the task's current cycle on ``task.cycle``."""
+def run_task(task: DemoTask, now: int) -> Iterator[HandleEvent]:
+    """Yield a ``HandleEvent`` per handle, then leave the task's current cycle on
+    ``task.cycle``."""
     project = task.project
     span = history_span(project, now)
     if span is None:
@@ -302,21 +317,28 @@ def run_task(task: DemoTask, now: int) -> Iterator[tuple[int, int, int | None, i
                                   start)
     else:
         cycle = cycles.begin_natural(rule, start)
+    last_handle_at = None
     for moment in task.times:
         if meter is not None:
-            closed_due = place_meter_cycle(rule, cycle, meter, moment).due_at
+            before = place_meter_cycle(rule, cycle, meter, moment)
             cycle, skipped = close(rule, cycle, moment, meter.value_at(moment))
+            # as the services store it: forecast with the readings known then
+            after = place_meter_cycle(rule, cycle, meter, moment)
         else:
-            closed_due = cycle.due_at
+            before = cycle
             cycle, skipped = cycles.close_natural(rule, cycle, moment)
-        yield moment, task.index, closed_due, skipped
+            after = cycle
+        yield HandleEvent(moment, task.index, before.due_at, skipped, before, after,
+                          last_handle_at)
+        last_handle_at = moment
     # New readings keep re-forecasting a meter cycle after its last handle (the services do
     # this on every reading), so the stored due moment uses every reading up to now.
     task.cycle = place_meter_cycle(rule, cycle, meter, now) if meter is not None else cycle
     task.last_handle_at = task.times[-1] if len(task.times) else None
 
 
-def handle_events(world: World) -> Iterator[tuple[int, int, int | None, int]]:
+def handle_events(world: World) -> Iterator[HandleEvent]:
     """All tasks' handles merged into one stream in time order."""
-    return heapq.merge(*(run_task(t, world.now) for t in world.tasks))
+    return heapq.merge(*(run_task(t, world.now) for t in world.tasks),
+                       key=lambda event: (event.moment, event.task_index))
 

@@ -113,9 +113,10 @@ def load(db: bulk.LoadTarget, *, objects: int, projects: int, handles: int, seed
         w.projects(project_rows(world))
         w.project_objects(project_object_rows(world))
         writer = HandleWriter(world, seed, nb)
-        for handle_chunk, people_chunk in writer.rows(handle_events(world)):
+        for handle_chunk, people_chunk, history_chunk in writer.rows(handle_events(world)):
             w.handles(handle_chunk)
             w.handle_handlers(people_chunk)
+            w.history(history_chunk)  # what real use writes with each handle (#15)
         w.tasks(task_rows(world))  # after the handles: their cycles are now final
         w.advance_sequences({
             uids.OBJECT_PREFIX: nb.objects + len(world.objects),

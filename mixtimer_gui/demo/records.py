@@ -8,6 +8,7 @@ import json
 import random
 from collections.abc import Iterator
 from itertools import accumulate
+from typing import Any
 
 from mixtimer_gui.demo.catalogue import (
     ABNORMAL_SHARE,
@@ -18,9 +19,14 @@ from mixtimer_gui.demo.catalogue import (
     PERIOD_WORDS,
     RESULTS,
 )
+from mixtimer_gui.demo.history import HandleEvent
 from mixtimer_gui.demo.plant import DemoTask, Numbering, World
 from mixtimer_gui.demo.timeline import HISTORY_DAYS, ONE_DAY
 from mixtimer_gui.domain import checklists, cycles, rules, status, uids
+from mixtimer_gui.domain.clock import format_wire
+from mixtimer_gui.domain.cycles import Cycle
+from mixtimer_gui.services import history
+from mixtimer_gui.services.handles import HANDLE_SHOWN, TASK_SHOWN
 
 HANDLE_CHUNK = 20_000
 
@@ -40,22 +46,26 @@ class HandleWriter:
         self.written = 0
         self.ignored = 0
 
-    def rows(self, events: Iterator[tuple[int, int, int | None, int]]
-             ) -> Iterator[tuple[list[tuple], list[tuple]]]:
-        """Chunks of (handle rows, handle_handler rows)."""
+    def rows(self, events: Iterator[HandleEvent]
+             ) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:
+        """Chunks of (handle rows, handle_handler rows, history rows)."""
         handles: list[tuple] = []
         people: list[tuple] = []
-        for moment, task_index, due_at, skipped in events:
+        changes: list[tuple] = []
+        for event in events:
             self.written += 1
             rowid = self.nb.handle_rowid + self.written
             uid = uids.format_uid(uids.HANDLE_PREFIX, self.nb.handles + self.written)
-            task = self.world.tasks[task_index]
-            handles.append(self.row(rowid, uid, task, moment, due_at, skipped, people))
+            task = self.world.tasks[event.task_index]
+            row = self.row(rowid, uid, task, event.moment, event.closed_due, event.skipped,
+                           people)
+            handles.append(row)
+            changes.extend(history_rows(row, event))
             if len(handles) >= HANDLE_CHUNK:
-                yield handles, people
-                handles, people = [], []
+                yield handles, people, changes
+                handles, people, changes = [], [], []
         if handles:
-            yield handles, people
+            yield handles, people, changes
 
     def row(self, rowid: int, uid: str, task: DemoTask, moment: int, due_at: int | None,
             skipped: int, people: list[tuple]) -> tuple:
@@ -116,6 +126,62 @@ class HandleWriter:
             cached = self._lists[key] = (json.dumps(list(key)), json.dumps(
                 [name for _, name in chosen], ensure_ascii=False))
         return cached
+
+
+# -- the change history, as real use writes it with each handle --------------------------
+
+
+class _WireTimes(dict):
+    """``format_wire`` remembered: a handle's moment comes back as the next one's "before"
+    (cycle start, last handle), so most times are formatted once instead of three times."""
+
+    def __missing__(self, moment: int | None) -> str:
+        if len(self) > 200_000:
+            self.clear()
+        text = self[moment] = format_wire(moment)
+        return text
+
+
+_wire = _WireTimes()
+
+
+def history_rows(handle: tuple, event: HandleEvent) -> tuple[tuple, tuple]:
+    """The two rows ``services.handles`` writes with a handle (spec §8): the handle's
+    creation (the fields it set) and the task's cycle moving on (before → after)."""
+    (_rowid, uid, task_uid, *_copies, description, ids_json, names_json, fee, result, images,
+     ignored, due_at, skipped, _org, created, _by, _modified, _modified_by, handled_at,
+     _checks, _abnormal) = handle
+    shown = {"uid": uid, "task_id": task_uid, "description": description,
+             "handler_id_list": json.loads(ids_json),
+             "handler_name_list": json.loads(names_json), "fee": _number(fee),
+             "result": result, "images": images, "is_ignored": ignored,
+             "handled_at": _wire[handled_at], "due_at": _wire[due_at],
+             "skipped_cycles": skipped, "is_voided": 0, "void_reason": "",
+             "voided_at": None, "voided_by": 0}
+    action = "v2_handle_ignore" if ignored else "v2_handle"
+    made = history.changes(None, {name: shown[name] for name in HANDLE_SHOWN})
+    moved = history.changes(_task_state(event.before, event.last_handle_at),
+                            _task_state(event.after, event.moment))
+    return ((created, 0, "", history.CLI, action, history.HANDLE, uid, _json(made)),
+            (created, 0, "", history.CLI, action, history.TASK, task_uid, _json(moved)))
+
+
+def _task_state(cycle: Cycle, last_handle_at: int | None) -> dict[str, Any]:
+    state = {"cycle_start": _wire[cycle.cycle_start], "due_at": _wire[cycle.due_at],
+             "notice_at": _wire[cycle.notice_at], "start_value": _number(cycle.start_value),
+             "due_value": _number(cycle.due_value), "last_handle_at": _wire[last_handle_at]}
+    return {name: state[name] for name in TASK_SHOWN}
+
+
+def _number(value: float | None) -> float | int | None:
+    # as the wire (and the history) shows it: 100, not 100.0
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _json(changes: dict[str, list[Any]]) -> str:
+    return json.dumps(changes, ensure_ascii=False, default=str)
 
 
 # -- catalogue rows ---------------------------------------------------------------------------

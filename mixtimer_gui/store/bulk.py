@@ -21,6 +21,7 @@ from mixtimer_gui.store.models import (
     Handle,
     HandleHandler,
     Handler,
+    History,
     MaintenanceObject,
     Project,
     ProjectObject,
@@ -49,10 +50,13 @@ HANDLE_COLUMNS = ("id", "uid", "task_id", "project_id", "project_name", "project
                   "handler_name_list", "fee", "result", "images", "is_ignored", "due_at",
                   "skipped_cycles", *_AUDIT, "handled_at", "checklist_results", "is_abnormal")
 HANDLE_HANDLER_COLUMNS = ("handle_rowid", "handler_id", "handler_name", "created")
+HISTORY_COLUMNS = ("time", "operator_id", "operator_name", "source", "action", "entity",
+                   "entity_uid", "changes")
 
 # Indexes rebuilt after the load: one sorted build is far cheaper than a million random
 # B-tree inserts into ``handle_task_id`` and friends.
-_DEFERRED_INDEX_TABLES = (Handle._meta.table_name, HandleHandler._meta.table_name)
+_DEFERRED_INDEX_TABLES = (Handle._meta.table_name, HandleHandler._meta.table_name,
+                          History._meta.table_name)
 
 
 class BulkWriter:
@@ -113,6 +117,10 @@ class BulkWriter:
 
     def handle_handlers(self, rows: Iterable[Sequence[Any]]) -> int:
         return self.insert(HandleHandler._meta.table_name, HANDLE_HANDLER_COLUMNS, rows)
+
+    def history(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Change-history rows; their ids are the table's own."""
+        return self.insert(History._meta.table_name, HISTORY_COLUMNS, rows)
 
     def advance_sequences(self, last: dict[str, int]) -> None:
         """Move uid sequences past the numbers used, so later generated uids never collide."""
@@ -228,7 +236,7 @@ def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
 
 _TABLES = frozenset(m._meta.table_name for m in (
     MaintenanceObject, Statistic, Reading, Handler, Project, ProjectObject, Task, Handle,
-    HandleHandler, UidSequence))
+    HandleHandler, History, UidSequence))
 
 
 def _known(table: str) -> str:

@@ -242,16 +242,16 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>添加(&amp;D)…</translation>
     </message>
     <message>
-      <source>&amp;Edit…</source>
-      <translation>编辑(&amp;E)…</translation>
+      <source>Ed&amp;it…</source>
+      <translation>编辑(&amp;I)…</translation>
     </message>
     <message>
       <source>Re&amp;move</source>
       <translation>删除(&amp;M)</translation>
     </message>
     <message>
-      <source>Se&amp;nd test message</source>
-      <translation>发送测试消息(&amp;N)</translation>
+      <source>Send test message</source>
+      <translation>发送测试消息</translation>
     </message>
     <message>
       <source>Deli&amp;very log…</source>

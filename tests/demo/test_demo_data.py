@@ -345,6 +345,30 @@ def test_replaying_the_history_through_the_services_stores_the_same_cycles(
                          notice_at, start_value, base_value, due_value, last_handle_at
                   FROM task ORDER BY project_id, object_id"""
     assert rows(replayed, task_sql) == rows(demo_db, task_sql)
+    # and the change history real use writes with each handle (#15): demo-data writes the
+    # same two rows (the handle's creation, the task's cycle before → after)
+    history_sql = ("SELECT time, action, entity, entity_uid, changes FROM history "
+                   "WHERE action IN ('v2_handle', 'v2_handle_ignore') "
+                   "AND entity IN ('handle', 'task')")
+    written = handle_history(demo_db, history_sql)
+    assert len(written) == 2 * scalar(demo_db, "SELECT COUNT(*) FROM handle")
+    assert handle_history(replayed, history_sql) == written
+
+
+def handle_history(path: Path, sql: str) -> list[tuple]:
+    """The rows with each task named by (project, object): the replay numbers tasks in
+    another order."""
+    task_of = {uid: f"{project}/{obj}" for uid, project, obj in
+               rows(path, "SELECT uid, project_id, object_id FROM task")}
+    named = []
+    for time, action, entity, uid, changes in rows(path, sql):
+        changes = json.loads(changes)
+        if entity == "task":
+            uid = task_of[uid]
+        else:
+            changes["task_id"][1] = task_of[changes["task_id"][1]]
+        named.append((time, action, entity, uid, changes))
+    return sorted(named, key=lambda r: r[:4])
 
 
 def replay(svc: Services, fake: FakeClock, source: Path) -> None:

@@ -170,7 +170,7 @@ def test_after_a_server_restart_the_listener_comes_back_with_a_full_refresh(
     heard = Bus(b)
     listener = listening(b)
     pg_cluster.restart()
-    assert heard.until((events.SETTING, ()))[0] == (events.PROJECT, ())
+    assert heard.until((events.ALL_ENTITIES[-1], ()))[0] == (events.ALL_ENTITIES[0], ())
     assert listener.listening.is_set()
     a.services.objects.create({"uid": "after-restart", "name": "泵"})
     assert heard.next() == (events.OBJECT, ("after-restart",))
