@@ -11,7 +11,6 @@ nothing here.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -99,18 +98,10 @@ def export_checklist_results(services: Services, out: Path | str,
     target = _checked_target(Path(out), services.location)
     source = ChecklistExportSource(services.ctx, params)
     total = source.count() if progress is not None else -1
-    temp = _temporary_beside(target)
-    try:
-        with open(temp, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
-            fh.write(BOM.decode())
-            rows = _write(fh, source, wire_header, total, progress, cancelled)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-        files.fsync_dir(target.parent)
-    except BaseException:
-        files.remove_quietly(temp)
-        raise
+    with files.replacing(target, _temporary_beside(target), "w", encoding="utf-8",
+                         newline="", buffering=1 << 20) as fh:
+        fh.write(BOM.decode())
+        rows = _write(fh, source, wire_header, total, progress, cancelled)
     return ExportResult(rows, target)
 
 

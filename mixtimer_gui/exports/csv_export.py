@@ -21,9 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -423,19 +421,8 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     target = _checked_target(Path(out), services.location)
     source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
-    temp = _temporary_beside(target)
-    try:
-        with open(temp, "wb", buffering=1 << 20) as fh:
-            rows = _write(fh, source, wire_header, total, progress, cancelled,
-                          _data_dir(services))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-        # Without this a power cut soon after can undo the rename: no export, or the old one.
-        files.fsync_dir(target.parent)
-    except BaseException:
-        files.remove_quietly(temp)
-        raise
+    with files.replacing(target, _temporary_beside(target), "wb", buffering=1 << 20) as fh:
+        rows = _write(fh, source, wire_header, total, progress, cancelled, _data_dir(services))
     return ExportResult(rows, target)
 
 
@@ -478,18 +465,10 @@ def _checked_target(target: Path, database: Location) -> Path:
 
 
 def _temporary_beside(target: Path) -> Path:
-    """A new file in the target's folder (same file system, so the rename is atomic).
-
-    Created with mode 0o666 so the umask applies, as for any file the user saves.
-    """
-    for _ in range(10):
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise ExportError(f"无法在 {target.parent} 写入文件:{exc.strerror}") from exc
-        os.close(fd)
-        return temp
-    raise ExportError(f"无法在 {target.parent} 创建临时文件")
+    """``files.new_file_beside``, its failure said as an export error."""
+    try:
+        return files.new_file_beside(target)
+    except FileExistsError as exc:
+        raise ExportError(f"无法在 {target.parent} 创建临时文件") from exc
+    except OSError as exc:
+        raise ExportError(f"无法在 {target.parent} 写入文件:{exc.strerror}") from exc

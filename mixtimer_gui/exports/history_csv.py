@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from mixtimer_gui import files
 from mixtimer_gui.exports.cells import neutralise
 from mixtimer_gui.services import Services
 
@@ -34,25 +34,21 @@ def export_history(services: Services, out: Path | str,
                    params: Mapping[str, Any] | None = None) -> int:
     """Write the history rows ``params`` (where_* / order_by) select; returns how many."""
     target = Path(out)
-    temporary = target.with_name(f".{target.name}.part")
     written = 0
-    try:
-        with temporary.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-            writer.writerow([title for _name, title in COLUMNS])
-            index = 1
-            while True:
-                page = services.history.list({**(params or {}), "page_size": PAGE,
-                                              "page_index": index})
-                for row in page["data"]:
-                    writer.writerow([neutralise(changes_text(row[name])) if name == "changes"
-                                     else neutralise(row[name]) if isinstance(row[name], str)
-                                     else row[name] for name, _title in COLUMNS])
-                written += len(page["data"])
-                if index >= page["total_pages"]:
-                    break
-                index += 1
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with files.replacing(target, files.new_file_beside(target), "w", encoding="utf-8-sig",
+                         newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+        writer.writerow([title for _name, title in COLUMNS])
+        index = 1
+        while True:
+            page = services.history.list({**(params or {}), "page_size": PAGE,
+                                          "page_index": index})
+            for row in page["data"]:
+                writer.writerow([neutralise(changes_text(row[name])) if name == "changes"
+                                 else neutralise(row[name]) if isinstance(row[name], str)
+                                 else row[name] for name, _title in COLUMNS])
+            written += len(page["data"])
+            if index >= page["total_pages"]:
+                break
+            index += 1
     return written

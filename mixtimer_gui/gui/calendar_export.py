@@ -3,13 +3,13 @@ calendar takes a moment) and say in the status bar where it went."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
+from mixtimer_gui import files
 from mixtimer_gui.exports.calendar_ics import build_calendar
 from mixtimer_gui.gui.background import Worker, own_connection
 from mixtimer_gui.services import Services
@@ -22,9 +22,8 @@ def write_calendar(services: Services, path: Path, days: int) -> int:
     """Write the calendar to ``path`` (whole or not at all); returns how many events."""
     items = services.calendar.occurrences(days)
     data = build_calendar(items, services.clock.now())
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    with files.replacing(path, files.new_file_beside(path)) as fh:
+        fh.write(data)
     return len(items)
 
 
