@@ -144,6 +144,17 @@ def _trusting(ca: Any) -> Callable[[], ssl.SSLContext]:
     return context
 
 
+def _owe_a_reminder_by_mail(services: Services, clock: FakeClock,
+                            make_project: Callable[..., str], port: int, security: str) -> None:
+    """A channel that logs in over ``security``, and a reminder fired for it."""
+    make_project()
+    services.notify.save_channel({**mail_channel(port, security=security, username=USER,
+                                                 password=PASSWORD),
+                                  "kinds": ["即将到期"]})
+    clock.advance(24 * HOUR)
+    ReminderEngine(services).scan()
+
+
 @pytest.mark.parametrize("tls_inbox", ["starttls", "ssl"], indirect=True)
 def test_mail_goes_over_tls_with_a_login(services: Services, fake_clock: FakeClock,
                                          make_project: Callable[..., str],
@@ -152,14 +163,9 @@ def test_mail_goes_over_tls_with_a_login(services: Services, fake_clock: FakeClo
                                          monkeypatch: pytest.MonkeyPatch,
                                          request: pytest.FixtureRequest) -> None:
     handler, port = tls_inbox
-    security = request.node.callspec.params["tls_inbox"]
     monkeypatch.setattr(senders, "tls_context", _trusting(certificate_authority))
-    make_project()
-    services.notify.save_channel({**mail_channel(port, security=security, username=USER,
-                                                 password=PASSWORD),
-                                  "kinds": ["即将到期"]})
-    fake_clock.advance(24 * HOUR)
-    ReminderEngine(services).scan()
+    _owe_a_reminder_by_mail(services, fake_clock, make_project, port,
+                            request.node.callspec.params["tls_inbox"])
     [sent] = DeliveryWorker(services).run_once()
     assert sent.ok, sent.answer
     [mail] = handler.mails
@@ -174,13 +180,8 @@ def test_a_server_that_cannot_prove_its_name_gets_no_password(
     """Certificates are checked against the system's authorities: a self-made one is
     refused before the login, the answer says so, and nothing is delivered."""
     handler, port = tls_inbox
-    security = request.node.callspec.params["tls_inbox"]
-    make_project()
-    services.notify.save_channel({**mail_channel(port, security=security, username=USER,
-                                                 password=PASSWORD),
-                                  "kinds": ["即将到期"]})
-    fake_clock.advance(24 * HOUR)
-    ReminderEngine(services).scan()
+    _owe_a_reminder_by_mail(services, fake_clock, make_project, port,
+                            request.node.callspec.params["tls_inbox"])
     [tried] = DeliveryWorker(services).run_once()
     assert not tried.ok and "CERTIFICATE_VERIFY_FAILED" in tried.answer
     assert PASSWORD not in tried.answer
