@@ -204,7 +204,13 @@ class ApiServer:
             finally:
                 done.set()
 
-        server.trigger.pull_trigger(run)
+        try:
+            server.trigger.pull_trigger(run)
+        except OSError:
+            # The trigger is closed: the loop has ended and touches no socket any more (seen
+            # once under heavy load while stopping); what it left open goes with the server.
+            log.debug("the API server's loop had already stopped")
+            return
         done.wait(STOP_TIMEOUT_S)
 
     @staticmethod

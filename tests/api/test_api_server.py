@@ -170,6 +170,27 @@ def test_stop_is_idempotent_and_restartable(services: Services) -> None:
     server.stop()
 
 
+def test_stop_after_the_loop_has_ended_on_its_own(services: Services) -> None:
+    """Seen once under load: the loop had closed its trigger before ``stop`` asked it to
+    close the listener, and ``stop`` failed with EBADF. It now finds the loop gone and
+    finishes."""
+    server = ApiServer(services, port=0)
+    server.start()
+    loop = server._server
+    assert loop is not None and server._thread is not None
+    def end_loop() -> None:
+        loop.close()  # the listener
+        ApiServer._close_all(loop)  # the connections and the trigger: the loop returns
+
+    ApiServer._in_loop(loop, end_loop)
+    server._thread.join(5)
+    assert not server.running
+    server.stop()  # used to raise OSError: [Errno 9] Bad file descriptor
+    server.start()
+    ok(post(server.port, {"action": "get_v2_project_list"}))
+    server.stop()
+
+
 # -- run_serve and the serve command --------------------------------------------------------------
 
 
