@@ -26,7 +26,6 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from itertools import chain
@@ -51,68 +50,29 @@ from mixtimer_gui.exports.csv_export import (
     _data_dir,
     _temporary_beside,
 )
+from mixtimer_gui.exports.sheets import (
+    HANDLES,
+    NUMBER,
+    OBJECTS,
+    TASKS,
+    TEXT,
+    TIME,
+    Cell,
+    Column,
+    Sheet,
+    object_fields,
+    pages,
+    task_fields,
+)
 from mixtimer_gui.services import Services
 from mixtimer_gui.services.export_source import HandleExportSource
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
-TEXT, NUMBER, TIME = "text", "number", "time"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after 1900-03-01)
-_PAGE = 1000  # the services' largest list page
 
 Progress = Callable[[int, int], None]
-Cell = str | int | float | None
 
-
-@dataclass(frozen=True)
-class Column:
-    title: str  # the Chinese header
-    kind: str  # TEXT, NUMBER or TIME
-    width: float  # in Excel's character widths (a Chinese character is about two)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """What one kind of export writes: the sheet's name and its columns."""
-
-    name: str
-    columns: tuple[Column, ...]
-
-
-def _text(title: str, width: float = 14) -> Column:
-    return Column(title, TEXT, width)
-
-
-def _number(title: str, width: float = 10) -> Column:
-    return Column(title, NUMBER, width)
-
-
-def _time(title: str) -> Column:
-    return Column(title, TIME, 19)
-
-
-# The columns of the CSV export (csv_export.COLUMNS), in its order, typed.
-HANDLES = Sheet("维保记录", (
-    _text("处理编号"), _text("任务编号"), _text("项目编号"), _text("项目名称", 20),
-    _text("项目别名"), _text("对象编号"), _text("对象名称", 20), _text("对象别名"),
-    _text("处理人编号"), _text("处理人", 16), _number("费用"), _text("处理结果", 24),
-    _text("描述", 36), _text("图片", 30), _time("处理时间"), _time("到期时间"),
-    _text("是否按时", 9), _text("是否忽略", 9), _number("跳过周期数", 11), _text("组织编号"),
-    _number("创建人编号", 11), _time("最后修改时间"), _number("最后修改人编号", 15),
-))
-
-TASKS = Sheet("维保任务", (
-    _text("任务编号"), _text("项目编号"), _text("项目名称", 20), _text("对象编号"),
-    _text("对象名称", 20), _text("对象别名"), _text("状态", 9), _text("周期类型", 12),
-    _number("周期数", 8), _text("周期单位", 9), _time("周期开始"), _time("到期时间"),
-    _time("提醒时间"), _time("上次处理时间"), _number("当前值"), _number("到期值"),
-    _text("是否启用", 9), _text("描述", 30), _time("创建时间"),
-))
-
-OBJECTS = Sheet("维保对象", (
-    _text("对象编号"), _text("对象名称", 20), _text("对象别名"), _text("位置", 24),
-    _text("描述", 36), _time("创建时间"), _time("最后修改时间"),
-))
 
 
 class ExcelTimes:
@@ -461,10 +421,12 @@ class SheetWriter:
 
 
 def write_workbook(out: Path | str, services: Services, sheet: Sheet,
-                   batches: Iterable[list[Sequence[Cell]]], *, total: int = -1,
+                   batches: Iterable[list[Sequence[Cell]]], *,
+                   total: int | Callable[[], int] = -1,
                    progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
                    sheet_rows: int = MAX_SHEET_ROWS) -> ExportResult:
-    """Write the rows of ``batches`` (cells in ``sheet``'s column order) to ``out``."""
+    """Write the rows of ``batches`` (cells in ``sheet``'s column order) to ``out``; ``total``
+    is the number of rows expected, or what tells it once the first batch is read."""
     target = _checked_target(Path(out), services.location)
     temp = _temporary_beside(target)
     workbook = xlsxwriter.Workbook(str(temp), {
@@ -479,7 +441,8 @@ def write_workbook(out: Path | str, services: Services, sheet: Sheet,
                 raise ExportCancelled
             writer.add_rows(batch)
             if progress is not None:
-                progress(writer.rows, max(total, writer.rows))
+                known = total() if callable(total) else total
+                progress(writer.rows, max(known, writer.rows))
         if cancelled is not None and cancelled():
             raise ExportCancelled
         writer.finish()
@@ -580,48 +543,49 @@ def export_handles_xlsx(services: Services, out: Path | str,
 # -- tasks and objects ------------------------------------------------------------------------
 
 
-def _pages(list_page: Callable[[dict[str, Any]], dict[str, Any]],
-           params: Mapping[str, Any] | None) -> Iterator[list[dict[str, Any]]]:
-    """Every record of a service's list, a page at a time, oldest first."""
-    request = {"order_by": "created", **(params or {}), "page_size": _PAGE}
-    index = 1
-    while True:
-        page = list_page({**request, "page_index": index})
-        if page["data"]:
-            yield page["data"]
-        if index >= page["total_pages"]:
-            return
-        index += 1
+def typed(sheet: Sheet, fields: Callable[[Mapping[str, Any]], tuple[Cell, ...]],
+          ) -> Callable[[Mapping[str, Any]], tuple[Cell, ...]]:
+    """``fields`` with the moments of ``sheet``'s TIME columns as Excel serial date-times."""
+    times = {col for col, column in enumerate(sheet.columns) if column.kind == TIME}
+
+    def cells(record: Mapping[str, Any]) -> tuple[Cell, ...]:
+        return tuple(wire_time(value) if col in times else value  # type: ignore[arg-type]
+                     for col, value in enumerate(fields(record)))
+
+    return cells
 
 
-def _yes_no(flag: Any) -> str | None:
-    return None if flag is None else (YES if flag else NO)
+task_cells = typed(TASKS, task_fields)
+object_cells = typed(OBJECTS, object_fields)
 
 
-def task_cells(task: Mapping[str, Any]) -> tuple[Cell, ...]:
-    return (task["uid"], task["project_id"], task["project_name"], task["object_id"],
-            task["object_name"], task["object_alias"], task["status"], task["cycle_type"],
-            task["period_num"], task["period_unit"], wire_time(task["cycle_start"]),
-            wire_time(task["due_at"]), wire_time(task["notice_at"]),
-            wire_time(task["last_handle_at"]), task["current_value"], task["due_value"],
-            _yes_no(task["is_active"]), task["description"], wire_time(task["created"]))
-
-
-def object_cells(item: Mapping[str, Any]) -> tuple[Cell, ...]:
-    return (item["uid"], item["name"], item["alias"], item["location"], item["description"],
-            wire_time(item["created"]), wire_time(item["last_modified"]))
+def _export_list(services: Services, out: Path | str, sheet: Sheet,
+                 list_page: Callable[[dict[str, Any]], dict[str, Any]],
+                 cells: Callable[[Mapping[str, Any]], tuple[Cell, ...]],
+                 params: Mapping[str, Any] | None, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None, sheet_rows: int) -> ExportResult:
+    total = [-1]
+    batches = ([cells(record) for record in page]
+               for page in pages(list_page, params, lambda n: total.__setitem__(0, n)))
+    return write_workbook(out, services, sheet, batches, total=lambda: total[0],
+                          progress=progress, cancelled=cancelled, sheet_rows=sheet_rows)
 
 
 def export_tasks_xlsx(services: Services, out: Path | str,
                       params: Mapping[str, Any] | None = None, *,
+                      progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None,
                       sheet_rows: int = MAX_SHEET_ROWS) -> ExportResult:
-    batches = ([task_cells(t) for t in page] for page in _pages(services.tasks.list, params))
-    return write_workbook(out, services, TASKS, batches, sheet_rows=sheet_rows)
+    """The tasks matching ``params`` (where_and/where_or/where_in/order_by) to ``out``."""
+    return _export_list(services, out, TASKS, services.tasks.list, task_cells, params,
+                        progress, cancelled, sheet_rows)
 
 
 def export_objects_xlsx(services: Services, out: Path | str,
                         params: Mapping[str, Any] | None = None, *,
+                        progress: Progress | None = None,
+                        cancelled: Callable[[], bool] | None = None,
                         sheet_rows: int = MAX_SHEET_ROWS) -> ExportResult:
-    batches = ([object_cells(o) for o in page]
-               for page in _pages(services.objects.list, params))
-    return write_workbook(out, services, OBJECTS, batches, sheet_rows=sheet_rows)
+    """The objects matching ``params`` to ``out``."""
+    return _export_list(services, out, OBJECTS, services.objects.list, object_cells, params,
+                        progress, cancelled, sheet_rows)

@@ -172,14 +172,10 @@ def _failure(parent: QWidget, title: str) -> Callable[[str], None]:
 
 def export_handles(parent: QWidget, services: Services, filter_params: dict) -> None:
     """Export exactly the handles ``filter_params`` selects (the list's current filter)."""
-    path = _ask_save_path(parent)
-    if path is None:
-        return
-    params = dict(filter_params or {})
-    excel = path.suffix.lower() == ".xlsx"
 
-    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-        if excel:
+    def write(path: Path, params: dict, progress: Callable[[int, int], None],
+              cancelled: Callable[[], bool]) -> Any:
+        if path.suffix.lower() == ".xlsx":
             # loaded on first use: XlsxWriter is not needed to start the window
             from mixtimer_gui.exports.xlsx_export import export_handles_xlsx
 
@@ -188,17 +184,63 @@ def export_handles(parent: QWidget, services: Services, filter_params: dict) -> 
         return write_handles_csv(services, path, params, progress=progress,
                                  cancelled=cancelled)
 
-    job = CsvJob(parent, services, _tr("Exporting maintenance records…"), work)
+    _export(parent, services, filter_params, write, _tr("Export maintenance records"),
+            _tr("maintenance-records"), _tr("Exporting maintenance records…"))
+
+
+def export_tasks(parent: QWidget, services: Services, filter_params: dict) -> None:
+    """Export the tasks ``filter_params`` selects (the list's current filter and order)."""
+    _export(parent, services, filter_params, _list_writer(services, "tasks"),
+            _tr("Export maintenance tasks"), _tr("maintenance-tasks"),
+            _tr("Exporting maintenance tasks…"))
+
+
+def export_objects(parent: QWidget, services: Services, filter_params: dict) -> None:
+    """Export the objects ``filter_params`` selects (the list's current search and order)."""
+    _export(parent, services, filter_params, _list_writer(services, "objects"),
+            _tr("Export maintenance objects"), _tr("maintenance-objects"),
+            _tr("Exporting maintenance objects…"))
+
+
+Writer = Callable[[Path, dict, Callable[[int, int], None], Callable[[], bool]], Any]
+
+
+def _list_writer(services: Services, kind: str) -> Writer:
+    def write(path: Path, params: dict, progress: Callable[[int, int], None],
+              cancelled: Callable[[], bool]) -> Any:
+        if path.suffix.lower() == ".xlsx":
+            from mixtimer_gui.exports import xlsx_export
+
+            excel = (xlsx_export.export_tasks_xlsx if kind == "tasks"
+                     else xlsx_export.export_objects_xlsx)
+            return excel(services, path, params, progress=progress, cancelled=cancelled)
+        from mixtimer_gui.exports import list_csv
+
+        text = list_csv.export_tasks_csv if kind == "tasks" else list_csv.export_objects_csv
+        return text(services, path, params, progress=progress, cancelled=cancelled)
+
+    return write
+
+
+def _export(parent: QWidget, services: Services, filter_params: dict, write: Writer,
+            title: str, file_name: str, working: str) -> None:
+    """Ask for a file (CSV or Excel), then write it on a worker with progress and cancel."""
+    path = _ask_save_path(parent, title, file_name)
+    if path is None:
+        return
+    params = dict(filter_params or {})
+    job = CsvJob(parent, services, working,
+                 lambda progress, cancelled: write(path, params, progress, cancelled))
     job.done.connect(lambda result: _exported(parent, result))
     job.failed.connect(_failure(parent, _tr("Export failed")))
 
 
-def _ask_save_path(parent: QWidget) -> Path | None:
+def _ask_save_path(parent: QWidget, title: str, file_name: str) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = str(Path(folder) / (_tr("maintenance-records") + ".csv"))
+    suggested = str(Path(folder) / (file_name + ".csv"))
     excel = excel_filter()
     chosen, chosen_filter = QFileDialog.getSaveFileName(
-        parent, _tr("Export maintenance records"), suggested, f"{csv_filter()};;{excel}")
+        parent, title, suggested, f"{csv_filter()};;{excel}")
     if not chosen:
         return None
     path = Path(chosen)

@@ -42,8 +42,10 @@ class ObjectsTab(CatalogTab):
         self._build_list()
         self.labels_button = self._button("export", self.print_labels)
         self.labels_button.setObjectName("labelsButton")
-        self._list_column(QVBoxLayout(self), self.labels_button, self.import_button,
-                          self.new_button)
+        self.export_button = self._button("export", self.export_objects)
+        self.export_button.setObjectName("exportObjectsButton")
+        self._list_column(QVBoxLayout(self), self.labels_button, self.export_button,
+                          self.import_button, self.new_button)
         self._show_selected()
 
     def empty_guidance(self) -> Guidance:
@@ -58,6 +60,9 @@ class ObjectsTab(CatalogTab):
         self.new_button.setText(self.tr("New object…"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.labels_button.setText(self.tr("Labels…"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(
+            self.tr("Export the objects the list shows, as CSV or as an Excel workbook"))
         self.labels_button.setToolTip(
             self.tr("Print equipment labels with QR codes for the objects the list shows"))
         super().retranslate()
@@ -90,6 +95,11 @@ class ObjectsTab(CatalogTab):
         from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
 
         return report_dialogs.print_labels(self, self.services, self.shown_object_ids())
+
+    def export_objects(self) -> None:
+        from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
+
+        csv_dialogs.export_objects(self, self.services, self.model.filter_params())
 
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
