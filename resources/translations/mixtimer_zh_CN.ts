@@ -1273,6 +1273,10 @@ Click to open the settings.</source>
       <translation>搜索名称、编号、位置…</translation>
     </message>
     <message>
+      <source>Print equipment labels with QR codes for the selected objects (Ctrl-click to pick several), or for all the list shows</source>
+      <translation>为选中的对象(按住 Ctrl 点击可多选)或列表中显示的全部对象打印带二维码的设备标签</translation>
+    </message>
+    <message>
       <source>New object…</source>
       <translation>新建对象…</translation>
     </message>
@@ -1291,10 +1295,6 @@ Click to open the settings.</source>
     <message>
       <source>Export the objects the list shows, as CSV or as an Excel workbook</source>
       <translation>将列表中的对象导出为 CSV 或 Excel 工作簿</translation>
-    </message>
-    <message>
-      <source>Print equipment labels with QR codes for the objects the list shows</source>
-      <translation>为列表中显示的对象打印带二维码的设备标签</translation>
     </message>
     <message>
       <source>Delete object</source>
