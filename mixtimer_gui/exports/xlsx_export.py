@@ -144,13 +144,10 @@ class RowXml:
         self._columns = tuple(columns)
         self._styles = {TEXT: f' s="{text_style}" t="inlineStr"', TIME: f' s="{time_style}"',
                         NUMBER: ""}
-        self._numbers = [col for col, column in enumerate(self._columns)
-                         if column.kind == NUMBER]
-        self._pick_numbers = _picker(self._numbers)
+        self._pick_numbers = _picker([col for col, column in enumerate(self._columns)
+                                      if column.kind != TEXT])
         self._pick_texts = _picker([col for col, column in enumerate(self._columns)
                                     if column.kind == TEXT])
-        self._pick_times = _picker([col for col, column in enumerate(self._columns)
-                                    if column.kind == TIME])
         self._number_text = NumberText()
         self._templates: dict[tuple[bool, ...], str] = {}
 
@@ -161,23 +158,19 @@ class RowXml:
 
     def _template(self, empty: tuple[bool, ...]) -> str:
         """The format string of a row whose cells ``empty`` are left out. It takes the row
-        number, then the row's cells, then the text of its number cells: ``{0}``, ``{1}``
-        … ``{n}``, ``{n+1}`` …."""
+        number, then the row's cells: ``{0}``, ``{1}`` … ``{n}``."""
         known = self._templates.get(empty)
         if known is not None:
             return known
         parts, previous = ['<row r="{0}">'], -1
-        numbers = {col: len(self._columns) + 1 + k for k, col in enumerate(self._numbers)}
         for col, (column, left_out) in enumerate(zip(self._columns, empty, strict=True)):
             if left_out:
                 continue
             start, previous = self._start(col, col != previous + 1), col
             if column.kind == TEXT:
                 parts.append(f"{start}<is><t>{{{col + 1}}}</t></is></c>")
-            elif column.kind == TIME:
-                parts.append(f"{start}<v>{{{col + 1}:.16G}}</v></c>")
-            else:
-                parts.append(f"{start}<v>{{{numbers[col]}}}</v></c>")
+            else:  # ints as str() writes them, floats as repr() does: both read back exact
+                parts.append(f"{start}<v>{{{col + 1}}}</v></c>")
         parts.append("</row>")
         if len(self._templates) > 1000:
             self._templates.clear()
@@ -187,36 +180,42 @@ class RowXml:
     def rows(self, rows: Sequence[Sequence[Cell]], first: int) -> bytes:
         """The XML of ``rows`` in UTF-8, the first being the sheet's row ``first``
         (1-based)."""
-        if not self._plain(rows):
-            return "".join(self._row(cells, number) if self._plain([cells])
-                           else self.careful_row(cells, number)
-                           for number, cells in enumerate(rows, first)).encode()
-        template_of, empty_cell = self._template, _EMPTY_CELL
-        numbers, number_text = self._pick_numbers, self._number_text
-        return "".join([
-            template_of(tuple(map(empty_cell, cells))).format(
-                number, *cells, *map(number_text, numbers(cells)))
-            for number, cells in enumerate(rows, first)]).encode()
+        if self._plain(rows):
+            template_of, empty_cell = self._template, _EMPTY_CELL
+            parts = [template_of(tuple(map(empty_cell, cells))).format(number, *cells)
+                     for number, cells in enumerate(rows, first)]
+            if not parts or max(map(len, parts)) < _LONG_TEXT:  # no text too long for a cell
+                return "".join(parts).encode()
+        return "".join(self._row(cells, number) for number, cells
+                       in enumerate(rows, first)).encode()
 
     def _row(self, cells: Sequence[Cell], number: int) -> str:
-        return self._template(tuple(map(_EMPTY_CELL, cells))).format(
-            number, *cells, *map(self._number_text, self._pick_numbers(cells)))
+        if self._plain([cells]):
+            row = self._template(tuple(map(_EMPTY_CELL, cells))).format(number, *cells)
+            if len(row) < _LONG_TEXT:
+                return row
+        return self.careful_row(cells, number)
 
     def _plain(self, rows: Sequence[Sequence[Cell]]) -> bool:
         """Whether the templates write ``rows`` as they are: no text value to escape (``&``,
         ``<``, ``>``, ``_x`` that looks like an OOXML escape), with a space at either end
-        (``xml:space``), too long for a cell, or with any other character that needs care
-        (control characters, ``\\ufffe``, whitespace other than a space: none printable),
-        and every moment a finite number. Joined by ``<``, all the texts are searched at
-        once: a ``<`` in a value shows in their number."""
-        values = list(map(str, chain.from_iterable(map(self._pick_texts, rows))))
-        texts = "<".join(values)
-        moments = sum(filter(None, chain.from_iterable(map(self._pick_times, rows))))
+        (``xml:space``) or with any other character that needs care (control characters,
+        ``\\ufffe``, whitespace other than a space: none printable); every number and
+        moment a finite int or float. Joined by ``<``, all the texts are searched at once:
+        a ``<`` in a value shows in their number. (Text too long for a cell shows in the
+        length of its row.)"""
+        values = list(filter(None, chain.from_iterable(map(self._pick_texts, rows))))
+        numbers = list(filter(None, chain.from_iterable(map(self._pick_numbers, rows))))
+        try:
+            texts = "<".join(values)
+            total = sum(numbers)
+        except TypeError:  # a text cell that holds no text, a number cell no number
+            return False
         return (texts.count("<") == len(values) - 1 and ">" not in texts
                 and "&" not in texts and "_x" not in texts and "< " not in texts
                 and " <" not in texts and texts[:1] != " " and texts[-1:] != " "
-                and texts.isprintable() and math.isfinite(moments)
-                and (len(texts) < _LONG_TEXT or max(map(len, values)) < _LONG_TEXT))
+                and texts.isprintable() and math.isfinite(total)
+                and set(map(type, numbers)) <= _PLAIN_NUMBERS)
 
     def careful_row(self, cells: Sequence[Cell], number: int) -> str:
         """One row built cell by cell, escaped the way XlsxWriter escapes inline text."""
@@ -281,6 +280,7 @@ def _picker(columns: Sequence[int]) -> Callable[[Sequence[Cell]], Sequence[Cell]
     return lambda cells: ()
 
 
+_PLAIN_NUMBERS = {int, float}  # not bool: str() writes True, not 1
 _EMPTY_CELL = frozenset({None, ""}).__contains__  # XlsxWriter writes no cell for these
 _LONG_TEXT = 16_384  # half of Excel's 32,767 UTF-16 units a cell: longer text needs a look
 _EDGE_SPACE = re.compile(r"^\s|\s$").search
@@ -513,12 +513,15 @@ def handle_cells(data_dir: Path | None = None) -> Callable[[tuple[Any, ...]], tu
          object_alias, handler_ids, handler_names, fee, result, description, images, created,
          due_at, is_ignored, skipped, organization_id, created_by, last_modified,
          last_modified_by) = row
+        done = when(created)
         return (uid, task_id, project_id, project_name, project_alias, object_id,
                 object_name, object_alias, join(handler_ids), join(handler_names), fee,
-                result, description, pictures(images), when(created), when(due_at),
+                result, description, pictures(images), done, when(due_at),
                 yes_no[handled_on_time(created, due_at, is_ignored)],
                 None if is_ignored is None else (YES if is_ignored else NO), skipped,
-                organization_id, created_by, when(last_modified), last_modified_by)
+                organization_id, created_by,
+                # most records were never changed after they were made
+                done if last_modified == created else when(last_modified), last_modified_by)
 
     return convert
 

@@ -140,3 +140,13 @@ def test_the_zip_level_is_put_back(tmp_path: Path) -> None:
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
     info = zipfile.ZipFile(out).getinfo("xl/worksheets/sheet1.xml")
     assert info.compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_a_flag_in_a_number_column_is_written_as_xlsxwriter_writes_it(tmp_path: Path) -> None:
+    """``str(True)`` is no number: such a batch goes the careful way and reads back 1."""
+    rows = [("a", True, "b", 46000.0, "c"), ("a", 2, "b", 46000.0, "c"), ("a", 0, "", None, "")]
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    write(ours, rows, fast=True)
+    write(theirs, rows, fast=False)
+    assert read(ours) == read(theirs)
+    assert [row[1] for row in streamed(ours)[0][1:]] == [1, 2, 0]
