@@ -149,67 +149,77 @@ class RowXml:
         self._pick_texts = _picker([col for col, column in enumerate(self._columns)
                                     if column.kind == TEXT])
         self._number_text = NumberText()
-        self._templates: dict[tuple[bool, ...], str] = {}
+        self._templates: dict[tuple[bool, ...], tuple[bytes, Callable[..., Any]]] = {}
 
-    def _start(self, col: int, after_gap: bool, number: str = "{0}") -> str:
+    def _start(self, col: int, after_gap: bool, number: str = "%d") -> str:
         """A cell's opening tag: its reference only where its left neighbour is missing."""
         ref = f' r="{xl_col_to_name(col)}{number}"' if after_gap else ""
         return f"<c{ref}{self._styles[self._columns[col].kind]}>"
 
-    def _template(self, empty: tuple[bool, ...]) -> str:
-        """The format string of a row whose cells ``empty`` are left out. It takes the row
-        number, then the row's cells: ``{0}``, ``{1}`` … ``{n}``."""
+    def _template(self, empty: tuple[bool, ...]) -> tuple[bytes, Callable[..., Any]]:
+        """For a row whose cells ``empty`` are left out: its ``bytes %`` template, and what
+        picks the template's values out of ``(row number, *cells)`` (the row number once
+        for the row, and again for each cell after a gap)."""
         known = self._templates.get(empty)
         if known is not None:
             return known
-        parts, previous = ['<row r="{0}">'], -1
+        parts, plan, previous = ['<row r="%d">'], [0], -1
         for col, (column, left_out) in enumerate(zip(self._columns, empty, strict=True)):
             if left_out:
                 continue
-            start, previous = self._start(col, col != previous + 1), col
+            gap = col != previous + 1
+            start, previous = self._start(col, gap), col
+            plan += [0, col + 1] if gap else [col + 1]
             if column.kind == TEXT:
-                parts.append(f"{start}<is><t>{{{col + 1}}}</t></is></c>")
+                parts.append(f"{start}<is><t>%s</t></is></c>")
             else:  # ints as str() writes them, floats as repr() does: both read back exact
-                parts.append(f"{start}<v>{{{col + 1}}}</v></c>")
+                parts.append(f"{start}<v>%a</v></c>")
         parts.append("</row>")
         if len(self._templates) > 1000:
             self._templates.clear()
-        self._templates[empty] = known = "".join(parts)
+        known = ("".join(parts).encode(), itemgetter(*plan))
+        self._templates[empty] = known
         return known
 
     def rows(self, rows: Sequence[Sequence[Cell]], first: int) -> bytes:
         """The XML of ``rows`` in UTF-8, the first being the sheet's row ``first``
-        (1-based)."""
+        (1-based). Text comes best as UTF-8 bytes (``text_as_bytes``); text as ``str`` is
+        encoded first."""
+        if not self._plain(rows):
+            rows = [_utf8(cells) for cells in rows]
         if self._plain(rows):
             template_of, empty_cell = self._template, _EMPTY_CELL
-            parts = [template_of(tuple(map(empty_cell, cells))).format(number, *cells)
-                     for number, cells in enumerate(rows, first)]
+            parts = [template % values((number, *cells))
+                     for number, cells in enumerate(rows, first)
+                     for template, values in (template_of(tuple(map(empty_cell, cells))),)]
             if not parts or max(map(len, parts)) < _LONG_TEXT:  # no text too long for a cell
-                return "".join(parts).encode()
-        return "".join(self._row(cells, number) for number, cells
-                       in enumerate(rows, first)).encode()
+                return b"".join(parts)
+        return b"".join(self._row(cells, number) for number, cells
+                        in enumerate(rows, first))
 
-    def _row(self, cells: Sequence[Cell], number: int) -> str:
+    def _row(self, cells: Sequence[Cell], number: int) -> bytes:
+        cells = _utf8(cells)
         if self._plain([cells]):
-            row = self._template(tuple(map(_EMPTY_CELL, cells))).format(number, *cells)
+            template, values = self._template(tuple(map(_EMPTY_CELL, cells)))
+            row = template % values((number, *cells))
             if len(row) < _LONG_TEXT:
                 return row
-        return self.careful_row(cells, number)
+        return self.careful_row(cells, number).encode()
 
     def _plain(self, rows: Sequence[Sequence[Cell]]) -> bool:
-        """Whether the templates write ``rows`` as they are: no text value to escape (``&``,
-        ``<``, ``>``, ``_x`` that looks like an OOXML escape), with a space at either end
-        (``xml:space``) or with any other character that needs care (control characters,
-        ``\\ufffe``, whitespace other than a space: none printable); every number and
-        moment a finite int or float. Joined by ``<``, all the texts are searched at once:
-        a ``<`` in a value shows in their number. (Text too long for a cell shows in the
-        length of its row.)"""
+        """Whether the templates write ``rows`` as they are: every text UTF-8 bytes, none
+        to escape (``&``, ``<``, ``>``, ``_x`` that looks like an OOXML escape), with a
+        space at either end (``xml:space``) or with any other character that needs care
+        (control characters, ``\\ufffe``, whitespace other than a space: none printable);
+        every number and moment a finite int or float. Joined by ``<``, all the texts are
+        searched at once: a ``<`` in a value shows in their number. (Text too long for a
+        cell shows in the length of its row.)"""
         values = list(filter(None, chain.from_iterable(map(self._pick_texts, rows))))
         numbers = list(filter(None, chain.from_iterable(map(self._pick_numbers, rows))))
         try:
-            texts = "<".join(values)
+            texts = b"<".join(values).decode()
             total = sum(numbers)
-        except TypeError:  # a text cell that holds no text, a number cell no number
+        except (TypeError, UnicodeDecodeError):  # text as str, not UTF-8, or no number
             return False
         return (texts.count("<") == len(values) - 1 and ">" not in texts
                 and "&" not in texts and "_x" not in texts and "< " not in texts
@@ -221,11 +231,11 @@ class RowXml:
         """One row built cell by cell, escaped the way XlsxWriter escapes inline text."""
         parts, previous, row = [f'<row r="{number}">'], -1, str(number)
         for col, (column, value) in enumerate(zip(self._columns, cells, strict=True)):
-            if value is None or value == "":
+            if _EMPTY_CELL(value):
                 continue
             start, previous = self._start(col, col != previous + 1, row), col
             if column.kind == TEXT:
-                text = inline_text(str(value))
+                text = inline_text(_text_of(value))
                 space = ' xml:space="preserve"' if _EDGE_SPACE(text) else ""
                 parts.append(f"{start}<is><t{space}>{xml_escape(text)}</t></is></c>")
             else:
@@ -233,6 +243,18 @@ class RowXml:
                 parts.append(f"{start}<v>{text}</v></c>")
         parts.append("</row>")
         return "".join(parts)
+
+
+def _utf8(cells: Sequence[Cell]) -> tuple[Any, ...]:
+    """``cells`` with text as UTF-8 (a lone surrogate, which no file can hold, as ``?``)."""
+    return tuple(v.encode("utf-8", "replace") if isinstance(v, str) else v for v in cells)
+
+
+def _text_of(value: Any) -> str:
+    """A text cell's value as ``str``; bytes that are not UTF-8 keep what can be read."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 class NumberText:
@@ -281,7 +303,7 @@ def _picker(columns: Sequence[int]) -> Callable[[Sequence[Cell]], Sequence[Cell]
 
 
 _PLAIN_NUMBERS = {int, float}  # not bool: str() writes True, not 1
-_EMPTY_CELL = frozenset({None, ""}).__contains__  # XlsxWriter writes no cell for these
+_EMPTY_CELL = frozenset({None, "", b""}).__contains__  # no cell is written for these
 _LONG_TEXT = 16_384  # half of Excel's 32,767 UTF-16 units a cell: longer text needs a look
 _EDGE_SPACE = re.compile(r"^\s|\s$").search
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -363,11 +385,11 @@ class SheetWriter:
     def _write_cells(self, row: int, cells: Sequence[Cell]) -> None:
         sheet, text_format, time_format = self._worksheet, self._text, self._time
         for col, (column, value) in enumerate(zip(self._sheet.columns, cells, strict=True)):
-            if value is None or value == "":
+            if _EMPTY_CELL(value):
                 continue
             kind = column.kind
             if kind == TEXT:
-                sheet.write_string(row, col, value, text_format)
+                sheet.write_string(row, col, _text_of(value), text_format)
             elif kind == NUMBER:
                 sheet.write_number(row, col, value)
             else:
@@ -504,9 +526,12 @@ def _discard(workbook: Any) -> None:
 
 
 def handle_cells(data_dir: Path | None = None) -> Callable[[tuple[Any, ...]], tuple[Cell, ...]]:
-    """A raw ``EXPORT_COLUMNS`` row → the typed cells of ``HANDLES``."""
-    join, pictures, when = ListJoiner(), ImagePaths(data_dir), ExcelTimes()
-    yes_no = {None: None, True: YES, False: NO}
+    """A raw ``EXPORT_COLUMNS`` row, its text as UTF-8 bytes (``text_as_bytes``), → the
+    typed cells of ``HANDLES``, text as UTF-8 bytes: what :class:`RowXml` writes without
+    decoding or encoding a thing."""
+    lists, pictures, when = _Utf8(ListJoiner()), _Utf8(ImagePaths(data_dir)), ExcelTimes()
+    yes, no = YES.encode(), NO.encode()
+    on_time = {None: None, True: yes, False: no}
 
     def convert(row: tuple[Any, ...]) -> tuple[Cell, ...]:
         (uid, task_id, project_id, project_name, project_alias, object_id, object_name,
@@ -515,15 +540,35 @@ def handle_cells(data_dir: Path | None = None) -> Callable[[tuple[Any, ...]], tu
          last_modified_by) = row
         done = when(created)
         return (uid, task_id, project_id, project_name, project_alias, object_id,
-                object_name, object_alias, join(handler_ids), join(handler_names), fee,
+                object_name, object_alias, lists(handler_ids), lists(handler_names), fee,
                 result, description, pictures(images), done, when(due_at),
-                yes_no[handled_on_time(created, due_at, is_ignored)],
-                None if is_ignored is None else (YES if is_ignored else NO), skipped,
+                on_time[handled_on_time(created, due_at, is_ignored)],
+                None if is_ignored is None else (yes if is_ignored else no), skipped,
                 organization_id, created_by,
                 # most records were never changed after they were made
                 done if last_modified == created else when(last_modified), last_modified_by)
 
     return convert
+
+
+class _Utf8:
+    """A text converter (``ListJoiner``, ``ImagePaths``) from stored UTF-8 bytes to UTF-8
+    bytes; the same stored text repeats (a handler list, no pictures), so each is converted
+    once (bounded cache)."""
+
+    def __init__(self, convert: Callable[[str | None], str]) -> None:
+        self._convert = convert
+        self._done: dict[bytes | None, bytes] = {}
+
+    def __call__(self, stored: bytes | None) -> bytes:
+        done = self._done.get(stored)
+        if done is None:
+            text = None if stored is None else stored.decode("utf-8", "surrogateescape")
+            done = self._convert(text).encode("utf-8", "replace")
+            if len(self._done) > 10_000:
+                self._done.clear()
+            self._done[stored] = done
+        return done
 
 
 def export_handles_xlsx(services: Services, out: Path | str,
@@ -535,7 +580,7 @@ def export_handles_xlsx(services: Services, out: Path | str,
 
     Bad filters raise ``FieldError`` before any file is created.
     """
-    source = HandleExportSource(services.ctx, params)
+    source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
     convert = handle_cells(_data_dir(services))
     batches = ([convert(row) for row in batch] for batch in source.batches())

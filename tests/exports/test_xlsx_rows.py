@@ -150,3 +150,17 @@ def test_a_flag_in_a_number_column_is_written_as_xlsxwriter_writes_it(tmp_path: 
     write(theirs, rows, fast=False)
     assert read(ours) == read(theirs)
     assert [row[1] for row in streamed(ours)[0][1:]] == [1, 2, 0]
+
+
+def test_text_as_utf8_bytes_reads_back_as_the_same_text(tmp_path: Path) -> None:
+    """The handle export hands text over as the database's UTF-8 bytes; bytes that are no
+    UTF-8 (never written by the app) still give a readable file, not a crash."""
+    texts = PLAIN + CAREFUL[:-1]
+    as_text, as_bytes = tmp_path / "text.xlsx", tmp_path / "bytes.xlsx"
+    write(as_text, rows_for(texts), fast=True)
+    write(as_bytes, [tuple(v.encode() if isinstance(v, str) else v for v in row)
+                     for row in rows_for(texts)], fast=True)
+    assert read(as_bytes) == read(as_text)
+    broken = tmp_path / "broken.xlsx"
+    write(broken, [(b"ok", 1, b"\xff\xfeA", 46000.0, b"")], fast=True)
+    assert streamed(broken)[0][1] == ("ok", 1, "\ufffd\ufffdA", streamed(broken)[0][1][3], None)
