@@ -185,9 +185,11 @@ class RowXml:
         """The XML of ``rows`` in UTF-8, the first being the sheet's row ``first``
         (1-based). Text comes best as UTF-8 bytes (``text_as_bytes``); text as ``str`` is
         encoded first."""
-        if not self._plain(rows):
+        plain = self._plain(rows)
+        if not plain:
             rows = [_utf8(cells) for cells in rows]
-        if self._plain(rows):
+            plain = self._plain(rows)
+        if plain:
             template_of, empty_cell = self._template, _EMPTY_CELL
             parts = [template % values((number, *cells))
                      for number, cells in enumerate(rows, first)
