@@ -176,47 +176,94 @@ def _failure(parent: QWidget, title: str) -> Callable[[str], None]:
 def export_handles(parent: QWidget, services: Services, filter_params: dict, *,
                    checklist_items: bool = False) -> None:
     """Export exactly the handles ``filter_params`` selects (the list's current filter);
-    with ``checklist_items``, one row per checklist result of them (the long form)."""
-    path = _ask_save_path(parent, checklist_items)
-    if path is None:
-        return
-    params = dict(filter_params or {})
-    # the long form (one row per checklist item) is CSV only: it feeds pivot tables
-    excel = path.suffix.lower() == ".xlsx" and not checklist_items
-    write = write_checklist_csv if checklist_items else write_handles_csv
+    with ``checklist_items``, one row per checklist result of them (the long form, CSV only:
+    it feeds pivot tables)."""
 
-    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-        if excel:
+    def write(path: Path, params: dict, progress: Callable[[int, int], None],
+              cancelled: Callable[[], bool]) -> Any:
+        if checklist_items:
+            return write_checklist_csv(services, path, params, progress=progress,
+                                       cancelled=cancelled)
+        if path.suffix.lower() == ".xlsx":
             # loaded on first use: XlsxWriter is not needed to start the window
             from mixtimer_gui.exports.xlsx_export import export_handles_xlsx
 
             return export_handles_xlsx(services, path, params, progress=progress,
                                        cancelled=cancelled)
-        return write(services, path, params, progress=progress, cancelled=cancelled)
+        return write_handles_csv(services, path, params, progress=progress,
+                                 cancelled=cancelled)
 
-    label = (_tr("Exporting checklist results…") if checklist_items
-             else _tr("Exporting maintenance records…"))
-    job = CsvJob(parent, services, label, work)
+    if checklist_items:
+        _export(parent, services, filter_params, write, _tr("Export checklist results"),
+                _tr("checklist-results"), _tr("Exporting checklist results…"), excel=False)
+    else:
+        _export(parent, services, filter_params, write, _tr("Export maintenance records"),
+                _tr("maintenance-records"), _tr("Exporting maintenance records…"))
+
+
+def export_tasks(parent: QWidget, services: Services, filter_params: dict) -> None:
+    """Export the tasks ``filter_params`` selects (the list's current filter and order)."""
+    _export(parent, services, filter_params, _list_writer(services, "tasks"),
+            _tr("Export maintenance tasks"), _tr("maintenance-tasks"),
+            _tr("Exporting maintenance tasks…"))
+
+
+def export_objects(parent: QWidget, services: Services, filter_params: dict) -> None:
+    """Export the objects ``filter_params`` selects (the list's current search and order)."""
+    _export(parent, services, filter_params, _list_writer(services, "objects"),
+            _tr("Export maintenance objects"), _tr("maintenance-objects"),
+            _tr("Exporting maintenance objects…"))
+
+
+Writer = Callable[[Path, dict, Callable[[int, int], None], Callable[[], bool]], Any]
+
+
+def _list_writer(services: Services, kind: str) -> Writer:
+    def write(path: Path, params: dict, progress: Callable[[int, int], None],
+              cancelled: Callable[[], bool]) -> Any:
+        if path.suffix.lower() == ".xlsx":
+            from mixtimer_gui.exports import xlsx_export
+
+            excel = (xlsx_export.export_tasks_xlsx if kind == "tasks"
+                     else xlsx_export.export_objects_xlsx)
+            return excel(services, path, params, progress=progress, cancelled=cancelled)
+        from mixtimer_gui.exports import list_csv
+
+        text = list_csv.export_tasks_csv if kind == "tasks" else list_csv.export_objects_csv
+        return text(services, path, params, progress=progress, cancelled=cancelled)
+
+    return write
+
+
+def _export(parent: QWidget, services: Services, filter_params: dict, write: Writer,
+            title: str, file_name: str, working: str, *, excel: bool = True) -> None:
+    """Ask for a file (CSV, or Excel when ``excel``), then write it on a worker with
+    progress and cancel."""
+    path = _ask_save_path(parent, title, file_name, excel)
+    if path is None:
+        return
+    params = dict(filter_params or {})
+    job = CsvJob(parent, services, working,
+                 lambda progress, cancelled: write(path, params, progress, cancelled))
     job.done.connect(lambda result: _exported(parent, result))
     job.failed.connect(_failure(parent, _tr("Export failed")))
 
 
-def _ask_save_path(parent: QWidget, checklist_items: bool = False) -> Path | None:
+def _ask_save_path(parent: QWidget, title: str, file_name: str,
+                   excel: bool = True) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    name = _tr("checklist-results") if checklist_items else _tr("maintenance-records")
-    suggested = str(Path(folder) / (name + ".csv"))
-    excel = excel_filter()
-    choices = csv_filter() if checklist_items else f"{csv_filter()};;{excel}"
-    chosen, chosen_filter = QFileDialog.getSaveFileName(
-        parent, _tr("Export maintenance records"), suggested, choices)
+    suggested = str(Path(folder) / (file_name + ".csv"))
+    workbook = excel_filter()
+    choices = f"{csv_filter()};;{workbook}" if excel else csv_filter()
+    chosen, chosen_filter = QFileDialog.getSaveFileName(parent, title, suggested, choices)
     if not chosen:
         return None
     path = Path(chosen)
-    if checklist_items and path.suffix.lower() != ".csv":
-        return path.with_name(path.name + ".csv")  # the long form is written as CSV only
+    if not excel and path.suffix.lower() != ".csv":
+        return path.with_name(path.name + ".csv")  # written as CSV only
     if path.suffix:
         return path
-    return path.with_suffix(".xlsx" if chosen_filter == excel else ".csv")
+    return path.with_suffix(".xlsx" if chosen_filter == workbook else ".csv")
 
 
 def excel_filter() -> str:

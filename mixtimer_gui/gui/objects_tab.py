@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QVBoxLayout, QWidget
 
 from mixtimer_gui.gui import humanize
 from mixtimer_gui.gui.bridge import ChangeBridge
@@ -40,10 +40,14 @@ class ObjectsTab(CatalogTab):
 
     def _build(self) -> None:
         self._build_list()
+        # Ctrl/Shift-click picks several objects: their labels print together.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.labels_button = self._button("export", self.print_labels)
         self.labels_button.setObjectName("labelsButton")
-        self._list_column(QVBoxLayout(self), self.labels_button, self.import_button,
-                          self.new_button)
+        self.export_button = self._button("export", self.export_objects)
+        self.export_button.setObjectName("exportObjectsButton")
+        self._list_column(QVBoxLayout(self), self.labels_button, self.export_button,
+                          self.import_button, self.new_button)
         self._show_selected()
 
     def empty_guidance(self) -> Guidance:
@@ -58,8 +62,12 @@ class ObjectsTab(CatalogTab):
         self.new_button.setText(self.tr("New object…"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.labels_button.setText(self.tr("Labels…"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(
+            self.tr("Export the objects the list shows, as CSV or as an Excel workbook"))
         self.labels_button.setToolTip(
-            self.tr("Print equipment labels with QR codes for the objects the list shows"))
+            self.tr("Print equipment labels with QR codes for the selected objects "
+                    "(Ctrl-click to pick several), or for all the list shows"))
         super().retranslate()
 
     def _show_count(self, total: int) -> None:
@@ -86,10 +94,40 @@ class ObjectsTab(CatalogTab):
         return [record["uid"] for row in range(min(self.model.total, LABEL_LIMIT))
                 if (record := self.model.record(row)) is not None]
 
+    def selected_object_ids(self) -> list[str]:
+        """The selected objects, in the list's order (not the order they were clicked)."""
+        from mixtimer_gui.services.printouts import LABEL_LIMIT
+
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [record["uid"] for row in rows[:LABEL_LIMIT]
+                if (record := self.model.record(row)) is not None]
+
+    def label_object_ids(self) -> list[str]:
+        """What 打印标签 prints: the selected objects, or every object the list shows."""
+        return self.selected_object_ids() or self.shown_object_ids()
+
     def print_labels(self) -> object:
         from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
 
-        return report_dialogs.print_labels(self, self.services, self.shown_object_ids())
+        return report_dialogs.print_labels(self, self.services, self.label_object_ids())
+
+    # Edit and Delete act on one object: with several selected, neither guesses which.
+
+    def _show_selected(self, *_args: object) -> None:
+        one = len(self.view.selectionModel().selectedRows()) == 1
+        self.edit_button.setEnabled(one)
+        self.delete_button.setEnabled(one)
+
+    def edit_selected(self) -> bool:
+        return len(self.selected_object_ids()) == 1 and super().edit_selected()
+
+    def delete_selected(self) -> bool:
+        return len(self.selected_object_ids()) == 1 and super().delete_selected()
+
+    def export_objects(self) -> None:
+        from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
+
+        csv_dialogs.export_objects(self, self.services, self.model.filter_params())
 
     def import_csv(self) -> None:
         from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start

@@ -82,7 +82,7 @@ def preview(parent: QWidget, title: str, draw: Draw) -> QPrintPreviewDialog:
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("reportPreview")
     dialog.setWindowTitle(title)
-    dialog.paintRequested.connect(lambda device: report_pages.paint(device, draw))
+    dialog.paintRequested.connect(lambda device: paint_requested(device, draw))
     save = QAction(_tr("Save PDF…"), dialog)
     save.setObjectName("savePdf")
     save.triggered.connect(lambda: save_pdf(dialog, title, draw))
@@ -94,6 +94,20 @@ def preview(parent: QWidget, title: str, draw: Draw) -> QPrintPreviewDialog:
     dialog.resize(900, 760)
     dialog.open()
     return dialog
+
+
+def paint_requested(device: QPrinter, draw: Draw) -> None:
+    """What the preview asks for: its pages, or the print, on ``device``.
+
+    Printed to a PDF file (the print dialog's "Print to File"), Qt's printer writes the file
+    itself; it gets the same ToUnicode repair as "Save PDF…" (``report_pages.write_pdf``),
+    so its Chinese is searched and copied as typed, not as look-alike radicals.
+    """
+    report_pages.paint(device, draw)
+    name = device.outputFileName() if isinstance(device, QPrinter) else ""
+    if name and device.outputFormat() == QPrinter.OutputFormat.PdfFormat \
+            and Path(name).is_file():
+        report_pages.unify_radicals(Path(name))
 
 
 def save_pdf(parent: QWidget, title: str, draw: Draw) -> Path | None:

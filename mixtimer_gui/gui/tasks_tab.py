@@ -256,13 +256,16 @@ class TasksTab(ListTab):
         self.orders_button = QPushButton(icon("export"), "")
         self.orders_button.setObjectName("workOrdersButton")
         self.orders_button.clicked.connect(self.print_work_orders)
+        self.export_button = QPushButton(icon("export"), "")
+        self.export_button.setObjectName("exportTasksButton")
+        self.export_button.clicked.connect(self.export_tasks)
         layout = QVBoxLayout(self)
         layout.addWidget(filter_bar(self.search, self.status_combo, self.project_combo,
                                     self.object_combo))
         layout.addWidget(self.reminded_bar)
         layout.addWidget(self.view, 1)
-        layout.addWidget(filter_bar(self.count, self.orders_button, self.history_button,
-                                    self.ignore_button,
+        layout.addWidget(filter_bar(self.count, self.export_button, self.orders_button,
+                                    self.history_button, self.ignore_button,
                                     self.handle_button, stretch_after=0))
         self._actions()
         self._show_selected()
@@ -309,6 +312,9 @@ class TasksTab(ListTab):
         self.orders_button.setText(self.tr("Work orders…"))
         self.orders_button.setToolTip(
             self.tr("Print work orders for the selected task or the tasks due soon"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(
+            self.tr("Export the tasks the filters show, as CSV or as an Excel workbook"))
         self.handle_action.setText(self.tr("Handle…"))
         self.ignore_action.setText(self.tr("Ignore…"))
         self.clear_reminded_button.setText(self.tr("Show all tasks"))
@@ -413,6 +419,11 @@ class TasksTab(ListTab):
         from mixtimer_gui.gui import report_dialogs  # loaded when first used, not at start
 
         return report_dialogs.print_work_orders(self, self.services, self.selected_task())
+
+    def export_tasks(self) -> None:
+        from mixtimer_gui.gui import csv_dialogs  # loaded when first used, not at start
+
+        csv_dialogs.export_tasks(self, self.services, self.model.filter_params())
 
     def _fresh(self, task: dict[str, Any]) -> dict[str, Any] | None:
         """The task as it is now (the row may be up to a refresh old)."""

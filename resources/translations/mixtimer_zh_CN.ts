@@ -1872,6 +1872,10 @@ Click to open the settings.</source>
       <translation>搜索名称、编号、位置…</translation>
     </message>
     <message>
+      <source>Print equipment labels with QR codes for the selected objects (Ctrl-click to pick several), or for all the list shows</source>
+      <translation>为选中的对象(按住 Ctrl 点击可多选)或列表中显示的全部对象打印带二维码的设备标签</translation>
+    </message>
+    <message>
       <source>New object…</source>
       <translation>新建对象…</translation>
     </message>
@@ -1884,8 +1888,12 @@ Click to open the settings.</source>
       <translation>打印标签…</translation>
     </message>
     <message>
-      <source>Print equipment labels with QR codes for the objects the list shows</source>
-      <translation>为列表中显示的对象打印带二维码的设备标签</translation>
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <source>Export the objects the list shows, as CSV or as an Excel workbook</source>
+      <translation>将列表中的对象导出为 CSV 或 Excel 工作簿</translation>
     </message>
     <message>
       <source>Delete object</source>
@@ -2949,6 +2957,14 @@ The current database is kept in the backups folder.</source>
       <translation>为选中的任务或即将到期的任务打印工单</translation>
     </message>
     <message>
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <source>Export the tasks the filters show, as CSV or as an Excel workbook</source>
+      <translation>将筛选出的任务导出为 CSV 或 Excel 工作簿</translation>
+    </message>
+    <message>
       <source>Show all tasks</source>
       <translation>显示全部任务</translation>
     </message>
@@ -3163,6 +3179,30 @@ The current database is kept in the backups folder.</source>
     <message>
       <source>Excel workbook (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Export maintenance tasks</source>
+      <translation>导出维保任务</translation>
+    </message>
+    <message>
+      <source>Exporting maintenance tasks…</source>
+      <translation>正在导出维保任务…</translation>
+    </message>
+    <message>
+      <source>maintenance-tasks</source>
+      <translation>维保任务</translation>
+    </message>
+    <message>
+      <source>Export maintenance objects</source>
+      <translation>导出维保对象</translation>
+    </message>
+    <message>
+      <source>Exporting maintenance objects…</source>
+      <translation>正在导出维保对象…</translation>
+    </message>
+    <message>
+      <source>maintenance-objects</source>
+      <translation>维保对象</translation>
     </message>
   </context>
   <context>

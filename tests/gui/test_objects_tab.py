@@ -10,6 +10,7 @@ from lists_seed import (
     fake_csv_dialogs,
     project,
 )
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from mixtimer_gui.gui.bridge import ChangeBridge
@@ -180,3 +181,70 @@ def test_import_csv_hands_over_and_shows_the_new_rows(tab: ObjectsTab, services:
     assert calls == [(tab, services)]
     # The import's writes reach the list through the change bridge (it runs on a worker).
     qtbot.waitUntil(lambda: "导入的设备" in names(tab), timeout=3000)
+
+
+# -- equipment labels for the selected objects --------------------------------------------------
+
+
+def click_row(qtbot: Any, tab: ObjectsTab, row: int,
+              modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    rect = tab.view.visualRect(tab.model.index(row, 0))
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+@pytest.fixture
+def printed(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> list[list[str]]:
+    """The objects each label sheet was drawn for, through the real preview."""
+    from mixtimer_gui.gui import report_dialogs
+
+    drawn: list[list[str]] = []
+    real = report_dialogs.labels_drawing
+
+    def spy(services: Services, object_ids: Any) -> Any:
+        drawn.append(list(object_ids))
+        return real(services, object_ids)
+
+    monkeypatch.setattr(report_dialogs, "labels_drawing", spy)
+    return drawn
+
+
+def close_previews(tab: ObjectsTab) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    previews = tab.findChildren(QPrintPreviewDialog)
+    assert previews and previews[-1].isVisible()
+    for preview in previews:
+        preview.close()
+
+
+def test_labels_print_for_the_objects_picked_with_ctrl_click(
+        qtbot: Any, tab: ObjectsTab, printed: list[list[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question",  # were Delete to ask, it would be answered
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    tab.show()
+    order = [tab.model.record(r)["uid"] for r in range(tab.model.rowCount())]
+    click_row(qtbot, tab, 2)
+    click_row(qtbot, tab, 0, Qt.KeyboardModifier.ControlModifier)
+    assert tab.selected_object_ids() == [order[0], order[2]]  # the list's order
+    # several selected: Edit and Delete would have to guess which one, so they wait
+    assert not tab.edit_button.isEnabled() and not tab.delete_button.isEnabled()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert object_count(tab.services) == 3
+    qtbot.mouseClick(tab.labels_button, Qt.MouseButton.LeftButton)
+    assert printed == [[order[0], order[2]]]
+    close_previews(tab)
+    click_row(qtbot, tab, 1)  # a plain click picks one again
+    assert tab.edit_button.isEnabled()
+    qtbot.mouseClick(tab.labels_button, Qt.MouseButton.LeftButton)
+    assert printed[-1] == [order[1]]
+    close_previews(tab)
+
+
+def test_labels_print_for_every_object_shown_when_none_is_selected(
+        qtbot: Any, tab: ObjectsTab, printed: list[list[str]]) -> None:
+    tab.show()
+    tab.view.clearSelection()
+    qtbot.mouseClick(tab.labels_button, Qt.MouseButton.LeftButton)
+    assert printed == [[tab.model.record(r)["uid"] for r in range(3)]]
+    close_previews(tab)

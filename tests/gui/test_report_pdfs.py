@@ -239,3 +239,26 @@ def test_the_window_previews_work_orders(services: Services, plant: dict[str, st
     out = report_pages.write_pdf(tmp_path / "one.pdf", chosen.drawing(), "工单")
     assert qr_codes(out, tmp_path) == [[plant["K1"]]]  # the selected task alone
     chosen.reject()
+
+
+def test_printing_the_preview_to_a_pdf_file_keeps_the_chinese_searchable(
+        services: Services, plant: dict[str, str], chinese: None, qtbot: Any,
+        tmp_path: Path) -> None:
+    """The print dialog's "Print to File" has Qt's printer write the PDF: it gets the same
+    ToUnicode repair as "Save PDF…", so 二车间 is not copied as ⼆车间."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    dialog = report_dialogs.print_labels(parent, services, ["K1", "K2"])
+    assert dialog is not None
+    out = tmp_path / "printed.pdf"
+    printer = dialog.printer  # type: ignore[attr-defined]
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # as "Print to File" sets it
+    printer.setOutputFileName(str(out))
+    dialog.findChild(QPrintPreviewWidget).print()  # what the dialog's Print button runs
+    dialog.close()
+    text = pdf_text(out)
+    assert "二车间东侧" in text and "\u2f06" not in text
+    assert qr_codes(out, tmp_path) == [["K1", "K2"]]
