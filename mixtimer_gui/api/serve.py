@@ -82,9 +82,15 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
             raise CannotListen(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}") from exc
         previous = _install_stop_handlers(stop)
         cleanup: Callable[[], None] | None = None
-        listening = False
         try:
+            # The listening line first: scripts (and the operator) wait on it; the start-up
+            # check, the daily copy and the reminders (their scheduler and first scan) come
+            # after it, the first two on threads of their own.
+            print(f"listening on {server.url}", flush=True)
             checked = _check_after_listening(workspace)
+            # Today's copy, then hourly checks, on a daemon thread with its own connections.
+            workspace.start_daily_backups()
+            workspace.start_live_refresh()  # others' writes move these reminders
             started = False
             while True:
                 if not started and checked.is_set():
@@ -92,13 +98,6 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
                     started = True
                     if on_started is not None:
                         cleanup = on_started(services, server)
-                if not listening:
-                    listening = True
-                    print(f"listening on {server.url}", flush=True)
-                    # Today's copy, then hourly checks, on a daemon thread with its own
-                    # connections: after the listening line, which it would otherwise slow.
-                    workspace.start_daily_backups()
-                    workspace.start_live_refresh()  # others' writes move these reminders
                 if stop.wait(0.05 if not started else 0.5):
                     break
             log.info("stopping: letting requests in flight finish")
