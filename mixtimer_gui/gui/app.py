@@ -392,17 +392,15 @@ class WindowStart(QObject):
         self.upgrade.finished.connect(self._upgraded)
         self.upgrade.start()
 
-    def _upgraded(self, outcome: BaseException | None) -> None:
+    def _upgraded(self, outcome: Exception | None) -> None:
         from mixtimer_gui.gui.upgrade import UpgradeCancelled
 
         self.upgrade = None
         if isinstance(outcome, UpgradeCancelled):
             log.info("the user quit while the database was being upgraded")
             self._attach(None)
-        elif outcome is None or isinstance(outcome, Exception):
+        else:  # upgraded (opens at once now), or what it raised: offered recovery
             self._open(outcome)
-        else:  # KeyboardInterrupt, SystemExit: not the database's
-            raise outcome
 
     def _attach(self, workspace: Workspace | None) -> None:
         if workspace is None:

@@ -2,34 +2,30 @@
 
 The first opening by a new version may run a long step: at a million handles, building the
 search index takes a minute or so (ten at ten million). ``Upgrade`` runs ``Workspace.open``
-on a thread of its own while a dialog over the window says what it does and how far it got;
-the window goes on painting and answering meanwhile. The dialog's Quit button stops the
-upgrade at the next progress report (the step under way rolls back: nothing changed, the
-next start upgrades again) and ends the start; closing the dialog is the same.
+on a ``Worker`` (the window's one way off the GUI thread) while a dialog over the window
+says what it does and how far it got; the window goes on painting and answering meanwhile.
+The dialog's Quit button stops the upgrade at the next progress report (the step under way
+rolls back: nothing changed, the next start upgrades again) and ends the start; closing
+the dialog is the same.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from mixtimer_gui.gui.background import Interrupt, Job, Worker
+
 log = logging.getLogger(__name__)
 
 
 class UpgradeCancelled(Exception):
     """The user quit while the database was being upgraded; nothing was changed."""
-
-
-class _Relay(QObject):
-    """Carries the opening thread's reports to the GUI thread (queued signals)."""
-
-    progressed = Signal(str, int, int)
-    finished = Signal()
 
 
 class UpgradeDialog(QDialog):
@@ -99,9 +95,15 @@ class UpgradeDialog(QDialog):
         self.request_quit()
 
 
+def _no_connection() -> AbstractContextManager[Interrupt]:
+    # The work opens (and upgrades) the database itself: there is no connection to lend it
+    # yet, nor a statement of the window's to interrupt.
+    return nullcontext(lambda: None)
+
+
 class Upgrade(QObject):
-    """``Workspace.open(db_path)`` on a thread of its own (the upgrade; the workspace is
-    closed again: the window then opens it as always, at once), the dialog shown meanwhile.
+    """``Workspace.open(db_path)`` on a ``Worker`` (the upgrade; the workspace is closed
+    again: the window then opens it as always, at once), the dialog shown meanwhile.
     ``finished`` carries ``None`` (upgraded), ``UpgradeCancelled`` (the user quit; nothing
     changed) or what the opening raised (a ``StoreError``: the caller's recovery)."""
 
@@ -111,44 +113,39 @@ class Upgrade(QObject):
         super().__init__(parent)
         self.db_path = db_path
         self.dialog = UpgradeDialog(parent)
-        self._quit = threading.Event()
-        self._relay = _Relay(self)
-        self._relay.progressed.connect(self.dialog.show_progress)
-        self._relay.finished.connect(self._finish)
-        self.dialog.quit_requested.connect(self._quit.set)
-        self._outcome: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="mixtimer-upgrade",
-                                        daemon=True)
+        self._worker = Worker(_no_connection, "mixtimer-upgrade", self)
+        self.dialog.quit_requested.connect(self._worker.cancel)
+        # what the upgrade said last (what, done, total): the worker carries (done, total)
+        self._latest: tuple[str, int, int] = ("start", 0, 0)
 
     def start(self) -> None:
         log.info("upgrading %s to this version's schema", self.db_path)
-        self._thread.start()
+        self._worker.run(self._work, lambda _none: self._finish(None), self._finish,
+                         self._show)
         self.dialog.show()
 
     def stop(self) -> None:
         """The window is closing: stop at the next report (the process may end before: a
         step cut short rolls back all the same)."""
-        self._quit.set()
+        self._worker.cancel()
 
-    def _progress(self, what: str, done: int, total: int) -> None:
-        if self._quit.is_set():
-            raise UpgradeCancelled
-        self._relay.progressed.emit(what, done, total)
-
-    def _work(self) -> None:
+    def _work(self, job: Job) -> None:
         from mixtimer_gui.services import Workspace
 
-        try:
-            Workspace.open(self.db_path, check="background", progress=self._progress).close()
-            if self._quit.is_set():  # done before the Quit was seen: kept, and leaving
+        def progress(what: str, done: int, total: int) -> None:
+            if job.cancelled():
                 raise UpgradeCancelled
-        except BaseException as exc:  # handed to the GUI thread
-            self._outcome = exc
-        finally:
-            self._relay.finished.emit()
+            self._latest = (what, done, total)
+            job.progress(done, total)
 
-    def _finish(self) -> None:
-        self._thread.join()
+        Workspace.open(self.db_path, check="background", progress=progress).close()
+        if job.cancelled():  # done before the Quit was seen: kept, and leaving
+            raise UpgradeCancelled
+
+    def _show(self, _done: int, _total: int) -> None:
+        self.dialog.show_progress(*self._latest)
+
+    def _finish(self, outcome: Exception | None) -> None:
         self.dialog.hide()
         self.dialog.deleteLater()
-        self.finished.emit(self._outcome)
+        self.finished.emit(outcome)
