@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -63,28 +64,73 @@ def run_serve(db_path: Path, host: str = "127.0.0.1", port: int = 8848,
     if not 0 <= port <= 65535:
         raise ServeRefused(f"端口 {port} 无效,应为 0–65535(0 表示自动选择空闲端口)")
     _configure_logging()
-    with open_workspace(db_path) as workspace:
-        _serve(workspace, host, port, block, token, on_started,
-               allow_hosts=allow_hosts, allow_origins=allow_origins)
+    waiting = _answer_while_upgrading(db_path, host, port, block, token,
+                                      allow_hosts=allow_hosts, allow_origins=allow_origins)
+    try:
+        with open_workspace(db_path) as workspace:
+            listening: socket.socket | None = None
+            if waiting is not None:  # upgraded: the same socket goes on, with the data
+                listening = waiting.listening_socket()
+                waiting.stop()
+                waiting = None
+            _serve(workspace, host, port, block, token, on_started,
+                   allow_hosts=allow_hosts, allow_origins=allow_origins, listening=listening)
+    finally:
+        if waiting is not None:
+            waiting.stop()
+
+
+UPGRADING = ("数据库正在升级到本版本的结构(新版本第一次打开旧数据时进行一次,记录很多时需要几分钟),"
+             "完成前暂不能读写;请稍后重试")
+
+
+def _answer_while_upgrading(db_path: Path, host: str, port: int, block: str,
+                            token: str | None, *, allow_hosts: Sequence[str],
+                            allow_origins: Sequence[str]) -> ApiServer | None:
+    """When opening will upgrade the database (minutes at 10 M handles): listen now and
+    answer every action 10503 with a sentence until it is done. ``None``: no upgrade due."""
+    if not Workspace.upgrade_due(db_path):
+        return None
+    server = ApiServer(None, host=host, port=port, block=block, token=token,
+                       allow_hosts=allow_hosts, allow_origins=allow_origins,
+                       unavailable=UPGRADING)
+    _start(server, host, port)
+    print(f"listening on {server.url}", flush=True)
+    log.info("upgrading the database; every action answers 10503 until it is done")
+    return server
+
+
+def _start(server: ApiServer, host: str, port: int) -> None:
+    try:
+        server.start()
+    except OSError as exc:
+        raise CannotListen(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}") from exc
 
 
 def _serve(workspace: Workspace, host: str, port: int, block: str,
            token: str | None, on_started: StartedHook | None, *,
-           allow_hosts: Sequence[str], allow_origins: Sequence[str]) -> None:
+           allow_hosts: Sequence[str], allow_origins: Sequence[str],
+           listening: socket.socket | None = None) -> None:
     services = workspace.services
     stop = threading.Event()
     try:
         server = ApiServer(services, host=host, port=port, block=block, token=token,
-                           allow_hosts=allow_hosts, allow_origins=allow_origins)
-        try:
-            server.start()
-        except OSError as exc:
-            raise CannotListen(f"无法在 {host}:{port} 上监听:{exc.strerror or exc}") from exc
+                           allow_hosts=allow_hosts, allow_origins=allow_origins,
+                           listening=listening)
+        _start(server, host, port)
         previous = _install_stop_handlers(stop)
         cleanup: Callable[[], None] | None = None
-        listening = False
         try:
+            # The listening line first: scripts (and the operator) wait on it; the start-up
+            # check, the daily copy and the reminders (their scheduler and first scan) come
+            # after it, the first two on threads of their own. (Said already when the
+            # upgrade's server had the socket.)
+            if listening is None:
+                print(f"listening on {server.url}", flush=True)
             checked = _check_after_listening(workspace)
+            # Today's copy, then hourly checks, on a daemon thread with its own connections.
+            workspace.start_daily_backups()
+            workspace.start_live_refresh()  # others' writes move these reminders
             started = False
             while True:
                 if not started and checked.is_set():
@@ -92,13 +138,6 @@ def _serve(workspace: Workspace, host: str, port: int, block: str,
                     started = True
                     if on_started is not None:
                         cleanup = on_started(services, server)
-                if not listening:
-                    listening = True
-                    print(f"listening on {server.url}", flush=True)
-                    # Today's copy, then hourly checks, on a daemon thread with its own
-                    # connections: after the listening line, which it would otherwise slow.
-                    workspace.start_daily_backups()
-                    workspace.start_live_refresh()  # others' writes move these reminders
                 if stop.wait(0.05 if not started else 0.5):
                     break
             log.info("stopping: letting requests in flight finish")

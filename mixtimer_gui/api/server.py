@@ -11,6 +11,7 @@ their answers go out, then closes every connection and joins the threads.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -24,7 +25,7 @@ from waitress.wasyncore import dispatcher as wasyncore_dispatcher
 
 from mixtimer_gui.api import envelope as env
 from mixtimer_gui.api.callers import Callers
-from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, MAX_BODY, make_app
+from mixtimer_gui.api.wsgi import DEFAULT_BLOCK, MAX_BODY, ActionApp, UnavailableApp, make_app
 from mixtimer_gui.services import ServiceContext, Services
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
     ``stop()`` joins them, so the database is closed when ``stop()`` returns.
     """
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext | None) -> None:
         super().__init__()
         self.ctx = ctx
         self.workers: list[threading.Thread] = []
@@ -96,7 +97,8 @@ class _Dispatcher(ThreadedTaskDispatcher):
         try:
             target(thread_no)
         finally:
-            self.ctx.release_connection()
+            if self.ctx is not None:  # None: nothing opened (``UnavailableApp``)
+                self.ctx.release_connection()
 
 
 class ApiServer:
@@ -105,19 +107,32 @@ class ApiServer:
     Binding anything but ``127.0.0.1`` without a token raises ``BindRefusedError`` here, before
     a socket is opened. ``allow_hosts``/``allow_origins`` (spec §1.1; the address bound to is
     allowed as a host too): a bad one raises ``ValueError`` with a sentence.
+
+    ``unavailable``: no services (``None``); every action is answered 10503 with this
+    sentence (``serve`` while it upgrades the database). ``listening``: a socket already
+    bound and listening (``listening_socket()`` of the server before), served instead of
+    binding ``host:port``: connections waiting in its queue are answered by this one.
     """
 
-    def __init__(self, services: Services, host: str = LOOPBACK, port: int = 8848,
+    def __init__(self, services: Services | None, host: str = LOOPBACK, port: int = 8848,
                  block: str = DEFAULT_BLOCK, token: str | None = None, *,
                  threads: int = THREADS, max_body: int = MAX_BODY,
-                 allow_hosts: Iterable[str] = (), allow_origins: Iterable[str] = ()) -> None:
+                 allow_hosts: Iterable[str] = (), allow_origins: Iterable[str] = (),
+                 unavailable: str | None = None,
+                 listening: socket.socket | None = None) -> None:
         host = host.strip()
         check_bind(host, token)
         self.services = services
         self.host = host
         callers = Callers.of(allow_hosts, allow_origins).with_bound_address(host)
-        self.app = make_app(services, block=block, token=token, max_body=max_body,
-                            keep_connections=True, callers=callers)
+        self.app: ActionApp
+        if unavailable is not None or services is None:
+            self.app = UnavailableApp(unavailable or "", block=block, token=token,
+                                      max_body=max_body, callers=callers)
+        else:
+            self.app = make_app(services, block=block, token=token, max_body=max_body,
+                                keep_connections=True, callers=callers)
+        self._listening = listening
         self.block = self.app.block
         self._requested_port = port
         self._threads = threads
@@ -138,11 +153,14 @@ class ApiServer:
                           # (_EnvelopeErrorTask makes that a 10413 envelope too).
                           max_request_body_size=2 * self._max_body, ident="mixtimer",
                           expose_tracebacks=False, channel_timeout=60)
-        dispatcher = _Dispatcher(self.services.ctx)
+        dispatcher = _Dispatcher(self.services.ctx if self.services is not None else None)
         dispatcher.set_thread_count(adj.threads)
+        # A socket handed over is served as waitress serves its ``sockets=`` option.
+        handed = ({} if self._listening is None
+                  else {"_sock": self._listening, "bind_socket": False})
         try:
             self._server = _Server(self.app, map={}, dispatcher=dispatcher, adj=adj,
-                                   sockinfo=adj.listen[0])
+                                   sockinfo=adj.listen[0], **handed)
         except BaseException:
             dispatcher.shutdown(cancel_pending=True, timeout=1)
             raise
@@ -168,6 +186,14 @@ class ApiServer:
         if thread.is_alive():
             log.warning("the API server thread did not stop within %.0f s", timeout)
         self._server = self._thread = None
+
+    def listening_socket(self) -> socket.socket:
+        """A duplicate of the listening socket, to hand to the server that takes over
+        (``listening=``): it stays open when this one stops, so no connection is refused
+        in between."""
+        if self._server is None:
+            raise RuntimeError("server not started")
+        return self._server.socket.dup()
 
     @property
     def port(self) -> int:

@@ -295,6 +295,21 @@ class ActionApp:
         return env.success(row.name, result)
 
 
+class UnavailableApp(ActionApp):
+    """Every well-formed, authorised action answered 10503 with ``sentence``, nothing
+    opened: what ``serve`` answers while it upgrades the database. Who may call, the token,
+    the path, the method and the size are checked as always."""
+
+    def __init__(self, sentence: str, block: str = DEFAULT_BLOCK, token: str | None = None,
+                 max_body: int = MAX_BODY, *, callers: Callers | None = None) -> None:
+        super().__init__(None, block, token, max_body,  # type: ignore[arg-type]
+                         callers=callers)
+        self.sentence = sentence
+
+    def _dispatch(self, row: Action, data: dict[str, Any]) -> Answer:
+        return env.failure(row.name, env.UNAVAILABLE, self.sentence)
+
+
 def _log_refusal(environ: dict[str, Any], exc: ApiError) -> None:
     """One line per refused caller: what it named, never what it authorised with."""
     heard = {name: shown(str(environ[key])) for name, key in (

@@ -37,6 +37,7 @@ from mixtimer_gui.gui.theme import apply_app_style
 
 if TYPE_CHECKING:  # loaded after the first paint (WindowStart.open_database)
     from mixtimer_gui.gui.main_window import MainWindow
+    from mixtimer_gui.gui.upgrade import Upgrade
     from mixtimer_gui.services import Services, Workspace
     from mixtimer_gui.services.backups import DailyBackups
     from mixtimer_gui.services.errors import StoreError
@@ -88,6 +89,13 @@ def open_workspace(db_path: Path | str) -> Workspace:
     return Workspace.open(db_path, check="background")
 
 
+def upgrade_due(db_path: Path | str) -> bool:
+    """The database's first opening by this version upgrades it (long with many records)."""
+    from mixtimer_gui.services import Workspace  # after the first paint
+
+    return Workspace.upgrade_due(db_path)
+
+
 def open_read_only(db_path: Path | str) -> Workspace:
     """A read-only view of ``db_path`` (writes then fail with a message)."""
     from mixtimer_gui.services import Workspace  # after the first paint
@@ -118,14 +126,25 @@ def choose_recovery(db_path: Path | str, exc: StoreError, parent: QWidget | None
 
 
 MAX_OPEN_ATTEMPTS = 5
+# ``open_with_recovery``'s answer when the database must be upgraded first: that runs off
+# the GUI thread (``gui.upgrade``), and the opening is asked again after it.
+UPGRADE_FIRST = "upgrade first"
 
 
-def open_with_recovery(db_path: Path | str, parent: QWidget | None = None) -> Workspace | None:
-    """Open the database, offering recovery while it fails; ``None``: the user gave up."""
+def open_with_recovery(db_path: Path | str, parent: QWidget | None = None,
+                       failed: Exception | None = None) -> Workspace | str | None:
+    """Open the database, offering recovery while it fails; ``None``: the user gave up;
+    ``UPGRADE_FIRST``: an upgrade is due. ``failed``: what the upgrade raised, offered
+    recovery first."""
     from mixtimer_gui.services.errors import StoreError  # after the first paint
 
     for _attempt in range(MAX_OPEN_ATTEMPTS):
         try:
+            if failed is not None:
+                error, failed = failed, None
+                raise error
+            if upgrade_due(db_path):
+                return UPGRADE_FIRST
             return open_workspace(db_path)
         except StoreError as exc:
             choice = choose_recovery(db_path, exc, parent)
@@ -317,6 +336,7 @@ class WindowStart(QObject):
         self.started: dict[str, object | None] = {}
         self.gave_up = False
         self.error_hook: object | None = None
+        self.upgrade: Upgrade | None = None
         self._requested = False
         self._log_open = False
         self._background = self._single_shot(BACKGROUND_START_MS, self.start_background)
@@ -354,7 +374,35 @@ class WindowStart(QObject):
 
     def open_database(self) -> None:
         self.error_hook = install_error_hook(self.app)
-        workspace = open_with_recovery(self.db_path, self.window)
+        self._open()
+
+    def _open(self, failed: Exception | None = None) -> None:
+        workspace = open_with_recovery(self.db_path, self.window, failed)
+        if workspace == UPGRADE_FIRST:
+            self.start_upgrade()
+            return
+        self._attach(workspace)  # type: ignore[arg-type]
+
+    def start_upgrade(self) -> None:
+        """The database's upgrade on its own thread, with progress and Quit; then the
+        opening again (``_upgraded``)."""
+        from mixtimer_gui.gui.upgrade import Upgrade  # after the first paint
+
+        self.upgrade = Upgrade(self.db_path, self.window)
+        self.upgrade.finished.connect(self._upgraded)
+        self.upgrade.start()
+
+    def _upgraded(self, outcome: Exception | None) -> None:
+        from mixtimer_gui.gui.upgrade import UpgradeCancelled
+
+        self.upgrade = None
+        if isinstance(outcome, UpgradeCancelled):
+            log.info("the user quit while the database was being upgraded")
+            self._attach(None)
+        else:  # upgraded (opens at once now), or what it raised: offered recovery
+            self._open(outcome)
+
+    def _attach(self, workspace: Workspace | None) -> None:
         if workspace is None:
             self.open_log()
             self.gave_up = True
@@ -420,6 +468,8 @@ class WindowStart(QObject):
         the API server and the backups."""
         self._unpainted.stop()
         self._background.stop()
+        if self.upgrade is not None:
+            self.upgrade.stop()
         if self.api is not None:
             self.api.stop()
         backups = self.started.get("backups")

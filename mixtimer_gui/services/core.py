@@ -18,6 +18,7 @@ from mixtimer_gui.services.notify import NotifyService
 from mixtimer_gui.services.projects import ProjectService
 from mixtimer_gui.services.reminders import ReminderService
 from mixtimer_gui.services.tasks import TaskService
+from mixtimer_gui.store.migrations import MigrationProgress
 from mixtimer_gui.store.models import Database, Store
 
 
@@ -48,11 +49,13 @@ class Services:
     @classmethod
     def open(cls, location: Location | Path | str, clock: Clock | None = None,
              bus: ChangeBus | None = None, *, synchronous: str = "normal",
-             read_only: bool = False, check: bool | str = True) -> Services:
+             read_only: bool = False, check: bool | str = True,
+             progress: MigrationProgress | None = None) -> Services:
         """Open (create, migrate) the database at ``location`` and the services on it; the
         options are ``open_location``'s."""
         where = Location.parse(location)
-        store = open_location(where, synchronous=synchronous, read_only=read_only, check=check)
+        store = open_location(where, synchronous=synchronous, read_only=read_only, check=check,
+                              progress=progress)
         return cls(store, where, clock, bus)
 
     @property

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mixtimer_gui.paths import default_db_path, is_server_location
+from mixtimer_gui.store import postgres
 from mixtimer_gui.store.db import open_store
 from mixtimer_gui.store.errors import StoreError
+from mixtimer_gui.store.migrations import LATEST_VERSION, MigrationProgress
 from mixtimer_gui.store.models import Store
 from mixtimer_gui.store.postgres import check_server, open_team_database, parse_server_address
-from mixtimer_gui.store.probe import check_can_create
+from mixtimer_gui.store.probe import check_can_create, read_schema_version
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -103,22 +105,40 @@ class Location:
 
 
 def open_location(location: Location, *, synchronous: str = "normal", read_only: bool = False,
-                  check: bool | str = True) -> Store:
+                  check: bool | str = True, progress: MigrationProgress | None = None
+                  ) -> Store:
     """Open (create, migrate) the database at ``location``: its ``Store``.
 
     ``synchronous="full"`` also survives power loss (each commit waits for the disk);
     ``read_only=True`` views a locked or read-only database (writes raise ``StoreError``);
     ``check="auto"`` skips the start-up ``quick_check`` of a large, cleanly closed file.
     The last two are SQLite's: a server keeps its own files safe. A server database may
-    open read-only unasked: ``Store.read_only_reason`` says why.
+    open read-only unasked: ``Store.read_only_reason`` says why. ``progress(what, done,
+    total)`` hears an upgrade go (``store.migrations.migrate``); raising in it stops it.
     Raises the ``StoreError`` subclasses of ``services.errors``.
     """
     if location.is_server:
-        opened = open_team_database(location.server, read_only=read_only)
+        opened = open_team_database(location.server, read_only=read_only, progress=progress)
         return Store(opened.db, read_only_reason=opened.read_only_reason)
     if location.kind != SQLITE:
         raise UnsupportedLocationError(f"无法打开数据库位置 {location}:未知的数据库类型")
-    return open_store(location.path, synchronous=synchronous, read_only=read_only, check=check)
+    return open_store(location.path, synchronous=synchronous, read_only=read_only, check=check,
+                      progress=progress)
+
+
+def upgrade_due(location: Location) -> bool:
+    """Opening ``location`` for writing would run migration steps on existing data (a new,
+    empty database is quick to set up: not that). ``False`` when it cannot tell: opening
+    then says what is wrong."""
+    if location.is_server:
+        return postgres.upgrade_due(location.server)
+    path = location.path
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        return 0 < read_schema_version(path) < LATEST_VERSION
+    except (StoreError, OSError):
+        return False
 
 
 def check_location(where: str) -> tuple[Location, str]:

@@ -20,11 +20,12 @@ from mixtimer_gui.services.backups import Backups
 from mixtimer_gui.services.core import Services
 from mixtimer_gui.services.events import ChangeBus
 from mixtimer_gui.services.live import ChangeListener, start_listening
-from mixtimer_gui.services.location import Location
+from mixtimer_gui.services.location import Location, upgrade_due
 from mixtimer_gui.store import backup, health, probe
 from mixtimer_gui.store.backup import DailyBackups
 from mixtimer_gui.store.db import limit_page_caches
 from mixtimer_gui.store.errors import CheckRunningError, DamagedDatabaseError, StoreError
+from mixtimer_gui.store.migrations import MigrationProgress
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ class Workspace:
     @classmethod
     def open(cls, location: Location | Path | str, *, clock: Clock | None = None,
              bus: ChangeBus | None = None, read_only: bool = False,
-             synchronous: str = "normal", check: bool | str = True) -> Workspace:
+             synchronous: str = "normal", check: bool | str = True,
+             progress: MigrationProgress | None = None) -> Workspace:
         """Open (create, migrate) the database at ``location``.
 
         ``read_only=True`` views a locked or read-only database (writes then raise
@@ -84,7 +86,10 @@ class Workspace:
         it for a large, cleanly closed file: the verified daily copy checks those), or
         ``"background"``: ``"auto"``'s rule, but a due check of a file that needs no
         migration is left for ``start_pending_check`` (the database is usable at once).
-        Raises ``StoreError`` and its kinds (``services.errors``), or ``OSError``.
+        ``progress(what, done, total)`` hears an upgrade (``upgrade_due``) go, on the
+        opening thread; an exception raised in it stops the upgrade (nothing changed) and
+        comes out of ``open``. Raises ``StoreError`` and its kinds (``services.errors``), or
+        ``OSError``.
         """
         pending: Path | None = None
         if check == "background":
@@ -93,10 +98,17 @@ class Workspace:
                 pending = where.path
             check = False if pending else "auto"
         services = Services.open(location, clock, bus, synchronous=synchronous,
-                                 read_only=read_only, check=check)
+                                 read_only=read_only, check=check, progress=progress)
         workspace = cls(services, read_only=read_only)
         workspace.pending_check = pending
         return workspace
+
+    @staticmethod
+    def upgrade_due(location: Location | Path | str) -> bool:
+        """Opening ``location`` would first upgrade its data to this version's schema (at
+        a million handles, a minute or so: building the search index). Cheap: the file's
+        header, or one short connection to the server."""
+        return upgrade_due(Location.parse(location))
 
     def start_pending_check(self, on_done: CheckDone | None = None) -> bool:
         """Run the start-up check left by ``check="background"`` on a thread of its own;

@@ -109,13 +109,27 @@ class BackupInfo:
 # -- making copies --------------------------------------------------------------------------
 
 
-def backup_to(db_path: Path, target: Path) -> Path:
-    """An online copy through SQLite's backup API, safe while others use the file."""
+# The source of a copy is read through a memory map up to this size (SQLite's mmap_size):
+# the backup API then copies pages without a read() each, 1.6 s -> 0.9 s at 1 M handles.
+# SQLite caps it at its build's limit (2 GiB in Python's builds): past that, read() again.
+COPY_MMAP_BYTES = 1 << 40
+
+
+def backup_to(db_path: Path, target: Path, *, scratch: bool = False) -> Path:
+    """An online copy through SQLite's backup API, safe while others use the file.
+
+    ``scratch``: the copy is read once (compressed) and deleted, never kept: it is written
+    without a journal and without waiting for the disk (at 10 M handles that wait was for
+    4.85 GB the page cache could mostly have kept)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S)
     try:
+        src.execute(f"PRAGMA mmap_size = {COPY_MMAP_BYTES}").fetchall()
         dst = sqlite3.connect(str(target))
         try:
+            if scratch:
+                dst.execute("PRAGMA journal_mode = OFF").fetchall()
+                dst.execute("PRAGMA synchronous = OFF")
             src.backup(dst)
         finally:
             dst.close()
@@ -173,7 +187,7 @@ def _compressed_copy(db_path: Path, target: Path, *, full_check: bool) -> Path:
     plain = target.with_name(f".{target.name}.plain.part")
     temp = target.with_name(f".{target.name}.part")
     try:
-        backup_to(db_path, plain)
+        backup_to(db_path, plain, scratch=True)
         _make_self_contained(plain)
         if full_check and not verify(plain):
             raise _damaged(db_path)

@@ -18,7 +18,7 @@ from mixtimer_gui.store.errors import (
     StoreError,
     schema_too_new_message,
 )
-from mixtimer_gui.store.migrations import LATEST_VERSION, migrate
+from mixtimer_gui.store.migrations import LATEST_VERSION, MigrationProgress, migrate
 from mixtimer_gui.store.models import Store
 from mixtimer_gui.store.probe import BUSY_TIMEOUT_S
 
@@ -45,7 +45,8 @@ def make_database(path: Path | str, *, synchronous: str = "normal") -> SqliteDat
 
 def open_store(path: Path | str, *, synchronous: str = "normal",
                backup_dir: Path | None = None, read_only: bool = False,
-               check: bool | str = True, lock_wait_s: float = BUSY_TIMEOUT_S) -> Store:
+               check: bool | str = True, lock_wait_s: float = BUSY_TIMEOUT_S,
+               progress: MigrationProgress | None = None) -> Store:
     """Open (creating or upgrading) the database at ``path``; its ``Store``.
 
     A database newer than this code is refused before anything is written. Before an
@@ -60,15 +61,17 @@ def open_store(path: Path | str, *, synchronous: str = "normal",
     the backup, or view the data with ``read_only=True`` (a ``mode=ro`` connection that never
     writes; writes then fail). ``synchronous="normal"`` (WAL) loses nothing committed when
     the process is killed, only on power loss / OS crash; pass ``"full"`` for that too.
+    ``progress``: see ``migrations.migrate`` (and ``"backup"``: the copy before upgrading).
     """
     return Store(open_database(path, synchronous=synchronous, backup_dir=backup_dir,
-                               read_only=read_only, check=check, lock_wait_s=lock_wait_s))
+                               read_only=read_only, check=check, lock_wait_s=lock_wait_s,
+                               progress=progress))
 
 
 def open_database(path: Path | str, *, synchronous: str = "normal",
                   backup_dir: Path | None = None, read_only: bool = False,
-                  check: bool | str = True,
-                  lock_wait_s: float = BUSY_TIMEOUT_S) -> SqliteDatabase:
+                  check: bool | str = True, lock_wait_s: float = BUSY_TIMEOUT_S,
+                  progress: MigrationProgress | None = None) -> SqliteDatabase:
     """``open_store`` without the models: the Peewee database alone, for raw and bulk work
     (``bulk.bulk_load``). Same checks, same errors. A SQLite file only: a server location
     (team mode) is refused rather than taken for a file name."""
@@ -92,11 +95,13 @@ def open_database(path: Path | str, *, synchronous: str = "normal",
             wanted = health.quick_check_due(path) if check == "auto" else bool(check)
             health.preflight(path, quick_check=wanted, lock_wait_s=lock_wait_s)
     if 0 < version < LATEST_VERSION:
+        if progress is not None:
+            progress("backup", 0, 0)
         backup.before_migration_backup(path, version, backup_dir)
     db = make_database(path, synchronous=synchronous)
     db.connect(reuse_if_open=True)
     try:
-        migrate(db, version)
+        migrate(db, version, progress)
     except BaseException:
         db.close()  # the failed step rolled back; nobody holds this database
         raise

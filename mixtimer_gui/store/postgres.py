@@ -49,6 +49,7 @@ from mixtimer_gui.store.migrations import (
     LATEST_VERSION,
     MIN_CLIENT_KEY,
     MIN_CLIENT_VERSION,
+    MigrationProgress,
     migrate,
 )
 from mixtimer_gui.store.probe import BUSY_TIMEOUT_S
@@ -399,7 +400,8 @@ def check_server(address: ServerAddress | str) -> None:
         db.close()
 
 
-def open_team_database(address: ServerAddress | str, *, read_only: bool = False) -> Opened:
+def open_team_database(address: ServerAddress | str, *, read_only: bool = False,
+                       progress: MigrationProgress | None = None) -> Opened:
     """Connect, check the collation, migrate (or wait for another workstation migrating),
     and apply the client version gate: the ``StoreError`` kinds for a refused connection,
     a database that would answer differently from SQLite, or one that needs migrating but
@@ -412,7 +414,7 @@ def open_team_database(address: ServerAddress | str, *, read_only: bool = False)
         check_collation(db)
         version, needed = read_versions(db)
         if not read_only and _needs_migrating(version, needed):
-            version, needed = migrate_under_lock(db)
+            version, needed = migrate_under_lock(db, progress)
         if read_only and version < LATEST_VERSION:
             raise StoreError(f"数据库 {address} 需要升级到新的结构才能查看；"
                              "请先以可写方式打开一次(由它升级)")
@@ -431,6 +433,22 @@ def open_team_database(address: ServerAddress | str, *, read_only: bool = False)
     viewer = TeamDatabase(address, read_only=True)
     viewer.connect()
     return Opened(viewer, reason)
+
+
+def upgrade_due(address: ServerAddress | str) -> bool:
+    """Opening the database at ``address`` would run migration steps (one short
+    connection). ``False`` when it cannot tell: opening then says what is wrong."""
+    if isinstance(address, str):
+        address = parse_server_address(address)
+    db = TeamDatabase(address)
+    try:
+        db.connect()
+        version, needed = read_versions(db)
+    except StoreError:
+        return False
+    finally:
+        db.close()
+    return 0 < version < LATEST_VERSION and _new_enough(needed)
 
 
 def check_collation(db: TeamDatabase) -> None:
@@ -464,7 +482,8 @@ def read_versions(db: TeamDatabase) -> tuple[int, str]:
     return int(version or 0), needed
 
 
-def migrate_under_lock(db: TeamDatabase) -> tuple[int, str]:
+def migrate_under_lock(db: TeamDatabase, progress: MigrationProgress | None = None
+                       ) -> tuple[int, str]:
     """Migrate to this program's schema inside one transaction holding the migration lock:
     the first newer workstation migrates, the others wait and then find it done. A schema
     newer than this program is left alone. Returns (version found, min_client_version)."""
@@ -478,7 +497,7 @@ def migrate_under_lock(db: TeamDatabase) -> tuple[int, str]:
         if version < LATEST_VERSION:
             log.info("migrating %s from schema version %d to %d", db.address, version,
                      LATEST_VERSION)
-            migrate(db, version)
+            migrate(db, version, progress)
         if version <= LATEST_VERSION and _version_key(needed) < _version_key(
                 MIN_CLIENT_VERSION):
             db.execute_sql('INSERT INTO "setting" ("key", "value") VALUES (%s, %s) '

@@ -3006,6 +3006,37 @@ The current database is kept in the backups folder.</source>
     </message>
   </context>
   <context>
+    <name>UpgradeDialog</name>
+    <message>
+      <source>Upgrading the database</source>
+      <translation>正在升级数据库</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>退出</translation>
+    </message>
+    <message>
+      <source>Stop the upgrade and close MixTimer. Nothing is changed; the next start upgrades again.</source>
+      <translation>停止升级并关闭 MixTimer。数据库不会有任何改动,下次启动时会重新升级。</translation>
+    </message>
+    <message>
+      <source>Upgrading the database for this version of MixTimer: building the search index (%1 of %2 handles).</source>
+      <translation>正在为新版 MixTimer 升级数据库:建立搜索索引(%1 / %2 条记录)。</translation>
+    </message>
+    <message>
+      <source>Upgrading the database for this version of MixTimer: first a copy of it goes to the backups.</source>
+      <translation>正在为新版 MixTimer 升级数据库:先将数据库复制一份到备份文件夹。</translation>
+    </message>
+    <message>
+      <source>Upgrading the database for this version of MixTimer. With many records this takes a few minutes, once.</source>
+      <translation>正在为新版 MixTimer 升级数据库。记录很多时需要几分钟,只需一次。</translation>
+    </message>
+    <message>
+      <source>Stopping the upgrade; nothing is changed…</source>
+      <translation>正在停止升级,数据库不会有任何改动…</translation>
+    </message>
+  </context>
+  <context>
     <name>VoidDialog</name>
     <message>
       <source>Void record</source>

@@ -5,15 +5,21 @@ recovery. The check is slowed by a test seam (it waits for the test), not by a b
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from api_helpers import call
+from api_helpers import call, post
 
 from mixtimer_gui.api import envelope as env
+from mixtimer_gui.api import serve as serve_module
+from mixtimer_gui.api.serve import run_serve
 from mixtimer_gui.api.wsgi import make_app
+from mixtimer_gui.commands.database import open_workspace
 from mixtimer_gui.domain.clock import FakeClock
 from mixtimer_gui.services import Workspace
 from mixtimer_gui.services import workspace as workspace_module
@@ -105,3 +111,73 @@ def test_a_clean_large_file_is_not_checked_at_all(db_path: Path, fake_clock: Fak
         assert slowed[1] == []
     finally:
         workspace.close()
+
+
+@pytest.mark.expect_log("refused by the database", logger="mixtimer_gui.api.wsgi")
+def test_serve_listens_and_answers_while_the_check_runs(marked: Path, slowed: tuple,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The whole ``serve`` path: the listening line and answers come while the check is
+    held; the reminders (``on_started``) wait for it; then writes go on."""
+    release, seen = slowed
+    lines: list[str] = []
+    listening = threading.Event()
+
+    def printed(*args: Any, **kwargs: Any) -> None:
+        lines.append(" ".join(map(str, args)))
+        listening.set()
+
+    monkeypatch.setattr(serve_module, "print", printed, raising=False)
+    started = threading.Event()
+    found: list[object] = []
+
+    def client() -> None:  # on its own thread: run_serve holds the main one (signals)
+        try:
+            assert listening.wait(30) and not release.is_set()
+            port = int(lines[0].rsplit(":", 1)[1].split("/")[0])
+            assert post(port, {"action": "get_v2_object_list"}).code == env.OK
+            refused = post(port, NEW_OBJECT)
+            assert refused.code == env.UNAVAILABLE and "检查" in refused.envelope["info"]
+            assert seen == [marked] and not started.is_set()  # reminders wait
+            release.set()
+            assert started.wait(30)
+            assert post(port, NEW_OBJECT).code == env.OK
+        except BaseException as exc:  # reported on the test's thread
+            found.append(exc)
+        finally:
+            release.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def on_started(*_args: Any) -> Callable[[], None]:
+        started.set()
+        return lambda: None
+
+    helper = threading.Thread(target=client)
+    helper.start()
+    run_serve(marked, port=0, on_started=on_started,
+              open_workspace=lambda path: open_workspace(path, check="background"))
+    helper.join(30)
+    assert found == []
+    assert lines and lines[0].startswith("listening on http://127.0.0.1:")
+    assert not backup.check_mark(marked).exists()
+
+
+def test_serve_says_listening_before_the_reminders_start(db_path: Path, fake_clock: FakeClock,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """No check due: the listening line still comes first; the reminders' scheduler and
+    first scan (``on_started``) follow it instead of delaying it."""
+    Workspace.open(db_path, clock=fake_clock).close()
+    lines: list[str] = []
+    monkeypatch.setattr(serve_module, "print", lambda *a, **k: lines.append(str(a[0])),
+                        raising=False)
+    printed_before: list[bool] = []
+
+    def on_started(*_args: Any) -> Callable[[], None]:
+        printed_before.append(bool(lines))
+        os.kill(os.getpid(), signal.SIGTERM)
+        return lambda: None
+
+    run_serve(db_path, port=0, on_started=on_started,
+              open_workspace=lambda path: open_workspace(path, check="background"))
+    assert printed_before == [True]
