@@ -8,6 +8,7 @@ must not stop the app from starting.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,22 @@ class AppSettings:
     @reminders_paused.setter
     def reminders_paused(self, value: bool) -> None:
         self._set("reminders/paused", bool(value))
+
+    def reminders_shown_up_to(self, database: str) -> int | None:
+        """The newest reminder log row this workstation told its user about on
+        ``database`` (``None``: never, or unreadable)."""
+        value = self._int(self._shown_key(database), -1, 0, 2**63 - 1)
+        return None if value < 0 else value
+
+    def set_reminders_shown_up_to(self, database: str, log_id: int) -> None:
+        self._set(self._shown_key(database), int(log_id))
+
+    @staticmethod
+    def _shown_key(database: str) -> str:
+        # one number per database this workstation opened; a digest, because a location's
+        # slashes and colons would be groups and escapes in the settings' keys
+        digest = hashlib.sha256(database.encode("utf-8")).hexdigest()[:16]
+        return f"reminders/shown_up_to/{digest}"
 
     @property
     def tray_hint_shown(self) -> bool:
