@@ -242,16 +242,16 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>添加(&amp;D)…</translation>
     </message>
     <message>
-      <source>&amp;Edit…</source>
-      <translation>编辑(&amp;E)…</translation>
-    </message>
-    <message>
       <source>Re&amp;move</source>
       <translation>删除(&amp;M)</translation>
     </message>
     <message>
-      <source>Se&amp;nd test message</source>
-      <translation>发送测试消息(&amp;N)</translation>
+      <source>Ed&amp;it…</source>
+      <translation>编辑(&amp;I)…</translation>
+    </message>
+    <message>
+      <source>Send &amp;test message</source>
+      <translation>发送测试消息(&amp;T)</translation>
     </message>
     <message>
       <source>Deli&amp;very log…</source>
@@ -2642,8 +2642,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>绑定地址(&amp;B):</translation>
     </message>
     <message>
-      <source>&amp;Token:</source>
-      <translation>令牌(&amp;T):</translation>
+      <source>To&amp;ken:</source>
+      <translation>令牌(&amp;K):</translation>
     </message>
     <message>
       <source>required for any address but 127.0.0.1</source>
