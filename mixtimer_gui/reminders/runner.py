@@ -239,7 +239,9 @@ class ReminderRunner:
             return []
         if rows:
             self._move_shown(rows[-1]["id"])
-        return [Reminder.from_row(row) for row in rows]
+        # Read already (by this operator, at another workstation; or settled for everyone:
+        # its cycle ended) is no news: after a restart, what was handled meanwhile stays quiet.
+        return [Reminder.from_row(row) for row in rows if not row["is_read"]]
 
     def _tell(self, fired: list[Reminder]) -> None:
         for note in bundle(fired):

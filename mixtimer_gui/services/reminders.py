@@ -91,9 +91,10 @@ class ReminderService:
 
     def logged_after(self, log_id: int) -> list[dict[str, Any]]:
         """The reminders logged after row ``log_id``, by any workstation or process on this
-        database, oldest first: the rows ``record_pending`` returns, with their ``id``."""
+        database, oldest first: the rows ``record_pending`` returns, with their ``id`` and
+        the current operator's ``is_read``."""
         with self.ctx.read():
-            return rq.logged_after(self.ctx.store, log_id)
+            return rq.logged_after(self.ctx.store, log_id, self._operator())
 
     def next_change(self, now: int, repeat_seconds: int) -> int | None:
         with self.ctx.read():

@@ -137,10 +137,12 @@ def newest_log_id(store: Store) -> int:
     return int(log.select(fn.MAX(log.id)).scalar() or 0)
 
 
-def logged_after(store: Store, log_id: int) -> list[dict[str, Any]]:
-    """The log rows newer than ``log_id``, oldest first, with their ``id``."""
+def logged_after(store: Store, log_id: int, operator_id: int) -> list[dict[str, Any]]:
+    """The log rows newer than ``log_id``, oldest first, with their ``id``; ``is_read`` is
+    ``operator_id``'s read state."""
     log = store.ReminderLog
-    columns = [log.id, *(getattr(log, column) for column in LOG_COLUMNS)]
+    columns = [log.id, *(read_flag(store, operator_id) if column == "is_read"
+                         else getattr(log, column) for column in LOG_COLUMNS)]
     query = log.select(*columns).where(log.id > log_id).order_by(log.id)
     rows = store.db.execute(query).fetchall()
     return [dict(zip(("id", *LOG_COLUMNS), row, strict=True)) for row in rows]

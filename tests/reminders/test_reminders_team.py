@@ -153,6 +153,39 @@ def test_a_restarted_window_neither_repeats_nor_misses(
     here.stop()
 
 
+def test_a_restarted_window_keeps_quiet_about_what_was_read_or_handled_meanwhile(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    project = make_project(["A", "B", "C"])
+    restarted = make_project(["D"])
+    marker = KeptMarker()
+    here = ReminderRunner(services, schedulers(), [].append, fake_clock,
+                          show_logged_elsewhere=True, shown_marker=marker)
+    here.start()
+    here.stop()
+    fake_clock.advance(hours=50)
+    ReminderEngine(other).scan()  # due: A, B, C and D, while this window is closed
+    logged = {r["object_id"]: r["id"] for r in other.reminders.list({"page_size": 10})["data"]}
+    other.reminders.mark_read({"id_list": [logged["A"]]})  # this operator (0), elsewhere
+    someone = Services.open(services.ctx.location, clock=fake_clock)
+    try:
+        someone.ctx.actor = someone.handlers.operator("李四", register=True)
+        someone.reminders.mark_read({"id_list": [logged["B"]]})  # not this operator
+    finally:
+        someone.close()
+    other.projects.restart({"uid": restarted})  # D handled: settled for everyone
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True, shown_marker=marker)
+    here.start()
+    tasks = {task_of(project, index)["object_id"]: task_of(project, index)["uid"]
+             for index in range(3)}
+    assert sorted(kinds_told(told)) == sorted([(tasks["B"], DUE), (tasks["C"], DUE)])
+    assert marker.value == max(logged.values())  # past them all the same
+    here.stop()
+
+
 def test_a_marker_past_the_log_starts_from_the_newest_row(
         services: Services, other: Services, fake_clock: FakeClock,
         make_project: Callable[..., str], task_of: Callable[..., dict],
