@@ -19,7 +19,8 @@ def _db_option(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
     # SUPPRESS on subcommands: otherwise their default None overwrites "--db" given before
     # the command name.
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS if sub else None,
-                        help="database file (default: $MIXTIMER_DB or the user data folder)")
+                        help="database file or postgresql://… (default: $MIXTIMER_DB, else the "
+                             "location chosen in Settings, else the user data folder)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,8 @@ from mixtimer_gui.paths import resolve_db_path
 
 
 def run(args: argparse.Namespace, db_path: Path | str) -> int:
-    # The window alone also reads Settings → 数据库: after --db and MIXTIMER_DB.
+    # The same order as every command (paths.resolve_db_path); asking the settings here
+    # also moves a location an earlier version kept among them into the shared file.
     settings = AppSettings()
     where = resolve_db_path(getattr(args, "db", None), saved=settings.database_location)
     return run_app(where, lang=args.lang, settings=settings,

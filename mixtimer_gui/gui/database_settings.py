@@ -1,8 +1,9 @@
 """Settings → 数据库: where the data is now, where it will be at the next start, a test of
 that location, backing up a team database (``pg_dump``) and 导出离线副本.
 
-The location typed here is saved in the settings and used at the next start, after
-``--db`` and ``MIXTIMER_DB`` (``paths.resolve_db_path``). It never holds a password: a
+The location typed here is kept for the next start of the window and of every command
+(``serve``, ``export-handles`` …), after ``--db`` and ``MIXTIMER_DB``
+(``paths.resolve_db_path``). It never holds a password: a
 server location with one is refused (libpq's ``.pgpass`` is the place). The connection test
 and the offline copy run on ``Worker`` threads: a server that does not answer never freezes
 the window.
@@ -143,7 +144,8 @@ class DatabaseBox(QGroupBox):
             self.tr("the same; or a file, or postgresql://user@host/dbname"))
         self.test_button.setText(self.tr("Test &connection"))
         self.next_hint.setText(self.tr(
-            "Used from the next start on, unless --db or MIXTIMER_DB names a database. "
+            "Used from the next start on, by the window and by the commands (serve, "
+            "export-handles …), unless --db or MIXTIMER_DB names a database. "
             "Never type a password here: each workstation keeps it in its own .pgpass "
             "file."))
         self.dump_hint.setText(self.tr(
@@ -176,7 +178,13 @@ class DatabaseBox(QGroupBox):
         if problem:
             self._say(self.test_status, problem, error=True)
             return False
-        self.settings.database_location = self.location_edit.text()
+        try:
+            self.settings.database_location = self.location_edit.text()
+        except OSError as exc:
+            self._say(self.test_status, self.tr(
+                "The location could not be kept for the next start: %1").replace(
+                    "%1", exc.strerror or str(exc)), error=True)
+            return False
         return True
 
     def test_connection(self) -> None:

@@ -123,10 +123,9 @@ class ChannelsBox(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Notification channels"))
         self.add_button.setText(self.tr("A&dd…"))
-        self.edit_button.setText(self.tr("Ed&it…"))  # Alt+E is Settings' 操作员
+        self.edit_button.setText(self.tr("Ed&it…"))
         self.remove_button.setText(self.tr("Re&move"))
-        # no Alt+letter: Settings has none left that the words contain (Tab reaches it)
-        self.test_button.setText(self.tr("Send test message"))
+        self.test_button.setText(self.tr("Send &test message"))
         self.log_button.setText(self.tr("Deli&very log…"))
         self.channel_list.setToolTip(self.tr(
             "Reminders also go to these group robots, web hooks and mailboxes."))

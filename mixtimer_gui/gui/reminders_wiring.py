@@ -15,6 +15,7 @@ reschedules when the next moment changes.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -26,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from mixtimer_gui.gui.reminder_center import ReminderCenter
+from mixtimer_gui.gui.settings import AppSettings
 from mixtimer_gui.gui.tray import ReminderTray
 from mixtimer_gui.notify.worker import DeliveryWorker
 from mixtimer_gui.reminders.engine import Notification
@@ -76,6 +78,27 @@ class GuiThreadScheduler(QtScheduler):
 def make_gui_scheduler(parent: QObject | None = None) -> GuiThreadScheduler:
     return GuiThreadScheduler(parent, timezone=UTC, job_defaults=dict(JOB_DEFAULTS),
                               executors={"default": DebugExecutor()})
+
+
+@dataclass(frozen=True)
+class SettingsShownMarker:
+    """The newest reminder told, in this workstation's settings: per workstation (the tray
+    here is what its user saw; another desk's user saw another tray), per database."""
+
+    settings: AppSettings
+    database: str
+
+    @classmethod
+    def of(cls, settings: AppSettings, services: Services) -> SettingsShownMarker:
+        # The location's own folder for a server (named from its normalised address), the
+        # file's absolute path for SQLite: one spelling per database.
+        return cls(settings, os.path.abspath(services.ctx.location.path))
+
+    def load(self) -> int | None:
+        return self.settings.reminders_shown_up_to(self.database)
+
+    def save(self, log_id: int) -> None:
+        self.settings.set_reminders_shown_up_to(self.database, log_id)
 
 
 @dataclass
@@ -137,10 +160,13 @@ def install_reminders(app: QApplication, window: Any, services: Services,
     relay = JobRelay(center)
     # Every reminder logged while the window runs, by this one's scan or by another
     # workstation's (team mode) or serve's on the same file: each is logged once, shown
-    # everywhere.
+    # everywhere; and those logged while it was closed, at its next start.
+    settings = getattr(window, "settings", None)
+    marker = (SettingsShownMarker.of(settings, services)
+              if isinstance(settings, AppSettings) else None)
     gui.runner = ReminderRunner(services, scheduler, notify, services.clock,
                                 listen_to_bus=False, dispatch=relay.post,
-                                show_logged_elsewhere=True)
+                                show_logged_elsewhere=True, shown_marker=marker)
     window.bridge.changed.connect(gui.runner.on_change)  # bus changes, on the GUI thread
     scheduler.start(paused=True)
     gui.runner.start()

@@ -8,17 +8,24 @@ must not stop the app from starting.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from mixtimer_gui import paths
+
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 DEFAULT_API_PORT = 8848
 DEFAULT_API_BIND = "127.0.0.1"
 DEFAULT_OVERDUE_REPEAT_HOURS = 24
+
+
+# Where the location was kept before the commands read it too (#16): read once, moved.
+_LEGACY_LOCATION_KEY = "database/location"
 
 
 def split_list(text: str) -> list[str]:
@@ -30,9 +37,13 @@ class AppSettings:
     def __init__(self, path: Path | str | None = None) -> None:
         if path is None:
             self._qs = QSettings("mixtimer", "mixtimer-gui")
+            self._location_file = paths.saved_location_file()
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+            # an ini file of its own (tests, the screenshot script): the location beside it
+            self._location_file = Path(path).with_name(
+                f"{Path(path).stem}-{paths.SAVED_LOCATION_FILE}")
 
     def sync(self) -> None:
         self._qs.sync()
@@ -96,6 +107,22 @@ class AppSettings:
     def reminders_paused(self, value: bool) -> None:
         self._set("reminders/paused", bool(value))
 
+    def reminders_shown_up_to(self, database: str) -> int | None:
+        """The newest reminder log row this workstation told its user about on
+        ``database`` (``None``: never, or unreadable)."""
+        value = self._int(self._shown_key(database), -1, 0, 2**63 - 1)
+        return None if value < 0 else value
+
+    def set_reminders_shown_up_to(self, database: str, log_id: int) -> None:
+        self._set(self._shown_key(database), int(log_id))
+
+    @staticmethod
+    def _shown_key(database: str) -> str:
+        # one number per database this workstation opened; a digest, because a location's
+        # slashes and colons would be groups and escapes in the settings' keys
+        digest = hashlib.sha256(database.encode("utf-8")).hexdigest()[:16]
+        return f"reminders/shown_up_to/{digest}"
+
     @property
     def tray_hint_shown(self) -> bool:
         return self._bool("ui/tray_hint_shown", False)
@@ -125,14 +152,24 @@ class AppSettings:
 
     @property
     def database_location(self) -> str:
-        """The database the window opens at its next start unless ``--db`` or
-        ``MIXTIMER_DB`` names one ("": the user data folder's). Never a password: a server
-        location holding one is refused before it is saved."""
-        return self._str("database/location", "").strip()
+        """The database the window and the commands open from the next start on unless
+        ``--db`` or ``MIXTIMER_DB`` names one ("": the user data folder's). Never a password:
+        a server location holding one is refused before it is saved. Kept in a plain file
+        (``paths.read_saved_location``) that the commands read without Qt."""
+        if not self._location_file.exists():
+            legacy = self._str(_LEGACY_LOCATION_KEY, "").strip()
+            if legacy:  # kept in these settings by an earlier version: moved to the file
+                try:
+                    self.database_location = legacy
+                except OSError:
+                    return legacy
+        return paths.read_saved_location(self._location_file)
 
     @database_location.setter
     def database_location(self, value: str) -> None:
-        self._set("database/location", value.strip())
+        """Raises ``OSError`` when the location cannot be kept (the folder is read-only)."""
+        paths.write_saved_location(value, self._location_file)
+        self._qs.remove(_LEGACY_LOCATION_KEY)
 
     # -- API server -------------------------------------------------------------------------
 

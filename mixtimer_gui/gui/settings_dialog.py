@@ -292,7 +292,7 @@ class SettingsDialog(QDialog):
         self.port_label.setText(self.tr("&Port:"))
         self.bind_label.setText(self.tr("&Bind address:"))
         self.bind_edit.setPlaceholderText("127.0.0.1")
-        self.token_label.setText(self.tr("&Token:"))
+        self.token_label.setText(self.tr("To&ken:"))
         self.token_edit.setPlaceholderText(self.tr("required for any address but 127.0.0.1"))
         self.generate_button.setText(self.tr("&Generate"))
         self.hosts_label.setText(self.tr("Allowed &host names:"))

@@ -15,7 +15,11 @@ With ``show_logged_elsewhere`` (the window) the runner tells the user about ever
 logged since the last one it told, whoever logged it: on a team database the workstation
 whose scan won logs a reminder once for the team, and every window shows it (a new log row
 arrives as a ``reminder`` change on the bus, through the live refresh; the sweep catches
-the rest). Rows logged before the runner started are the reminder centre's to list.
+the rest). With a ``shown_marker`` (the window: this workstation's settings) the newest row
+told is kept across restarts, so a window that starts again tells what was logged while it
+was closed (another workstation's scan, ``serve``) and nothing it told before; without one,
+or at the first start, rows logged before the runner started are the reminder centre's to
+list.
 
 The caller creates, starts and shuts down the scheduler (``QtScheduler`` with jobs on the GUI
 thread in the window, ``BackgroundScheduler`` in ``serve``). Jobs reach the runner through
@@ -32,7 +36,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from apscheduler.jobstores.base import JobLookupError
 
@@ -57,6 +61,14 @@ WATCHED = frozenset({events.PROJECT, events.TASK, events.HANDLE, events.READING,
                      events.SETTING})
 
 
+class ShownMarker(Protocol):
+    """Where a workstation keeps the id of the newest log row it told its user about."""
+
+    def load(self) -> int | None: ...
+
+    def save(self, log_id: int) -> None: ...
+
+
 def _utc(moment: int) -> datetime:
     return datetime.fromtimestamp(moment, UTC)
 
@@ -68,7 +80,8 @@ class ReminderRunner:
                  clock: Clock | None = None, *, listen_to_bus: bool = True,
                  engine: ReminderEngine | None = None,
                  dispatch: Dispatch | None = None,
-                 show_logged_elsewhere: bool = False) -> None:
+                 show_logged_elsewhere: bool = False,
+                 shown_marker: ShownMarker | None = None) -> None:
         self.services = services
         self.scheduler = scheduler
         self.notify = notify
@@ -81,6 +94,7 @@ class ReminderRunner:
         self.reschedules = 0
         self.show_logged_elsewhere = show_logged_elsewhere
         self.shown_up_to: int | None = None  # the newest log row told (show_logged_elsewhere)
+        self.shown_marker = shown_marker
         self._lock = threading.RLock()
         self._unsubscribe: Callable[[], None] | None = None
         self._stopped = False
@@ -96,7 +110,7 @@ class ReminderRunner:
         if self.listen_to_bus:
             self._unsubscribe = self.services.bus.subscribe(self.on_change)
         if self.show_logged_elsewhere:
-            self.shown_up_to = self._newest_logged()
+            self.shown_up_to = self._first_shown()
         return self.tick()
 
     def stop(self) -> None:
@@ -183,10 +197,40 @@ class ReminderRunner:
             log.exception("could not read the reminder log; the next sweep retries")
             return None
 
+    def _first_shown(self) -> int | None:
+        """Where telling starts: the row this workstation told last before it closed, or
+        the newest row (the first start here: the log's past is the reminder centre's)."""
+        newest = self._newest_logged()
+        saved = self._load_marker()
+        if newest is None or saved is None or saved > newest:
+            # saved > newest: the log restarted (a restored backup, a new database at the
+            # same place), and its rows up to ``saved`` were never told
+            self._move_shown(newest)
+            return newest
+        return saved
+
+    def _load_marker(self) -> int | None:
+        if self.shown_marker is None:
+            return None
+        try:
+            return self.shown_marker.load()
+        except Exception:
+            log.exception("could not read where reminders were last shown; starting anew")
+            return None
+
+    def _move_shown(self, log_id: int | None) -> None:
+        self.shown_up_to = log_id
+        if log_id is None or self.shown_marker is None:
+            return
+        try:
+            self.shown_marker.save(log_id)
+        except Exception:
+            log.exception("could not keep where reminders were last shown")
+
     def _new_in_log(self) -> list[Reminder]:
         """The reminders logged after ``shown_up_to``, which moves past them."""
         if self.shown_up_to is None:  # the database was away at the start
-            self.shown_up_to = self._newest_logged()
+            self.shown_up_to = self._first_shown()
             return []
         try:
             rows = self.services.reminders.logged_after(self.shown_up_to)
@@ -194,8 +238,10 @@ class ReminderRunner:
             log.exception("could not read the reminder log; the next sweep retries")
             return []
         if rows:
-            self.shown_up_to = rows[-1]["id"]
-        return [Reminder.from_row(row) for row in rows]
+            self._move_shown(rows[-1]["id"])
+        # Read already (by this operator, at another workstation; or settled for everyone:
+        # its cycle ended) is no news: after a restart, what was handled meanwhile stays quiet.
+        return [Reminder.from_row(row) for row in rows if not row["is_read"]]
 
     def _tell(self, fired: list[Reminder]) -> None:
         for note in bundle(fired):

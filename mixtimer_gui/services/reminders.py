@@ -18,7 +18,6 @@ from mixtimer_gui.domain import messages as say
 from mixtimer_gui.domain.errors import FieldError
 from mixtimer_gui.services import events, notify, wire
 from mixtimer_gui.services.context import ServiceContext
-from mixtimer_gui.store import queries
 from mixtimer_gui.store import reminder_queries as rq
 
 NOTICE, DUE, OVERDUE = "提醒", "到期", "逾期"
@@ -92,9 +91,10 @@ class ReminderService:
 
     def logged_after(self, log_id: int) -> list[dict[str, Any]]:
         """The reminders logged after row ``log_id``, by any workstation or process on this
-        database, oldest first: the rows ``record_pending`` returns, with their ``id``."""
+        database, oldest first: the rows ``record_pending`` returns, with their ``id`` and
+        the current operator's ``is_read``."""
         with self.ctx.read():
-            return rq.logged_after(self.ctx.store, log_id)
+            return rq.logged_after(self.ctx.store, log_id, self._operator())
 
     def next_change(self, now: int, repeat_seconds: int) -> int | None:
         with self.ctx.read():
@@ -103,18 +103,21 @@ class ReminderService:
     # -- the log --------------------------------------------------------------------------
 
     def list(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """A page of the log, newest first unless ``order_by`` says otherwise."""
-        log = self.ctx.store.ReminderLog
-        return wire.list_page(self.ctx, log.select(), queries.reminder_fields(self.ctx.store),
-                              data, reminder_record, id_column=log.id,
+        """A page of the log, newest first unless ``order_by`` says otherwise; ``is_read``
+        is the current operator's (read state is per operator)."""
+        query, fields = rq.log_for(self.ctx.store, self._operator())
+        return wire.list_page(self.ctx, query, fields, data, reminder_record,
+                              id_column=self.ctx.store.ReminderLog.id,
                               order_default="-fired_at")
 
     def unread_count(self) -> int:
+        """How many reminders the current operator has not read."""
         with self.ctx.read():
-            return rq.unread_count(self.ctx.store)
+            return rq.unread_count(self.ctx.store, self._operator())
 
     def mark_read(self, data: Mapping[str, Any]) -> dict[str, int]:
-        """``{"id_list": [ids]}`` → ``{"count": rows changed}``."""
+        """``{"id_list": [ids]}`` → ``{"count": rows that were unread}``, for the current
+        operator only: the others' read state is theirs."""
         ids = rules.read_int_list(data, "id_list")
         return {"count": self._mark(ids)}
 
@@ -125,10 +128,16 @@ class ReminderService:
         if ids == []:
             return 0
         with self.ctx.write():
-            changed = rq.mark_read(self.ctx.store, ids)
+            changed = rq.mark_read(self.ctx.store, ids, self._operator(),
+                                   self.ctx.clock.now())
             if changed:
                 self.ctx.changed(events.REMINDER)
         return changed
+
+    def _operator(self) -> int:
+        """Whose read state: the window's operator (0 when it has none, a person of its
+        own like any other: the workstations without an operator share it)."""
+        return self.ctx.current_actor().operator_id
 
     # -- pause ----------------------------------------------------------------------------
 

@@ -230,6 +230,21 @@ class ReminderLog(BaseModel):
         indexes = ((("task_id", "cycle_start", "kind", "seq"), True),)
 
 
+class ReminderRead(BaseModel):
+    """One operator has read one logged reminder: read state is per operator (#16), so on a
+    team database each supervisor's unread list is their own. ``reminder_log.is_read`` stays
+    the mark for everyone (the cycle ended, or read before marks were per operator)."""
+
+    id = AutoField()
+    log_id = IntegerField()
+    operator_id = IntegerField()
+    read_at = IntegerField()
+
+    class Meta:
+        table_name = "reminder_read"
+        indexes = ((("operator_id", "log_id"), True),)
+
+
 class Image(BaseModel):
     """An attached picture's bytes, under its stored name (``services.images``)."""
 
@@ -330,7 +345,7 @@ class NotifyAttempt(BaseModel):
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, UidSequence, Setting, MaintenanceObject, Statistic, Reading, Project,
     ProjectObject, Task, Handle, HandleHandler, Handler, ReminderLog, Image, DataVersion,
-    History, NotifyChannel, NotifyOutbox, NotifyAttempt,
+    History, NotifyChannel, NotifyOutbox, NotifyAttempt, ReminderRead,
 )
 
 
@@ -399,6 +414,7 @@ class Store:
         self.NotifyChannel = bound_to(NotifyChannel, db)
         self.NotifyOutbox = bound_to(NotifyOutbox, db)
         self.NotifyAttempt = bound_to(NotifyAttempt, db)
+        self.ReminderRead = bound_to(ReminderRead, db)
         self._memo: dict[Callable[[Store], Any], Any] = {}
 
     @property

@@ -16,6 +16,9 @@ from typing import Any, NamedTuple
 
 from peewee import JOIN, Case, Value, fn
 
+from mixtimer_gui.store import filters as f
+from mixtimer_gui.store import queries
+from mixtimer_gui.store.filters import FilterField
 from mixtimer_gui.store.models import Store
 
 
@@ -134,27 +137,65 @@ def newest_log_id(store: Store) -> int:
     return int(log.select(fn.MAX(log.id)).scalar() or 0)
 
 
-def logged_after(store: Store, log_id: int) -> list[dict[str, Any]]:
-    """The log rows newer than ``log_id``, oldest first, with their ``id``."""
+def logged_after(store: Store, log_id: int, operator_id: int) -> list[dict[str, Any]]:
+    """The log rows newer than ``log_id``, oldest first, with their ``id``; ``is_read`` is
+    ``operator_id``'s read state."""
     log = store.ReminderLog
-    columns = [log.id, *(getattr(log, column) for column in LOG_COLUMNS)]
+    columns = [log.id, *(read_flag(store, operator_id) if column == "is_read"
+                         else getattr(log, column) for column in LOG_COLUMNS)]
     query = log.select(*columns).where(log.id > log_id).order_by(log.id)
     rows = store.db.execute(query).fetchall()
     return [dict(zip(("id", *LOG_COLUMNS), row, strict=True)) for row in rows]
 
 
-def unread_count(store: Store) -> int:
-    log = store.ReminderLog
-    return log.select().where(log.is_read == 0).count()
+# -- read state, per operator ---------------------------------------------------------------
+#
+# A logged reminder is read for an operator when that operator marked it (``reminder_read``)
+# or when it is read for everyone (``reminder_log.is_read``: its cycle ended, or it was marked
+# before read state was per operator, or by a program that knows no operators).
 
 
-def mark_read(store: Store, ids: Iterable[int] | None) -> int:
-    """Mark the given log rows (all when ``None``) read; returns how many changed."""
+def _marked_by(store: Store, operator_id: int) -> Any:
+    log, read = store.ReminderLog, store.ReminderRead
+    return fn.EXISTS(read.select(Value(1)).where((read.operator_id == operator_id)
+                                                 & (read.log_id == log.id)))
+
+
+def unread_by(store: Store, operator_id: int) -> Any:
+    """SQL: the log row is unread for ``operator_id``."""
+    return (store.ReminderLog.is_read == 0) & ~_marked_by(store, operator_id)
+
+
+def read_flag(store: Store, operator_id: int) -> Any:
+    """SQL: 1 when the log row is read for ``operator_id``, else 0."""
+    return Case(None, [(unread_by(store, operator_id), 0)], 1)
+
+
+def log_for(store: Store, operator_id: int) -> tuple[Any, dict[str, FilterField]]:
+    """The log as ``operator_id`` sees it: its select and filter fields, ``is_read`` being
+    that operator's read state."""
     log = store.ReminderLog
-    query = log.update(is_read=1).where(log.is_read == 0)
+    flag = read_flag(store, operator_id)
+    columns = [field for name, field in log._meta.fields.items() if name != "is_read"]
+    fields = {**queries.reminder_fields(store), "is_read": FilterField(f.INT, flag)}
+    return log.select(*columns, flag.alias("is_read")), fields
+
+
+def unread_count(store: Store, operator_id: int) -> int:
+    log = store.ReminderLog
+    return log.select().where(unread_by(store, operator_id)).count()
+
+
+def mark_read(store: Store, ids: Iterable[int] | None, operator_id: int, now: int) -> int:
+    """Mark the given log rows (all when ``None``) read for ``operator_id``; returns how
+    many were unread for them. Call inside a write transaction."""
+    log, read = store.ReminderLog, store.ReminderRead
+    unread = log.select(log.id, Value(operator_id), Value(now)).where(
+        unread_by(store, operator_id))
     if ids is not None:
-        query = query.where(log.id.in_(list(ids)))
-    return query.execute()
+        unread = unread.where(log.id.in_(list(ids)))
+    return (read.insert_from(unread, [read.log_id, read.operator_id, read.read_at])
+            .on_conflict_ignore().as_rowcount().execute())
 
 
 def mark_read_for_tasks(store: Store, task_uids: Iterable[str]) -> int:

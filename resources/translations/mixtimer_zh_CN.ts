@@ -250,8 +250,8 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>删除(&amp;M)</translation>
     </message>
     <message>
-      <source>Send test message</source>
-      <translation>发送测试消息</translation>
+      <source>Send &amp;test message</source>
+      <translation>发送测试消息(&amp;T)</translation>
     </message>
     <message>
       <source>Deli&amp;very log…</source>
@@ -410,16 +410,16 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>测试连接(&amp;C)</translation>
     </message>
     <message>
-      <source>Used from the next start on, unless --db or MIXTIMER_DB names a database. Never type a password here: each workstation keeps it in its own .pgpass file.</source>
-      <translation>下次启动起使用(命令行 --db 或环境变量 MIXTIMER_DB 指定的数据库优先)。不要在这里输入密码：密码由每台工作站保存在自己的 .pgpass 文件里。</translation>
-    </message>
-    <message>
       <source>In team mode the program makes no file backups: the database lives on the server. Back it up there with pg_dump, for example:</source>
       <translation>团队模式下本程序不做文件备份：数据库在服务器上，请在服务器上用 pg_dump 备份，例如：</translation>
     </message>
     <message>
       <source>At &amp;next start:</source>
       <translation>下次启动时(&amp;N):</translation>
+    </message>
+    <message>
+      <source>Used from the next start on, by the window and by the commands (serve, export-handles …), unless --db or MIXTIMER_DB names a database. Never type a password here: each workstation keeps it in its own .pgpass file.</source>
+      <translation>下次启动起，窗口和命令(serve、export-handles 等)都使用这里的位置(命令行 --db 或环境变量 MIXTIMER_DB 指定的数据库优先)。不要在这里输入密码：密码由每台工作站保存在自己的 .pgpass 文件里。</translation>
     </message>
     <message>
       <source>Cop&amp;y</source>
@@ -432,6 +432,10 @@ Close MixTimer and start it again: it will offer to restore the newest good back
     <message>
       <source>A SQLite file with every record, which opens on any computer by itself (single-workstation mode).</source>
       <translation>包含全部记录的 SQLite 文件，可在任何电脑上单独打开(单机模式)。</translation>
+    </message>
+    <message>
+      <source>The location could not be kept for the next start: %1</source>
+      <translation>无法保存下次启动使用的位置：%1</translation>
     </message>
     <message>
       <source>Connecting…</source>
@@ -2646,8 +2650,8 @@ Stop it, edit it, and start it again afterwards?</source>
       <translation>绑定地址(&amp;B):</translation>
     </message>
     <message>
-      <source>&amp;Token:</source>
-      <translation>令牌(&amp;T):</translation>
+      <source>To&amp;ken:</source>
+      <translation>令牌(&amp;K):</translation>
     </message>
     <message>
       <source>required for any address but 127.0.0.1</source>

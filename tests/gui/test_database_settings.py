@@ -68,6 +68,43 @@ def test_a_location_typed_is_kept_for_the_next_start_after_db_and_env(
     assert resolve_db_path(str(tmp_path / "cli.db"), saved=saved) == tmp_path / "cli.db"
 
 
+def test_the_window_and_the_commands_keep_the_location_in_one_place(
+        app_settings: AppSettings, qapp: Any) -> None:
+    from mixtimer_gui import paths
+
+    assert AppSettings()._location_file == paths.saved_location_file()  # the commands' file
+    app_settings.database_location = " service=plant "
+    assert paths.read_saved_location(app_settings._location_file) == "service=plant"
+
+
+def test_a_location_kept_by_an_earlier_version_moves_to_the_shared_file(
+        settings_path: Path, qapp: Any) -> None:
+    settings_path.write_text("[database]\nlocation=/data/plant.db\n", encoding="utf-8")
+    settings = AppSettings(settings_path)
+    assert settings.database_location == "/data/plant.db"
+    settings.sync()
+    assert "location" not in settings_path.read_text(encoding="utf-8")
+    assert AppSettings(settings_path).database_location == "/data/plant.db"
+
+
+def test_a_location_that_cannot_be_kept_says_so_and_the_dialog_stays(
+        app_settings: AppSettings, services: Services, qtbot: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui import paths
+
+    def refuse(value: str, file: Path | None = None) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(paths, "write_saved_location", refuse)
+    dialog = _dialog(app_settings, services, qtbot)
+    box = dialog.database_box
+    qtbot.keyClicks(box.location_edit, str(tmp_path / "other.db"))
+    qtbot.keyClick(box.location_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert box.test_status.text() == ("The location could not be kept for the next start: "
+                                      "Permission denied")
+
+
 def test_a_password_in_the_location_is_never_saved(app_settings: AppSettings,
                                                    services: Services, qtbot: Any) -> None:
     dialog = _dialog(app_settings, services, qtbot)

@@ -171,3 +171,45 @@ def test_showing_the_centre_picks_up_reminders_fired_elsewhere(
     assert center.model.rowCount() == 0
     center.parentWidget().show()  # e.g. the user switches to the Reminders tab
     assert center.model.rowCount() == 1 and center.unread == 1
+
+
+def test_each_workstation_shows_its_own_operators_read_state(
+        center: ReminderCenter, services: Services, fake_clock: FakeClock, qtbot: Any,
+        db_path: Any) -> None:
+    """Issue 16: read state is per operator. 张三 at this window reads a reminder; 李四 at
+    another workstation on the same database still has it unread, and so does this window
+    once 李四 takes it over (Settings → 操作员)."""
+    from mixtimer_gui.gui.operator import apply_operator
+
+    apply_operator(services, "张三", register=True)
+    other = Services.open(db_path, clock=fake_clock)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    try:
+        apply_operator(other, "李四", register=True)
+        there = ReminderCenter(other, None, holder)
+        make_project(services, ["A", "B"])
+        fire(services, fake_clock, 1)
+        qtbot.waitUntil(lambda: center.unread == 2)
+        center.show()
+        center.view.setFocus()
+        qtbot.keyClick(center.view, Qt.Key.Key_Home)  # the newest row, by the keyboard
+        qtbot.keyClick(center.view, Qt.Key.Key_Space)
+        assert center._selected_rows() == [0]
+        qtbot.mouseClick(center.mark_read_button, Qt.MouseButton.LeftButton)
+        assert center.unread == 1 and center.unread_label.text() == "Unread: 1"
+        bold = center.model.data(center.model.index(0, 0), Qt.ItemDataRole.FontRole).bold()
+        assert not bold
+
+        there.refresh()  # 李四's workstation, on its next look
+        assert there.unread == 2 and there.unread_label.text() == "Unread: 2"
+        assert all(there.model.data(there.model.index(row, 0),
+                                    Qt.ItemDataRole.FontRole).bold() for row in (0, 1))
+
+        with qtbot.waitSignal(center.unread_changed) as blocker:
+            apply_operator(services, "李四")  # this window changes hands
+        assert blocker.args == [2]
+        qtbot.waitUntil(lambda: center.model.rowCount() == 2 and center.model.data(
+            center.model.index(0, 0), Qt.ItemDataRole.FontRole).bold())
+    finally:
+        other.close()

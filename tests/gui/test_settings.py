@@ -54,6 +54,23 @@ def test_junk_in_the_file_falls_back_to_defaults(settings_path: Path, qapp: obje
     assert s.column_widths("handles") == []
 
 
+def test_the_last_reminder_shown_is_kept_per_database(settings_path: Path,
+                                                      qapp: object) -> None:
+    s = AppSettings(settings_path)
+    assert s.reminders_shown_up_to("/data/plant.db") is None
+    s.set_reminders_shown_up_to("/data/plant.db", 41)
+    s.set_reminders_shown_up_to("/home/me/.local/share/mixtimer/team/plant-0a1b", 7)
+    s.sync()
+    t = AppSettings(settings_path)
+    assert t.reminders_shown_up_to("/data/plant.db") == 41
+    assert t.reminders_shown_up_to("/home/me/.local/share/mixtimer/team/plant-0a1b") == 7
+    assert t.reminders_shown_up_to("/data/other.db") is None
+    key = next(k for k in t._qs.allKeys() if k.startswith("reminders/shown_up_to/"))
+    t._set(key, "junk")
+    assert None in (t.reminders_shown_up_to("/data/plant.db"),
+                    t.reminders_shown_up_to("/home/me/.local/share/mixtimer/team/plant-0a1b"))
+
+
 def test_bridge_delivers_worker_thread_changes_on_the_gui_thread(qtbot: Any) -> None:
     bus = ChangeBus()
     bridge = ChangeBridge(bus)

@@ -316,3 +316,39 @@ def test_a_whichever_first_bubble_says_which_limit_is_due(tray: ReminderTray,
                         object_name="叉车", due_by="读数")
     _title, text = tray.describe(bundle([reminder])[0])
     assert text == "保养 · 叉车\ndue today (by meter)"
+
+
+def test_a_restarted_window_tells_what_was_logged_while_it_was_closed_and_nothing_twice(
+        qapp: QApplication, qtbot: Any, services: Services, clock: FakeClock,
+        db_path: Any, settings_path: Any) -> None:
+    """Issue 16: each workstation raises the tray notification for log rows newer than the
+    last one it showed; where that was is kept in its settings, per database."""
+    from mixtimer_gui.gui.settings import AppSettings
+    from mixtimer_gui.reminders.engine import ReminderEngine
+
+    make_project(services, ["A"])
+    other = Services.open(db_path, clock=clock)  # another workstation (or serve) logs
+
+    def start_window() -> ReminderGui:
+        window = StubWindow(services)
+        window.settings = AppSettings(settings_path)  # type: ignore[attr-defined]
+        qtbot.addWidget(window)
+        return install_reminders(qapp, window, services, tray_available=True)
+
+    try:
+        gui = start_window()
+        clock.advance(days=1)
+        ReminderEngine(other).scan()
+        gui.runner.show_new()
+        assert [r.kind for n in gui.notified for r in n.reminders] == ["提醒"]
+        gui.shutdown()
+
+        clock.advance(days=1)
+        ReminderEngine(other).scan()  # 到期, logged while this window was closed
+        gui = start_window()
+        try:
+            assert [r.kind for n in gui.notified for r in n.reminders] == ["到期"]
+        finally:
+            gui.shutdown()
+    finally:
+        other.close()

@@ -108,6 +108,106 @@ def test_reminders_logged_before_the_start_are_left_to_the_reminder_centre(
     here.stop()
 
 
+class KeptMarker:
+    """A workstation's kept marker (the window keeps it in its settings)."""
+
+    def __init__(self, value: int | None = None) -> None:
+        self.value = value
+
+    def load(self) -> int | None:
+        return self.value
+
+    def save(self, log_id: int) -> None:
+        self.value = log_id
+
+
+def test_a_restarted_window_neither_repeats_nor_misses(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    task = task_of(make_project())["uid"]
+    marker = KeptMarker()
+
+    def restart() -> tuple[ReminderRunner, list[Notification]]:
+        told: list[Notification] = []
+        runner = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                                show_logged_elsewhere=True, shown_marker=marker)
+        runner.start()
+        return runner, told
+
+    here, told = restart()  # the first start here: the log's past is the centre's
+    assert told == [] and marker.value == 0
+    fake_clock.advance(hours=30)
+    ReminderEngine(other).scan()
+    here.on_changes({events.REMINDER})
+    assert kinds_told(told) == [(task, NOTICE)]
+    here.stop()
+
+    fake_clock.advance(hours=20)
+    ReminderEngine(other).scan()  # due, logged while this window was closed
+    here, told = restart()
+    assert kinds_told(told) == [(task, DUE)]  # not missed, and the notice not again
+    here.stop()
+    here, told = restart()
+    assert told == []
+    here.stop()
+
+
+def test_a_restarted_window_keeps_quiet_about_what_was_read_or_handled_meanwhile(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    project = make_project(["A", "B", "C"])
+    restarted = make_project(["D"])
+    marker = KeptMarker()
+    here = ReminderRunner(services, schedulers(), [].append, fake_clock,
+                          show_logged_elsewhere=True, shown_marker=marker)
+    here.start()
+    here.stop()
+    fake_clock.advance(hours=50)
+    ReminderEngine(other).scan()  # due: A, B, C and D, while this window is closed
+    logged = {r["object_id"]: r["id"] for r in other.reminders.list({"page_size": 10})["data"]}
+    other.reminders.mark_read({"id_list": [logged["A"]]})  # this operator (0), elsewhere
+    someone = Services.open(services.ctx.location, clock=fake_clock)
+    try:
+        someone.ctx.actor = someone.handlers.operator("李四", register=True)
+        someone.reminders.mark_read({"id_list": [logged["B"]]})  # not this operator
+    finally:
+        someone.close()
+    other.projects.restart({"uid": restarted})  # D handled: settled for everyone
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True, shown_marker=marker)
+    here.start()
+    tasks = {task_of(project, index)["object_id"]: task_of(project, index)["uid"]
+             for index in range(3)}
+    assert sorted(kinds_told(told)) == sorted([(tasks["B"], DUE), (tasks["C"], DUE)])
+    assert marker.value == max(logged.values())  # past them all the same
+    here.stop()
+
+
+def test_a_marker_past_the_log_starts_from_the_newest_row(
+        services: Services, other: Services, fake_clock: FakeClock,
+        make_project: Callable[..., str], task_of: Callable[..., dict],
+        schedulers: Callable[[], BackgroundScheduler]) -> None:
+    """The log was replaced (a restored backup, a new database at the same place): a
+    marker beyond its newest row would hide every row up to it."""
+    task = task_of(make_project())["uid"]
+    fake_clock.advance(hours=30)
+    ReminderEngine(other).scan()
+    marker = KeptMarker(10**6)
+    told: list[Notification] = []
+    here = ReminderRunner(services, schedulers(), told.append, fake_clock,
+                          show_logged_elsewhere=True, shown_marker=marker)
+    here.start()
+    assert told == [] and marker.value == services.reminders.newest_id()
+    fake_clock.advance(hours=20)
+    ReminderEngine(other).scan()
+    here.sweep()
+    assert kinds_told(told) == [(task, DUE)]
+    here.stop()
+
+
 def test_serve_logs_only_what_it_fired(
         services: Services, other: Services, fake_clock: FakeClock,
         make_project: Callable[..., str],
