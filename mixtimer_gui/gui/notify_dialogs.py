@@ -161,17 +161,19 @@ class ChannelsBox(QGroupBox):
         self.test_button.setEnabled(chosen and not self.worker.busy)
 
     def add_channel(self) -> None:
-        dialog = ChannelDialog(self.services, None, self)
-        if dialog.exec():
-            self.reload()
+        self._open(ChannelDialog(self.services, None, self))
 
     def edit_channel(self) -> None:
         channel_id = self.current_id()
         if channel_id is None:
             return
-        dialog = ChannelDialog(self.services, self.services.notify.channel(channel_id), self)
-        if dialog.exec():
-            self.reload()
+        self._open(ChannelDialog(self.services, self.services.notify.channel(channel_id), self))
+
+    def _open(self, dialog: QDialog) -> None:
+        # open(), not exec(): the event loop keeps running (the project's rule for dialogs)
+        dialog.accepted.connect(self.reload)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def remove_channel(self) -> None:
         channel_id = self.current_id()
@@ -213,7 +215,9 @@ class ChannelsBox(QGroupBox):
         self._enable()
 
     def open_log(self) -> None:
-        DeliveryLogDialog(self.services, self).exec()
+        log = DeliveryLogDialog(self.services, self)
+        log.finished.connect(log.deleteLater)
+        log.open()
 
 
 # -- one channel --------------------------------------------------------------------------------

@@ -212,15 +212,16 @@ class TasksTab(ListTab):
         return [
             Column("status", self.tr("Status"), display=lambda r: humanize.status_label(
                 r.get("status")), width=96),
-            Column("project_name", self.tr("Project"), width=150),
-            Column("object_name", self.tr("Object"), width=130),
-            Column("due_at", self.tr("Due"), display=_due_time, width=130),
+            Column("project_name", self.tr("Project"), width=140),
+            Column("object_name", self.tr("Object"), width=120),
+            # wide enough for a whichever-first task's "2024-11-12 18:00 (按时间)"
+            Column("due_at", self.tr("Due"), display=_due_time, width=185),
             Column("due_words", self.tr("Due in"), sort_field="due_at",
-                   display=lambda r: _due_words(r, now()), foreground=_due_color, width=160),
+                   display=lambda r: _due_words(r, now()), foreground=_due_color, width=135),
             Column("cycle", self.tr("Cycle"), sort_field="",
                    display=lambda r: humanize.cycle_label(
-                       r, self._units.get(r.get("statistics_id") or "", "")), width=120),
-            Column("progress", self.tr("Progress"), sort_field="current_value", width=230,
+                       r, self._units.get(r.get("statistics_id") or "", "")), width=175),
+            Column("progress", self.tr("Progress"), sort_field="current_value", width=200,
                    display=lambda r: ""),
             Column("last_handle_at", self.tr("Last handled"),
                    display=lambda r: humanize.short_time(r.get("last_handle_at")), width=130),

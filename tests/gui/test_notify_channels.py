@@ -92,3 +92,46 @@ def test_the_calendar_export_writes_a_file_calendars_read(
     [event] = icalendar.Calendar.from_ical(export.path.read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "润滑 · PUMP-1"
     assert window.calendar_action in window.file_menu.actions()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_settings_keys_reach_the_channel_buttons(services: Services, qtbot: Any,
+                                                 tmp_path: Any, language: str) -> None:
+    """Alt+I edits the chosen channel, Alt+D adds one, Alt+V opens the delivery log: real
+    key presses on the Settings window, in both languages (the letters were moved at the
+    merge so that no two controls share one)."""
+    from mixtimer_gui.gui import i18n
+    from mixtimer_gui.gui.settings import AppSettings
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    i18n.install_language(language)
+    services.notify.save_channel({"name": "车间群", "kind": "wecom",
+                                  "settings": {"url": "http://127.0.0.1:9/send?key=k123"}})
+    dialog = SettingsDialog(AppSettings(tmp_path / "s.ini"), services)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):  # mnemonics fire only in the active window
+        dialog.show()
+        dialog.activateWindow()
+    dialog.channels_box.channel_list.setCurrentRow(0)
+
+    def press(key: Qt.Key) -> None:
+        qtbot.keyClick(dialog.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+
+    def opened(kind: type) -> str:
+        """The window title of the ``kind`` dialog the key opened (closed again, which
+        deletes it), with its name field's text when it has one."""
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in dialog.findChildren(kind)))
+        shown = next(d for d in dialog.findChildren(kind) if d.isVisible())
+        name = shown.name_edit.text() if hasattr(shown, "name_edit") else shown.windowTitle()
+        shown.reject()
+        qtbot.waitUntil(lambda: not any(d.isVisible() for d in dialog.findChildren(kind)))
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        return name
+
+    press(Qt.Key.Key_I)
+    assert opened(ChannelDialog) == "车间群"
+    press(Qt.Key.Key_D)
+    assert opened(ChannelDialog) == ""
+    press(Qt.Key.Key_V)
+    assert opened(DeliveryLogDialog)
