@@ -241,7 +241,7 @@ class HandleService:
             handle = self._existing(uid)
             if handle.is_voided:
                 raise StateError.of(say.HANDLE_ALREADY_VOIDED, "uid", uid=uid)
-            latest = latest_valid(store, handle.task_id)
+            latest = queries.latest_valid_handle(store, handle.task_id)
             if latest is not None and latest.id != handle.id:
                 raise StateError.of(say.HANDLE_NOT_LATEST, "uid", uid=uid, latest=latest.uid)
             task = tasks.get_or_none(tasks.uid == handle.task_id)
@@ -330,11 +330,6 @@ def _earliest(task: Any) -> int | None:
     """A back-dated handle may not precede the previous handle nor the cycle's start."""
     moments = [m for m in (task.last_handle_at, task.cycle_start) if m is not None]
     return max(moments) if moments else None
-
-
-def latest_valid(store: Any, task_uid: str) -> Any:
-    """The task's latest handle that is not voided (``queries.latest_valid_handle``)."""
-    return queries.latest_valid_handle(store, task_uid)
 
 
 def valid_only(store: Any, data: Mapping[str, Any]) -> tuple[Any, ...]:
