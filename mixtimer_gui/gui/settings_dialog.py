@@ -47,6 +47,7 @@ from mixtimer_gui.domain import clock
 from mixtimer_gui.gui.database_settings import DatabaseBox
 from mixtimer_gui.gui.icons import icon
 from mixtimer_gui.gui.notify_dialogs import ChannelsBox
+from mixtimer_gui.gui.operator import apply_operator, os_user
 from mixtimer_gui.gui.screens import fit_to_screen
 from mixtimer_gui.gui.settings import AppSettings, split_list
 from mixtimer_gui.gui.widgets import role_label, sized_to_items
@@ -337,6 +338,8 @@ class SettingsDialog(QDialog):
         self.operator_combo.clear()
         self.operator_combo.addItems([name for _id, name in self.services.handlers.names()])
         self.operator_combo.setCurrentText(self.services.ctx.actor.operator_name)
+        # left empty, the OS user's name is the operator (gui.operator.apply_operator)
+        self.operator_combo.lineEdit().setPlaceholderText(os_user())
         self._loaded_operator = self.operator_combo.currentText()
         self.api_enabled_check.setChecked(s.api_enabled)
         self.port_spin.setValue(s.api_port)
@@ -384,8 +387,6 @@ class SettingsDialog(QDialog):
     def _apply_operator(self) -> None:
         """A name chosen or typed becomes one of the people (if new) and the operator of
         every write from now on."""
-        from mixtimer_gui.gui.operator import apply_operator
-
         name = self.operator_combo.currentText().strip()
         if name == self._loaded_operator.strip():
             return  # untouched: OK for another setting registers nobody

@@ -163,6 +163,19 @@ def test_the_operator_defaults_to_the_os_user(services: Services,
     assert (services.ctx.actor.operator_id, services.ctx.actor.operator_name) == (4, "zhang")
 
 
+def test_an_empty_operator_field_shows_who_writes_by_default(
+        services: Services, qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixtimer_gui.gui import operator
+    from mixtimer_gui.gui.settings import AppSettings
+    from mixtimer_gui.gui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(operator.getpass, "getuser", lambda: "zhang")
+    dialog = SettingsDialog(AppSettings(tmp_path / "s.ini"), services)
+    qtbot.addWidget(dialog)
+    assert dialog.operator_combo.currentText() == ""
+    assert dialog.operator_combo.lineEdit().placeholderText() == "zhang"
+
+
 # -- 历史: the history view ----------------------------------------------------------------
 
 
