@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 try:  # Python 3.14+
@@ -34,13 +35,19 @@ WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 0
 
 def write_compressed(source: Path, target: Path) -> str:
     """``source`` compressed into ``target``; the SHA-256 (hex) of what was written."""
+    with source.open("rb") as src:
+        return write_chunks(iter(lambda: src.read(CHUNK), b""), target)
+
+
+def write_chunks(chunks: Iterable[bytes], target: Path) -> str:
+    """``chunks`` compressed into ``target``; the SHA-256 (hex) of what was written."""
     options = {zstd.CompressionParameter.compression_level: LEVEL,
                zstd.CompressionParameter.checksum_flag: 1,
                zstd.CompressionParameter.nb_workers: WORKERS}
     digest = hashlib.sha256()
     compressor = zstd.ZstdCompressor(options=options)
-    with source.open("rb") as src, target.open("wb") as dst:
-        while chunk := src.read(CHUNK):
+    with target.open("wb") as dst:
+        for chunk in chunks:
             out = compressor.compress(chunk)
             digest.update(out)
             dst.write(out)
