@@ -134,6 +134,18 @@ def main(argv: list[str] | None = None) -> int:
             return HandleDialog(services, tasks[0], window)
 
         shoot_dialog(handle_dialog, out / "handle-dialog.png", app)
+
+    def history_dialog() -> object:
+        from mixtimer_gui.gui.history_view import HistoryDialog
+
+        dialog = HistoryDialog(services, parent=window)
+        deadline = time.monotonic() + 30
+        while not dialog.model.rowCount() and time.monotonic() < deadline:
+            app.processEvents()  # its first page loads on a worker thread
+            time.sleep(0.02)
+        return dialog
+
+    shoot_dialog(history_dialog, out / "history.png", app)
     del reminders
     window.close()
     services.close()

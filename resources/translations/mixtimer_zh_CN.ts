@@ -1219,6 +1219,86 @@ Close MixTimer and start it again: it will offer to restore the newest good back
       <translation>修改内容</translation>
     </message>
     <message>
+      <source>Record a handle</source>
+      <translation>记录处理</translation>
+    </message>
+    <message>
+      <source>Skip a cycle</source>
+      <translation>跳过周期</translation>
+    </message>
+    <message>
+      <source>Correct a handle</source>
+      <translation>更正处理记录</translation>
+    </message>
+    <message>
+      <source>Void a handle</source>
+      <translation>作废处理记录</translation>
+    </message>
+    <message>
+      <source>New project</source>
+      <translation>新建维保项目</translation>
+    </message>
+    <message>
+      <source>Edit project</source>
+      <translation>编辑维保项目</translation>
+    </message>
+    <message>
+      <source>Delete project</source>
+      <translation>删除项目</translation>
+    </message>
+    <message>
+      <source>Start project</source>
+      <translation>启动项目</translation>
+    </message>
+    <message>
+      <source>Stop project</source>
+      <translation>停止项目</translation>
+    </message>
+    <message>
+      <source>Restart project</source>
+      <translation>重启项目</translation>
+    </message>
+    <message>
+      <source>New object</source>
+      <translation>新建对象</translation>
+    </message>
+    <message>
+      <source>Edit object</source>
+      <translation>编辑对象</translation>
+    </message>
+    <message>
+      <source>Delete object</source>
+      <translation>删除对象</translation>
+    </message>
+    <message>
+      <source>New statistic</source>
+      <translation>新建统计项</translation>
+    </message>
+    <message>
+      <source>Edit statistic</source>
+      <translation>编辑统计项</translation>
+    </message>
+    <message>
+      <source>Delete statistic</source>
+      <translation>删除统计项</translation>
+    </message>
+    <message>
+      <source>Add reading</source>
+      <translation>添加读数</translation>
+    </message>
+    <message>
+      <source>New person</source>
+      <translation>新增处理人</translation>
+    </message>
+    <message>
+      <source>Save channel</source>
+      <translation>保存通知渠道</translation>
+    </message>
+    <message>
+      <source>Delete channel</source>
+      <translation>删除通知渠道</translation>
+    </message>
+    <message>
       <source>Operator %1</source>
       <translation>操作员 %1</translation>
     </message>

@@ -194,6 +194,12 @@ def test_history_view_of_one_record_filters_and_exports(
     newest = dialog.model.record(0)
     assert (newest["action"], newest["changes"]) == ("update_v2_handle", {"fee": [100, 150]})
     assert "fee: 100 → 150" in dialog.model.data(dialog.model.index(0, 5))
+    # a supervisor reads what was done, not the wire's name for it
+    assert [dialog.model.data(dialog.model.index(row, 3)) for row in (0, 1)] == [
+        "Correct a handle", "Record a handle"]
+    assert dialog.action_combo.itemText(dialog.action_combo.findData("v2_handle")) == (
+        "Record a handle")
+    assert dialog.action_name("v9_future_action") == "v9_future_action"
     dialog.action_combo.setCurrentIndex(dialog.action_combo.findData("v2_handle"))
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     out = tmp_path / "history.csv"
