@@ -22,12 +22,18 @@ PAGE = 1000
 
 
 def changes_text(changes: Mapping[str, Any]) -> str:
-    """``field: before → after`` per changed field, ``; ``-separated."""
-    def shown(value: Any) -> str:
-        return "" if value is None else (value if isinstance(value, str)
-                                         else json.dumps(value, ensure_ascii=False))
-    return "; ".join(f"{name}: {shown(pair[0])} → {shown(pair[1])}"
+    """``field: before → after`` per changed field, ``; ``-separated; a record's creation
+    (nothing before) as ``field: value`` of the fields it was given."""
+    if changes and all(pair[0] is None for pair in changes.values()):
+        return "; ".join(f"{name}: {_shown(pair[1])}" for name, pair in changes.items()
+                         if pair[1] not in (None, "", []))
+    return "; ".join(f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
                      for name, pair in changes.items())
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else (value if isinstance(value, str)
+                                     else json.dumps(value, ensure_ascii=False))
 
 
 def export_history(services: Services, out: Path | str,
