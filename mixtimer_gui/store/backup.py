@@ -217,7 +217,11 @@ def _compress_snapshot(db_path: Path, target: Path) -> str:
     back, or the file is not in WAL mode)."""
     with snapshot.pinned(db_path) as pin:
         if pin is not None:
-            return compressed.write_chunks(pin.chunks(), target)
+            try:
+                return compressed.write_chunks(pin.chunks(), target)
+            except OSError as exc:  # e.g. a byte range another program locked: once more,
+                log.warning("reading the pinned file failed (%s); copying through the "
+                            "backup API", exc)  # the safe way, before giving up
     _check_room(db_path, target.parent, plain=True)
     plain = _scratch_beside(target, "plain")
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,19 @@ def test_the_lock_byte_page_is_read_around_as_zeros(
     assert data[:18] == raw[:18] and data[18:20] == b"\x01\x01" and raw[18:20] == b"\x02\x02"
     assert data[20:300 * 4096] == raw[20:300 * 4096]
     assert data[301 * 4096:] == raw[301 * 4096:]
+
+
+@pytest.mark.expect_log("reading the pinned file failed", logger="mixtimer_gui.store.backup")
+def test_a_failed_read_of_the_pinned_file_falls_back_to_the_backup_api(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = make_db(tmp_path / "plant.db")
+
+    def locked(self: snapshot.PinnedFile) -> Iterator[bytes]:
+        yield b"SQLite format 3\x00"
+        raise PermissionError(13, "the process cannot access the file (locked region)")
+
+    monkeypatch.setattr(snapshot.PinnedFile, "chunks", locked)
+    made = backup.backup_now(db, kind=backup.DAILY)
+    copy = restored(made, tmp_path)
+    assert count(copy) == 2000 and backup.verify(copy)
+    assert [p.name for p in made.parent.iterdir()] == [made.name]
