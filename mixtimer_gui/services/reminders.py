@@ -82,7 +82,9 @@ class ReminderService:
             notify.enqueue_reminders(self.ctx, rows, now)
             if rows:
                 self.ctx.changed(events.REMINDER, *(r["task_id"] for r in rows))
-        return [{**r, "fired_at": now} for r in rows]
+        for row in rows:  # fresh dicts of this scan: no copies of 10,000 rows
+            row["fired_at"] = now
+        return rows
 
     def newest_id(self) -> int:
         """The newest log row's id (0 for an empty log): where "what is new" starts."""
