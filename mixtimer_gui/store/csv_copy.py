@@ -144,8 +144,8 @@ def _pictures(x: str, fmt: CopyFormat) -> str:
     joined = "coalesce(string_agg(q, ';' ORDER BY n), '')"
     return (f"(CASE WHEN {x} = '' THEN '' ELSE (SELECT {_neutralised(joined)} "
             f"FROM (SELECT q, min(o) AS n FROM (SELECT {path} AS q, o FROM "
-            f"unnest(string_to_array({x}, ';')) WITH ORDINALITY AS s(p, o)) AS named "
-            f"WHERE q <> '' GROUP BY q) AS firsts) END)")
+            f"unnest(string_to_array({x}, ';')) WITH ORDINALITY AS s(p, o) "
+            f"WHERE {part} <> '') AS named GROUP BY q) AS firsts) END)")
 
 
 def _plain(n: str) -> str:
@@ -238,36 +238,41 @@ def copy_statement(store: Store, rows: Select, fmt: CopyFormat) -> tuple[str, li
     return statement, list(params)
 
 
+def _settings(cursor: Any) -> None:
+    """The session settings the expressions' text depends on, for this transaction."""
+    # float8 text is the shortest exact one at 1 (the default since 12, but a server or
+    # role may set another); timestamps read YYYY-MM-DD HH:MM:SS under ISO; JIT would
+    # compile the long expressions for seconds (10 s of 13 s at 100,000 rows) to save less
+    cursor.execute("SET LOCAL extra_float_digits = 1")
+    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+    cursor.execute("SET LOCAL jit = off")
+
+
 def copy_lines(store: Store, statement: str, params: list[Any]) -> Iterator[memoryview]:
     """Each row of ``statement`` as the server wrote it (with its LF), inside the caller's
     transaction. A value the server refuses to format raises ``RefusedByServer``."""
     connection = store.db.connection()
     try:
         with connection.cursor() as cursor:
-            # float8 text is the shortest exact one at 1 (the default since 12, but a
-            # server or role may set another)
-            cursor.execute("SET LOCAL extra_float_digits = 1")
-            # JIT would compile these long expressions for seconds (measured: 10 s of the
-            # first 13 s at 100,000 rows) to save far less
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+            _settings(cursor)
             with cursor.copy(statement, params) as copy:
                 while row := copy.read():
                     yield row
-    except psycopg.errors.DataException as exc:
+    except psycopg.DataError as exc:  # SQLSTATE class 22: the guards, or a bad value
         raise RefusedByServer(str(exc)) from exc
 
 
 def zone_texts(store: Store, zone: str, first: int, last: int, step: int) -> list[str] | None:
     """The server's wall times in ``zone`` of the moments ``first, first + step, … ≤ last``
-    (as ``copy_statement`` writes them), or ``None`` when the server does not know the zone."""
+    as ``copy_statement`` writes them, or ``None`` when the server does not know the zone.
+    Inside the caller's transaction (a savepoint keeps a refusal from ending it)."""
     connection = store.db.connection()
     try:
         with connection.transaction(), connection.cursor() as cursor:
+            _settings(cursor)
             cursor.execute(
-                "SELECT to_char(to_timestamp(t) AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI:SS') "
-                "FROM generate_series(%s::bigint, %s::bigint, %s::bigint) AS t ORDER BY t",
-                (zone, first, last, step))
+                f"SELECT {_time('t', _literal(zone))} FROM generate_series(%s::bigint, "
+                "%s::bigint, %s::bigint) AS t ORDER BY t", (first, last, step))
             return [row[0] for row in cursor.fetchall()]
-    except psycopg.errors.DataException:
+    except psycopg.DataError:
         return None
