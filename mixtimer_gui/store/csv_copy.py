@@ -255,6 +255,9 @@ def copy_lines(store: Store, statement: str, params: list[Any]) -> Iterator[memo
     try:
         with connection.cursor() as cursor:
             _settings(cursor)
+            # the whole export is one statement (a cursor's FETCHes were many short ones):
+            # the 60 s limit would end a large one; the user's cancel still can
+            cursor.execute("SET LOCAL statement_timeout = 0")
             with cursor.copy(statement, params) as copy:
                 while row := copy.read():
                     yield row
