@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +131,12 @@ class ChecklistExportSource(HandleExportSource):
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(
     chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000")
 # The moments whose wall times the server must write as Python does before it formats an
-# export's: every 12 h 7 min from 1970 to 2040, which meets each DST change of those years
-# within a day (a server whose rules differ by a day or more disagrees on some probe).
-_ZONE_PROBES = (0, 2_208_988_800, 12 * 3600 + 7 * 60)
+# export's: one a day, 1970 to 2100, an hour and a minute later each day, so the probes meet
+# every DST change of those years within a day and walk through the hours of the day. A
+# moment outside them the server does not format (the Python writer takes the export).
+PROBE_FIRST, PROBE_LAST, PROBE_STEP = 0, 4_102_444_800, 86_400 + 3_660
+# (server, zone name, Python's zone) → the probe's answer
+_agreeing: dict[tuple[str, str, str], bool] = {}
 
 
 class ServerCannotFormat(Exception):
@@ -153,15 +157,22 @@ def server_format(ctx: ServiceContext, *, wire: bool,
         return None
     folder = None if data_dir is None else str(images_dir(data_dir)) + os.sep
     return csv_copy.CopyFormat(zone=zone, wire=wire, image_folder=folder,
-                               whitespace=WHITESPACE)
+                               whitespace=WHITESPACE, first=PROBE_FIRST, last=PROBE_LAST)
 
 
 def _server_agrees(ctx: ServiceContext, zone: str) -> bool:
-    first, last, step = _ZONE_PROBES
-    with ctx.read():
-        texts = csv_copy.zone_texts(ctx.store, zone, first, last, step)
-    return texts is not None and texts == [clock.format_wire(m)
-                                           for m in range(first, last + 1, step)]
+    """Whether the server writes ``zone``'s wall times as Python does, once per server and
+    zone in a session (the two rule books do not change under a running program)."""
+    key = (str(getattr(ctx.store.db, "address", "")), zone, repr(clock.local_zone()))
+    if key not in _agreeing:
+        with ctx.read():
+            texts = csv_copy.zone_texts(ctx.store, zone, PROBE_FIRST, PROBE_LAST, PROBE_STEP)
+        local = clock.local_zone()
+        # datetime's own conversion: what format_wire's faster table is tested against
+        ours = [datetime.fromtimestamp(m, local).strftime(clock.WIRE_FORMAT)
+                for m in range(PROBE_FIRST, PROBE_LAST + 1, PROBE_STEP)]
+        _agreeing[key] = texts == ours
+    return _agreeing[key]
 
 
 def server_batches(source: HandleExportSource, fmt: csv_copy.CopyFormat,

@@ -10,10 +10,11 @@ zone named by the caller, lists joined by ``;``, the checklist summary of
 
 Every expression reproduces the Python writer's text for the values the program stores.
 Where the two could differ (a number Python would write in another notation, a JSON value of
-an unexpected type, a moment outside years 1000–9998, text that is not JSON) the expression
-divides by zero on purpose: the statement fails with a data exception, and the caller writes
-the whole file the Python way instead (``RefusedByServer``). Such data does not come from
-the program, so that costs nothing in practice and keeps the bytes equal always.
+an unexpected type, a moment outside the years whose wall times were compared, text that is
+not JSON) the expression divides by zero on purpose: the statement fails with a data
+exception, and the caller writes the whole file the Python way instead
+(``RefusedByServer``). Such data does not come from the program, so that costs nothing in
+practice and keeps the bytes equal always.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ class CopyFormat:
     """How the file reads: ``zone`` an IANA name the server knows; ``wire`` the header of
     wire names (yes/no as bare 1/0) rather than Chinese titles (是/否); ``image_folder`` the
     pictures' folder with its trailing separator, ``None`` to keep stored names as they are;
-    ``whitespace`` every character Python's ``str.strip`` removes (``str.isspace``)."""
+    ``whitespace`` every character Python's ``str.strip`` removes (``str.isspace``);
+    ``first``/``last`` the moments between which the server's wall times were found to be
+    Python's (a moment outside refuses)."""
 
     zone: str
     wire: bool
     image_folder: str | None
     whitespace: str
+    first: int = 0
+    last: int = 0
 
 
 # The columns of the file in order (``exports.csv_export.COLUMNS``), each an expression over
@@ -74,11 +79,10 @@ def _guard(x: str) -> str:
             f"ascii(ltrim({x}, '''')) IN {starts}) THEN '''' ELSE '' END)")
 
 
-def _time(x: str, zone: str) -> str:
-    # years 1000–9998 only: outside them Python's and the server's calendars part ways
-    return (f"(CASE WHEN {x} IS NULL THEN '' WHEN {x} BETWEEN -30610137600 AND 253370764800 "
+def _time(x: str, fmt: CopyFormat) -> str:
+    return (f"(CASE WHEN {x} IS NULL THEN '' WHEN {x} BETWEEN {fmt.first} AND {fmt.last} "
             # timestamp's own text (DateStyle ISO): YYYY-MM-DD HH:MM:SS, faster than to_char
-            f"THEN (to_timestamp({x}) AT TIME ZONE {zone})::text "
+            f"THEN (to_timestamp({x}) AT TIME ZONE {_literal(fmt.zone)})::text "
             f"ELSE {_FAIL.format(x=x)} END)")
 
 
@@ -196,7 +200,6 @@ def _summary(x: str, fmt: CopyFormat) -> str:
 
 def _cells(fmt: CopyFormat) -> list[tuple[str, bool]]:
     """``(expression, quoted)`` per column of the file."""
-    zone = _literal(fmt.zone)
     text = [(_neutralised(f"h.{name}"), True) for name in _TEXT]
     return [*text,
             (_list("h.handler_id_list"), True),
@@ -205,8 +208,8 @@ def _cells(fmt: CopyFormat) -> list[tuple[str, bool]]:
             (_neutralised("h.result"), True),
             (_neutralised("h.description"), True),
             (_pictures("h.images", fmt), True),
-            (_time("h.created", zone), True),
-            (_time("h.due_at", zone), True),
+            (_time("h.created", fmt), True),
+            (_time("h.due_at", fmt), True),
             (_on_time(fmt.wire), True),
             (_yes_no("h.is_ignored", fmt.wire), not fmt.wire),
             ("h.skipped_cycles::text", False),
@@ -214,12 +217,12 @@ def _cells(fmt: CopyFormat) -> list[tuple[str, bool]]:
             (_summary("h.checklist_results", fmt), True),
             (_neutralised("h.organization_id"), True),
             ("h.created_by::text", False),
-            (_time("h.last_modified", zone), True),
+            (_time("h.last_modified", fmt), True),
             ("h.last_modified_by::text", False),
-            (_time("h.handled_at", zone), True),
+            (_time("h.handled_at", fmt), True),
             (_yes_no("h.is_voided", fmt.wire), not fmt.wire),
             (_neutralised("h.void_reason"), True),
-            (_time("h.voided_at", zone), True),
+            (_time("h.voided_at", fmt), True),
             ("h.voided_by::text", False)]
 
 
@@ -274,7 +277,8 @@ def zone_texts(store: Store, zone: str, first: int, last: int, step: int) -> lis
         with connection.transaction(), connection.cursor() as cursor:
             _settings(cursor)
             cursor.execute(
-                f"SELECT {_time('t', _literal(zone))} FROM generate_series(%s::bigint, "
+                f"SELECT {_time('t', CopyFormat(zone, False, None, '', first, last))} "
+                "FROM generate_series(%s::bigint, "
                 "%s::bigint, %s::bigint) AS t ORDER BY t", (first, last, step))
             return [row[0] for row in cursor.fetchall()]
     except psycopg.DataError:

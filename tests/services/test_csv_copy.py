@@ -184,12 +184,25 @@ def test_a_name_for_the_zone_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
     assert clock.local_zone_name() == "UTC"
 
 
-@pytest.mark.parametrize("fee", ODD_FEES)
+ODD_VALUES = [*(("fee", fee) for fee in ODD_FEES),
+              ("due_at", -400 * 86_400),  # 1968: before the zone's compared years
+              ("voided_at", 4_200_000_000),  # 2103: after them
+              ("handler_id_list", "[1.0]"), ("handler_name_list", "[true]"),
+              ("checklist_results", json.dumps([{"name": "x", "kind": "measure",
+                                                 "value": 1e-7, "abnormal": False}])),
+              ("checklist_results", json.dumps([{"name": None, "value": "a"}])),
+              ("checklist_results", "not json")]
+
+
+@pytest.mark.parametrize(("field", "value"), ODD_VALUES,
+                         ids=[f"{f}={v!r}"[:40] for f, v in ODD_VALUES])
 def test_a_value_only_python_writes_right_restarts_the_file_in_python(
         db_path: Path, pg_database_url: str, fake_clock: FakeClock, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, fee: float) -> None:
+        monkeypatch: pytest.MonkeyPatch, field: str, value: Any) -> None:
     rows = _rows()
-    rows[-1]["fee"] = fee  # the last row: the server has written others before it
+    rows[-1][field] = value  # the last row: the server has written others before it
+    if field.startswith("handler"):
+        rows[-1]["handler_id_list"] = rows[-1]["handler_name_list"] = value
     sqlite = _open_with(db_path, fake_clock, rows)
     team = _open_with(pg_database_url, fake_clock, rows)
     out = tmp_path / "out"
