@@ -440,8 +440,9 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
 def _written_by_server(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
                        progress: Progress | None, cancelled: Callable[[], bool] | None,
                        data_dir: Path | None) -> int | None:
-    """The file written with PostgreSQL formatting the lines (the same bytes, ~5× faster
-    than Python at a million rows), or ``None`` when the Python writer must do it: SQLite,
+    """The file written with PostgreSQL formatting the lines (the same bytes; the workstation
+    then only copies them, see benchmarks/RESULTS.md for the time), or ``None`` when the
+    Python writer must do it: SQLite,
     or a team database that cannot promise the same bytes (``server_format``), or a value
     met on the way that only Python writes right (the part written is then discarded)."""
     fmt = server_format(source.ctx, wire=wire_header, data_dir=data_dir)
