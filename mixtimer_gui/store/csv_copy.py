@@ -97,19 +97,22 @@ def _fee(x: str) -> str:
 
 # What json.dumps writes for a list of whole numbers, or of names without quotes or
 # backslashes: joined by string operations, no JSON parsing (most handles' lists)
-_PLAIN_IDS = "'^\\[-?[0-9]+(, -?[0-9]+)*\\]$'"
+# (json.loads reads "-0" as 0 and refuses "01": such lists take the JSON way)
+_PLAIN_IDS = "'^\\[(0|-?[1-9][0-9]*)(, (0|-?[1-9][0-9]*))*\\]$'"
 # (no control characters either: json.loads refuses them raw, and then shows the stored text)
 _PLAIN_NAMES = "'^\\[\"[^\"\\\\\\x01-\\x1f]*\"(, \"[^\"\\\\\\x01-\\x1f]*\")*\\]$'"
 
 
 def _list(x: str) -> str:
     # cells.ListJoiner, neutralised: a JSON list's items joined by ';' (null as nothing);
-    # an item of another kind than text, null or a whole number, or text that is not a
-    # list, refuses. The neutralising sits inside the subquery so that the list is
-    # joined once (around it, each mention of the subquery would run it again).
+    # an item of another kind than text, null or a whole number (written without '.' or
+    # an exponent, which Python reads as a float), or text that is not a list, refuses.
+    # The neutralising sits inside the subquery so that the list is joined once (around
+    # it, each mention of the subquery would run it again).
     joined = "coalesce(string_agg(" \
         "CASE jsonb_typeof(e) WHEN 'string' THEN e #>> '{}' WHEN 'null' THEN '' " \
-        f"WHEN 'number' THEN CASE WHEN e::text ~ '^-?[0-9]+$' THEN e::text " \
+        f"WHEN 'number' THEN CASE WHEN e::text ~ '^-?[0-9]+$' AND {x} !~ '[.eE]' " \
+        "THEN e::text " \
         f"ELSE {_FAIL.format(x='e')} END ELSE {_FAIL.format(x='e')} END, ';' ORDER BY o), '')"
     return (f"(CASE WHEN {x} IN ('[]', '') THEN '' "
             f"WHEN {x} ~ {_PLAIN_IDS} THEN {_guard(f'substr({x}, 2)')} "

@@ -82,6 +82,15 @@ def _rows() -> list[dict[str, Any]]:
     return rows
 
 
+def _listed(stored: str) -> list[Any]:
+    try:
+        items = json.loads(stored)
+    except ValueError:
+        return []
+    return [i if isinstance(i, int | str) and not isinstance(i, bool) else None
+            for i in items]
+
+
 def _open_with(location: str | Path, fake_clock: FakeClock,
                rows: list[dict[str, Any]]) -> Services:
     services = Services.open(location, clock=fake_clock)
@@ -92,8 +101,8 @@ def _open_with(location: str | Path, fake_clock: FakeClock,
         people = [{"handle_rowid": rowid, "handler_id": hid, "handler_name": name or "",
                    "created": row["created"]}
                   for rowid, row in zip(ids, rows, strict=True)
-                  for hid, name in zip(json.loads(row["handler_id_list"]),
-                                       json.loads(row["handler_name_list"]), strict=False)]
+                  for hid, name in zip(_listed(row["handler_id_list"]),
+                                       _listed(row["handler_name_list"]), strict=False)]
         store.HandleHandler.insert_many(people).execute()
     return services
 
@@ -188,6 +197,7 @@ ODD_VALUES = [*(("fee", fee) for fee in ODD_FEES),
               ("due_at", -400 * 86_400),  # 1968: before the zone's compared years
               ("voided_at", 4_200_000_000),  # 2103: after them
               ("handler_id_list", "[1.0]"), ("handler_name_list", "[true]"),
+              ("handler_id_list", "[1e2]"), ("handler_id_list", "[01]"),
               ("checklist_results", json.dumps([{"name": "x", "kind": "measure",
                                                  "value": 1e-7, "abnormal": False}])),
               ("checklist_results", json.dumps([{"name": None, "value": "a"}])),
