@@ -62,6 +62,27 @@ def set_local_zone(zone: tzinfo | str | None) -> None:
     _zone = ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
+def local_zone_name() -> str | None:
+    """The IANA name of ``local_zone()`` (``Asia/Shanghai``) when it can be told reliably:
+    a ``ZoneInfo`` by name, or ``/etc/localtime`` as a link into a zoneinfo folder; else
+    ``None`` (a fixed offset, a copied file)."""
+    zone = local_zone()
+    key = getattr(zone, "key", None) if isinstance(zone, ZoneInfo) else None
+    if key and key != "localtime":
+        return key
+    if key == "localtime":
+        try:
+            target = str(Path("/etc/localtime").resolve(strict=True))
+        except OSError:
+            return None
+        marker = "/zoneinfo/"
+        if marker in target:
+            return target.split(marker, 1)[1].removeprefix("posix/") or None
+    if zone is UTC:
+        return "UTC"
+    return None
+
+
 def _detect_zone() -> tzinfo:
     name = os.environ.get("TZ", "").lstrip(":")
     if name:

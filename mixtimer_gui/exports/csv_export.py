@@ -40,7 +40,12 @@ from mixtimer_gui.exports.cells import (
 )
 from mixtimer_gui.services import Location, Services
 from mixtimer_gui.services import images as stored_images
-from mixtimer_gui.services.export_source import HandleExportSource
+from mixtimer_gui.services.export_source import (
+    HandleExportSource,
+    ServerCannotFormat,
+    server_batches,
+    server_format,
+)
 
 # (wire name, Chinese title), in file order. ``on_time`` is derived: handled_at vs
 # due_at. 已作废 / ``is_voided`` reads like 是否忽略; a voided record stays in the file.
@@ -421,9 +426,43 @@ def export_handles(services: Services, out: Path | str, params: Mapping[str, Any
     target = _checked_target(Path(out), services.location)
     source = HandleExportSource(services.ctx, params, text_as_bytes=True)
     total = source.count() if progress is not None else -1
+    data_dir = _data_dir(services)
     with files.replacing(target, _temporary_beside(target), "wb", buffering=1 << 20) as fh:
-        rows = _write(fh, source, wire_header, total, progress, cancelled, _data_dir(services))
+        rows = _written_by_server(fh, source, wire_header, total, progress, cancelled,
+                                  data_dir)
+        if rows is None:
+            fh.seek(0)
+            fh.truncate()
+            rows = _write(fh, source, wire_header, total, progress, cancelled, data_dir)
     return ExportResult(rows, target)
+
+
+def _written_by_server(fh: Any, source: HandleExportSource, wire_header: bool, total: int,
+                       progress: Progress | None, cancelled: Callable[[], bool] | None,
+                       data_dir: Path | None) -> int | None:
+    """The file written with PostgreSQL formatting the lines (the same bytes; the workstation
+    then only copies them, see benchmarks/RESULTS.md for the time), or ``None`` when the
+    Python writer must do it: SQLite,
+    or a team database that cannot promise the same bytes (``server_format``), or a value
+    met on the way that only Python writes right (the part written is then discarded)."""
+    fmt = server_format(source.ctx, wire=wire_header, data_dir=data_dir)
+    if fmt is None:
+        return None
+    fh.write(BOM + _header_line(wire_header))
+    done = 0
+    try:
+        for lines, count in server_batches(source, fmt):
+            if cancelled is not None and cancelled():
+                raise ExportCancelled
+            fh.write(lines)
+            done += count
+            if progress is not None:
+                progress(done, max(total, done))
+    except ServerCannotFormat:
+        return None
+    if cancelled is not None and cancelled():
+        raise ExportCancelled
+    return done
 
 
 def _data_dir(services: Services) -> Path | None:
