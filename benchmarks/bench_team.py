@@ -9,9 +9,12 @@ cached SQLite demo database is moved in with ``copy-db`` (timed), and then:
   DESC, id DESC LIMIT 10`` in one REPEATABLE READ transaction. Target ≤ 2×.
 - ``Handles tab first page``: the services call the tab makes for its first 200 rows
   (count on a worker, so without it). Target ≤ 150 ms. Not the widget's paint.
-- ``export``: ``export_handles`` of every handle vs ``psql -c "\\copy (SELECT … ORDER BY
-  created DESC, id DESC) to stdout csv header"`` into a file (the columns as stored: the
-  product also formats times and lists). Target ≤ 2.5×. The same export by the Python
+- ``export``: ``export_handles`` of every handle vs ``psql -c "\\copy (…) to stdout csv
+  header"`` into a file, where ``(…)`` is the same file content written by hand
+  (``hand_formatted_sql``: local times, lists, yes/no and on-time cells in SQL, the twin of
+  ``bench_export``'s sqlite3 floor; the two files are compared cell by cell before the time
+  counts). Target ≤ 2.5×. The stored columns copied bare are timed too, as a lower bound
+  (not the same answer). The same export by the Python
   writer (the server's formatting switched off) is timed beside it, and its file must be
   byte-equal. ``MIXTIMER_BENCH_TEAM_EXPORT=1`` measures only copy-db and the export.
 - ``4 writers``: four processes, each its own ``Services`` on the database, recording
@@ -38,8 +41,10 @@ import psycopg
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+import bench_export  # noqa: E402
 import pg_cluster as pg  # noqa: E402
 
+from mixtimer_gui.domain import clock  # noqa: E402
 from mixtimer_gui.domain.clock import SystemClock  # noqa: E402
 from mixtimer_gui.exports import csv_export  # noqa: E402
 from mixtimer_gui.exports.csv_export import export_handles  # noqa: E402
@@ -113,9 +118,65 @@ def list_rows(services: Services, url: str, repeats: int) -> list[dict[str, Any]
 # -- export ----------------------------------------------------------------------------------
 
 
-def psql_export(cluster: pg.Cluster, dbname: str, out: Path) -> int:
-    query = f"\\copy (SELECT {HAND_COLUMNS} FROM handle ORDER BY created DESC, id DESC) " \
-            "to stdout csv header"
+def psql_bare(cluster: pg.Cluster, dbname: str, out: Path) -> int:
+    """The stored columns as they are (the issue's first floor: no local times, no lists,
+    no yes/no cells): how fast the server hands the rows out at all."""
+    return _psql_copy(cluster, dbname, out, f"SELECT {HAND_COLUMNS} FROM handle "
+                      "ORDER BY created DESC, id DESC")
+
+
+def _local(column: str, zone: str) -> str:
+    # the timestamp's own text under the default DateStyle (ISO): YYYY-MM-DD HH:MM:SS
+    return f"COALESCE((to_timestamp(h.{column}) AT TIME ZONE '{zone}')::text, '')"
+
+
+def _joined(column: str) -> str:
+    """A stored JSON list as ``3;13`` / ``王五;杨磊`` by text replacement, as the SQLite
+    floor does (names without quotes or escapes; the file comparison would catch one)."""
+    text = f"h.{column}"
+    for old, new in (("[]", ""), ('["', ""), ('"]', ""), ('", "', ";"), ("[", ""), ("]", ""),
+                     (", ", ";")):
+        text = f"replace({text}, '{old}', '{new}')"
+    return text
+
+
+def _yes_no(column: str) -> str:
+    return f"CASE WHEN h.{column} <> 0 THEN '是' ELSE '否' END"
+
+
+def hand_formatted_sql(zone: str) -> str:
+    """The export's file content (its Chinese header and every cell) written by hand, the
+    PostgreSQL twin of ``bench_export.FLOOR_SQL``: what a competent engineer would run with
+    psql to get the same report. The demo data has no formula-like text, pictures or
+    checklists; the file comparison would say if it had."""
+    checklist = ("CASE WHEN h.checklist_results IN ('', '[]') THEN '' ELSE (SELECT "
+                 "string_agg((r->>'name') || ': ' || COALESCE(r->>'value', ''), '; ') "
+                 "FROM jsonb_array_elements(h.checklist_results::jsonb) AS r) END")
+    return f"""SELECT h.uid AS 处理编号, h.task_id AS 任务编号, h.project_id AS 项目编号,
+ h.project_name AS 项目名称, h.project_alias AS 项目别名, h.object_id AS 对象编号,
+ h.object_name AS 对象名称, h.object_alias AS 对象别名,
+ {_joined("handler_id_list")} AS 处理人编号, {_joined("handler_name_list")} AS 处理人,
+ CASE WHEN h.fee = trunc(h.fee) THEN trunc(h.fee)::bigint::text ELSE h.fee::text END AS 费用,
+ h.result AS 处理结果, h.description AS 描述, h.images AS 图片,
+ {_local("created", zone)} AS 处理时间, {_local("due_at", zone)} AS 到期时间,
+ CASE WHEN h.due_at IS NULL OR h.is_ignored <> 0 THEN ''
+      WHEN h.handled_at <= h.due_at THEN '是' ELSE '否' END AS 是否按时,
+ {_yes_no("is_ignored")} AS 是否忽略, h.skipped_cycles AS 跳过周期数,
+ {_yes_no("is_abnormal")} AS 是否异常, {checklist} AS 检查结果,
+ h.organization_id AS 组织编号, h.created_by AS 创建人编号,
+ {_local("last_modified", zone)} AS 最后修改时间, h.last_modified_by AS 最后修改人编号,
+ {_local("handled_at", zone)} AS 完成时间, {_yes_no("is_voided")} AS 已作废,
+ h.void_reason AS 作废原因, {_local("voided_at", zone)} AS 作废时间, h.voided_by AS 作废人编号
+FROM handle AS h ORDER BY h.created, h.id"""
+
+
+def psql_formatted(cluster: pg.Cluster, dbname: str, out: Path) -> int:
+    zone = clock.local_zone_name() or "UTC"
+    return _psql_copy(cluster, dbname, out, " ".join(hand_formatted_sql(zone).split()))
+
+
+def _psql_copy(cluster: pg.Cluster, dbname: str, out: Path, select: str) -> int:
+    query = f"\\copy ({select}) to stdout csv header"
     with out.open("wb") as fh:
         command = [str(cluster.bindir / "psql"), "-X", "-q", "-h", str(cluster.socket_dir),
                    "-U", cluster.user, "-d", dbname, "-c", query]
@@ -145,24 +206,30 @@ def _python_writer(services: Services, out: Path) -> Any:
 
 def export_rows(services: Services, cluster: pg.Cluster, dbname: str, repeats: int,
                 folder: Path) -> list[dict[str, Any]]:
-    ours, floor, python = [], [], []
+    ours, bare, formatted, python = [], [], [], []
     for i in range(max(1, repeats // 2)):
         took, result = _ms(lambda i=i: export_handles(services, folder / f"ours-{i}.csv", {}))
         ours.append(took)
-        took, lines = _ms(lambda i=i: psql_export(cluster, dbname, folder / f"psql-{i}.csv"))
-        floor.append(took)
+        took, lines = _ms(lambda i=i: psql_bare(cluster, dbname, folder / f"psql-{i}.csv"))
+        bare.append(took)
         assert lines == result.rows, (lines, result.rows)
+        took, _ = _ms(lambda i=i: psql_formatted(cluster, dbname, folder / f"hand-{i}.csv"))
+        formatted.append(took)
+        bench_export.same_content(folder / f"ours-{i}.csv", folder / f"hand-{i}.csv")
         took, by_python = _ms(lambda i=i: _python_writer(services, folder / f"py-{i}.csv"))
         python.append(took)
         same = (folder / f"py-{i}.csv").read_bytes() == (folder / f"ours-{i}.csv").read_bytes()
         assert same and by_python.rows == result.rows, "the two writers differ"
-        for name in (f"ours-{i}.csv", f"psql-{i}.csv", f"py-{i}.csv"):
+        for name in (f"ours-{i}.csv", f"psql-{i}.csv", f"hand-{i}.csv", f"py-{i}.csv"):
             (folder / name).unlink()
-    return [_row("team: export all handles to CSV", ours, floor,
-                 "psql \\copy (…) to stdout csv header", target_ratio=2.5,
-                 note=f"{lines} rows; server formats (COPY)"),
-            _row("team: export all handles to CSV, Python writer", python, floor,
-                 "psql \\copy (…) to stdout csv header",
+    note = f"{lines} rows; server formats (COPY)"
+    return [_row("team: export all handles to CSV", ours, formatted,
+                 "psql \\copy of the same file content by hand", target_ratio=2.5, note=note),
+            _row("team: export all handles to CSV, vs the bare columns", ours, bare,
+                 "psql \\copy (stored columns) to stdout csv header",
+                 note="no local times, lists or yes/no cells: a lower bound, not the answer"),
+            _row("team: export all handles to CSV, Python writer", python, formatted,
+                 "psql \\copy of the same file content by hand",
                  note="the same bytes, formatted in Python (before)")]
 
 
