@@ -556,11 +556,13 @@ def quick_zip(level: int = ZIP_LEVEL,
     for it: its ``ZipFile`` is swapped for :class:`_SheetZip` for the duration, one close at
     a time, and put back however the close ends.
     """
-    module = sys.modules.get("xlsxwriter.workbook")
-    if not _zip_swappable():  # not the XlsxWriter this was written for
-        yield
-        return
-    with _ZIPPING:
+    with _ZIPPING:  # before looking: another export's close may have it swapped now
+        module = sys.modules.get("xlsxwriter.workbook")
+        if getattr(module, "ZipFile", None) is not zipfile.ZipFile:
+            if deflated:  # closing without them would leave the sheets empty
+                raise RuntimeError("XlsxWriter no longer closes with zipfile.ZipFile")
+            yield  # not the XlsxWriter this was written for
+            return
         module.ZipFile = partial(_SheetZip, compresslevel=level,  # type: ignore[union-attr]
                                  deflated=deflated or {})
         try:
@@ -570,8 +572,10 @@ def quick_zip(level: int = ZIP_LEVEL,
 
 
 def _zip_swappable() -> bool:
-    """Whether XlsxWriter closes its workbooks with the ``ZipFile`` this module swaps."""
-    return getattr(sys.modules.get("xlsxwriter.workbook"), "ZipFile", None) is zipfile.ZipFile
+    """Whether XlsxWriter closes its workbooks with the ``ZipFile`` this module swaps (or
+    has it swapped right now, by another export's close)."""
+    zip_file = getattr(sys.modules.get("xlsxwriter.workbook"), "ZipFile", None)
+    return zip_file is zipfile.ZipFile or getattr(zip_file, "func", None) is _SheetZip
 
 
 class _SheetZip(zipfile.ZipFile):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -204,3 +205,40 @@ def test_where_a_zip_entry_takes_no_deflated_data_the_rows_are_inflated_into_it(
     with zipfile.ZipFile(inflated) as book:
         assert book.testzip() is None
     assert read(inflated) == read(ours)
+
+
+def test_a_workbook_closing_while_another_closes_still_gets_its_rows(tmp_path: Path) -> None:
+    """Two exports at once (the window and the API): the second close waits for the first
+    to put XlsxWriter's zip back, rather than close without its rows (or with the other's)."""
+    rows = rows_for(PLAIN)
+    book = xlsxwriter.Workbook(str(tmp_path / "ours.xlsx"), {"constant_memory": True})
+    writer = SheetWriter(book, SHEET, 1000)
+    writer.add_rows(rows)
+    swapped, release = threading.Event(), threading.Event()
+
+    def other_close() -> None:
+        with quick_zip():
+            swapped.set()
+            release.wait(10)
+
+    other = threading.Thread(target=other_close)
+    other.start()
+    assert swapped.wait(10)
+    closing = threading.Thread(target=writer.close)
+    closing.start()
+    release.set()
+    other.join(10)
+    closing.join(10)
+    assert len(streamed(tmp_path / "ours.xlsx")[0]) == len(rows) + 1
+
+
+def test_rows_that_cannot_be_put_in_place_fail_the_close_rather_than_vanish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "ours.xlsx"), {"constant_memory": True})
+    writer = SheetWriter(book, SHEET, 1000)
+    writer.add_rows(rows_for(PLAIN))
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", lambda *args, **kwargs: None)
+    with pytest.raises(RuntimeError):
+        writer.close()
+    writer.discard()
+    book.fileclosed = True
