@@ -124,8 +124,9 @@ def wire_time(text: str | None) -> float | None:
 
 
 class RowXml:
-    """Data rows as sheet XML, a batch at a time, for XlsxWriter's ``constant_memory`` row
-    file: the cells XlsxWriter writes for the same values, read back the same.
+    """Data rows as sheet XML, a batch at a time, to be deflated into the sheet
+    (:class:`DeflatedRows`): the cells XlsxWriter writes for the same values, read back the
+    same.
 
     XlsxWriter spends about 13 µs of CPU on each cell (a call, a cell object, its XML built
     attribute by attribute), 20 times what a million-row export can afford. Here one
