@@ -179,6 +179,8 @@ class RowXml:
             plan += [0, col + 1] if gap else [col + 1]
             if column.kind == TEXT:
                 parts.append(f"{start}<is><t>%s</t></is></c>")
+            elif column.kind == TIME:  # 17 digits read back exact, in 2/3 of repr()'s time
+                parts.append(f"{start}<v>%.17g</v></c>")
             else:  # ints as str() writes them, floats as repr() does: both read back exact
                 parts.append(f"{start}<v>%a</v></c>")
         parts.append("</row>")

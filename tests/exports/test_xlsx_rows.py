@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 import zipfile
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +244,18 @@ def test_rows_that_cannot_be_put_in_place_fail_the_close_rather_than_vanish(
         writer.close()
     writer.discard()
     book.fileclosed = True
+
+
+def test_a_moment_is_written_as_the_very_same_number(tmp_path: Path) -> None:
+    """A date-time serial that 16 digits do not hold (XlsxWriter's ``.16G`` loses its last
+    bit) is written by the fast way with the digits that give it back exactly: moments
+    sort and compare as they were."""
+    moment = 45000.651592972725
+    assert float(f"{moment:.16G}") != moment
+    out = tmp_path / "ours.xlsx"
+    write(out, [("a", 1, "b", moment, "c"), ("a", 1, "b", 46000 + 1 / 7, "c")], fast=True)
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    written = [float(text) for text in re.findall(r'<c s="3"><v>([^<]*)</v>', sheet)]
+    assert written == [moment, 46000 + 1 / 7]
+    assert [row[3].date() for row in streamed(out)[0][1:]] == [
+        date(2023, 3, 15), date(2025, 12, 9)]
