@@ -55,9 +55,13 @@ def write(path: Path, rows: list[tuple[Any, ...]], *, fast: bool, sheet_rows: in
                                            "strings_to_urls": False,
                                            "strings_to_numbers": False})
     writer = SheetWriter(book, SHEET, sheet_rows, fast=fast)
-    for start in range(0, len(rows), batch):
-        writer.add_rows(rows[start:start + batch])
-    writer.close()
+    try:
+        for start in range(0, len(rows), batch):
+            writer.add_rows(rows[start:start + batch])
+        writer.close()
+    except BaseException:
+        writer.discard()  # as write_workbook does: no deflating thread left waiting
+        raise
 
 
 def read(path: Path) -> list[list[list[tuple[Any, str, str]]]]:
