@@ -10,28 +10,33 @@ Each sheet has a frozen Chinese header row, an autofilter over its rows and colu
 chosen per column. A sheet holds at most ``MAX_SHEET_ROWS`` rows (Excel's limit, header
 included); further rows continue on a second sheet (``维保记录 (2)``), with its own header.
 
-XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as soon as the
-next one starts, so memory stays flat at any size; the workbook is assembled into a
-temporary file beside the target and renamed over it only when complete, as the CSV export
-does (a failed or cancelled export leaves no file and an existing one intact).
+The data rows are deflated as they come into a temporary file (:class:`DeflatedRows`) and
+put into the sheet's place in the zip when XlsxWriter closes the workbook; XlsxWriter's
+``constant_memory`` mode keeps anything it writes itself flat too. So memory stays flat at
+any size; the workbook is assembled into a temporary file beside the target and renamed
+over it only when complete, as the CSV export does (a failed or cancelled export leaves no
+file and an existing one intact).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import queue
 import re
 import sys
+import tempfile
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -69,6 +74,7 @@ from mixtimer_gui.services import Services
 from mixtimer_gui.services.export_source import HandleExportSource
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
+ZIP_LEVEL = 1  # zlib's level for the workbook's zip: see quick_zip
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after 1900-03-01)
 
@@ -119,8 +125,9 @@ def wire_time(text: str | None) -> float | None:
 
 
 class RowXml:
-    """Data rows as sheet XML, a batch at a time, for XlsxWriter's ``constant_memory`` row
-    file: the cells XlsxWriter writes for the same values, read back the same.
+    """Data rows as sheet XML, a batch at a time, to be deflated into the sheet
+    (:class:`DeflatedRows`): the cells XlsxWriter writes for the same values, read back the
+    same.
 
     XlsxWriter spends about 13 µs of CPU on each cell (a call, a cell object, its XML built
     attribute by attribute), 20 times what a million-row export can afford. Here one
@@ -173,6 +180,8 @@ class RowXml:
             plan += [0, col + 1] if gap else [col + 1]
             if column.kind == TEXT:
                 parts.append(f"{start}<is><t>%s</t></is></c>")
+            elif column.kind == TIME:  # 17 digits read back exact, in 2/3 of repr()'s time
+                parts.append(f"{start}<v>%.17g</v></c>")
             else:  # ints as str() writes them, floats as repr() does: both read back exact
                 parts.append(f"{start}<v>%a</v></c>")
         parts.append("</row>")
@@ -342,12 +351,13 @@ class SheetWriter:
     full. Cells are written by their column's kind, never guessed from their value.
 
     XlsxWriter writes the workbook: styles, the header row, frozen panes, column widths, the
-    autofilter, the zip. The data rows go, as :class:`RowXml` makes them, straight into the
-    file where its ``constant_memory`` mode keeps a sheet's rows (``fast``); that leans on
-    three of its internals (the row file ``fh``, ``_write_single_row``,
-    ``_check_dimensions``). Where they are missing (another XlsxWriter), or with
-    ``fast=False``, each cell goes through XlsxWriter's own typed writers, as slow as they
-    are.
+    autofilter, the zip. The data rows, as :class:`RowXml` makes them, are deflated as they
+    come (``fast``) and put after the header row when the workbook closes (:meth:`close`):
+    they never pass through XlsxWriter's row file, its copy of it into the sheet file, nor
+    the zip's reading of that. That leans on one of XlsxWriter's internals
+    (``_check_dimensions``, for the sheet's ``<dimension>``) and on the ``ZipFile`` it
+    closes with; where they are missing (another XlsxWriter), or with ``fast=False``, each
+    cell goes through XlsxWriter's own typed writers, as slow as they are.
     """
 
     def __init__(self, workbook: Any, sheet: Sheet, sheet_rows: int = MAX_SHEET_ROWS, *,
@@ -363,6 +373,8 @@ class SheetWriter:
         self._text = workbook.add_format({"num_format": "@"})
         self._fast = fast
         self._xml: RowXml | None = None
+        self._deflated: dict[str, DeflatedRows] = {}  # by the sheet's name in the zip
+        self._rows_out: DeflatedRows | None = None
         self._worksheet: Any = None
         self._row = 0
         self.sheets = 0
@@ -377,8 +389,8 @@ class SheetWriter:
                 self._next_sheet()
             room = self._rows_per_sheet - self._row
             part, rows = rows[:room], rows[room:]
-            if self._xml is not None:
-                self._worksheet.fh.buffer.write(self._xml.rows(part, self._row + 1))
+            if self._xml is not None and self._rows_out is not None:
+                self._rows_out.write(self._xml.rows(part, self._row + 1))
             else:
                 for row, cells in enumerate(part, self._row):
                     self._write_cells(row, cells)
@@ -404,6 +416,18 @@ class SheetWriter:
             self._next_sheet()
         self._close_sheet()
 
+    def close(self) -> None:
+        """Finish and close the workbook, the deflated rows put in their sheets' places."""
+        self.finish()
+        with quick_zip(ZIP_LEVEL, self._deflated):
+            self._book.close()
+        self.discard()
+
+    def discard(self) -> None:
+        """The temporary files of the deflated rows (an unfinished export's too)."""
+        for rows in self._deflated.values():
+            rows.close()
+
     def _next_sheet(self) -> None:
         if self._worksheet is not None:
             self._close_sheet()
@@ -419,30 +443,101 @@ class SheetWriter:
         for col, column in enumerate(self._sheet.columns):
             sheet.write_string(0, col, column.title, self._header)
         self._worksheet, self._row = sheet, 1
-        self._xml = self._row_xml(sheet) if self._fast else None
+        self._rows_out = self._deflated_rows(sheet) if self._fast else None
+        if self._rows_out is not None and self._xml is None:
+            self._header._get_xf_index()  # numbered first, as XlsxWriter would number it
+            self._xml = RowXml(self._sheet.columns, self._text._get_xf_index(),
+                               self._time._get_xf_index())
 
-    def _row_xml(self, sheet: Any) -> RowXml | None:
-        """The fast way for ``sheet``, its header row written out first; None where this
-        XlsxWriter keeps its rows some other way."""
-        if not (getattr(sheet, "constant_memory", False) and hasattr(sheet, "fh")
-                and getattr(sheet, "row_data_fh", None) is sheet.fh
-                and hasattr(sheet.fh, "buffer")
-                and callable(getattr(sheet, "_write_single_row", None))
-                and callable(getattr(sheet, "_check_dimensions", None))):
+    def _deflated_rows(self, sheet: Any) -> DeflatedRows | None:
+        """Where the fast way deflates ``sheet``'s rows; None where this XlsxWriter cannot
+        be told of them or closes with some other zip."""
+        if not (callable(getattr(sheet, "_check_dimensions", None)) and _zip_swappable()):
             return None
-        sheet._write_single_row(1)  # the header row, written now: data rows follow it
-        sheet.fh.flush()  # ... as bytes, under the text layer XlsxWriter writes through
-        if self._xml is not None:
-            return self._xml
-        return RowXml(self._sheet.columns, self._text._get_xf_index(),
-                      self._time._get_xf_index())
+        # XlsxWriter names the sheets in the zip by their order: sheet1.xml, sheet2.xml, …
+        name = f"xl/worksheets/sheet{len(self._book.worksheets())}.xml"
+        rows = self._deflated[name] = DeflatedRows()
+        return rows
 
     def _close_sheet(self) -> None:
         last = max(self._row - 1, 0)
-        if self._xml is not None and last > 0:
+        if self._rows_out is not None and last > 0:
             # The sheet's <dimension>, and what tells XlsxWriter it has rows beyond the header.
             self._worksheet._check_dimensions(last, len(self._sheet.columns) - 1)
         self._worksheet.autofilter(0, 0, last, len(self._sheet.columns) - 1)
+        if self._rows_out is not None:
+            self._rows_out.finish()  # a full sheet's deflating ends now, not at the close
+
+
+class DeflatedRows:
+    """A sheet's data rows (XML in UTF-8), deflated at zip ``level`` as they come into an
+    anonymous temporary file, with what the zip needs of them: their CRC-32 and length.
+
+    The deflating runs on a thread of its own: zlib lets go of the interpreter while it
+    works, so on a second core it costs the export hardly any time (a seventh of it on
+    one core). At most two batches wait for it, which keeps memory flat; what goes wrong
+    there is raised by the next ``write`` or by ``finish``.
+
+    The stream ends on a sync flush, not a final block, so that it can be put between the
+    deflated XML before and after the rows: each part begins on a byte boundary with a
+    block of its own and refers back only into itself, which makes the three one valid
+    deflate stream (RFC 1951 §3.2.3)."""
+
+    def __init__(self, level: int = ZIP_LEVEL) -> None:
+        # Anonymous: gone with the process, however the export ends.
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - kept open, closed by close()
+        self._deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        self.crc = 0
+        self.size = 0
+        self._waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._failure: BaseException | None = None
+        self._ended = False
+        self._worker = threading.Thread(target=self._deflate_all, name="xlsx-deflate",
+                                        daemon=True)
+        self._worker.start()
+
+    def write(self, xml: bytes) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._waiting.put(xml)
+
+    def finish(self) -> None:
+        """Every row deflated and the stream flushed; raises what went wrong on the way."""
+        if not self._ended:
+            self._ended = True
+            self._waiting.put(None)
+        self._worker.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def _deflate_all(self) -> None:
+        try:
+            while (xml := self._waiting.get()) is not None:
+                self.crc = zlib.crc32(xml, self.crc)
+                self.size += len(xml)
+                self._file.write(self._deflate.compress(xml))
+            self._file.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+        except BaseException as failure:  # handed to the writing thread, raised there
+            self._failure = failure
+            while self._waiting.get() is not None:  # no writer may wait on a full queue
+                pass
+
+    def deflated(self, chunk: int = 1 << 20) -> Iterator[bytes]:
+        self._file.seek(0)
+        while data := self._file.read(chunk):
+            yield data
+
+    def inflated(self) -> Iterator[bytes]:
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        for data in self.deflated():
+            yield inflate.decompress(data)
+
+    def close(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self._waiting.put(None)
+        self._worker.join()
+        self._file.close()
 
 
 def write_workbook(out: Path | str, services: Services, sheet: Sheet,
@@ -459,8 +554,8 @@ def write_workbook(out: Path | str, services: Services, sheet: Sheet,
         # Text is text: never a formula, a URL or a number, whatever it looks like.
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
+    writer = SheetWriter(workbook, sheet, sheet_rows)
     try:
-        writer = SheetWriter(workbook, sheet, sheet_rows)
         for batch in batches:
             if cancelled is not None and cancelled():
                 raise ExportCancelled
@@ -470,45 +565,161 @@ def write_workbook(out: Path | str, services: Services, sheet: Sheet,
                 progress(writer.rows, max(known, writer.rows))
         if cancelled is not None and cancelled():
             raise ExportCancelled
-        writer.finish()
-        with quick_zip():
-            workbook.close()
+        writer.close()
         with open(temp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(temp, target)
         files.fsync_dir(target.parent)
     except BaseException:
+        writer.discard()
         _discard(workbook)
         files.remove_quietly(temp)
         raise
     return ExportResult(writer.rows, target)
 
 
-ZIP_LEVEL = 1
 _ZIPPING = threading.Lock()
 
 
 @contextmanager
-def quick_zip(level: int = ZIP_LEVEL) -> Iterator[None]:
-    """XlsxWriter's zip at zlib ``level`` rather than its default, 6, while a workbook closes.
+def quick_zip(level: int = ZIP_LEVEL,
+              deflated: Mapping[str, DeflatedRows] | None = None) -> Iterator[None]:
+    """XlsxWriter's zip at zlib ``level`` rather than its default, 6, while a workbook closes,
+    with the rows ``deflated`` for a sheet (by its name in the zip) put in its place.
 
     At level 6 deflating the sheet XML (about 1.2 GB for a million handles) took as long as
     building it; level 1 takes a third of that for a file about 40 % larger (16 MiB rather
     than 12 MiB per 100,000 handles, still half the CSV's size). XlsxWriter has no option
-    for it: its ``ZipFile`` is swapped for one with ``compresslevel`` for the duration, one
-    close at a time, and put back however the close ends.
+    for it: its ``ZipFile`` is swapped for :class:`_SheetZip` for the duration, one close at
+    a time, and put back however the close ends.
     """
-    module = sys.modules.get("xlsxwriter.workbook")
-    zip_file = getattr(module, "ZipFile", None)
-    if zip_file is not zipfile.ZipFile:  # not the XlsxWriter this was written for
-        yield
-        return
-    with _ZIPPING:
-        module.ZipFile = partial(zip_file, compresslevel=level)  # type: ignore[union-attr]
+    with _ZIPPING:  # before looking: another export's close may have it swapped now
+        module = sys.modules.get("xlsxwriter.workbook")
+        if getattr(module, "ZipFile", None) is not zipfile.ZipFile:
+            if deflated:  # closing without them would leave the sheets empty
+                raise RuntimeError("XlsxWriter no longer closes with zipfile.ZipFile")
+            yield  # not the XlsxWriter this was written for
+            return
+        module.ZipFile = partial(_SheetZip, compresslevel=level,  # type: ignore[union-attr]
+                                 deflated=deflated or {})
         try:
             yield
         finally:
-            module.ZipFile = zip_file  # type: ignore[union-attr]
+            module.ZipFile = zipfile.ZipFile  # type: ignore[union-attr]
+
+
+def _zip_swappable() -> bool:
+    """Whether XlsxWriter closes its workbooks with the ``ZipFile`` this module swaps (or
+    has it swapped right now, by another export's close)."""
+    zip_file = getattr(sys.modules.get("xlsxwriter.workbook"), "ZipFile", None)
+    return zip_file is zipfile.ZipFile or getattr(zip_file, "func", None) is _SheetZip
+
+
+class _SheetZip(zipfile.ZipFile):
+    """The zip XlsxWriter writes a workbook into, where a sheet whose rows were deflated as
+    they came (:class:`DeflatedRows`) gets them after its header row: its XML, as XlsxWriter
+    wrote it with the header row alone, is split at ``</sheetData>``, and the entry is the
+    part before, the rows and the part after, deflated each on its own and one after the
+    other, with the CRC-32 of the whole combined from theirs."""
+
+    def __init__(self, *args: Any, deflated: Mapping[str, DeflatedRows], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deflated = deflated
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None) -> None:
+        rows = self._deflated.get(arcname)
+        if rows is None or compress_type not in (None, zipfile.ZIP_DEFLATED) \
+                or self.compression != zipfile.ZIP_DEFLATED:
+            super().write(filename, arcname, compress_type, compresslevel)
+            return
+        with open(filename, "rb") as fh:
+            before, end, after = fh.read().partition(b"</sheetData>")
+        if not end:
+            raise ValueError(f"{arcname} has no rows to put its data rows into")
+        after = end + after
+        info = zipfile.ZipInfo.from_file(filename, arcname)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.file_size = len(before) + rows.size + len(after)  # decides on zip64 beforehand
+        level = self.compresslevel if self.compresslevel is not None else ZIP_LEVEL
+        with self.open(info, "w") as entry:
+            if _writes_deflated(entry):
+                entry._compressor = _AsWritten()
+                entry.write(_deflated(before, level, zlib.Z_SYNC_FLUSH))
+                for data in rows.deflated():
+                    entry.write(data)
+                entry.write(_deflated(after, level, zlib.Z_FINISH))
+                entry._file_size = info.file_size
+                entry._crc = zlib.crc32(after, crc32_combine(zlib.crc32(before), rows.crc,
+                                                             rows.size))
+            else:  # another zipfile: the rows inflated again and deflated through it
+                entry.write(before)
+                for data in rows.inflated():
+                    entry.write(data)
+                entry.write(after)
+
+
+def _writes_deflated(entry: Any) -> bool:
+    """Whether a zip entry open for writing (CPython's ``_ZipWriteFile``) can be handed data
+    already deflated: its compressor swapped for one that leaves data as it is, and its CRC
+    and size set to those of the inflated data before it closes."""
+    return all(hasattr(entry, name) for name in ("_compressor", "_crc", "_file_size")) \
+        and callable(getattr(entry._compressor, "compress", None))
+
+
+class _AsWritten:
+    """A compressor for data already deflated."""
+
+    @staticmethod
+    def compress(data: bytes) -> bytes:
+        return data
+
+    @staticmethod
+    def flush() -> bytes:
+        return b""
+
+
+def _deflated(data: bytes, level: int, mode: int) -> bytes:
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflate.compress(data) + deflate.flush(mode)
+
+
+def crc32_combine(first: int, second: int, second_length: int) -> int:
+    """The CRC-32 of two byte strings one after the other, from the CRC-32 of each and the
+    second's length (zlib's ``crc32_combine``, which Python's zlib does not offer).
+
+    Without its pre- and post-inversion, running the CRC register over a zero byte is a
+    linear map on 32 bits; running ``crc32`` over the second string from the first's CRC
+    gives that map applied ``second_length`` times to ``first``, xor ``second``. The map of
+    ``2**k`` zero bytes is that of one squared ``k`` times, so this takes log₂ steps."""
+    register, power = first, 0
+    while second_length:
+        if second_length & 1:
+            register = _apply(_zero_bytes_map(power), register)
+        second_length >>= 1
+        power += 1
+    return register ^ second
+
+
+def _apply(columns: tuple[int, ...], value: int) -> int:
+    """A linear map on 32 bits (the images of each bit) applied to ``value``."""
+    result, bit = 0, 0
+    while value:
+        if value & 1:
+            result ^= columns[bit]
+        value >>= 1
+        bit += 1
+    return result
+
+
+@cache
+def _zero_bytes_map(power: int) -> tuple[int, ...]:
+    """The map of the raw CRC-32 register over ``2**power`` zero bytes."""
+    if power == 0:  # zlib's own: crc32 inverts the register before and after
+        return tuple(zlib.crc32(b"\0", (1 << bit) ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+                     for bit in range(32))
+    half = _zero_bytes_map(power - 1)
+    return tuple(_apply(half, column) for column in half)
 
 
 def _discard(workbook: Any) -> None:

@@ -4,8 +4,11 @@ and the command line's ``--format xlsx``."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import tempfile
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -165,6 +168,28 @@ def test_cancel_leaves_no_file_and_keeps_the_old_one(sample: Sample, tmp_path: P
     assert out.read_bytes() == b"old"
     assert [p.name for p in folder.iterdir()] == ["records.xlsx"]
     assert list(scratch.iterdir()) == []
+
+
+class FullDisk(io.BytesIO):
+    """A temporary file on a disk that is full."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_while_deflating_fails_the_export_and_keeps_the_old_file(
+        sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows are deflated on a thread of their own: what goes wrong there reaches the
+    export (no file written, the old one intact) and leaves no thread behind."""
+    out = tmp_path / "records.xlsx"
+    out.write_bytes(b"old")
+    before = sorted(tmp_path.iterdir())
+    monkeypatch.setattr(tempfile, "TemporaryFile", FullDisk)
+    with pytest.raises(OSError, match="No space left"):
+        export_handles_xlsx(sample.services, out)
+    assert out.read_bytes() == b"old"
+    assert sorted(tmp_path.iterdir()) == before
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-deflate"]
 
 
 def test_tasks_and_objects(sample: Sample, tmp_path: Path) -> None:

@@ -1,12 +1,17 @@
 """The Excel export's own sheet rows (``RowXml``) against XlsxWriter's typed writers, read
 back with openpyxl: every value that needs care comes back as the library writes it, in
-batches that mix plain and tricky rows, across gaps and sheet splits; and the zip level is
-put back after each close."""
+batches that mix plain and tricky rows, across gaps and sheet splits; the rows deflated
+apart make a valid zip entry; and the zip level is put back after each close."""
 
 from __future__ import annotations
 
 import math
+import os
+import re
+import threading
 import zipfile
+import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +55,13 @@ def write(path: Path, rows: list[tuple[Any, ...]], *, fast: bool, sheet_rows: in
                                            "strings_to_urls": False,
                                            "strings_to_numbers": False})
     writer = SheetWriter(book, SHEET, sheet_rows, fast=fast)
-    for start in range(0, len(rows), batch):
-        writer.add_rows(rows[start:start + batch])
-    writer.finish()
-    with quick_zip():
-        book.close()
+    try:
+        for start in range(0, len(rows), batch):
+            writer.add_rows(rows[start:start + batch])
+        writer.close()
+    except BaseException:
+        writer.discard()  # as write_workbook does: no deflating thread left waiting
+        raise
 
 
 def read(path: Path) -> list[list[list[tuple[Any, str, str]]]]:
@@ -164,3 +171,95 @@ def test_text_as_utf8_bytes_reads_back_as_the_same_text(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xlsx"
     write(broken, [(b"ok", 1, b"\xff\xfeA", 46000.0, b"")], fast=True)
     assert streamed(broken)[0][1] == ("ok", 1, "\ufffd\ufffdA", streamed(broken)[0][1][3], None)
+
+
+@pytest.mark.parametrize("first_length", [0, 1, 17, 4096])
+@pytest.mark.parametrize("second_length", [0, 1, 3, 255, 65_537])
+def test_crc32_combine_gives_the_crc_of_the_joined_bytes(first_length: int,
+                                                         second_length: int) -> None:
+    first, second = os.urandom(first_length), os.urandom(second_length)
+    assert xlsx_export.crc32_combine(zlib.crc32(first), zlib.crc32(second),
+                                     second_length) == zlib.crc32(first + second)
+
+
+def test_the_rows_deflated_apart_make_one_valid_zip_entry(tmp_path: Path) -> None:
+    """The sheet's entry is the XML before the rows, the rows and the XML after, deflated
+    apart: the zip's own check (CRC-32 and length of each entry) passes, and the sheet
+    inflates to the XML XlsxWriter writes for the same rows, cell for cell."""
+    rows = rows_for(PLAIN + CAREFUL)
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    write(ours, rows, fast=True, sheet_rows=20, batch=9)
+    write(theirs, rows, fast=False, sheet_rows=20, batch=9)
+    with zipfile.ZipFile(ours) as book:
+        assert book.testzip() is None
+        sheet = book.read("xl/worksheets/sheet2.xml")
+        info = book.getinfo("xl/worksheets/sheet2.xml")
+    assert info.compress_type == zipfile.ZIP_DEFLATED and info.file_size == len(sheet)
+    assert sheet.count(b"<row ") == 20 and sheet.endswith(b"</worksheet>")
+    assert read(ours) == read(theirs)
+
+
+def test_where_a_zip_entry_takes_no_deflated_data_the_rows_are_inflated_into_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another zipfile than CPython's: the rows go through its own deflate, read back the
+    same."""
+    rows = rows_for(PLAIN + CAREFUL)
+    ours, inflated = tmp_path / "ours.xlsx", tmp_path / "inflated.xlsx"
+    write(ours, rows, fast=True, sheet_rows=20)
+    monkeypatch.setattr(xlsx_export, "_writes_deflated", lambda entry: False)
+    write(inflated, rows, fast=True, sheet_rows=20)
+    with zipfile.ZipFile(inflated) as book:
+        assert book.testzip() is None
+    assert read(inflated) == read(ours)
+
+
+def test_a_workbook_closing_while_another_closes_still_gets_its_rows(tmp_path: Path) -> None:
+    """Two exports at once (the window and the API): the second close waits for the first
+    to put XlsxWriter's zip back, rather than close without its rows (or with the other's)."""
+    rows = rows_for(PLAIN)
+    book = xlsxwriter.Workbook(str(tmp_path / "ours.xlsx"), {"constant_memory": True})
+    writer = SheetWriter(book, SHEET, 1000)
+    writer.add_rows(rows)
+    swapped, release = threading.Event(), threading.Event()
+
+    def other_close() -> None:
+        with quick_zip():
+            swapped.set()
+            release.wait(10)
+
+    other = threading.Thread(target=other_close)
+    other.start()
+    assert swapped.wait(10)
+    closing = threading.Thread(target=writer.close)
+    closing.start()
+    release.set()
+    other.join(10)
+    closing.join(10)
+    assert len(streamed(tmp_path / "ours.xlsx")[0]) == len(rows) + 1
+
+
+def test_rows_that_cannot_be_put_in_place_fail_the_close_rather_than_vanish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "ours.xlsx"), {"constant_memory": True})
+    writer = SheetWriter(book, SHEET, 1000)
+    writer.add_rows(rows_for(PLAIN))
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", lambda *args, **kwargs: None)
+    with pytest.raises(RuntimeError):
+        writer.close()
+    writer.discard()
+    book.fileclosed = True
+
+
+def test_a_moment_is_written_as_the_very_same_number(tmp_path: Path) -> None:
+    """A date-time serial that 16 digits do not hold (XlsxWriter's ``.16G`` loses its last
+    bit) is written by the fast way with the digits that give it back exactly: moments
+    sort and compare as they were."""
+    moment = 45000.651592972725
+    assert float(f"{moment:.16G}") != moment
+    out = tmp_path / "ours.xlsx"
+    write(out, [("a", 1, "b", moment, "c"), ("a", 1, "b", 46000 + 1 / 7, "c")], fast=True)
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    written = [float(text) for text in re.findall(r'<c s="3"><v>([^<]*)</v>', sheet)]
+    assert written == [moment, 46000 + 1 / 7]
+    assert [row[3].date() for row in streamed(out)[0][1:]] == [
+        date(2023, 3, 15), date(2025, 12, 9)]
