@@ -272,24 +272,11 @@ def writer_rows(services: Services, url: str) -> list[dict[str, Any]]:
 # -- the run ---------------------------------------------------------------------------------
 
 
-def _copy_without_time_limit(db: Path, url: str) -> Any:
-    """copy-db, its statements without the 60 s limit: on a machine shared with other work
-    the COPY of a million handles took longer (2026-12-04) and the run lost every figure.
-    The limit itself is copy-db's matter; here it would only measure the machine's load."""
-    from mixtimer_gui.store import postgres
-
-    limit, postgres.STATEMENT_TIMEOUT_S = postgres.STATEMENT_TIMEOUT_S, 0
-    try:
-        return copy_database(db, url)
-    finally:
-        postgres.STATEMENT_TIMEOUT_S = limit
-
-
 def measure(db: Path, repeats: int) -> list[dict[str, Any]]:
     cluster = pg.start_cluster()
     try:
         url = cluster.create_database("bench")
-        took, report = _ms(lambda: _copy_without_time_limit(db, url))
+        took, report = _ms(lambda: copy_database(db, url))
         rows = [_row("team: copy-db SQLite → PostgreSQL (verified)", [took / 1000], unit="s",
                      note=f"{report.rows} rows")]
         services = Services.open(url, clock=SystemClock())

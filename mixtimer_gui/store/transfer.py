@@ -150,6 +150,10 @@ def write_rows(store: Store, model: type[BaseModel], rows: Iterable[tuple[Any, .
     quoted = ", ".join(f'"{c}"' for c in columns)
     if store.is_postgres:
         cursor = store.db.connection().cursor()
+        # One statement per table: the connection's limit (a stuck server must not hold the
+        # window) would end a million handles' COPY on a busy machine; copy-db is a
+        # deliberate bulk command whose user sees its progress and can stop it.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         with cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
             for row in rows:
                 on_row(row)
