@@ -130,16 +130,6 @@ def _local(column: str, zone: str) -> str:
     return f"COALESCE((to_timestamp(h.{column}) AT TIME ZONE '{zone}')::text, '')"
 
 
-def _joined(column: str) -> str:
-    """A stored JSON list as ``3;13`` / ``王五;杨磊`` by text replacement, as the SQLite
-    floor does (names without quotes or escapes; the file comparison would catch one)."""
-    text = f"h.{column}"
-    for old, new in (("[]", ""), ('["', ""), ('"]', ""), ('", "', ";"), ("[", ""), ("]", ""),
-                     (", ", ";")):
-        text = f"replace({text}, '{old}', '{new}')"
-    return text
-
-
 def _yes_no(column: str) -> str:
     return f"CASE WHEN h.{column} <> 0 THEN '是' ELSE '否' END"
 
@@ -155,7 +145,8 @@ def hand_formatted_sql(zone: str) -> str:
     return f"""SELECT h.uid AS 处理编号, h.task_id AS 任务编号, h.project_id AS 项目编号,
  h.project_name AS 项目名称, h.project_alias AS 项目别名, h.object_id AS 对象编号,
  h.object_name AS 对象名称, h.object_alias AS 对象别名,
- {_joined("handler_id_list")} AS 处理人编号, {_joined("handler_name_list")} AS 处理人,
+ {bench_export._joined("handler_id_list")} AS 处理人编号,
+ {bench_export._joined("handler_name_list")} AS 处理人,
  CASE WHEN h.fee = trunc(h.fee) THEN trunc(h.fee)::bigint::text ELSE h.fee::text END AS 费用,
  h.result AS 处理结果, h.description AS 描述, h.images AS 图片,
  {_local("created", zone)} AS 处理时间, {_local("due_at", zone)} AS 到期时间,
