@@ -29,15 +29,6 @@ from mixtimer_gui.gui.table_model import Column, PagedTableModel
 from mixtimer_gui.gui.widgets import count_label, filter_bar, make_table
 from mixtimer_gui.services import Services
 
-# The write actions, as the history names them (action column; the wire's names), in the
-# order the filter offers them.
-ACTIONS = ("v2_handle", "v2_handle_ignore", "update_v2_handle", "void_v2_handle",
-           "create_v2_project", "update_v2_project", "delete_v2_project", "start_v2_project",
-           "stop_v2_project", "restart_v2_project", "create_v2_object", "update_v2_object",
-           "delete_v2_object", "create_v2_statistics", "update_v2_statistics",
-           "delete_v2_statistics", "add_v2_statistics_value", "create_v2_handler",
-           "save_notify_channel", "delete_notify_channel")
-
 
 def changes_text(record: dict[str, Any]) -> str:
     from mixtimer_gui.exports.history_csv import changes_text as text
@@ -52,6 +43,7 @@ class HistoryDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self._action_names = self._names_of_actions()
         self.setWindowTitle(self.tr("History"))
         self.model = PagedTableModel(services.history.list, self._columns(), parent=self)
         self.record_edit = QLineEdit(entity_uid)
@@ -60,8 +52,8 @@ class HistoryDialog(QDialog):
         self.operator_edit.setPlaceholderText(self.tr("Operator"))
         self.action_combo = QComboBox()
         self.action_combo.addItem(self.tr("All actions"), "")
-        for action in ACTIONS:
-            self.action_combo.addItem(self.action_name(action), action)
+        for action, name in self._action_names.items():
+            self.action_combo.addItem(name, action)
         self.all_time = QCheckBox(self.tr("All time"))
         self.all_time.setChecked(True)
         today = clock.to_local(services.clock.now()).date()
@@ -105,7 +97,12 @@ class HistoryDialog(QDialog):
     def action_name(self, action: str) -> str:
         """What a supervisor calls the action; the wire's name for one this build lacks
         (written by a newer workstation of the team)."""
-        names = {
+        return self._action_names.get(action, action)
+
+    def _names_of_actions(self) -> dict[str, str]:
+        """The write actions the history records (its action column holds the wire's
+        names), in the order the filter offers them."""
+        return {
             "v2_handle": self.tr("Record a handle"),
             "v2_handle_ignore": self.tr("Skip a cycle"),
             "update_v2_handle": self.tr("Correct a handle"),
@@ -127,7 +124,6 @@ class HistoryDialog(QDialog):
             "save_notify_channel": self.tr("Save channel"),
             "delete_notify_channel": self.tr("Delete channel"),
         }
-        return names.get(action, action)
 
     def _operator(self, record: dict[str, Any]) -> str:
         if record.get("operator_name"):

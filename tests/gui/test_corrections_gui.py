@@ -200,7 +200,10 @@ def test_history_view_of_one_record_filters_and_exports(
     assert dialog.action_combo.itemText(dialog.action_combo.findData("v2_handle")) == (
         "Record a handle")
     assert dialog.action_name("v9_future_action") == "v9_future_action"
-    dialog.action_combo.setCurrentIndex(dialog.action_combo.findData("v2_handle"))
+    # the filter by keyboard, as a user picks it: the first action below 全部操作
+    dialog.action_combo.setFocus()
+    qtbot.keyClick(dialog.action_combo, Qt.Key.Key_Down)
+    assert dialog.action_combo.currentData() == "v2_handle"
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     out = tmp_path / "history.csv"
     assert dialog.export_csv(out) == 1
